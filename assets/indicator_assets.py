@@ -1,0 +1,119 @@
+"""Step 3, indicators: the long indicator table, region aggregates, Aral and Caspian tables, geometry."""
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+from dagster import (
+    AssetCheckResult, AssetCheckSeverity, AssetExecutionContext, AssetIn, AssetKey, asset, asset_check,
+)
+
+from assets import checks, indicators
+from assets.catalogue import read_seed, sources
+from assets.fetch import read_provenance
+from assets.raw_assets import raw_key
+from assets.staged_assets import staged_key
+from pipelines.settings import load_settings
+
+GROUP = "indicators"
+CATALOGUE_SOURCES = sorted(set(indicators.indicator_catalogue()["source_id"]) - {"caspian_dahiti"})
+GEO_SOURCES = sorted(s.source_id for s in sources().values() if s.format == "geojson")
+
+
+def key(name: str) -> AssetKey:
+    return AssetKey(["indicators", name])
+
+
+@asset(key=key("caspian_level_obs"), group_name=GROUP, ins={"obs": AssetIn(key=staged_key("caspian_dahiti"))},
+       description="DAHITI 10-day altimetry series (DAHITI heights), outliers flagged.")
+def caspian_level_obs(obs: pl.DataFrame) -> pl.DataFrame:
+    return obs
+
+
+@asset(key=key("caspian_level_annual"), group_name=GROUP,
+       ins={"obs": AssetIn(key=key("caspian_level_obs")), "official": AssetIn(key=staged_key("caspian_official"))},
+       description="Annual Caspian levels in two datums (DAHITI, Baltic system), never merged into one series.")
+def caspian_level_annual(obs: pl.DataFrame, official: pl.DataFrame) -> pl.DataFrame:
+    return indicators.caspian_annual(indicators.caspian_annual_dahiti(obs), official)
+
+
+@asset(key=key("caspian_datum_difference"), group_name=GROUP, ins={"annual": AssetIn(key=key("caspian_level_annual"))},
+       description="DAHITI minus Baltic-system level for the years both exist (0.2-0.6 m; no single offset).")
+def caspian_datum_difference(annual: pl.DataFrame) -> pl.DataFrame:
+    return indicators.caspian_datum_difference(annual)
+
+
+@asset(key=key("aral_area"), group_name=GROUP, ins={"staged": AssetIn(key=staged_key("aral_area"))},
+       description="Aral Sea water-surface area by basin, km² (source in thousand km²).")
+def aral_area(staged: pl.DataFrame) -> pl.DataFrame:
+    return indicators.aral_area(staged, indicators.unit_conversions())
+
+
+@asset(
+    key=key("country_values"), group_name=GROUP,
+    ins={**{f"s_{sid}": AssetIn(key=staged_key(sid)) for sid in CATALOGUE_SOURCES},
+         "caspian_annual": AssetIn(key=key("caspian_level_annual"))},
+    description="Every catalogue indicator for countries and seas, converted to its catalogue unit.",
+)
+def country_values(context, caspian_annual: pl.DataFrame, **staged: pl.DataFrame) -> pl.DataFrame:
+    by_source = {name.removeprefix("s_"): frame for name, frame in staged.items()}
+    by_source["caspian_dahiti"] = indicators.dahiti_annual_staged(caspian_annual.filter(pl.col("datum") == "dahiti"))
+    values = indicators.build_indicator_values(by_source, indicators.indicator_catalogue(), indicators.unit_conversions())
+    context.add_output_metadata({"indicators": values["indicator_id"].n_unique()})
+    return values
+
+
+@asset(key=key("region_aggregates"), group_name=GROUP, ins={"values": AssetIn(key=key("country_values"))},
+       description="Central Asia (5 countries) aggregates with population coverage; none below 80 %.")
+def region_aggregates(values: pl.DataFrame) -> pl.DataFrame:
+    return indicators.region_aggregates(values, indicators.indicator_catalogue())
+
+
+@asset(key=key("indicator_values"), group_name=GROUP,
+       ins={"values": AssetIn(key=key("country_values")), "aggregates": AssetIn(key=key("region_aggregates"))},
+       description="The one long table every view reads: countries, seas and published regional aggregates, with flags.")
+def indicator_values(values: pl.DataFrame, aggregates: pl.DataFrame) -> pl.DataFrame:
+    catalogue = indicators.indicator_catalogue()
+    combined = indicators.with_published_aggregates(values, aggregates, catalogue)
+    return checks.apply_warning_flags(combined, catalogue, dt.date.today())
+
+
+@asset(key=key("geo_features"), group_name=GROUP,
+       ins={f"g_{sid}": AssetIn(key=staged_key(sid)) for sid in GEO_SOURCES},
+       description="Natural Earth features of every geo source, one table with a layer column.")
+def geo_features(**layers: pl.DataFrame) -> pl.DataFrame:
+    return pl.concat([f.with_columns(layer=pl.lit(name.removeprefix("g_"))) for name, f in layers.items()])
+
+
+@asset(key=key("provenance"), group_name=GROUP, deps=[raw_key(sid) for sid in sources()],
+       description="Every version of every raw file: URL, retrieval time, sha256, bytes, licence.")
+def provenance() -> pl.DataFrame:
+    rows = read_provenance(load_settings().raw_dir)
+    return pl.DataFrame(rows).select("source_id", "version", "url", "retrieved_at", "sha256", "bytes", "licence", "path")
+
+
+def _value_check(name: str, blocking: bool):
+    @asset_check(asset=key("indicator_values"), name=name, blocking=blocking,
+                 description=f"{name} ({'blocks publishing' if blocking else 'published as flags'})")
+    def _check(indicator_values: pl.DataFrame) -> AssetCheckResult:
+        outcome = next(o for o in run_checks(indicator_values) if o.check_name == name)
+        return AssetCheckResult(
+            passed=outcome.passed,
+            severity=AssetCheckSeverity.ERROR if outcome.severity == "ERROR" else AssetCheckSeverity.WARN,
+            description=outcome.description[:2000],
+            metadata={"n_failed": outcome.n_failed},
+        )
+    return _check
+
+
+def run_checks(values: pl.DataFrame) -> list[checks.CheckOutcome]:
+    known_units = set(read_seed("units.csv")["unit"])
+    return checks.run_value_checks(values, indicators.indicator_catalogue(), known_units, dt.date.today())
+
+
+VALUE_CHECKS = {"schema": True, "units": True, "duplicate_keys": True, "indicators_present": True,
+                "plausible_ranges": False, "freshness": False}
+indicator_checks = [_value_check(name, blocking) for name, blocking in VALUE_CHECKS.items()]
+
+indicator_assets = [caspian_level_obs, caspian_level_annual, caspian_datum_difference, aral_area, country_values,
+                    region_aggregates, indicator_values, geo_features, provenance]

@@ -1,0 +1,200 @@
+"""Indicators step: staged source frames -> one long table of indicator values, and the region aggregates.
+
+Pure polars functions; the Dagster assets in assets/definitions_*.py only call them.
+"""
+from __future__ import annotations
+
+import polars as pl
+
+from assets.catalogue import CENTRAL_ASIA, read_seed
+
+VALUES_SCHEMA = {
+    "indicator_id": pl.String, "geo_id": pl.String, "year": pl.Int32, "value": pl.Float64,
+    "unit": pl.String, "source_id": pl.String, "flags": pl.String,
+}
+REGION_ID = "CA5"
+MIN_POPULATION_COVERAGE = 0.8  # publish a regional figure only where covered countries hold >= 80 % of people
+
+
+class UnitError(ValueError):
+    """An indicator whose raw and published units have no declared conversion."""
+
+
+def indicator_catalogue() -> pl.DataFrame:
+    return read_seed("indicators.csv").with_columns(
+        pl.col("freshness_years").cast(pl.Int32),
+        pl.col("min_plausible").cast(pl.Float64),
+        pl.col("max_plausible").cast(pl.Float64),
+    )
+
+
+def unit_conversions() -> pl.DataFrame:
+    return read_seed("unit_conversions.csv").with_columns(pl.col("factor").cast(pl.Float64))
+
+
+def conversion_factor(raw_unit: str, unit: str, conversions: pl.DataFrame) -> float:
+    """The declared factor from raw_unit to unit; never guessed."""
+    match = conversions.filter((pl.col("raw_unit") == raw_unit) & (pl.col("unit") == unit))
+    if match.height != 1:
+        raise UnitError(f"no conversion declared from {raw_unit!r} to {unit!r} in seeds/unit_conversions.csv")
+    return match["factor"][0]
+
+
+def add_flag(flags: pl.Expr, flag: str, when: pl.Expr) -> pl.Expr:
+    """Append a flag to the ';'-joined flags where `when` holds."""
+    return (
+        pl.when(when)
+        .then(pl.when(flags == "").then(pl.lit(flag)).otherwise(flags + ";" + flag))
+        .otherwise(flags)
+    )
+
+
+def select_indicator(staged: pl.DataFrame, entry: dict, conversions: pl.DataFrame) -> pl.DataFrame:
+    """One catalogue entry's values: the selected variable, converted to the published unit."""
+    factor = conversion_factor(entry["raw_unit"], entry["unit"], conversions)
+    picked = staged.filter(pl.col("variable") == entry["selector"])
+    if picked.is_empty():
+        raise KeyError(f"indicator {entry['indicator_id']}: source {entry['source_id']} has no variable {entry['selector']!r}")
+    return picked.select(
+        indicator_id=pl.lit(entry["indicator_id"]),
+        geo_id="geo_id",
+        year="year",
+        value=pl.col("value") * factor,
+        unit=pl.lit(entry["unit"]),
+        source_id=pl.lit(entry["source_id"]),
+        flags="flags",
+    )
+
+
+def build_indicator_values(staged_by_source: dict[str, pl.DataFrame], catalogue: pl.DataFrame, conversions: pl.DataFrame) -> pl.DataFrame:
+    """The long table for every catalogue indicator (country and water-body level; no aggregates yet)."""
+    parts = []
+    for entry in catalogue.iter_rows(named=True):
+        if entry["source_id"] not in staged_by_source:
+            raise KeyError(f"indicator {entry['indicator_id']}: source {entry['source_id']} was not staged")
+        parts.append(select_indicator(staged_by_source[entry["source_id"]], entry, conversions))
+    return pl.concat(parts).cast(VALUES_SCHEMA).sort("indicator_id", "geo_id", "year")
+
+
+def population_weights(values: pl.DataFrame) -> pl.DataFrame:
+    """Population of the five countries per year (UN WPP; projections keep their flag)."""
+    return values.filter(
+        (pl.col("indicator_id") == "population") & pl.col("geo_id").is_in(CENTRAL_ASIA)
+    ).select("geo_id", "year", population="value", population_projected=pl.col("flags").str.contains("projection"))
+
+
+def region_aggregates(values: pl.DataFrame, catalogue: pl.DataFrame) -> pl.DataFrame:
+    """Central Asia aggregates by each indicator's declared method, with population coverage.
+
+    A missing country is never counted as zero: it lowers the coverage, and below 80 % of the five
+    countries' population no aggregate value is published (status `insufficient_coverage`).
+    """
+    weights = population_weights(values)
+    total_population = weights.group_by("year").agg(
+        total_population=pl.col("population").sum(),
+        n_population=pl.len(),
+        any_projection=pl.col("population_projected").any(),
+    ).filter(pl.col("n_population") == len(CENTRAL_ASIA))
+    methods = catalogue.filter(pl.col("aggregation").is_in(["sum", "pop_weighted_mean"])).select("indicator_id", "aggregation")
+    country = (
+        values.filter(pl.col("geo_id").is_in(CENTRAL_ASIA))
+        .join(methods, on="indicator_id")
+        .join(weights, on=["geo_id", "year"], how="left")
+    )
+    # The aggregated value must carry the flags of what went into it (projections in particular).
+    grouped = country.group_by("indicator_id", "year", "aggregation", "unit").agg(
+        covered=pl.col("geo_id").sort(),
+        covered_population=pl.col("population").sum(),
+        value_sum=pl.col("value").sum(),
+        weighted_sum=(pl.col("value") * pl.col("population")).sum(),
+        input_projection=pl.col("flags").str.contains("projection").any(),
+    )
+    out = grouped.join(total_population, on="year", how="left").with_columns(
+        coverage_pop_share=pl.col("covered_population") / pl.col("total_population"),
+    ).with_columns(
+        published=pl.col("coverage_pop_share") >= MIN_POPULATION_COVERAGE,
+        raw_value=pl.when(pl.col("aggregation") == "sum").then(pl.col("value_sum"))
+        .otherwise(pl.col("weighted_sum") / pl.col("covered_population")),
+    )
+    flags = add_flag(pl.lit(""), "projection", pl.col("any_projection") | pl.col("input_projection"))
+    flags = add_flag(flags, "partial_coverage", pl.col("published") & (pl.col("covered").list.len() < len(CENTRAL_ASIA)))
+    return out.select(
+        "indicator_id",
+        geo_id=pl.lit(REGION_ID),
+        year=pl.col("year").cast(pl.Int32),
+        value=pl.when(pl.col("published")).then(pl.col("raw_value")),
+        unit="unit",
+        aggregation="aggregation",
+        covered_iso3=pl.col("covered").list.join(";"),
+        coverage_pop_share=pl.col("coverage_pop_share").fill_null(0.0),
+        status=pl.when(pl.col("published")).then(pl.lit("published")).otherwise(pl.lit("insufficient_coverage")),
+        flags=flags.fill_null(""),
+    ).sort("indicator_id", "year")
+
+
+def with_published_aggregates(values: pl.DataFrame, aggregates: pl.DataFrame, catalogue: pl.DataFrame) -> pl.DataFrame:
+    source_of = catalogue.select("indicator_id", "source_id")
+    regional = aggregates.filter(pl.col("status") == "published").join(source_of, on="indicator_id").select(list(VALUES_SCHEMA))
+    return pl.concat([values, regional.cast(VALUES_SCHEMA)]).sort("indicator_id", "geo_id", "year")
+
+
+# ---------------------------------------------------------------- Aral and Caspian theme tables
+
+ARAL_BASINS = {"Total": "total", "Large": "large_west", "Eastern": "large_east", "Small": "small"}
+ARAL_MANUAL_AFTER = 2018  # the carrying repository: values after 2018 compiled manually from news and studies
+
+
+def aral_area(staged: pl.DataFrame, conversions: pl.DataFrame) -> pl.DataFrame:
+    factor = conversion_factor("thousand_km2", "km2", conversions)
+    return staged.select(
+        "year",
+        basin=pl.col("variable").replace_strict(ARAL_BASINS),
+        area_km2=pl.col("value") * factor,
+        flags=pl.when(pl.col("year") > ARAL_MANUAL_AFTER).then(pl.lit("lower_quality")).otherwise(pl.lit("")),
+    ).sort("basin", "year")
+
+
+def caspian_annual_dahiti(obs: pl.DataFrame, *, full_year_min_obs: int = 30) -> pl.DataFrame:
+    """Annual means of the altimetry series without outliers; the first and last years are partial.
+
+    A year is partial when the series starts after January or ends before December in it, which is what
+    DAHITI's 1992 (from 28 September) and 2023 (to 22 July) are.
+    """
+    kept = obs.filter(pl.col("flags") != "outlier").with_columns(year=pl.col("date").dt.year().cast(pl.Int32))
+    annual = kept.group_by("year").agg(
+        level_m=pl.col("level_m").mean(),
+        n_obs=pl.len(),
+        first=pl.col("date").min(),
+        last=pl.col("date").max(),
+    )
+    partial = (pl.col("first").dt.month() > 1) | (pl.col("last").dt.month() < 12) | (pl.col("n_obs") < full_year_min_obs)
+    return annual.select(
+        "year", datum=pl.lit("dahiti"), level_m="level_m", n_obs=pl.col("n_obs").cast(pl.Int32),
+        source_id=pl.lit("caspian_dahiti"),
+        flags=pl.when(partial).then(pl.lit("partial_year")).otherwise(pl.lit("")),
+    ).sort("year")
+
+
+def caspian_annual(dahiti_annual: pl.DataFrame, official: pl.DataFrame) -> pl.DataFrame:
+    """The two series side by side in one table, each keeping its datum."""
+    baltic = official.select(
+        "year", datum=pl.lit("baltic"), level_m="value", n_obs=pl.lit(1, dtype=pl.Int32),
+        source_id=pl.lit("caspian_official"), flags="flags",
+    )
+    return pl.concat([dahiti_annual, baltic]).sort("datum", "year")
+
+
+def caspian_datum_difference(annual: pl.DataFrame) -> pl.DataFrame:
+    """DAHITI minus Baltic for the years both exist: shown, never used as a single offset."""
+    dahiti = annual.filter(pl.col("datum") == "dahiti").select("year", dahiti_m="level_m", dahiti_flags="flags")
+    baltic = annual.filter(pl.col("datum") == "baltic").select("year", baltic_m="level_m")
+    return dahiti.join(baltic, on="year", how="inner").with_columns(
+        difference_m=pl.col("dahiti_m") - pl.col("baltic_m")
+    ).select("year", "dahiti_m", "baltic_m", "difference_m", "dahiti_flags").sort("year")
+
+
+def dahiti_annual_staged(dahiti_annual: pl.DataFrame) -> pl.DataFrame:
+    """The DAHITI annual means in the staged shape, so the catalogue selects them like any other source."""
+    return dahiti_annual.select(
+        geo_id=pl.lit("CASPIAN"), year="year", variable=pl.lit("annual_mean"), value="level_m", flags="flags"
+    )

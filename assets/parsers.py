@@ -1,0 +1,291 @@
+"""Parsers: one pure function per real source format, raw file -> staged polars frame.
+
+Country-level parsers return the long "staged" shape
+    geo_id (ISO3), year (Int32), variable (source column or code), value (Float64), flags (str)
+keeping only the countries of seeds/geographies.csv, so the mirror extract and the full public file
+give the same rows. Values are as published (no unit conversion here: that is the indicators step).
+Every value that is present but not a number raises ParseError naming the file, row and column.
+"""
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import polars as pl
+
+from assets.catalogue import iso3_by_source_name, kept_iso3
+
+STAGED_SCHEMA = {"geo_id": pl.String, "year": pl.Int32, "variable": pl.String, "value": pl.Float64, "flags": pl.String}
+
+
+class ParseError(ValueError):
+    """A raw file that does not have the shape or content its format promises."""
+
+
+# ---------------------------------------------------------------- reading text
+
+def read_text(path: Path) -> str:
+    """The text of a raw file; a zip archive (World Bank bulk download) yields its data member."""
+    data = Path(path).read_bytes()
+    if data[:4] == b"PK\x03\x04":
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = [n for n in archive.namelist() if n.endswith(".csv") and not n.startswith("Metadata_")]
+            if not members:
+                raise ParseError(f"{path}: zip archive holds no data CSV (members: {archive.namelist()})")
+            data = archive.read(members[0])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ParseError(f"{path}: not UTF-8 text (line {line}, byte {exc.start}); save it as UTF-8") from exc
+
+
+def read_csv_text(path: Path, text: str | None = None, skip_lines: int = 0) -> pl.DataFrame:
+    """All columns as strings: types are applied explicitly by each parser."""
+    text = read_text(path) if text is None else text
+    body = "\n".join(text.splitlines()[skip_lines:])
+    if not body.strip():
+        raise ParseError(f"{path}: the file is empty")
+    return pl.read_csv(io.StringIO(body), infer_schema=False, truncate_ragged_lines=False)
+
+
+def require_columns(df: pl.DataFrame, columns: list[str], path: Path) -> None:
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ParseError(f"{path}: missing column(s) {missing}; found {df.columns}")
+
+
+def to_number(df: pl.DataFrame, column: str, path: Path, *, header_lines: int = 1, dtype=pl.Float64) -> pl.Series:
+    """Cast a text column to numbers; empty cells become null, anything else unparsable is an error."""
+    text = df[column].str.strip_chars()
+    numbers = text.cast(dtype, strict=False)
+    bad = df.with_row_index("row").filter(numbers.is_null() & text.is_not_null() & (text != ""))
+    if bad.height:
+        examples = ", ".join(f"line {r + header_lines + 1}: {v!r}" for r, v in bad.select("row", column).head(5).iter_rows())
+        raise ParseError(f"{path}: column {column!r} has {bad.height} non-numeric value(s) ({examples})")
+    return numbers
+
+
+def _staged(df: pl.DataFrame) -> pl.DataFrame:
+    if "flags" not in df.columns:
+        df = df.with_columns(flags=pl.lit(""))
+    return (
+        df.select(list(STAGED_SCHEMA))
+        .cast(STAGED_SCHEMA)
+        .filter(pl.col("value").is_not_null())
+        .sort("variable", "geo_id", "year")
+    )
+
+
+def _melt_numeric(df: pl.DataFrame, id_cols: list[str], value_cols: list[str], path: Path, header_lines: int = 1) -> pl.DataFrame:
+    numeric = df.select(id_cols).with_columns(
+        [to_number(df, c, path, header_lines=header_lines).alias(c) for c in value_cols]
+    )
+    return numeric.unpivot(on=value_cols, index=id_cols, variable_name="variable", value_name="value")
+
+
+def _year(df: pl.DataFrame, column: str, path: Path, header_lines: int = 1) -> pl.Series:
+    # Some compilations write years as "2000.0".
+    years = to_number(df, column, path, header_lines=header_lines)
+    if years.is_null().any():
+        row = years.is_null().arg_max()
+        raise ParseError(f"{path}: line {row + header_lines + 1}: empty year")
+    return years.cast(pl.Int32)
+
+
+# ---------------------------------------------------------------- country formats
+
+def parse_owid_chart(path: Path) -> pl.DataFrame:
+    """OWID chart download: Entity, Code, Year, one or more value columns (annotation columns ignored)."""
+    df = read_csv_text(path)
+    require_columns(df, ["Entity", "Code", "Year"], path)
+    df = df.filter(pl.col("Code").is_in(kept_iso3()))
+    value_cols = [c for c in df.columns if c not in ("Entity", "Code", "Year") and not c.endswith("-annotations")]
+    if not value_cols:
+        raise ParseError(f"{path}: no value column after Entity, Code, Year")
+    df = df.with_columns(year=_year(df, "Year", path)).rename({"Code": "geo_id"})
+    return _staged(_melt_numeric(df, ["geo_id", "year"], value_cols, path))
+
+
+def parse_owid_population(path: Path) -> pl.DataFrame:
+    """UN WPP via OWID: estimates, then the medium projection flagged as a projection."""
+    wide = parse_owid_chart(path)
+    estimates = wide.filter(pl.col("variable") == "Population, total")
+    projected = wide.filter(pl.col("variable") == "Population, medium projection (Projected)")
+    if estimates.is_empty():
+        raise ParseError(f"{path}: no 'Population, total' column")
+    last_estimate = estimates.group_by("geo_id").agg(last=pl.col("year").max())
+    projected = (
+        projected.join(last_estimate, on="geo_id", how="left")
+        .filter(pl.col("last").is_null() | (pl.col("year") > pl.col("last")))
+        .drop("last")
+        .with_columns(flags=pl.lit("projection"))
+    )
+    both = pl.concat([estimates, projected]).with_columns(variable=pl.lit("population"))
+    return _staged(both)
+
+
+def parse_wdi_bulk(path: Path) -> pl.DataFrame:
+    """World Bank bulk CSV: a 4-line preamble (absent in re-saved copies), wide years, empty = no data."""
+    text = read_text(path)
+    lines = text.splitlines()
+    header_at = next((i for i, line in enumerate(lines[:20]) if line.lstrip('"').startswith("Country Name")), None)
+    if header_at is None:
+        raise ParseError(f"{path}: no 'Country Name' header row in the first 20 lines (not a WDI bulk CSV)")
+    df = read_csv_text(path, text, skip_lines=header_at)
+    require_columns(df, ["Country Code", "Indicator Code"], path)
+    df = df.filter(pl.col("Country Code").is_in(kept_iso3()))
+    year_cols = [c for c in df.columns if re.fullmatch(r"\d{4}", c)]
+    long = _melt_numeric(df.rename({"Country Code": "geo_id", "Indicator Code": "code"}), ["geo_id", "code"], year_cols, path, header_lines=header_at + 1)
+    long = long.rename({"variable": "year"}).with_columns(pl.col("year").cast(pl.Int32), variable=pl.col("code"))
+    return _staged(long)
+
+
+def parse_gcb_long(path: Path) -> pl.DataFrame:
+    """Global Carbon Budget extract: iso3, country, year, fossil_co2_MtC (million tonnes of carbon)."""
+    df = read_csv_text(path)
+    require_columns(df, ["iso3", "year", "fossil_co2_MtC"], path)
+    df = df.filter(pl.col("iso3").is_in(kept_iso3()))
+    df = df.with_columns(year=_year(df, "year", path)).rename({"iso3": "geo_id"})
+    return _staged(_melt_numeric(df, ["geo_id", "year"], ["fossil_co2_MtC"], path))
+
+
+def parse_owid_co2_2020(path: Path) -> pl.DataFrame:
+    """OWID CO2 dataset (2020 edition): iso_code, country, year, then 35 numeric columns."""
+    df = read_csv_text(path)
+    require_columns(df, ["iso_code", "country", "year"], path)
+    df = df.filter(pl.col("iso_code").is_in(kept_iso3()))
+    df = df.with_columns(year=_year(df, "year", path)).rename({"iso_code": "geo_id"})
+    value_cols = [c for c in df.columns if c not in ("geo_id", "country", "year")]
+    return _staged(_melt_numeric(df, ["geo_id", "year"], value_cols, path))
+
+
+def parse_faostat_long(path: Path) -> pl.DataFrame:
+    """FAOSTAT per-country extracts: ISO3, Element, Item or FBS Class, Unit, Year, value."""
+    df = read_csv_text(path)
+    item = "Item" if "Item" in df.columns else "FBS Class"
+    require_columns(df, ["ISO3", "Element", item, "Year", "value"], path)
+    df = df.filter(pl.col("ISO3").is_in(kept_iso3()))
+    out = df.select(
+        geo_id=pl.col("ISO3"),
+        year=_year(df, "Year", path),
+        variable=pl.col("Element") + "|" + pl.col(item),
+        value=to_number(df, "value", path),
+    )
+    duplicated = out.filter(pl.struct("geo_id", "year", "variable").is_duplicated())
+    if duplicated.height:
+        raise ParseError(f"{path}: {duplicated.height} duplicate rows for the same country, year, element and item, e.g. {duplicated.row(0)}")
+    return _staged(out)
+
+
+def parse_sust_energy(path: Path) -> pl.DataFrame:
+    """Kaggle 'Global Data on Sustainable Energy': keyed by country name, years as '2000.0'."""
+    df = read_csv_text(path)
+    require_columns(df, ["Entity", "Year"], path)
+    names = iso3_by_source_name()
+    df = df.filter(pl.col("Entity").is_in(list(names)))
+    df = df.with_columns(geo_id=pl.col("Entity").replace_strict(names), year=_year(df, "Year", path))
+    value_cols = [c for c in df.columns if c not in ("Entity", "Year", "geo_id", "year")]
+    return _staged(_melt_numeric(df, ["geo_id", "year"], value_cols, path))
+
+
+# ---------------------------------------------------------------- Aral and Caspian
+
+def parse_aral_area(path: Path) -> pl.DataFrame:
+    """UNESCO Aral area table: Year, Total, Large, Eastern, Small in thousand km2."""
+    df = read_csv_text(path)
+    require_columns(df, ["Year", "Total", "Large", "Eastern", "Small"], path)
+    df = df.with_columns(year=_year(df, "Year", path), geo_id=pl.lit("ARAL"))
+    return _staged(_melt_numeric(df, ["geo_id", "year"], ["Total", "Large", "Eastern", "Small"], path))
+
+
+# A 10-day altimetry point more than this far from its neighbours' median is not a physical change:
+# the Caspian's seasonal swing is about 0.3 m, and the known outlier (2000-01-27) sits 0.7 m off.
+DAHITI_OUTLIER_M = 0.5
+
+
+def parse_dahiti(path: Path) -> pl.DataFrame:
+    """DAHITI altimetry series: date, water level (m, DAHITI heights), error (m); no final newline."""
+    df = read_csv_text(path)
+    require_columns(df, ["date", "water level", "error"], path)
+    dates = df["date"].str.strip_chars().str.to_date("%Y-%m-%d", strict=False)
+    if dates.is_null().any():
+        row = dates.is_null().arg_max()
+        raise ParseError(f"{path}: line {row + 2}: bad date {df['date'][row]!r} (expected YYYY-MM-DD)")
+    obs = pl.DataFrame({
+        "date": dates,
+        "level_m": to_number(df, "water level", path),
+        "error_m": to_number(df, "error", path),
+    }).sort("date")
+    if obs["date"].is_duplicated().any():
+        raise ParseError(f"{path}: duplicate dates {obs.filter(pl.col('date').is_duplicated())['date'].unique().to_list()[:5]}")
+    neighbours = pl.col("level_m").rolling_median(window_size=9, center=True, min_samples=3)
+    return obs.with_columns(
+        datum=pl.lit("dahiti"),
+        flags=pl.when((pl.col("level_m") - neighbours).abs() > DAHITI_OUTLIER_M).then(pl.lit("outlier")).otherwise(pl.lit("")),
+    )
+
+
+def parse_caspian_official(path: Path) -> pl.DataFrame:
+    """Official statements: year, level_m_baltic, source, note (metres, Baltic height system)."""
+    df = read_csv_text(path)
+    require_columns(df, ["year", "level_m_baltic", "source"], path)
+    out = df.select(
+        geo_id=pl.lit("CASPIAN"),
+        year=_year(df, "year", path),
+        variable=pl.lit("level_m_baltic"),
+        value=to_number(df, "level_m_baltic", path),
+    )
+    return _staged(out)
+
+
+# ---------------------------------------------------------------- geometry and metadata
+
+def parse_geojson(path: Path) -> pl.DataFrame:
+    """Natural Earth GeoJSON: one row per feature, properties and geometry kept as JSON text."""
+    try:
+        collection = json.loads(read_text(path))
+    except json.JSONDecodeError as exc:
+        raise ParseError(f"{path}: not valid JSON (line {exc.lineno}): {exc.msg}") from exc
+    if collection.get("type") != "FeatureCollection":
+        raise ParseError(f"{path}: expected a GeoJSON FeatureCollection, got {collection.get('type')!r}")
+    rows = []
+    for i, feature in enumerate(collection.get("features", [])):
+        props = feature.get("properties") or {}
+        if not feature.get("geometry"):
+            raise ParseError(f"{path}: feature {i} has no geometry")
+        rows.append({
+            "feature_id": str(props.get("ADM0_A3") or props.get("adm1_code") or props.get("GEONAMEID") or i),
+            "name": props.get("NAME") or props.get("name") or props.get("NAME_EN") or "",
+            "name_ru": props.get("NAME_RU") or "",
+            "properties": json.dumps(props, ensure_ascii=False),
+            "geometry": json.dumps(feature["geometry"], separators=(",", ":")),
+        })
+    if not rows:
+        raise ParseError(f"{path}: the FeatureCollection has no features")
+    return pl.DataFrame(rows)
+
+
+def parse_codebook(path: Path) -> pl.DataFrame:
+    df = read_csv_text(path)
+    require_columns(df, ["column", "description"], path)
+    return df
+
+
+PARSERS = {
+    "owid_chart": parse_owid_chart,
+    "owid_population": parse_owid_population,
+    "wdi_bulk": parse_wdi_bulk,
+    "gcb_long": parse_gcb_long,
+    "owid_co2_2020": parse_owid_co2_2020,
+    "faostat_long": parse_faostat_long,
+    "sust_energy": parse_sust_energy,
+    "aral_area": parse_aral_area,
+    "dahiti": parse_dahiti,
+    "caspian_official": parse_caspian_official,
+    "geojson": parse_geojson,
+    "codebook": parse_codebook,
+}

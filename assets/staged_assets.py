@@ -1,0 +1,36 @@
+"""Step 2, staged: each raw file parsed by its format's pure parser (assets/parsers.py)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+from dagster import AssetExecutionContext, AssetIn, AssetKey, AssetsDefinition, asset
+
+from assets.catalogue import SourceEntry, sources
+from assets.parsers import PARSERS
+from assets.raw_assets import raw_key
+
+
+def staged_key(source_id: str) -> AssetKey:
+    return AssetKey(["staged", source_id])
+
+
+def _staged_asset(entry: SourceEntry) -> AssetsDefinition:
+    parser = PARSERS[entry.format]
+
+    @asset(
+        key=staged_key(entry.source_id),
+        group_name=f"staged_{entry.theme}",
+        ins={"raw": AssetIn(key=raw_key(entry.source_id))},
+        description=f"{entry.title}, parsed ({entry.format}); values as published, units converted in the indicators step.",
+        kinds={"polars"},
+    )
+    def staged(context, raw: pl.DataFrame) -> pl.DataFrame:
+        frame = parser(Path(raw["path"][0]))
+        context.add_output_metadata({"source_id": entry.source_id, "sha256": raw["sha256"][0], "format": entry.format})
+        return frame
+
+    return staged
+
+
+staged_assets = [_staged_asset(entry) for entry in sources().values()]

@@ -1,0 +1,196 @@
+"""The `caei` command. Exit codes: 0 done, 1 failed (source, check or publish; the reason is printed), 2 usage."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from pipelines.settings import load_settings
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+DAGSTER_YAML = """\
+# Written by `caei`: runs started from the UI are queued and run one at a time (one DuckDB writer).
+run_coordinator:
+  module: dagster._core.run_coordinator
+  class: QueuedRunCoordinator
+  config:
+    max_concurrent_runs: 1
+telemetry:
+  enabled: false
+"""
+
+
+def prepare_dagster_home() -> Path:
+    """DAGSTER_HOME defaults to $CAEI_HOME/dagster so CLI runs show in the Dagster UI."""
+    settings = load_settings()
+    home = settings.dagster_home
+    home.mkdir(parents=True, exist_ok=True)
+    os.environ["DAGSTER_HOME"] = str(home)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(DAGSTER_YAML, encoding="utf-8")
+    return home
+
+
+def cmd_materialize(args) -> int:
+    prepare_dagster_home()
+    if args.wait is not None:
+        os.environ["CAEI_WRITER_WAIT"] = str(args.wait)
+    from dagster import AssetKey, DagsterInstance
+
+    from pipelines.definitions import defs
+
+    job = defs.resolve_job_def("materialize_all")
+    all_keys = sorted(defs.resolve_asset_graph().get_all_asset_keys())
+    selection = None
+    if args.select:
+        wanted = {s.strip() for s in args.select.split(",") if s.strip()}
+        selection = [k for k in all_keys if k.to_user_string() in wanted or k.path[-1] in wanted]
+        unknown = wanted - {k.to_user_string() for k in selection} - {k.path[-1] for k in selection}
+        if unknown:
+            print(f"caei: unknown asset(s) {sorted(unknown)}; `caei assets` lists them", file=sys.stderr)
+            return EXIT_USAGE
+    settings = load_settings()
+    print(f"caei: materialising {len(selection or all_keys)} assets into {settings.home}"
+          f" (sources from {settings.mirror or 'their public URLs'})", flush=True)
+    selected = set(selection or all_keys)
+    n_checks = sum(1 for c in defs.resolve_asset_graph().asset_check_keys if c.asset_key in selected)
+    os.environ["CAEI_PROGRESS_TOTAL"] = str(len(selected) + n_checks)
+    with DagsterInstance.get() as instance:
+        result = job.execute_in_process(run_config={"loggers": {"console": {}}}, instance=instance,
+                                         asset_selection=selection, raise_on_error=False)
+    if result.success:
+        published = [
+            m for m in result.get_asset_materialization_events()
+            if m.asset_key == AssetKey(["published", "snapshot"])
+        ]
+        if published:
+            sid = published[-1].materialization.metadata["snapshot_id"].value
+            print(f"caei: published snapshot {sid}")
+        print(f"caei: done (run {result.run_id})")
+        return EXIT_OK
+    for event in result.all_events:
+        if event.is_step_failure:
+            error = event.step_failure_data.error
+            print(f"caei: FAILED {event.step_key}: {_root_message(error)}", file=sys.stderr)
+    for check in result.get_asset_check_evaluations():
+        if not check.passed and check.severity.value == "ERROR":
+            print(f"caei: FAILED check {check.check_name}: {check.description}", file=sys.stderr)
+    print(f"caei: run {result.run_id} failed; the previously published snapshot is still served", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def _root_message(error) -> str:
+    # Dagster wraps user errors; the innermost cause carries the message that names the source.
+    while getattr(error, "cause", None) is not None:
+        error = error.cause
+    return error.message.strip().splitlines()[-1] if error.message else str(error)
+
+
+def cmd_dashboard(args) -> int:
+    from dashboard.app import serve
+
+    serve(host=args.host, port=args.port)
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    from assets.export import ExportError, export_table
+
+    try:
+        written = export_table(args.table, fmt=args.format, lang=args.lang, out=Path(args.out), year=args.year,
+                               published_dir=load_settings().published_dir)
+    except ExportError as exc:
+        print(f"caei: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    for path in written:
+        print(path)
+    return EXIT_OK
+
+
+def cmd_sources(args) -> int:
+    from assets.catalogue import sources
+    from assets.fetch import read_provenance
+
+    latest = {}
+    for row in read_provenance(load_settings().raw_dir):
+        latest[row["source_id"]] = row
+    for s in sources().values():
+        got = latest.get(s.source_id)
+        fetched = f"v{got['version']} {got['retrieved_at']} sha256 {got['sha256'][:12]}" if got else "not fetched yet"
+        print(f"{s.source_id:36} {s.format:16} {s.licence:28} {fetched}")
+        if args.verbose:
+            print(f"    {s.title}\n    public: {s.public_url}\n    mirror: {s.mirror_path}")
+    return EXIT_OK
+
+
+def cmd_snapshots(args) -> int:
+    from assets.snapshots import list_snapshots
+
+    items = list_snapshots(load_settings().published_dir)
+    if not items:
+        print("no snapshot published yet: run `caei materialize`")
+    for s in items:
+        print(f"{'*' if s.current else ' '} {s.snapshot_id}  {s.created_at:%Y-%m-%d %H:%M:%S} UTC")
+    return EXIT_OK
+
+
+def cmd_rollback(args) -> int:
+    from assets.snapshots import NoSnapshotError, rollback
+
+    try:
+        rollback(load_settings().published_dir, args.snapshot_id)
+    except NoSnapshotError as exc:
+        print(f"caei: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"caei: now serving {args.snapshot_id}")
+    return EXIT_OK
+
+
+def cmd_assets(args) -> int:
+    from pipelines.definitions import defs
+
+    for k in sorted(defs.resolve_asset_graph().get_all_asset_keys()):
+        print(k.to_user_string())
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="caei", description="Central Asia Environmental Indicators. "
+                                "Exit codes: 0 done, 1 failed (reason printed), 2 usage.")
+    sub = p.add_subparsers(dest="command", required=True)
+    m = sub.add_parser("materialize", help="fetch, transform, check and publish (in-process)")
+    m.add_argument("--select", help="comma-separated asset keys or names (e.g. staged/aral_area,aral_area)")
+    m.add_argument("--wait", type=float, help="seconds to wait for another run's writer lock (default 600)")
+    m.set_defaults(func=cmd_materialize)
+    d = sub.add_parser("dashboard", help="serve the dashboard (production WSGI server)")
+    d.add_argument("--host", default="127.0.0.1")
+    d.add_argument("--port", type=int, default=8050)
+    d.set_defaults(func=cmd_dashboard)
+    e = sub.add_parser("export", help="export a table of the published snapshot")
+    e.add_argument("--table", required=True, choices=["indicators", "indicators_wide"])
+    e.add_argument("--format", default="csv", choices=["csv", "xlsx"])
+    e.add_argument("--lang", default="ru", choices=["ru", "en"])
+    e.add_argument("--year", type=int, help="year for indicators_wide (default: each indicator's latest)")
+    e.add_argument("--out", required=True, help="output file path")
+    e.set_defaults(func=cmd_export)
+    s = sub.add_parser("sources", help="list the source catalogue and what was fetched")
+    s.add_argument("-v", "--verbose", action="store_true")
+    s.set_defaults(func=cmd_sources)
+    sub.add_parser("snapshots", help="list published snapshots (* = served)").set_defaults(func=cmd_snapshots)
+    r = sub.add_parser("rollback", help="serve an earlier snapshot")
+    r.add_argument("snapshot_id")
+    r.set_defaults(func=cmd_rollback)
+    sub.add_parser("assets", help="list asset keys").set_defaults(func=cmd_assets)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,48 @@
+"""A console logger that prints one line per finished step instead of Dagster's debug stream."""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+from dagster import logger
+
+
+class StepProgressHandler(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.DEBUG)
+        self.done = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self._print(record)
+        except Exception:  # a progress line must never fail a run
+            self.handleError(record)
+
+    def _print(self, record: logging.LogRecord) -> None:
+        meta = getattr(record, "dagster_meta", None) or {}
+        event = meta.get("dagster_event")
+        step = (meta.get("step_key") or "").replace("__", "/")
+        total = os.environ.get("CAEI_PROGRESS_TOTAL", "?")
+        if event is None:
+            if record.levelno >= logging.WARNING:
+                print(f"  {record.levelname.lower()}: {record.getMessage()}", file=sys.stderr, flush=True)
+            return
+        kind = event.event_type_value
+        if kind in ("STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED"):
+            self.done += 1
+            status = {"STEP_SUCCESS": "", "STEP_FAILURE": "FAILED ", "STEP_SKIPPED": "skipped "}[kind]
+            print(f"  [{self.done}/{total}] {status}{step}", flush=True)
+        elif kind == "ASSET_CHECK_EVALUATION":
+            check = event.event_specific_data
+            if not check.passed:
+                print(f"      check {check.check_name}: {check.severity.value}: {check.description[:300]}", flush=True)
+
+
+@logger(description="One line per finished step; failed checks with their reason.")
+def step_progress_logger(init_context) -> logging.Logger:
+    log = logging.getLogger("caei.progress")
+    log.setLevel(logging.DEBUG)
+    log.propagate = False
+    log.handlers = [StepProgressHandler()]
+    return log

@@ -1,0 +1,67 @@
+"""Domain logic without Dagster: region aggregates with coverage, Caspian datums, Aral units."""
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from assets.indicators import (
+    VALUES_SCHEMA, caspian_annual, caspian_annual_dahiti, caspian_datum_difference, region_aggregates,
+)
+
+CATALOGUE = pl.DataFrame({"indicator_id": ["x_sum", "x_mean"], "aggregation": ["sum", "pop_weighted_mean"]})
+POP = {"KAZ": 20.0, "KGZ": 7.0, "TJK": 10.0, "TKM": 7.0, "UZB": 36.0}  # total 80
+
+
+def values(rows):
+    pop = [("population", g, 2020, p, "million_persons", "s", "") for g, p in POP.items()]
+    return pl.DataFrame(pop + rows, schema=list(VALUES_SCHEMA), orient="row").cast(VALUES_SCHEMA)
+
+
+def test_sum_and_population_weighted_mean_with_full_coverage():
+    rows = [("x_sum", g, 2020, 1.0, "u", "s", "") for g in POP] + [("x_mean", "KAZ", 2020, 10.0, "u", "s", ""),
+            ("x_mean", "KGZ", 2020, 20.0, "u", "s", ""), ("x_mean", "TJK", 2020, 30.0, "u", "s", ""),
+            ("x_mean", "TKM", 2020, 40.0, "u", "s", ""), ("x_mean", "UZB", 2020, 50.0, "u", "s", "")]
+    agg = region_aggregates(values(rows), CATALOGUE)
+    by_id = {r["indicator_id"]: r for r in agg.iter_rows(named=True)}
+    assert by_id["x_sum"]["value"] == 5.0
+    expected = (10 * 20 + 20 * 7 + 30 * 10 + 40 * 7 + 50 * 36) / 80
+    assert by_id["x_mean"]["value"] == pytest.approx(expected)
+    assert by_id["x_mean"]["coverage_pop_share"] == 1.0 and by_id["x_mean"]["status"] == "published"
+
+
+def test_missing_country_is_not_zero_and_low_coverage_publishes_nothing():
+    # UZB (36 of 80 = 45 %) missing: coverage 55 % < 80 %, so no regional figure at all.
+    rows = [("x_sum", g, 2020, 1.0, "u", "s", "") for g in POP if g != "UZB"]
+    agg = region_aggregates(values(rows), CATALOGUE).row(0, named=True)
+    assert agg["status"] == "insufficient_coverage" and agg["value"] is None
+    assert agg["covered_iso3"] == "KAZ;KGZ;TJK;TKM"
+    assert agg["coverage_pop_share"] == pytest.approx(44 / 80)
+
+
+def test_partial_coverage_above_threshold_is_published_and_flagged():
+    rows = [("x_sum", g, 2020, 1.0, "u", "s", "") for g in POP if g != "KGZ"]  # 73/80 = 91 %
+    agg = region_aggregates(values(rows), CATALOGUE).row(0, named=True)
+    assert agg["status"] == "published" and agg["value"] == 4.0
+    assert "partial_coverage" in agg["flags"]
+
+
+def test_projected_population_flags_the_aggregate():
+    v = values([("x_mean", g, 2020, 1.0, "u", "s", "") for g in POP]).with_columns(
+        flags=pl.when(pl.col("indicator_id") == "population").then(pl.lit("projection")).otherwise(pl.col("flags")))
+    assert "projection" in region_aggregates(v, CATALOGUE).row(0, named=True)["flags"]
+
+
+def test_caspian_two_datums_kept_apart_with_partial_years(shared_data_dir):
+    from assets.parsers import parse_caspian_official, parse_dahiti
+
+    obs = parse_dahiti(shared_data_dir / "caspian" / "caspian_level_dahiti_1992_2023.csv")
+    official = parse_caspian_official(shared_data_dir / "caspian" / "caspian_level_official_statements.csv")
+    dahiti = caspian_annual_dahiti(obs)
+    partial = dahiti.filter(pl.col("flags") == "partial_year")["year"].to_list()
+    assert partial == [1992, 2023]
+    annual = caspian_annual(dahiti, official)
+    assert set(annual["datum"]) == {"dahiti", "baltic"}
+    diff = caspian_datum_difference(annual)
+    assert diff["year"].to_list() == [1995, 2014, 2020]
+    # SOURCES.md: 1995 -26.09 vs -26.62; 2014 -27.20 vs -27.43; 2020 -27.68 vs -28.23 (no single offset)
+    assert diff["difference_m"].to_list() == pytest.approx([0.53, 0.23, 0.55], abs=0.015)

@@ -1,0 +1,59 @@
+"""Snapshot store and the one-writer lock, without Dagster."""
+from __future__ import annotations
+
+import multiprocessing
+import time
+
+import polars as pl
+import pytest
+
+from assets.snapshots import NoSnapshotError, current_snapshot_id, list_snapshots, open_snapshot, publish
+from pipelines.resources import WriterBusyError, WriterLock
+
+
+def test_publish_swaps_and_prunes(tmp_path):
+    ids = [publish({"indicator_values": pl.DataFrame({"v": [i]})}, tmp_path, keep=3) for i in range(5)]
+    assert current_snapshot_id(tmp_path) == ids[-1]
+    assert [s.snapshot_id for s in list_snapshots(tmp_path)] == sorted(ids, reverse=True)[:3]
+    con = open_snapshot(tmp_path)
+    assert con.execute("SELECT v FROM indicator_values").fetchone()[0] == 4
+    with pytest.raises(Exception):
+        con.execute("CREATE TABLE x (a INT)")  # read-only
+    con.close()
+
+
+def test_crash_while_writing_keeps_previous_snapshot(tmp_path):
+    good = publish({"indicator_values": pl.DataFrame({"v": [1]})}, tmp_path)
+    with pytest.raises(Exception):
+        publish({"indicator_values": pl.DataFrame({"v": [2]}), "broken": object()}, tmp_path)
+    assert current_snapshot_id(tmp_path) == good
+    assert len(list_snapshots(tmp_path)) == 1
+
+
+def test_nothing_published_is_a_clear_error(tmp_path):
+    with pytest.raises(NoSnapshotError, match="caei materialize"):
+        current_snapshot_id(tmp_path)
+
+
+def _hold_lock(path, seconds):
+    lock = WriterLock(path, 0)
+    lock.acquire()
+    time.sleep(seconds)
+    lock.release()
+
+
+def test_second_writer_waits_then_stops_with_a_clear_message(tmp_path):
+    holder = multiprocessing.get_context("spawn").Process(target=_hold_lock, args=(tmp_path / "warehouse.lock", 3))
+    holder.start()
+    deadline = time.monotonic() + 60
+    while b"pid" not in (tmp_path / "warehouse.lock").read_bytes() if (tmp_path / "warehouse.lock").exists() else True:
+        assert time.monotonic() < deadline, "the first writer never took the lock"
+        time.sleep(0.1)
+    messages = []
+    with pytest.raises(WriterBusyError, match=r"another pipeline run \(pid \d+\) is writing"):
+        WriterLock(tmp_path / "warehouse.lock", 0.5, log=messages.append).acquire()
+    assert messages and "waiting" in messages[0]
+    holder.join()
+    lock = WriterLock(tmp_path / "warehouse.lock", 5)  # free again once the first run ends
+    lock.acquire()
+    lock.release()
