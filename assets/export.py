@@ -13,7 +13,29 @@ import xlsxwriter
 from assets.catalogue import CENTRAL_ASIA
 from assets.snapshots import NoSnapshotError, open_snapshot
 
+import importlib
+
 TABLES = ("indicators", "indicators_wide")
+# Theme exports: name -> "module:function"; the function takes (con, lang, year) and returns
+# (data, metadata) polars frames read from the published snapshot.
+THEME_EXPORTS = {
+    "water_quality": "assets.water_quality:export_water_quality",
+    "quarantine": "assets.water_quality:export_quarantine",
+    "funding": "assets.funding:export_funding",
+    "summit_pack": "assets.funding:export_summit_pack",
+    "air_quality": "assets.air:export_air_quality",
+    "air_summary": "assets.air:export_air_summary",
+}
+
+
+def available_tables() -> list[str]:
+    """Tables whose export function exists (a theme registers its exports as it lands)."""
+    out = list(TABLES)
+    for name, target in THEME_EXPORTS.items():
+        module, func = target.split(":")
+        if hasattr(importlib.import_module(module), func):
+            out.append(name)
+    return out
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 HEADERS = {
@@ -128,8 +150,8 @@ def write_xlsx(data: pl.DataFrame, meta: pl.DataFrame, out: Path) -> list[Path]:
 
 def export_table(table: str, *, fmt: str, lang: str, out: Path, published_dir: Path, year: int | None = None,
                  snapshot_id: str | None = None) -> list[Path]:
-    if table not in TABLES:
-        raise ExportError(f"unknown table {table!r}; choose one of {', '.join(TABLES)}")
+    if table not in available_tables():
+        raise ExportError(f"unknown table {table!r}; choose one of {', '.join(available_tables())}")
     if lang not in HEADERS:
         raise ExportError(f"unknown language {lang!r}; choose one of {', '.join(HEADERS)}")
     if fmt not in ("csv", "xlsx"):
@@ -139,8 +161,12 @@ def export_table(table: str, *, fmt: str, lang: str, out: Path, published_dir: P
     except NoSnapshotError as exc:
         raise ExportError(str(exc)) from exc
     try:
-        data = indicators_long(con, lang) if table == "indicators" else indicators_wide(con, lang, year)
-        meta = metadata(con, lang, data["indicator_id"].unique().sort().to_list())
+        if table in THEME_EXPORTS:
+            module, func = THEME_EXPORTS[table].split(":")
+            data, meta = getattr(importlib.import_module(module), func)(con, lang, year)
+        else:
+            data = indicators_long(con, lang) if table == "indicators" else indicators_wide(con, lang, year)
+            meta = metadata(con, lang, data["indicator_id"].unique().sort().to_list())
     finally:
         con.close()
     data, meta = neutralise_formulas(_localise_headers(data, lang)), neutralise_formulas(_localise_headers(meta, lang))

@@ -5,23 +5,19 @@ import datetime as dt
 
 import polars as pl
 from dagster import (
-    AssetCheckResult, AssetCheckSeverity, AssetExecutionContext, AssetIn, AssetKey, asset, asset_check,
+    AssetCheckResult, AssetCheckSeverity, AssetIn, AssetKey, AssetsDefinition, asset, asset_check,
 )
 
 from assets import checks, indicators
 from assets.catalogue import read_seed, sources
 from assets.fetch import read_provenance
-from assets.raw_assets import raw_key
-from assets.staged_assets import staged_key
+from assets.keys import indicators_key as key, raw_key, staged_key
 from pipelines.settings import load_settings
 
 GROUP = "indicators"
-CATALOGUE_SOURCES = sorted(set(indicators.indicator_catalogue()["source_id"]) - {"caspian_dahiti"})
+_catalogue = indicators.indicator_catalogue().filter(pl.col("selector") != indicators.THEME_SELECTOR)
+CATALOGUE_SOURCES = sorted(set(_catalogue["source_id"]) - {"caspian_dahiti"})
 GEO_SOURCES = sorted(s.source_id for s in sources().values() if s.format == "geojson")
-
-
-def key(name: str) -> AssetKey:
-    return AssetKey(["indicators", name])
 
 
 @asset(key=key("caspian_level_obs"), group_name=GROUP, ins={"obs": AssetIn(key=staged_key("caspian_dahiti"))},
@@ -69,13 +65,21 @@ def region_aggregates(values: pl.DataFrame) -> pl.DataFrame:
     return indicators.region_aggregates(values, indicators.indicator_catalogue())
 
 
-@asset(key=key("indicator_values"), group_name=GROUP,
-       ins={"values": AssetIn(key=key("country_values")), "aggregates": AssetIn(key=key("region_aggregates"))},
-       description="The one long table every view reads: countries, seas and published regional aggregates, with flags.")
-def indicator_values(values: pl.DataFrame, aggregates: pl.DataFrame) -> pl.DataFrame:
-    catalogue = indicators.indicator_catalogue()
-    combined = indicators.with_published_aggregates(values, aggregates, catalogue)
-    return checks.apply_warning_flags(combined, catalogue, dt.date.today())
+def build_indicator_values(theme_value_keys: list[AssetKey]) -> AssetsDefinition:
+    """The one long table: country values, published aggregates, and each theme's headline values."""
+    @asset(key=key("indicator_values"), group_name=GROUP,
+           ins={"values": AssetIn(key=key("country_values")), "aggregates": AssetIn(key=key("region_aggregates")),
+                **{f"t_{i}": AssetIn(key=k) for i, k in enumerate(theme_value_keys)}},
+           description="The one long table every view reads: countries, seas, regional aggregates and theme "
+                       "headline values, with flags.")
+    def indicator_values(values: pl.DataFrame, aggregates: pl.DataFrame, **theme_values: pl.DataFrame) -> pl.DataFrame:
+        catalogue = indicators.indicator_catalogue()
+        combined = indicators.with_published_aggregates(values, aggregates, catalogue)
+        combined = pl.concat([combined, *(v.select(list(indicators.VALUES_SCHEMA)).cast(indicators.VALUES_SCHEMA)
+                                          for v in theme_values.values())])
+        return checks.apply_warning_flags(combined, catalogue, dt.date.today())
+
+    return indicator_values
 
 
 @asset(key=key("geo_features"), group_name=GROUP,
@@ -116,4 +120,4 @@ VALUE_CHECKS = {"schema": True, "units": True, "duplicate_keys": True, "indicato
 indicator_checks = [_value_check(name, blocking) for name, blocking in VALUE_CHECKS.items()]
 
 indicator_assets = [caspian_level_obs, caspian_level_annual, caspian_datum_difference, aral_area, country_values,
-                    region_aggregates, indicator_values, geo_features, provenance]
+                    region_aggregates, geo_features, provenance]

@@ -13,6 +13,7 @@ VALUES_SCHEMA = {
     "unit": pl.String, "source_id": pl.String, "flags": pl.String,
 }
 REGION_ID = "CA5"
+THEME_SELECTOR = "theme"  # catalogue entries computed by a theme's own assets (assets/themes.py)
 MIN_POPULATION_COVERAGE = 0.8  # publish a regional figure only where covered countries hold >= 80 % of people
 
 
@@ -69,7 +70,7 @@ def select_indicator(staged: pl.DataFrame, entry: dict, conversions: pl.DataFram
 def build_indicator_values(staged_by_source: dict[str, pl.DataFrame], catalogue: pl.DataFrame, conversions: pl.DataFrame) -> pl.DataFrame:
     """The long table for every catalogue indicator (country and water-body level; no aggregates yet)."""
     parts = []
-    for entry in catalogue.iter_rows(named=True):
+    for entry in catalogue.filter(pl.col("selector") != THEME_SELECTOR).iter_rows(named=True):
         if entry["source_id"] not in staged_by_source:
             raise KeyError(f"indicator {entry['indicator_id']}: source {entry['source_id']} was not staged")
         parts.append(select_indicator(staged_by_source[entry["source_id"]], entry, conversions))

@@ -4,15 +4,12 @@ from __future__ import annotations
 import dataclasses
 
 import polars as pl
-from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, MetadataValue, asset
+from dagster import AssetsDefinition, MetadataValue, asset
 
 from assets.catalogue import SourceEntry, sources
 from assets.fetch import fetch_source
+from assets.keys import raw_key
 from pipelines.settings import load_settings
-
-
-def raw_key(source_id: str) -> AssetKey:
-    return AssetKey(["raw", source_id])
 
 
 def _raw_asset(entry: SourceEntry) -> AssetsDefinition:

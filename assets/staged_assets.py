@@ -4,15 +4,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import polars as pl
-from dagster import AssetExecutionContext, AssetIn, AssetKey, AssetsDefinition, asset
+from dagster import AssetIn, AssetsDefinition, asset
 
 from assets.catalogue import SourceEntry, sources
-from assets.parsers import PARSERS
-from assets.raw_assets import raw_key
-
-
-def staged_key(source_id: str) -> AssetKey:
-    return AssetKey(["staged", source_id])
+from assets.keys import raw_key, staged_key
+from assets.themes import PARSERS
 
 
 def _staged_asset(entry: SourceEntry) -> AssetsDefinition:
@@ -33,4 +29,5 @@ def _staged_asset(entry: SourceEntry) -> AssetsDefinition:
     return staged
 
 
-staged_assets = [_staged_asset(entry) for entry in sources().values()]
+# A source whose format has no parser yet is fetched but not staged (tests list such sources).
+staged_assets = [_staged_asset(entry) for entry in sources().values() if entry.format in PARSERS]

@@ -170,7 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--port", type=int, default=8050)
     d.set_defaults(func=cmd_dashboard)
     e = sub.add_parser("export", help="export a table of the published snapshot")
-    e.add_argument("--table", required=True, choices=["indicators", "indicators_wide"])
+    from assets.export import available_tables
+
+    e.add_argument("--table", required=True, choices=available_tables())
     e.add_argument("--format", default="csv", choices=["csv", "xlsx"])
     e.add_argument("--lang", default="ru", choices=["ru", "en"])
     e.add_argument("--year", type=int, help="year for indicators_wide (default: each indicator's latest)")

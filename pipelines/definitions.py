@@ -3,20 +3,29 @@ from __future__ import annotations
 
 from dagster import AssetSelection, Definitions, ScheduleDefinition, define_asset_job, in_process_executor
 
-from assets.indicator_assets import indicator_assets, indicator_checks
-from assets.publish_assets import published_snapshot
+from assets import air_assets, funding_assets, water_quality_assets
+from assets.indicator_assets import build_indicator_values, indicator_assets, indicator_checks
+from assets.publish_assets import PUBLISHED_TABLES, build_published_snapshot
 from assets.raw_assets import raw_assets
 from assets.staged_assets import staged_assets
 from pipelines.progress import step_progress_logger
 from pipelines.resources import WarehouseIOManager
+
+THEMES = [water_quality_assets.THEME, funding_assets.THEME, air_assets.THEME]  # see assets/themes.py
 
 # Everything runs in one process: the DuckDB warehouse has one writer, and the run holds its lock.
 materialize_all = define_asset_job("materialize_all", selection=AssetSelection.all(), executor_def=in_process_executor,
                                    description="Fetch every source, rebuild the indicators and publish a snapshot.")
 
 defs = Definitions(
-    assets=[*raw_assets, *staged_assets, *indicator_assets, published_snapshot],
-    asset_checks=indicator_checks,
+    assets=[
+        *raw_assets, *staged_assets, *indicator_assets,
+        build_indicator_values([k for t in THEMES for k in t.headline_values]),
+        *(a for t in THEMES for a in t.assets),
+        build_published_snapshot({**PUBLISHED_TABLES, **{n: k for t in THEMES for n, k in t.published.items()}},
+                                 [c for t in THEMES for c in t.publish_checks]),
+    ],
+    asset_checks=[*indicator_checks, *(c for t in THEMES for c in t.checks)],
     jobs=[materialize_all],
     schedules=[ScheduleDefinition(name="weekly_refresh", job=materialize_all, cron_schedule="0 3 * * 1",
                                   execution_timezone="Asia/Almaty")],

@@ -1,0 +1,4 @@
+"""Theme funding: pure polars parsers and domain logic (no Dagster here)."""
+from __future__ import annotations
+
+PARSERS: dict = {}  # format name (seeds/sources.csv) -> parser(path) -> polars frame

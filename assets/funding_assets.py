@@ -1,0 +1,6 @@
+"""Theme funding: the Dagster assets and checks around the pure functions of assets/funding.py."""
+from __future__ import annotations
+
+from assets.themes import Theme
+
+THEME = Theme("funding")
