@@ -24,3 +24,5 @@ class Theme:
     published: dict[str, AssetKey] = field(default_factory=dict)  # snapshot table name -> asset key
     headline_values: list[AssetKey] = field(default_factory=list)  # assets in the indicator_values shape
     publish_checks: list[Callable] = field(default_factory=list)  # see publish_assets.ThemeCheck
+    sensors: list = field(default_factory=list)  # Dagster sensors (e.g. an inbox of analysts' files)
+    jobs: list = field(default_factory=list)  # jobs the sensors target
