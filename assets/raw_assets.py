@@ -8,6 +8,7 @@ from dagster import AssetsDefinition, MetadataValue, asset
 
 from assets.catalogue import SourceEntry, sources
 from assets.fetch import fetch_source
+from assets.worldbank_api import fetch_wdi_api_source
 from assets.keys import raw_key
 from pipelines.settings import load_settings
 
@@ -22,7 +23,8 @@ def _raw_asset(entry: SourceEntry) -> AssetsDefinition:
     )
     def raw_file(context) -> pl.DataFrame:
         settings = load_settings()
-        raw = fetch_source(entry, settings.raw_dir, settings.mirror)
+        fetch = fetch_wdi_api_source if entry.format == "wdi_api" else fetch_source
+        raw = fetch(entry, settings.raw_dir, settings.mirror)
         context.add_output_metadata({
             "url": MetadataValue.url(raw.url) if raw.url.startswith("http") else raw.url,
             "sha256": raw.sha256,

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from dagster import AssetKey
 
 from assets import air, funding, parsers, water_quality
+from assets.worldbank_api import parse_wdi_api
 
-PARSERS = {**parsers.PARSERS, **water_quality.PARSERS, **funding.PARSERS, **air.PARSERS}
+PARSERS = {**parsers.PARSERS, "wdi_api": parse_wdi_api, **water_quality.PARSERS, **funding.PARSERS, **air.PARSERS}
 
 
 @dataclass(frozen=True)

@@ -6,17 +6,24 @@ A response page is `[paging header, observations]`. A query without data answers
 """
 from __future__ import annotations
 
-from urllib.parse import urlencode
+import json
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 import polars as pl
 import requests
 
-from assets.catalogue import CENTRAL_ASIA
+from assets.catalogue import CENTRAL_ASIA, SourceEntry
 from assets.fetch import (
     DEFAULT_BACKOFF,
+    DEFAULT_MAX_BYTES,
     DEFAULT_RETRIES,
     DEFAULT_TIMEOUT,
+    RawFile,
     SourceError,
+    _store,
+    _write_part,
+    fetch_source,
     get_with_retries,
 )
 
@@ -46,6 +53,26 @@ def fetch_wdi_series(
     date: the API's date filter, e.g. "2010" or "2000:2023".
     Columns: geo_id (ISO3), year, value, indicator_code, indicator_name (see WDI_SCHEMA).
     """
+    url = f"{base_url.rstrip('/')}/country/{';'.join(countries)}/indicator/{indicator_code}"
+    observations = fetch_wdi_observations(url, session=session, per_page=per_page, date=date,
+                                          timeout=timeout, retries=retries, backoff=backoff)
+    who = f"World Bank indicator {indicator_code}"
+    rows = [_row(obs, who) for obs in observations if obs.get("value") is not None]
+    return pl.DataFrame(rows, schema=WDI_SCHEMA, orient="row")
+
+
+def fetch_wdi_observations(
+    series_url: str,
+    *,
+    session: requests.Session | None = None,
+    per_page: int = 1000,
+    date: str | None = None,
+    timeout=DEFAULT_TIMEOUT,
+    retries: int = DEFAULT_RETRIES,
+    backoff: float = DEFAULT_BACKOFF,
+) -> list[dict]:
+    """Every observation (nulls included) of `.../country/<codes>/indicator/<code>`, all pages."""
+    indicator_code = series_url.rstrip("/").rsplit("/", 1)[-1]
     who = f"World Bank indicator {indicator_code}"
     hint = (
         "Check your connection and the indicator code "
@@ -53,29 +80,72 @@ def fetch_wdi_series(
     )
     own_session = session is None
     session = session or requests.Session()
-    rows: list[tuple] = []
+    observations: list[dict] = []
     try:
         page, pages = 1, 1
         while page <= pages:
             query = {"format": "json", "per_page": per_page, "page": page}
             if date:
                 query["date"] = date
-            url = (
-                f"{base_url.rstrip('/')}/country/{';'.join(countries)}/indicator/{indicator_code}"
-                f"?{urlencode(query, safe=':;')}"
-            )
+            url = f"{series_url}?{urlencode(query, safe=':;')}"
             body = get_with_retries(
                 url, lambda response: _json(response, who, url), who=who, hint=hint,
                 session=session, timeout=timeout, retries=retries, backoff=backoff,
             )
-            header, observations = _split_page(body, who, url)
-            rows.extend(_row(obs, who) for obs in observations if obs.get("value") is not None)
+            header, page_observations = _split_page(body, who, url)
+            observations.extend(page_observations)
             pages = int(header.get("pages") or 0)
             page += 1
     finally:
         if own_session:
             session.close()
-    return pl.DataFrame(rows, schema=WDI_SCHEMA, orient="row")
+    return observations
+
+
+def fetch_wdi_api_source(entry: SourceEntry, raw_dir: Path, mirror: str | None, *,
+                         session: requests.Session | None = None, **fetch_options) -> RawFile:
+    """A catalogue source of format `wdi_api`: its public_url is `<API>/country/<codes>/indicator/<code>`.
+
+    Online, every page is fetched and the observations kept as one response file (so the raw store holds
+    exactly what was used, with its sha256). With CAEI_MIRROR the mirror holds such a saved response at
+    mirror_path, fetched like any file.
+    """
+    if mirror is not None:
+        return fetch_source(entry, raw_dir, mirror, session=session, **fetch_options)
+    if "/indicator/" not in urlsplit(entry.public_url).path:
+        raise SourceError(f"source '{entry.source_id}': public_url {entry.public_url!r} is not a World Bank "
+                          "API series URL (.../country/<codes>/indicator/<code>). Fix it in seeds/sources.csv")
+    max_bytes = fetch_options.pop("max_bytes", DEFAULT_MAX_BYTES)
+    observations = fetch_wdi_observations(entry.public_url, session=session, **fetch_options)
+    body = json.dumps([{"page": 1, "pages": 1, "per_page": len(observations), "total": len(observations)},
+                       observations], ensure_ascii=False).encode("utf-8")
+    source_dir = Path(raw_dir) / entry.source_id
+    source_dir.mkdir(parents=True, exist_ok=True)
+    part, sha256, size = _write_part([body], source_dir, f"source '{entry.source_id}'", entry.public_url, max_bytes)
+    return _store(Path(raw_dir), entry, entry.public_url, part, sha256, size)
+
+
+def parse_wdi_api(path: Path) -> pl.DataFrame:
+    """A saved API response (or a list of page responses) -> staged rows (geo_id, year, variable, value)."""
+    from assets.catalogue import kept_iso3
+    from assets.parsers import ParseError, STAGED_SCHEMA, read_text
+
+    try:
+        body = json.loads(read_text(path))
+    except json.JSONDecodeError as exc:
+        raise ParseError(f"{path}: not valid JSON (line {exc.lineno}): {exc.msg}") from exc
+    pages = body if body and isinstance(body[0], list) else [body]
+    rows = []
+    for page in pages:
+        try:
+            _, observations = _split_page(page, str(path), str(path))
+            rows += [_row(obs, str(path)) for obs in observations if obs.get("value") is not None]
+        except SourceError as exc:
+            raise ParseError(str(exc)) from exc
+    frame = pl.DataFrame(rows, schema=WDI_SCHEMA, orient="row")
+    return frame.filter(pl.col("geo_id").is_in(kept_iso3())).select(
+        "geo_id", "year", variable="indicator_code", value="value", flags=pl.lit("")
+    ).cast(STAGED_SCHEMA).sort("variable", "geo_id", "year")
 
 
 def _json(response: requests.Response, who: str, url: str):

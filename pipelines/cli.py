@@ -149,6 +149,19 @@ def cmd_rollback(args) -> int:
     return EXIT_OK
 
 
+def cmd_ui(args) -> int:
+    """The analysts' UI: `dagster dev` on this code location, with the same DAGSTER_HOME as the CLI."""
+    import shutil
+    import signal
+
+    prepare_dagster_home()
+    dagster = shutil.which("dagster") or str(Path(sys.executable).with_name("dagster"))
+    # A background shell leaves SIGINT ignored, and dagster dev then ignores SIGTERM too (STACK-NOTES).
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    os.execv(dagster, [dagster, "dev", "-w", str(Path(__file__).resolve().parents[1] / "workspace.yaml"),
+                       "-h", args.host, "-p", str(args.port)])
+
+
 def cmd_assets(args) -> int:
     from pipelines.definitions import defs
 
@@ -186,6 +199,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("snapshot_id")
     r.set_defaults(func=cmd_rollback)
     sub.add_parser("assets", help="list asset keys").set_defaults(func=cmd_assets)
+    u = sub.add_parser("ui", help="the analysts' Dagster UI (dagster dev -w workspace.yaml)")
+    u.add_argument("--host", default="127.0.0.1")
+    u.add_argument("--port", type=int, default=3000)
+    u.set_defaults(func=cmd_ui)
     return p
 
 

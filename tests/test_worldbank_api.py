@@ -123,3 +123,33 @@ def test_unavailable_api_is_retried_like_any_source(api):
     frame = fetch_wdi_series("EN.ATM.CO2E.PC", base_url=api.base_url, retries=3, **FAST)
 
     assert frame.is_empty() and len(api.requests) == 3
+
+
+def test_wdi_api_catalogue_source_is_stored_with_provenance_and_parsed(api, tmp_path):
+    """A `wdi_api` source fetched online: all pages kept as one raw response with its sha256, then staged."""
+    from assets.catalogue import SourceEntry
+    from assets.fetch import read_provenance
+    from assets.worldbank_api import fetch_wdi_api_source, parse_wdi_api
+
+    header, observations = api_sample("worldbank_api_v2_indicators_AFG_excerpt.json")
+    paging = {"pages": 2, "per_page": 5, "total": len(observations)}
+    api.pages = [[{**header, **paging, "page": 1}, observations[:5]], [{**header, **paging, "page": 2}, observations[5:]]]
+    entry = SourceEntry("wb_afg", "WB API sample", "World Bank", "CC BY 4.0", "World Bank WDI",
+                        f"{api.base_url}/country/AFG/indicator/SH.STA.MMRT", "api/wb_afg.json", "wdi_api", "indicators", "")
+    raw = fetch_wdi_api_source(entry, tmp_path, None, **FAST)
+    assert raw.changed and raw.version == 1 and len(read_provenance(tmp_path)) == 1
+    staged = parse_wdi_api(raw.path)
+    expected = {(o["countryiso3code"], int(o["date"]), o["indicator"]["id"]): o["value"]
+                for o in observations if o["value"] is not None}
+    got = {(r["geo_id"], r["year"], r["variable"]): r["value"] for r in staged.iter_rows(named=True)}
+    assert got == pytest.approx(expected)
+    again = fetch_wdi_api_source(entry, tmp_path, None, **FAST)  # same answer: no new version
+    assert not again.changed and again.version == 1
+
+
+def test_empty_api_response_stages_no_rows(tmp_path):
+    from assets.worldbank_api import parse_wdi_api
+
+    path = tmp_path / "empty.json"
+    path.write_text(json.dumps(api_sample("worldbank_api_empty_result_example.json")))
+    assert parse_wdi_api(path).is_empty()
