@@ -1,0 +1,72 @@
+"""The Dash app: `create_app()` builds it, `serve()` runs it with waitress.
+
+Everything is served by the app itself (Dash's own JavaScript, our CSS in `assets_static/`): no CDN, no
+web fonts, no external stylesheet, so the dashboard works on a closed network.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import dash
+import flask
+from dash import html
+
+from dashboard import data
+from dashboard.i18n import normalize_lang
+from dashboard.pages import page_modules
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+ASSETS_DIR = PACKAGE_DIR / "assets_static"
+APP_TITLE = "CAEI · Экологические индикаторы Центральной Азии / Central Asia Environmental Indicators"
+
+
+class CaeiDash(dash.Dash):
+    def interpolate_index(self, **kwargs) -> str:
+        """The index page with `<html lang=..>` from `?lang=`, so browsers and screen readers know the language."""
+        html_text = super().interpolate_index(**kwargs)
+        lang = normalize_lang(flask.request.args.get("lang")) if flask.has_request_context() else "ru"
+        return html_text.replace("<html>", f'<html lang="{lang}">', 1)
+
+
+def create_app(snapshot_dir: Path | None = None) -> dash.Dash:
+    """Build the dashboard app.
+
+    `snapshot_dir` is the published directory (the one holding `CURRENT` and `snapshots/`); by default
+    `$CAEI_HOME/published` from the settings. It is read again on every request, so a new publish shows
+    up without a restart, and a missing snapshot gives pages that say how to make one.
+    """
+    if snapshot_dir is None:
+        from pipelines.settings import load_settings
+
+        snapshot_dir = load_settings().published_dir
+    app = CaeiDash(
+        "dashboard",
+        use_pages=True,
+        # Pages are registered explicitly below (not by scanning a folder) so that several apps can be
+        # built in one process (tests) without Dash re-executing the page modules.
+        pages_folder="",
+        assets_folder=str(ASSETS_DIR),
+        serve_locally=True,
+        compress=True,
+        external_stylesheets=[],
+        external_scripts=[],
+        title=APP_TITLE,
+        update_title=None,
+        # Page components exist only while their page is shown, and a page without a snapshot has none.
+        suppress_callback_exceptions=True,
+    )
+    app.server.config[data.PUBLISHED_DIR_CONFIG_KEY] = str(Path(snapshot_dir))
+    for page in page_modules():
+        page.register(app)
+    app.layout = html.Div([dash.page_container], id="app-root")
+    return app
+
+
+def serve(host: str = "127.0.0.1", port: int = 8050, snapshot_dir: Path | None = None, threads: int = 8) -> None:
+    """Serve the dashboard with waitress until interrupted (called by `caei dashboard --host --port`)."""
+    from waitress import serve as waitress_serve
+
+    app = create_app(snapshot_dir)
+    print(f"CAEI dashboard: http://{host}:{port}/ (published snapshots in "
+          f"{app.server.config[data.PUBLISHED_DIR_CONFIG_KEY]}); stop with Ctrl+C", flush=True)
+    waitress_serve(app.server, host=host, port=port, threads=threads)

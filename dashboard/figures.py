@@ -1,0 +1,250 @@
+"""Figure builders: plain functions from frames to plotly figures (and the sparkline SVG).
+
+Only cartesian traces: plotly's geo traces fetch map data from a CDN at render time (see STACK-NOTES).
+Numbers in labels and hovers are formatted with Babel beforehand, so every language reads its own
+decimal and thousands marks; `layout.separators` covers the axis ticks.
+"""
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+import polars as pl
+
+from dashboard.i18n import format_number, plotly_separators, t
+from dashboard.summaries import has_flag
+
+# Calm, colour-blind-safe hues (Okabe-Ito); a trend colour must not suggest good or bad.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999")
+NEUTRAL = "#44546a"
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d", "toggleSpikelines"],
+}
+BASINS = ("total", "large_west", "large_east", "small")
+DAY_MS = 24 * 3600 * 1000
+
+
+def basin_label(basin: str, lang: str) -> str:
+    labels = {
+        "total": t("Aral Sea, total", lang),
+        "large_west": t("Large Aral, western basin", lang),
+        "large_east": t("Large Aral, eastern basin", lang),
+        "small": t("Small (North) Aral", lang),
+    }
+    return labels.get(basin, basin)
+
+
+def base_layout(lang: str, **overrides) -> dict:
+    layout = dict(
+        separators=plotly_separators(lang),
+        template="plotly_white",
+        font=dict(family="system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif", size=13, color="#1f2933"),
+        margin=dict(l=60, r=20, t=30, b=70),
+        hoverlabel=dict(font_size=13),
+        legend=dict(orientation="h", yanchor="top", y=-0.22, x=0),
+    )
+    layout.update(overrides)
+    return layout
+
+
+def empty_figure(message: str, lang: str) -> go.Figure:
+    fig = go.Figure()
+    fig.update_layout(**base_layout(lang, height=200))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+    return fig
+
+
+def sparkline_data_uri(values: Sequence[float], width: int = 120, height: int = 32, color: str = NEUTRAL) -> str:
+    """A tiny line as an inline SVG image (a data: URI): no plotly instance per card, no request."""
+    if len(values) < 2:
+        return ""
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
+    pad = 3
+    step = (width - 2 * pad) / (len(values) - 1)
+    points = [
+        (pad + i * step, pad + (height - 2 * pad) * (1 - (v - low) / span) if high != low else height / 2)
+        for i, v in enumerate(values)
+    ]
+    path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+    last_x, last_y = points[-1]
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
+        f'<polyline fill="none" stroke="{color}" stroke-width="1.8" stroke-linejoin="round" points="{path}"/>'
+        f'<circle cx="{last_x:.1f}" cy="{last_y:.1f}" r="2.6" fill="{color}"/></svg>'
+    )
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def country_bar_figure(rows: list[dict], country_names: dict[str, str], unit_label: str, lang: str) -> go.Figure:
+    """Horizontal bars of the latest value per country, each labelled with its value and year."""
+    with_values = [r for r in rows if r["value"] is not None]
+    if not with_values:
+        return empty_figure(t("No country values for this indicator.", lang), lang)
+    # plotly draws the first category at the bottom; reverse so the largest value is on top.
+    ordered = list(reversed(with_values))
+    labels = [f"{country_names.get(r['geo_id'], r['geo_id'])} ({r['year']})" for r in ordered]
+    texts = [format_number(r["value"], lang) for r in ordered]
+    fig = go.Figure(
+        go.Bar(
+            x=[r["value"] for r in ordered],
+            y=labels,
+            orientation="h",
+            marker_color=PALETTE[0],
+            text=texts,
+            textposition="outside",
+            cliponaxis=False,
+            customdata=[[txt, unit_label] for txt in texts],
+            hovertemplate="%{y}: %{customdata[0]} %{customdata[1]}<extra></extra>",
+            name=unit_label,
+        )
+    )
+    fig.update_layout(**base_layout(lang, height=96 + 42 * len(ordered), margin=dict(l=10, r=80, t=36, b=30), showlegend=False))
+    fig.update_xaxes(title_text=unit_label, showticklabels=False, showgrid=False, zeroline=True)
+    fig.update_yaxes(automargin=True)
+    return fig
+
+
+def aral_area_figure(aral: pl.DataFrame, lang: str, low_quality_from: int = 2019) -> go.Figure:
+    """Area by basin over time, with the years compiled from news shaded as lower quality."""
+    if aral.height == 0:
+        return empty_figure(t("No data.", lang), lang)
+    fig = go.Figure()
+    unit = t("km²", lang)
+    for colour, basin in zip(PALETTE, BASINS):
+        series = aral.filter(pl.col("basin") == basin).sort("year")
+        if series.height == 0:
+            continue
+        label = basin_label(basin, lang)
+        fig.add_trace(
+            go.Scatter(
+                x=series["year"].to_list(),
+                y=series["area_km2"].to_list(),
+                mode="lines+markers",
+                name=label,
+                line=dict(color=colour, width=3 if basin == "total" else 2),
+                marker=dict(size=5),
+                customdata=[[format_number(v, lang, decimals=0, compact=False)] for v in series["area_km2"]],
+                hovertemplate=f"{label}<br>%{{x}}: %{{customdata[0]}} {unit}<extra></extra>",
+            )
+        )
+    last_year = int(aral["year"].max())
+    if last_year >= low_quality_from:
+        fig.add_vrect(
+            x0=low_quality_from - 0.5,
+            x1=last_year + 0.5,
+            fillcolor="#f4b400",
+            opacity=0.15,
+            line_width=0,
+            annotation_text=t("compiled from news: lower quality", lang),
+            annotation_position="top left",
+            annotation_font_size=11,
+        )
+    fig.update_layout(**base_layout(lang, height=420, hovermode="closest"))
+    fig.update_xaxes(title_text=t("Year", lang), tickformat="d", dtick=4)
+    fig.update_yaxes(title_text=unit, rangemode="tozero", exponentformat="none", separatethousands=True)
+    return fig
+
+
+def caspian_annual_figure(annual: pl.DataFrame, lang: str) -> go.Figure:
+    """DAHITI annual means as a line and official Baltic-system values as separate markers.
+
+    The two use different height references, so they are separate traces and never one line. Partial
+    years of DAHITI are drawn as hollow markers outside the line: a mean of part of a year is biased by
+    the season.
+    """
+    if annual.height == 0:
+        return empty_figure(t("No data.", lang), lang)
+    fig = go.Figure()
+    dahiti = annual.filter(pl.col("datum") == "dahiti").sort("year")
+    partial_mask = [has_flag(f, "partial_year") for f in dahiti["flags"]]
+    full = dahiti.filter(~pl.Series(partial_mask, dtype=pl.Boolean)) if dahiti.height else dahiti
+    partial = dahiti.filter(pl.Series(partial_mask, dtype=pl.Boolean)) if dahiti.height else dahiti
+    dahiti_name = t("Satellite altimetry (DAHITI), annual mean, m in DAHITI heights", lang)
+    baltic_name = t("Official statements, m in the Baltic height system", lang)
+
+    def hover_rows(frame: pl.DataFrame) -> list[list[str]]:
+        return [
+            [format_number(v, lang, decimals=2), "" if n is None else t("{n} observations", lang, n=n)]
+            for v, n in zip(frame["level_m"], frame["n_obs"])
+        ]
+
+    if full.height:
+        fig.add_trace(
+            go.Scatter(
+                x=full["year"].to_list(), y=full["level_m"].to_list(), mode="lines+markers", name=dahiti_name,
+                line=dict(color=PALETTE[0], width=2), marker=dict(size=5),
+                customdata=hover_rows(full),
+                hovertemplate="%{x}: %{customdata[0]} " + t("m (DAHITI)", lang) + "<br>%{customdata[1]}<extra></extra>",
+            )
+        )
+    if partial.height:
+        fig.add_trace(
+            go.Scatter(
+                x=partial["year"].to_list(), y=partial["level_m"].to_list(), mode="markers",
+                name=t("DAHITI, partial year (not a full annual mean)", lang),
+                marker=dict(size=9, symbol="circle-open", color=PALETTE[0], line=dict(width=2)),
+                customdata=hover_rows(partial),
+                hovertemplate="%{x}: %{customdata[0]} " + t("m (DAHITI)", lang) + "<br>"
+                + t("partial year", lang) + ", %{customdata[1]}<extra></extra>",
+            )
+        )
+    baltic = annual.filter(pl.col("datum") == "baltic").sort("year")
+    if baltic.height:
+        fig.add_trace(
+            go.Scatter(
+                x=baltic["year"].to_list(), y=baltic["level_m"].to_list(), mode="markers", name=baltic_name,
+                marker=dict(size=11, symbol="diamond", color=PALETTE[5]),
+                customdata=[[format_number(v, lang, decimals=2)] for v in baltic["level_m"]],
+                hovertemplate="%{x}: %{customdata[0]} " + t("m (Baltic system)", lang) + "<extra></extra>",
+            )
+        )
+    fig.update_layout(**base_layout(lang, height=440, hovermode="closest"))
+    fig.update_xaxes(title_text=t("Year", lang), tickformat="d")
+    fig.update_yaxes(title_text=t("Level, m", lang), tickformat=".1f")
+    return fig
+
+
+def caspian_obs_figure(obs: pl.DataFrame, lang: str) -> go.Figure:
+    """The 10-day altimetry series, with flagged outliers drawn apart (not part of the line)."""
+    if obs.height == 0:
+        return empty_figure(t("No data.", lang), lang)
+    outlier_mask = pl.Series([has_flag(f, "outlier") for f in obs["flags"]], dtype=pl.Boolean)
+    regular, outliers = obs.filter(~outlier_mask), obs.filter(outlier_mask)
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=regular["date"].to_list(), y=regular["level_m"].to_list(), mode="lines",
+            name=t("DAHITI, 10-day observations, m in DAHITI heights", lang),
+            line=dict(color=PALETTE[0], width=1.2),
+            customdata=[[format_number(v, lang, decimals=2)] for v in regular["level_m"]],
+            hovertemplate="%{x|%Y-%m-%d}: %{customdata[0]} " + t("m (DAHITI)", lang) + "<extra></extra>",
+        )
+    )
+    if outliers.height:
+        fig.add_trace(
+            go.Scatter(
+                x=outliers["date"].to_list(), y=outliers["level_m"].to_list(), mode="markers",
+                name=t("Outlier (flagged in the snapshot)", lang),
+                marker=dict(size=10, symbol="x", color=PALETTE[5]),
+                customdata=[[format_number(v, lang, decimals=2)] for v in outliers["level_m"]],
+                hovertemplate="%{x|%Y-%m-%d}: %{customdata[0]} " + t("m (DAHITI)", lang) + "<extra></extra>",
+            )
+        )
+    fig.update_layout(**base_layout(lang, height=360, hovermode="closest"))
+    # Numeric date ticks: plotly's month names are English unless a locale bundle is loaded.
+    fig.update_xaxes(
+        title_text=t("Date", lang),
+        tickformatstops=[
+            dict(dtickrange=[None, 32 * DAY_MS], value="%d.%m.%Y"),
+            dict(dtickrange=[32 * DAY_MS, 366 * DAY_MS], value="%m.%Y"),
+            dict(dtickrange=[366 * DAY_MS, None], value="%Y"),
+        ],
+    )
+    fig.update_yaxes(title_text=t("m (DAHITI)", lang), tickformat=".1f")
+    return fig

@@ -1,0 +1,155 @@
+"""Translations and locale-aware formatting for the dashboard.
+
+Interface strings live in gettext catalogues `dashboard/locales/<lang>/LC_MESSAGES/messages.po`, with the
+English text as msgid. They are read once with Babel at import; no compiled .mo files are needed.
+Names of indicators, units and places are NOT translated here: they come from the snapshot tables.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date
+from babel.messages.pofile import read_po
+from babel.numbers import (
+    format_compact_decimal,
+    format_decimal,
+    format_percent,
+    get_decimal_symbol,
+    get_group_symbol,
+    get_minus_sign_symbol,
+    get_plus_sign_symbol,
+)
+
+LOCALES_DIR = Path(__file__).resolve().parent / "locales"
+DEFAULT_LANG = "ru"
+SUPPORTED_LANGS = ("ru", "en", "kk")
+# Languages offered in the header switch; kk is reachable by ?lang=kk while its catalogue is incomplete.
+SWITCHER_LANGS = ("ru", "en")
+# Where a catalogue has no translation, try these next (kk readers read Russian; English is the msgid).
+FALLBACKS = {"ru": (), "en": (), "kk": ("ru",)}
+
+
+def normalize_lang(value: object) -> str:
+    """The language asked for in a query string (`?lang=en`), or the default when absent or unknown."""
+    if isinstance(value, (list, tuple)):  # `?lang=en&lang=ru` arrives as a list
+        value = value[0] if value else None
+    if isinstance(value, str) and value.strip().lower() in SUPPORTED_LANGS:
+        return value.strip().lower()
+    return DEFAULT_LANG
+
+
+@lru_cache(maxsize=None)
+def catalogue(lang: str) -> Mapping[str, str]:
+    """msgid -> translation for one language; untranslated and fuzzy entries are left out."""
+    po_path = LOCALES_DIR / lang / "LC_MESSAGES" / "messages.po"
+    if not po_path.is_file():
+        return {}
+    with po_path.open("rb") as f:
+        catalog = read_po(f, locale=lang)
+    return {
+        message.id: message.string
+        for message in catalog
+        if message.id and isinstance(message.id, str) and message.string and not message.fuzzy
+    }
+
+
+def t(msgid: str, lang: str, **values: object) -> str:
+    """The text of `msgid` in `lang` (falling back along FALLBACKS, then to the English msgid),
+    with `{name}` placeholders filled from `values`."""
+    lang = normalize_lang(lang)
+    text = msgid
+    for candidate in (lang, *FALLBACKS.get(lang, ())):
+        translated = catalogue(candidate).get(msgid)
+        if translated:
+            text = translated
+            break
+    return text.format(**values) if values else text
+
+
+def babel_locale(lang: str) -> str:
+    return normalize_lang(lang)
+
+
+def auto_decimals(value: float) -> int:
+    """Decimals that keep about three significant digits for dashboard reading, not for analysis."""
+    magnitude = abs(value)
+    if magnitude >= 100:
+        return 0
+    if magnitude >= 1:
+        return 1
+    return 2
+
+
+def format_number(value: float | int | None, lang: str, decimals: int | None = None, compact: bool = True) -> str:
+    """A number for display: Russian `1 234,5`, English `1,234.5`. Values from a million up are
+    written compactly (`42,9 млрд`) unless `compact=False`; `None` gives an en dash."""
+    if value is None:
+        return "–"
+    locale = babel_locale(lang)
+    if compact and decimals is None and abs(value) >= 1_000_000:
+        return format_compact_decimal(value, locale=locale, fraction_digits=1)
+    if decimals is None:
+        decimals = auto_decimals(value)
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return format_decimal(value, format=pattern, locale=locale)
+
+
+def format_signed_percent_change(change_pct: float | None, lang: str) -> str:
+    """A relative change already in percent (e.g. -12.3) as `-12,3 %` (ru) / `+4.5%` (en)."""
+    if change_pct is None:
+        return "–"
+    text = format_percent(abs(change_pct) / 100, format=_percent_pattern_one_decimal(lang), locale=babel_locale(lang))
+    if round(abs(change_pct), 1) == 0:
+        return text
+    locale = babel_locale(lang)
+    sign = get_plus_sign_symbol(locale) if change_pct > 0 else get_minus_sign_symbol(locale)
+    return sign + text
+
+
+def _percent_pattern_one_decimal(lang: str) -> str:
+    """The locale's own percent pattern (spacing and sign position) with one optional decimal."""
+    pattern = Locale.parse(babel_locale(lang)).percent_formats[None].pattern
+    return re.sub(r"0(?=[^0#]*%)", "0.#", pattern, count=1)
+
+
+def format_share(share: float | None, lang: str) -> str:
+    """A share in 0..1 as a whole percent: `78 %` (ru), `78%` (en)."""
+    if share is None:
+        return "–"
+    return format_percent(share, locale=babel_locale(lang))
+
+
+def format_day(moment: dt.date | dt.datetime | None, lang: str) -> str:
+    """A date in the long form of the language: `21 ноября 2025 г.`, `November 21, 2025`."""
+    if moment is None:
+        return "–"
+    return format_date(moment, format="long", locale=babel_locale(lang))
+
+
+def format_timestamp_utc(moment: dt.datetime | None, lang: str) -> str:
+    """A snapshot time: the long date plus `HH:MM UTC` (created_at is stored in UTC)."""
+    if moment is None:
+        return "–"
+    return f"{format_day(moment, lang)}, {moment:%H:%M} UTC"
+
+
+def plotly_separators(lang: str) -> str:
+    """plotly's `layout.separators`: decimal mark then thousands mark, taken from the locale."""
+    locale = babel_locale(lang)
+    return get_decimal_symbol(locale) + get_group_symbol(locale)
+
+
+def localized(row: Mapping[str, object], base: str, lang: str) -> str:
+    """`row[f"{base}_{lang}"]`, falling back to Russian, then English, then an empty string,
+    for the name/label columns of the snapshot tables (name_ru, name_en, name_kk, label_ru ...)."""
+    lang = normalize_lang(lang)
+    for candidate in (lang, *FALLBACKS.get(lang, ()), "ru", "en"):
+        value = row.get(f"{base}_{candidate}")
+        if value:
+            return str(value)
+    return ""

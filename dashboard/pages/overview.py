@@ -1,0 +1,311 @@
+"""Overview `/`: the Central Asia figure of every aggregated indicator, and the countries compared."""
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+from dash import Input, Output, State, dcc, html
+
+from dashboard import data
+from dashboard.figures import GRAPH_CONFIG, country_bar_figure, empty_figure, sparkline_data_uri
+from dashboard.i18n import (
+    format_number,
+    format_share,
+    format_signed_percent_change,
+    localized,
+    normalize_lang,
+    t,
+)
+from dashboard.shell import no_snapshot_notice, page_frame, snapshot_problem_notice, simple_table, source_caption
+from dashboard.summaries import (
+    COVERAGE_THRESHOLD,
+    RegionSummary,
+    country_comparison_rows,
+    order_by_direction,
+    rows_by_key,
+    summarize_region_aggregates,
+    trend_arrow,
+)
+
+PATH = "/"
+COUNTRY_DROPDOWN_ID = "overview-country-indicator"
+COUNTRY_GRAPH_ID = "overview-country-graph"
+COUNTRY_TABLE_ID = "overview-country-table"
+COUNTRY_CAPTION_ID = "overview-country-caption"
+LANG_STORE_ID = "overview-lang"
+
+NAV = (0, PATH, "Overview")
+
+
+def register(app: dash.Dash) -> None:
+    dash.register_page(__name__, path=PATH, name="Overview", title="Обзор / Overview · CAEI", order=0, layout=layout)
+    app.callback(
+        Output(COUNTRY_GRAPH_ID, "figure"),
+        Output(COUNTRY_TABLE_ID, "children"),
+        Output(COUNTRY_CAPTION_ID, "children"),
+        Input(COUNTRY_DROPDOWN_ID, "value"),
+        State(LANG_STORE_ID, "data"),
+        prevent_initial_call=True,  # the layout already holds the first selection
+    )(update_country_comparison)
+
+
+def layout(lang: str | None = None, **_query: Any) -> html.Div:
+    lang = normalize_lang(lang)
+    try:
+        snap = data.snapshot_for_request()
+    except data.NoSnapshotError as missing:
+        return page_frame(lang, PATH, None, no_snapshot_notice(lang, str(missing)))
+    info = data.snapshot_info(snap)
+    try:
+        content = overview_content(snap, info, lang)
+    except data.SnapshotContentError as problem:
+        content = snapshot_problem_notice(lang, str(problem))
+    return page_frame(lang, PATH, info, content)
+
+
+def update_country_comparison(indicator_id: str | None, lang: str | None):
+    lang = normalize_lang(lang)
+    try:
+        snap = data.snapshot_for_request()
+    except data.NoSnapshotError as missing:
+        return empty_figure(t("No published data yet", lang), lang), None, str(missing)
+    try:
+        figure, table, caption = country_comparison(snap, data.snapshot_info(snap), indicator_id, lang)
+    except data.SnapshotContentError as problem:
+        return empty_figure(t("The published snapshot cannot be shown", lang), lang), None, str(problem)
+    return figure, table, caption.children
+
+
+# ---- content -----------------------------------------------------------------------------------------
+
+
+def overview_content(snap: data.Snapshot, info: dict, lang: str) -> list:
+    catalogue = data.indicator_catalogue(snap)
+    indicators_by_id = rows_by_key(catalogue, "indicator_id")
+    sources_by_id = rows_by_key(data.sources(snap), "source_id")
+    countries = data.central_asia_iso3(snap)
+    country_names = {row["geo_id"]: localized(row, "name", lang) for row in data.geographies(snap).iter_rows(named=True)}
+    summaries = summarize_region_aggregates(data.region_aggregates(snap))
+    ordered_ids = order_by_direction(list(summaries), catalogue)
+
+    sections: list = [
+        html.H1(t("Central Asia at a glance", lang)),
+        html.P(
+            t(
+                "Regional figures combine {countries}. A regional figure is published only when the countries "
+                "with data hold at least {threshold} of the region's population.",
+                lang,
+                countries=", ".join(country_names.get(c, c) for c in countries),
+                threshold=format_share(COVERAGE_THRESHOLD, lang),
+            ),
+            className="lead",
+        ),
+    ]
+    if not ordered_ids:
+        sections.append(html.P(t("The snapshot holds no regional aggregates.", lang), className="notice"))
+    for direction, indicator_ids in group_by_direction(ordered_ids, indicators_by_id):
+        cards = [
+            region_card(summaries[i], indicators_by_id.get(i, {"indicator_id": i}), sources_by_id, info, snap,
+                        countries, country_names, lang)
+            for i in indicator_ids
+        ]
+        sections.append(html.Section([direction_heading(direction, indicators_by_id, indicator_ids, lang),
+                                      html.Div(cards, className="card-grid")], className="direction"))
+
+    sections.append(country_section(snap, info, catalogue, countries, ordered_ids, lang))
+    return sections
+
+
+def group_by_direction(ordered_ids: list[str], indicators_by_id: dict[str, dict]) -> list[tuple[int | None, list[str]]]:
+    groups: list[tuple[int | None, list[str]]] = []
+    for indicator_id in ordered_ids:
+        direction = indicators_by_id.get(indicator_id, {}).get("direction")
+        if groups and groups[-1][0] == direction:
+            groups[-1][1].append(indicator_id)
+        else:
+            groups.append((direction, [indicator_id]))
+    return groups
+
+
+def direction_heading(direction: int | None, indicators_by_id: dict[str, dict], indicator_ids: list[str], lang: str):
+    if direction is None:
+        return html.H2(t("Other indicators", lang))
+    row = indicators_by_id.get(indicator_ids[0], {})
+    title = localized({k.removeprefix("direction_"): v for k, v in row.items() if k.startswith("direction_title_")},
+                      "title", lang)
+    return html.H2(t("Direction {number}", lang, number=direction) + (f". {title}" if title else ""))
+
+
+def unit_label(indicator: dict, fallback_unit: str | None, lang: str) -> str:
+    label = localized({k.removeprefix("unit_"): v for k, v in indicator.items() if k.startswith("unit_label_")}, "label", lang)
+    return label or (fallback_unit or "")
+
+
+def region_card(summary: RegionSummary, indicator: dict, sources_by_id: dict, info: dict, snap: data.Snapshot,
+                countries: list[str], country_names: dict[str, str], lang: str) -> html.Article:
+    name = localized(indicator, "name", lang) or summary.indicator_id
+    unit = unit_label(indicator, summary.unit, lang)
+    body: list = [html.H3(name, className="card-title")]
+    if indicator.get("is_headline"):
+        body.insert(0, html.Div(t("Headline indicator of the direction", lang), className="badge"))
+    if summary.has_current_regional_value:
+        body += [
+            html.Div(
+                [html.Span(format_number(summary.published_value, lang), className="value"), " ",
+                 html.Span(unit, className="unit")],
+                className="value-line",
+            ),
+            html.Div(t("Central Asia, {year}", lang, year=summary.published_year), className="value-year"),
+            trend_line(summary, lang),
+            html.Div(coverage_text(summary.published_covered_iso3, summary.published_coverage_share, lang),
+                     className="coverage"),
+        ]
+    else:
+        body += [
+            html.P(
+                t(
+                    "No regional figure for {year}: the countries with data ({codes}) hold {share} of the "
+                    "population, below the {threshold} needed.",
+                    lang,
+                    year=summary.latest_year,
+                    codes=", ".join(summary.latest_covered_iso3) or "–",
+                    share=format_share(summary.latest_coverage_share, lang),
+                    threshold=format_share(COVERAGE_THRESHOLD, lang),
+                ),
+                className="no-regional",
+            ),
+            country_values_list(snap, summary, countries, country_names, unit, lang),
+        ]
+        if summary.published_value is not None:
+            body += [
+                html.Div(
+                    t("Last regional figure: {value} {unit} ({year})", lang,
+                      value=format_number(summary.published_value, lang), unit=unit, year=summary.published_year),
+                    className="last-regional",
+                ),
+                trend_line(summary, lang),
+            ]
+    if summary.next_projected is not None:
+        year, value = summary.next_projected
+        body.append(html.Div(
+            t("Projected figure for {year}: {value} {unit} (uses projected values or population weights; "
+              "not counted as the latest figure)", lang, year=year, value=format_number(value, lang), unit=unit),
+            className="projected"))
+    body.append(source_caption(sources_by_id, [indicator.get("source_id")], info.get("created_at"), lang))
+    return html.Article(body, className="card", id=f"card-{summary.indicator_id}")
+
+
+def trend_line(summary: RegionSummary, lang: str) -> html.Div:
+    points = summary.trend
+    if len(points) < 2:
+        return html.Div(t("Too few years for a trend.", lang), className="trend muted")
+    change = summary.trend_change_pct
+    description = t("{first}–{last}: {change}", lang, first=points[0][0], last=points[-1][0],
+                    change=format_signed_percent_change(change, lang))
+    return html.Div(
+        [
+            html.Img(src=sparkline_data_uri([v for _, v in points]), className="sparkline", alt=description,
+                     width=120, height=32),
+            html.Span(trend_arrow(change), className="arrow", **{"aria-hidden": "true"}),
+            html.Span(description, className="trend-text"),
+        ],
+        className="trend",
+    )
+
+
+def coverage_text(covered: list[str], share: float | None, lang: str) -> str:
+    return t("Coverage: {codes} · {share} of the population", lang, codes=", ".join(covered) or "–",
+             share=format_share(share, lang))
+
+
+def country_values_list(snap: data.Snapshot, summary: RegionSummary, countries: list[str],
+                        country_names: dict[str, str], unit: str, lang: str) -> html.Div:
+    found = rows_by_key(data.country_values(snap, summary.indicator_id, countries, year=summary.latest_year), "geo_id")
+    items = [
+        html.Li([html.Span(country_names.get(code, code)), html.Span(
+            f"{format_number(found[code]['value'], lang)} {unit}" if code in found else t("no data", lang),
+            className="num" if code in found else "muted")])
+        for code in countries
+    ]
+    return html.Div([html.Div(t("Country values, {year}", lang, year=summary.latest_year), className="list-title"),
+                     html.Ul(items, className="country-values")])
+
+
+# ---- countries compared --------------------------------------------------------------------------------
+
+
+def country_section(snap: data.Snapshot, info: dict, catalogue, countries: list[str], region_ids: list[str],
+                    lang: str) -> html.Section:
+    available = set(data.indicators_with_country_values(snap, countries))
+    options = [
+        {"label": localized(row, "name", lang) or row["indicator_id"], "value": row["indicator_id"]}
+        for row in catalogue.iter_rows(named=True)
+        if row["indicator_id"] in available
+    ]
+    default = next((i for i in region_ids if i in available), options[0]["value"] if options else None)
+    figure, table, caption = country_comparison(snap, info, default, lang)
+    return html.Section(
+        className="countries",
+        children=[
+            html.H2(t("Countries compared: latest year", lang)),
+            html.Label(t("Indicator", lang), htmlFor=COUNTRY_DROPDOWN_ID, className="control-label"),
+            dcc.Dropdown(
+                id=COUNTRY_DROPDOWN_ID,
+                options=options,
+                value=default,
+                clearable=False,
+                searchable=True,
+                labels={"search": t("Search", lang), "no_options_found": t("Nothing found", lang),
+                        "clear_search": t("Clear", lang), "clear_selection": t("Clear", lang)},
+                className="indicator-dropdown",
+            ),
+            dcc.Store(id=LANG_STORE_ID, data=lang),
+            dcc.Graph(id=COUNTRY_GRAPH_ID, figure=figure, config=GRAPH_CONFIG, className="graph"),
+            html.Div(table, id=COUNTRY_TABLE_ID),
+            html.Div(caption.children, id=COUNTRY_CAPTION_ID, className="source-caption"),
+        ],
+    )
+
+
+def flag_labels(flags: str, lang: str) -> str:
+    known = {
+        "projection": t("projection", lang),
+        "partial_year": t("partial year", lang),
+        "range_warning": t("outside the plausible range", lang),
+        "stale": t("not updated recently", lang),
+        "outlier": t("outlier", lang),
+    }
+    return ", ".join(known.get(f, f) for f in flags.split(";") if f)
+
+
+def country_comparison(snap: data.Snapshot, info: dict, indicator_id: str | None, lang: str):
+    """Bar chart, table and source caption of the latest value per Central Asian country."""
+    no_caption = html.P("")
+    if not indicator_id:
+        return empty_figure(t("No country values for this indicator.", lang), lang), None, no_caption
+    indicators_by_id = rows_by_key(data.indicator_catalogue(snap), "indicator_id")
+    indicator = indicators_by_id.get(indicator_id)
+    if indicator is None:  # e.g. the selection came from a page built on an older snapshot
+        return empty_figure(t("This indicator is not in the current snapshot.", lang), lang), None, no_caption
+    countries = data.central_asia_iso3(snap)
+    country_names = {row["geo_id"]: localized(row, "name", lang) for row in data.geographies(snap).iter_rows(named=True)}
+    latest = data.latest_country_values(snap, indicator_id, countries)
+    rows = country_comparison_rows(latest, countries)
+    unit = unit_label(indicator, indicator.get("unit"), lang)
+    figure = country_bar_figure(rows, country_names, unit, lang)
+    table = simple_table(
+        [t("Country", lang), t("Value", lang), t("Unit", lang), t("Year", lang), t("Notes", lang)],
+        [
+            [country_names.get(r["geo_id"], r["geo_id"]),
+             format_number(r["value"], lang) if r["value"] is not None else t("no data", lang),
+             unit if r["value"] is not None else "",
+             str(r["year"]) if r["year"] is not None else "",
+             flag_labels(r.get("flags") or "", lang)]
+            for r in rows
+        ],
+        numeric=[False, True, False, True, False],
+        caption=localized(indicator, "name", lang),
+    )
+    source_ids = latest["source_id"].unique().to_list() if latest.height else [indicator.get("source_id")]
+    caption = source_caption(rows_by_key(data.sources(snap), "source_id"), source_ids, info.get("created_at"), lang)
+    return figure, table, caption

@@ -1,0 +1,136 @@
+"""Translations and number formatting of the dashboard (plain functions, no app, no browser)."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+
+from dashboard import i18n
+from dashboard.i18n import (
+    catalogue,
+    format_day,
+    format_number,
+    format_share,
+    format_signed_percent_change,
+    format_timestamp_utc,
+    localized,
+    normalize_lang,
+    plotly_separators,
+    t,
+)
+from dashboard.pages import nav_items
+
+NBSP = "\xa0"
+DASHBOARD_DIR = Path(i18n.__file__).resolve().parent
+
+
+def msgids_used_in_code() -> set[str]:
+    """Every literal passed to t() in the dashboard, plus the navigation labels passed by variable."""
+    found = {
+        message
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            str(DASHBOARD_DIR), method_map=[("**.py", "python")], keywords={"t": None}
+        )
+        if isinstance(message, str)
+    }
+    return found | {label for _path, label in nav_items()} | {"m"}
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "decimals", "expected"),
+    [
+        (1234.5, "ru", 1, f"1{NBSP}234,5"),
+        (1234.5, "en", 1, "1,234.5"),
+        (1234.5, "kk", 1, f"1{NBSP}234,5"),
+        (-27.434, "ru", 2, "-27,43"),
+        (-27.434, "en", 2, "-27.43"),
+        (41390.0, "ru", 0, f"41{NBSP}390"),
+        (41390.0, "en", 0, "41,390"),
+    ],
+)
+def test_format_number_uses_the_locale_marks(value, lang, decimals, expected):
+    assert format_number(value, lang, decimals=decimals) == expected
+
+
+def test_format_number_picks_decimals_by_magnitude():
+    assert format_number(14.26, "en") == "14.3"
+    assert format_number(0.523, "ru") == "0,52"
+    assert format_number(2100.4, "ru") == f"2{NBSP}100"
+
+
+def test_large_numbers_are_compact_unless_asked_otherwise():
+    assert format_number(42_900_000_000, "ru") == f"42,9{NBSP}млрд"
+    assert format_number(42_900_000_000, "en") == "42.9B"
+    assert format_number(36_400_000, "en", compact=False) == "36,400,000"
+
+
+def test_missing_number_is_a_dash():
+    assert format_number(None, "ru") == "–"
+    assert format_share(None, "en") == "–"
+
+
+def test_shares_and_changes_follow_the_locale_percent_pattern():
+    assert format_share(0.7838, "ru") == f"78{NBSP}%"
+    assert format_share(0.7838, "en") == "78%"
+    assert format_signed_percent_change(-12.34, "ru") == f"-12,3{NBSP}%"
+    assert format_signed_percent_change(4.25, "en") == "+4.2%"
+    assert format_signed_percent_change(0.01, "en") == "0%"
+    assert format_signed_percent_change(None, "ru") == "–"
+
+
+def test_dates_are_long_and_localized():
+    moment = dt.datetime(2025, 11, 21, 6, 5)
+    assert format_day(moment, "ru").startswith("21 ноября 2025")
+    assert format_day(moment, "en") == "November 21, 2025"
+    assert format_timestamp_utc(moment, "en") == "November 21, 2025, 06:05 UTC"
+
+
+def test_plotly_separators_are_decimal_then_thousands():
+    assert plotly_separators("ru") == "," + NBSP
+    assert plotly_separators("en") == ".,"
+
+
+@pytest.mark.parametrize(
+    ("asked", "expected"),
+    [(None, "ru"), ("", "ru"), ("EN", "en"), ("en", "en"), ("kk", "kk"), ("de", "ru"), (["en", "ru"], "en"), ([], "ru")],
+)
+def test_language_from_query_defaults_to_russian(asked, expected):
+    assert normalize_lang(asked) == expected
+
+
+def test_translation_lookup():
+    assert t("Overview", "ru") == "Обзор"
+    assert t("Overview", "en") == "Overview"
+    assert t("Overview", "kk") == "Шолу"
+    # kk falls back to Russian where its catalogue has no entry yet
+    assert t("Datum note", "kk") == t("Datum note", "ru") == "О системах высот"
+    # an unknown msgid is shown as it is
+    assert t("Not a catalogue entry", "ru") == "Not a catalogue entry"
+    assert t("Direction {number}", "ru", number=3) == "Направление 3"
+    assert t("Direction {number}", "en", number=3) == "Direction 3"
+
+
+def test_every_string_in_the_code_has_a_russian_translation():
+    missing = sorted(msgid for msgid in msgids_used_in_code() if not catalogue("ru").get(msgid))
+    assert missing == []
+
+
+def test_catalogues_keep_the_placeholders_of_their_msgid():
+    import string
+
+    def names(text: str) -> set[str]:
+        return {field for _, field, _, _ in string.Formatter().parse(text) if field}
+
+    for lang in ("ru", "kk"):
+        for msgid, text in catalogue(lang).items():
+            assert names(text) == names(msgid), (lang, msgid)
+
+
+def test_localized_picks_the_column_of_the_language_with_fallbacks():
+    row = {"name_ru": "Казахстан", "name_en": "Kazakhstan", "name_kk": None}
+    assert localized(row, "name", "en") == "Kazakhstan"
+    assert localized(row, "name", "ru") == "Казахстан"
+    assert localized(row, "name", "kk") == "Казахстан"
+    assert localized({"name_en": "Only English"}, "name", "ru") == "Only English"
