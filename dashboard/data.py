@@ -230,3 +230,143 @@ def caspian_level_obs(snap: Snapshot) -> pl.DataFrame:
 
 def caspian_datum_difference(snap: Snapshot) -> pl.DataFrame:
     return snap.query("SELECT year, dahiti_m, baltic_m, difference_m FROM caspian_datum_difference ORDER BY year")
+
+
+# ---- directions, catalogue, provenance and checks ------------------------------------------------------
+
+
+def summit_directions(snap: Snapshot) -> pl.DataFrame:
+    """The eight summit directions with titles and focus texts, in order."""
+    return snap.query(
+        """
+        SELECT TRY_CAST(direction AS INTEGER) AS direction, title_ru, title_en, title_kk, focus_ru, focus_en
+        FROM summit_directions ORDER BY direction
+        """
+    )
+
+
+def indicator_details(snap: Snapshot) -> pl.DataFrame:
+    """The catalogue columns the catalogue page and downloads show: definitions, freshness, source, licence."""
+    return snap.query(
+        """
+        SELECT i.indicator_id, i.name_ru, i.name_en, i.name_kk, i.definition_ru, i.definition_en, i.unit,
+               u.label_ru AS unit_label_ru, u.label_en AS unit_label_en, u.label_kk AS unit_label_kk,
+               i.theme, i.directions, TRY_CAST(i.headline_direction AS INTEGER) AS headline_direction,
+               i.aggregation, TRY_CAST(i.freshness_years AS INTEGER) AS freshness_years,
+               i.source_id, s.title AS source_title, s.publisher, s.licence
+        FROM indicators i
+        LEFT JOIN units u ON u.unit = i.unit
+        LEFT JOIN sources s ON s.source_id = i.source_id
+        ORDER BY i.indicator_id
+        """
+    )
+
+
+def indicator_value_status(snap: Snapshot) -> pl.DataFrame:
+    """Per indicator: first and latest observed year, number of values, and how many carry `stale` or
+    `range_warning` (the flags the pipeline's freshness and plausible-range checks set)."""
+    return snap.query(
+        f"""
+        SELECT indicator_id, min(year) AS first_year, max(year) AS latest_year, count(*) AS n_values,
+               count(*) FILTER (WHERE list_contains(string_split(coalesce(flags, ''), ';'), 'stale')) AS n_stale,
+               count(*) FILTER (WHERE list_contains(string_split(coalesce(flags, ''), ';'), 'range_warning'))
+                   AS n_range_warning
+        FROM indicator_values
+        WHERE value IS NOT NULL AND {_NOT_PROJECTION}
+        GROUP BY indicator_id ORDER BY indicator_id
+        """
+    )
+
+
+def latest_provenance(snap: Snapshot) -> pl.DataFrame:
+    """The latest retrieved version of every source: when, from where, checksum."""
+    return snap.query(
+        """
+        SELECT source_id, version, url, retrieved_at, sha256, bytes, licence
+        FROM provenance
+        QUALIFY row_number() OVER (PARTITION BY source_id ORDER BY version DESC) = 1
+        ORDER BY source_id
+        """
+    )
+
+
+def check_results(snap: Snapshot) -> pl.DataFrame:
+    return snap.query(
+        "SELECT check_name, asset, severity, passed, description, n_failed FROM check_results ORDER BY asset, check_name"
+    )
+
+
+def all_sources(snap: Snapshot) -> pl.DataFrame:
+    """Every column of `sources`, so titles in other languages (title_ru, title_kk) are used once published."""
+    return snap.query("SELECT * FROM sources ORDER BY source_id")
+
+
+# ---- series for the explorer and the country profile ----------------------------------------------------
+
+
+def indicator_series(snap: Snapshot, indicator_id: str, geo_ids: list[str]) -> pl.DataFrame:
+    """Every non-projected value of one indicator for the given places (countries or the region)."""
+    return snap.query(
+        f"""
+        SELECT geo_id, year, value, unit, source_id, coalesce(flags, '') AS flags
+        FROM indicator_values
+        WHERE indicator_id = ? AND list_contains(?, geo_id) AND value IS NOT NULL AND {_NOT_PROJECTION}
+        ORDER BY geo_id, year
+        """,
+        (indicator_id, list(geo_ids)),
+    )
+
+
+def indicator_years(snap: Snapshot, indicator_id: str) -> list[int]:
+    frame = snap.query(
+        f"""
+        SELECT DISTINCT year FROM indicator_values
+        WHERE indicator_id = ? AND value IS NOT NULL AND {_NOT_PROJECTION} ORDER BY year
+        """,
+        (indicator_id,),
+    )
+    return [int(y) for y in frame["year"]]
+
+
+def country_profile_values(snap: Snapshot, geo_id: str, region_id: str = REGION_ID) -> pl.DataFrame:
+    """Latest non-projected value of every indicator for one country, with the regional figure of the same year
+    (from region_aggregates: published or not, so the page can say why a regional figure is missing)."""
+    return snap.query(
+        f"""
+        WITH latest AS (
+            SELECT indicator_id, year, value, unit, source_id, coalesce(flags, '') AS flags
+            FROM indicator_values
+            WHERE geo_id = ? AND value IS NOT NULL AND {_NOT_PROJECTION}
+            QUALIFY row_number() OVER (PARTITION BY indicator_id ORDER BY year DESC) = 1
+        ),
+        series AS (
+            SELECT indicator_id, list(value ORDER BY year) AS values, min(year) AS first_year
+            FROM indicator_values
+            WHERE geo_id = ? AND value IS NOT NULL AND {_NOT_PROJECTION}
+            GROUP BY indicator_id
+        )
+        SELECT l.indicator_id, l.year, l.value, l.unit, l.source_id, l.flags, s.values AS series, s.first_year,
+               r.value AS region_value, r.status AS region_status, coalesce(r.flags, '') AS region_flags,
+               r.coverage_pop_share AS region_coverage_share
+        FROM latest l
+        JOIN series s USING (indicator_id)
+        LEFT JOIN region_aggregates r ON r.indicator_id = l.indicator_id AND r.year = l.year AND r.geo_id = ?
+        ORDER BY l.indicator_id
+        """,
+        (geo_id, geo_id, region_id),
+    )
+
+
+def country_polygons(snap: Snapshot, iso3: list[str]) -> pl.DataFrame:
+    """feature_id (ISO3) and GeoJSON geometry text of the Natural Earth country polygons asked for."""
+    return snap.query(
+        "SELECT feature_id, geometry FROM geo_features WHERE layer = ? AND list_contains(?, feature_id) ORDER BY feature_id",
+        ("ne_countries", list(iso3)),
+    )
+
+
+def water_body_polygons(snap: Snapshot) -> pl.DataFrame:
+    """name and GeoJSON geometry of the Natural Earth lakes and seas (historic and recent Aral, Caspian ...)."""
+    return snap.query(
+        "SELECT feature_id, name, geometry FROM geo_features WHERE layer = ? ORDER BY feature_id", ("ne_lakes_seas",)
+    )

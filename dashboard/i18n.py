@@ -28,8 +28,10 @@ from babel.numbers import (
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 DEFAULT_LANG = "ru"
 SUPPORTED_LANGS = ("ru", "en", "kk")
-# Languages offered in the header switch; kk is reachable by ?lang=kk while its catalogue is incomplete.
-SWITCHER_LANGS = ("ru", "en")
+# Languages offered in the header switch.
+SWITCHER_LANGS = ("ru", "en", "kk")
+# Cookie remembering the last language chosen by URL; the URL's `?lang=` always wins over it.
+LANG_COOKIE = "caei_lang"
 # Where a catalogue has no translation, try these next (kk readers read Russian; English is the msgid).
 FALLBACKS = {"ru": (), "en": (), "kk": ("ru",)}
 
@@ -41,6 +43,15 @@ def normalize_lang(value: object) -> str:
     if isinstance(value, str) and value.strip().lower() in SUPPORTED_LANGS:
         return value.strip().lower()
     return DEFAULT_LANG
+
+
+def request_lang(value: object, remembered: object = None) -> str:
+    """The page language: `?lang=` when valid, else the remembered choice (cookie), else Russian."""
+    if isinstance(value, (list, tuple)):
+        value = value[0] if value else None
+    if isinstance(value, str) and value.strip().lower() in SUPPORTED_LANGS:
+        return value.strip().lower()
+    return normalize_lang(remembered)
 
 
 @lru_cache(maxsize=None)

@@ -8,7 +8,62 @@ from typing import Any
 from dash import dcc, html
 
 from dashboard.pages import nav_items
-from dashboard.i18n import SWITCHER_LANGS, format_day, format_timestamp_utc, t
+from dashboard.i18n import LANG_COOKIE, SWITCHER_LANGS, format_day, format_timestamp_utc, request_lang, t
+
+# Flags worth a visible badge next to a value, with the class that colours it.
+FLAG_BADGES = {
+    "stale": ("not updated recently", "flag-stale"),
+    "range_warning": ("outside the plausible range", "flag-warning"),
+    "projection": ("projection", "flag-note"),
+    "partial_year": ("partial year", "flag-note"),
+    "partial_coverage": ("partial coverage", "flag-note"),
+    "outlier": ("outlier", "flag-warning"),
+    "rio_marker_upper_bound": ("upper bound (Rio marker)", "flag-note"),
+    "april_only": ("April only", "flag-note"),
+}
+
+
+def page_lang(lang: object) -> str:
+    """The language of the page being built: `?lang=` wins, then the remembered choice (a cookie set here
+    whenever the URL names a language), then Russian."""
+    import flask
+
+    remembered = flask.request.cookies.get(LANG_COOKIE) if flask.has_request_context() else None
+    chosen = request_lang(lang, remembered)
+    if isinstance(lang, str) and lang.strip().lower() == chosen:
+        try:
+            import dash
+
+            dash.callback_context.response.set_cookie(LANG_COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax")
+        except Exception:  # noqa: BLE001 - outside a Dash callback (e.g. plain-function tests) nothing is remembered
+            pass
+    return chosen
+
+
+def flag_text(flags: str | None, lang: str) -> str:
+    """The flags of a value in words, e.g. `not updated recently, projection`."""
+    return ", ".join(t(FLAG_BADGES[f][0], lang) if f in FLAG_BADGES else f for f in (flags or "").split(";") if f)
+
+
+def flag_badges(flags: str | None, lang: str) -> list:
+    """Visible badges for the flags of a value (stale and failed-check flags in warning colours)."""
+    badges = []
+    for flag in (flags or "").split(";"):
+        if not flag:
+            continue
+        msgid, css = FLAG_BADGES.get(flag, (flag, "flag-note"))
+        badges.append(html.Span(t(msgid, lang), className=f"flag {css}", title=t(msgid, lang)))
+    return badges
+
+
+def source_title(source: dict, lang: str) -> str:
+    """The title of a source in the language: a `title_<lang>` column once the snapshot has one, else the
+    catalogue translation of the English title, else the English title."""
+    localized_title = source.get(f"title_{lang}")
+    if localized_title:
+        return str(localized_title)
+    title = str(source.get("title") or source.get("source_id") or "")
+    return t(title, lang) if lang != "en" else title
 
 
 
@@ -17,12 +72,17 @@ def href(path: str, lang: str) -> str:
     return f"{path}?lang={lang}"
 
 
+def same_section(nav_path: str, path: str) -> bool:
+    """True when `path` belongs to the navigation entry `nav_path` (`/country/KGZ` to `/country/KAZ`)."""
+    return nav_path.split("/")[1:2] == path.split("/")[1:2]
+
+
 def header(lang: str, path: str) -> html.Header:
     nav_links = [
         dcc.Link(
             t(label, lang),
             href=href(item_path, lang),
-            className="nav-link active" if item_path == path else "nav-link",
+            className="nav-link active" if same_section(item_path, path) else "nav-link",
             id=f"nav-{item_path.strip('/') or 'overview'}",
         )
         for item_path, label in nav_items()
@@ -64,7 +124,14 @@ def footer(lang: str, info: dict[str, Any] | None) -> html.Footer:
             created_at=format_timestamp_utc(info.get("created_at"), lang),
             snapshot_id=info.get("snapshot_id", ""),
         )
-    return html.Footer(className="site-footer", children=[html.Div(text, id="snapshot-stamp")])
+    return html.Footer(
+        className="site-footer",
+        children=[html.Div([
+            html.Span(text, id="snapshot-stamp"),
+            dcc.Link(t("Sources, licences and checks", lang), href=href("/catalogue", lang), className="footer-link"),
+            html.Button(t("Print", lang), id="print-button", className="print-button no-print", type="button"),
+        ], className="footer-inner")],
+    )
 
 
 def page_frame(lang: str, path: str, info: dict[str, Any] | None, children: Any) -> html.Div:
@@ -104,15 +171,19 @@ def snapshot_problem_notice(lang: str, detail: str) -> html.Div:
 
 def source_caption(sources_by_id: dict[str, dict], source_ids: Sequence[str | None], created_at: dt.datetime | None,
                    lang: str, element_id: str | None = None) -> html.P:
-    """`Source: <title> — <citation>. Snapshot date: <date>` for one or more sources."""
+    """`Source: <title> (<publisher>, licence <licence>). Snapshot date: <date>` for one or more sources.
+
+    Titles are in the page language; the citation (a bibliographic reference in English) is on the catalogue
+    page, marked as English text."""
     parts = []
     for source_id in dict.fromkeys(s for s in source_ids if s):
         source = sources_by_id.get(source_id)
         if source is None:
             parts.append(source_id)
             continue
-        citation = source.get("citation") or ""
-        parts.append(f"{source.get('title') or source_id} — {citation}" if citation else str(source.get("title")))
+        details = ", ".join(p for p in (source.get("publisher"), t("licence {licence}", lang, licence=source["licence"])
+                                        if source.get("licence") else None) if p)
+        parts.append(f"{source_title(source, lang)} ({details})" if details else source_title(source, lang))
     label = t("Sources", lang) if len(parts) > 1 else t("Source", lang)
     text = f"{label}: {'; '.join(parts) if parts else '–'}. " + t("Snapshot date: {date}", lang, date=format_day(created_at, lang))
     props = {"id": element_id} if element_id else {}

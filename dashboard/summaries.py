@@ -137,3 +137,69 @@ def datum_difference_range(differences: pl.DataFrame) -> tuple[float, float] | N
     if values.len() == 0:
         return None
     return float(values.min()), float(values.max())
+
+
+# ---- summit directions -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DirectionSummary:
+    """What the overview says about one summit direction: its headline indicator (if the catalogue names one
+    with data) and the other indicators of the direction that have regional figures."""
+
+    direction: int
+    headline_id: str | None
+    other_ids: list[str]
+
+    @property
+    def has_data(self) -> bool:
+        return self.headline_id is not None or bool(self.other_ids)
+
+
+def indicator_directions(directions: str | None) -> list[int]:
+    """The `;`-joined direction numbers of a catalogue row as integers."""
+    return [int(d) for d in (directions or "").split(";") if d.strip().isdigit()]
+
+
+def summarize_directions(direction_numbers: list[int], catalogue: pl.DataFrame,
+                         with_regional_data: set[str]) -> list[DirectionSummary]:
+    """One DirectionSummary per direction, in the given order.
+
+    The headline is the catalogue's `headline_direction` indicator when it has regional data; otherwise the
+    direction has no headline (never a stand-in picked by the dashboard). Other indicators are those listing
+    the direction in `directions` that have regional data.
+    """
+    out = []
+    for number in direction_numbers:
+        headline = next(
+            (row["indicator_id"] for row in catalogue.iter_rows(named=True)
+             if row.get("is_headline") and row.get("direction") == number and row["indicator_id"] in with_regional_data),
+            None,
+        )
+        others = [
+            row["indicator_id"] for row in catalogue.iter_rows(named=True)
+            if number in indicator_directions(row.get("directions")) and row["indicator_id"] in with_regional_data
+            and row["indicator_id"] != headline
+        ]
+        out.append(DirectionSummary(number, headline, others))
+    return out
+
+
+# ---- quality flags -----------------------------------------------------------------------------------------
+
+# Flags that a reader must see next to a value: the value is old, or a check found it implausible.
+WARNING_FLAGS = ("stale", "range_warning")
+
+
+def warning_flags(flags: str | None) -> list[str]:
+    return [f for f in WARNING_FLAGS if has_flag(flags, f)]
+
+
+def indicator_check_status(n_stale: int | None, n_range_warning: int | None) -> list[str]:
+    """`stale` and/or `range_warning` when any value of the indicator carries the flag; empty when clean."""
+    status = []
+    if n_stale:
+        status.append("stale")
+    if n_range_warning:
+        status.append("range_warning")
+    return status

@@ -110,6 +110,64 @@ def cmd_export(args) -> int:
     return EXIT_OK
 
 
+def cmd_ingest(args) -> int:
+    """Drop a lab file into the water-quality inbox, ingest and publish, then say what landed and what not."""
+    import shutil
+
+    from assets import water_quality as wq
+
+    source = Path(args.file)
+    if not source.is_file() or source.suffix.lower() not in (".csv", ".xlsx", ".txt"):
+        print(f"caei: {source} is not a CSV or XLSX file", file=sys.stderr)
+        return EXIT_USAGE
+    prepare_dagster_home()
+    settings = load_settings()
+    inbox = settings.inbox_dir / "water_quality"
+    inbox.mkdir(parents=True, exist_ok=True)
+    target = inbox / source.name
+    if source.resolve() != target.resolve():
+        shutil.copy2(source, target)
+    sha = wq.file_sha256(target)
+    known = wq.load_ledger(wq.ledger_path(settings.home))["files"].filter(pl_col_eq("file_sha256", sha))
+    if known.height:
+        print(f"caei: {source.name}: the same content was ingested on {known['ingested_at'][0]:%Y-%m-%d %H:%M} UTC "
+              f"as {known['file_name'][0]}; nothing changed")
+        return EXIT_OK
+    from dagster import DagsterInstance
+
+    from pipelines.definitions import defs
+
+    with DagsterInstance.get() as instance:
+        result = defs.resolve_job_def("water_inbox_job").execute_in_process(
+            run_config={"loggers": {"console": {}}}, instance=instance, raise_on_error=False)
+    ledger = wq.load_ledger(wq.ledger_path(settings.home))
+    row = ledger["files"].filter(pl_col_eq("file_sha256", sha))
+    if row.height:
+        r = row.row(0, named=True)
+        print(f"caei: {r['file_name']}: {r['status']}: {r['n_landed']} row(s) landed, {r['n_quarantined']} quarantined, "
+              f"{r['n_already_landed']} already landed, {r['n_identical_duplicates']} identical duplicate(s), "
+              f"{r['n_resolved']} earlier quarantine entr(ies) resolved")
+        for q in ledger["quarantine"].filter(pl_col_eq("file_sha256", sha)).iter_rows(named=True):
+            print(f"  quarantined line {q['line']}: {q['reason']}: {q['detail']}")
+    if not result.success:
+        for event in result.all_events:
+            if event.is_step_failure:
+                print(f"caei: FAILED {event.step_key}: {_root_message(event.step_failure_data.error)}", file=sys.stderr)
+        print("caei: the water tables were not published (run `caei materialize` once first if this CAEI_HOME is new)",
+              file=sys.stderr)
+        return EXIT_FAILED
+    if not row.height or row["status"][0] == "rejected":
+        return EXIT_FAILED
+    print("caei: published")
+    return EXIT_OK
+
+
+def pl_col_eq(column: str, value: str):
+    import polars as pl
+
+    return pl.col(column) == value
+
+
 def cmd_sources(args) -> int:
     from assets.catalogue import sources
     from assets.fetch import read_provenance
@@ -191,6 +249,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--year", type=int, help="year for indicators_wide (default: each indicator's latest)")
     e.add_argument("--out", required=True, help="output file path")
     e.set_defaults(func=cmd_export)
+    i = sub.add_parser("ingest", help="ingest a water-quality lab file (CSV or XLSX) and publish")
+    i.add_argument("file", help="the lab file; it is copied into CAEI_HOME/inbox/water_quality")
+    i.set_defaults(func=cmd_ingest)
     s = sub.add_parser("sources", help="list the source catalogue and what was fetched")
     s.add_argument("-v", "--verbose", action="store_true")
     s.set_defaults(func=cmd_sources)

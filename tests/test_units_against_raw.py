@@ -79,7 +79,9 @@ def test_published_value_is_raw_times_declared_factor(entry, snapshot, shared_da
 
 def test_every_indicator_source_is_covered():
     covered = {e["source_id"] for e in CATALOGUE} | {"caspian_dahiti"}
-    value_sources = {s.source_id for s in sources().values() if s.format not in ("geojson", "codebook")}
+    # The spine's sources; the water, funding and air themes test their own (tests/<theme>/).
+    value_sources = {s.source_id for s in sources().values()
+                     if s.theme in ("indicators", "aral", "caspian") and s.format not in ("geojson", "codebook")}
     assert value_sources <= covered, f"sources without a conversion test: {sorted(value_sources - covered)}"
 
 
