@@ -72,7 +72,7 @@ class WarehouseIOManager(ConfigurableIOManager):
     _lock: WriterLock | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: InitResourceContext) -> None:
-        log = context.log.info if context.log else print
+        log = context.log.warning if context.log else print  # warning: shown by the CLI progress logger
         self._lock = WriterLock(load_settings().home / "warehouse.lock", self.wait_seconds, log=log)
         self._lock.acquire()
 
