@@ -560,7 +560,7 @@ def region_emission_trends(emissions: pl.DataFrame) -> pl.DataFrame:
         years, values = g["year"].to_list(), g["value"].to_list()
         rows.append({"region_ru": region, "first_year": years[0], "last_year": years[-1], "first_value": values[0],
                      "last_value": values[-1],
-                     "change_pct": (values[-1] / values[0] - 1) * 100 if values[0] else None,
+                     "change_pct": (values[-1] / values[0] - 1) * 100 if values[0] and len(years) > 1 else None,
                      "slope_per_year": ols_slope(years, values) if len(years) >= MIN_TREND_YEARS else None,
                      "n_years": len(years), "unit": EMISSIONS_UNIT,
                      "note": "compared up to 2021 (boundary change in 2022)" if region in SPLIT_IN_2022 else ""})

@@ -896,34 +896,40 @@ def resolve_quarantine(quarantine: pl.DataFrame, correcting: list[dict], file_na
                        file_ok: bool) -> tuple[pl.DataFrame, int]:
     """Mark open entries of earlier files resolved by the rows of a later file that correct them.
 
-    An entry is matched on the parts of its key that were readable (site, date, parameter). Where a
-    part was the problem (an unknown parameter, say), only rows this file newly landed count, so
-    re-sent unchanged rows never resolve anything. An unreadable file is resolved by a readable file
-    of the same name.
+    Each row of the later file, in order, resolves either every open entry with its whole key (site,
+    date, parameter) - a conflicting pair settled, a bad value or unit replaced - or else the first open
+    entry whose readable key parts match it (the unknown parameter, site or date was the problem).
+    Only rows this file newly lands count, except for a conflicting duplicate, which a row confirming the
+    landed value also settles. An unreadable file is resolved by a readable file of the same name.
     """
     if quarantine.is_empty():
         return quarantine, 0
-    rows = quarantine.to_dicts()
+    entries = quarantine.to_dicts()
+    keys = ("key_site", "key_date", "key_parameter")
+
+    def is_open(e: dict) -> bool:
+        return e["status"] == "open" and e["file_sha256"] != sha
+
+    def settle(e: dict, line: int) -> None:
+        e.update(status="resolved", resolved_by_file=file_name, resolved_by_line=line, resolved_at=now)
+
     n = 0
-    for entry in rows:
-        if entry["status"] != "open" or entry["file_sha256"] == sha:
-            continue
-        match = None
-        if entry["reason"] == "unreadable_file":
-            match = {"line": 0} if file_ok and entry["file_name"] == file_name else None
-        else:
-            parts = {k: entry[k] for k in ("key_site", "key_date", "key_parameter")}
-            complete = all(v is not None for v in parts.values())
-            for row in correcting:
-                if not complete and not row["new"]:
-                    continue
-                if all(v is None or row[k] == v for k, v in parts.items()):
-                    match = row
-                    break
-        if match is not None:
-            entry.update(status="resolved", resolved_by_file=file_name, resolved_by_line=match["line"], resolved_at=now)
+    for e in entries:
+        if is_open(e) and e["reason"] == "unreadable_file" and file_ok and e["file_name"] == file_name:
+            settle(e, 0)
             n += 1
-    return pl.DataFrame(rows, schema=LEDGER_SCHEMAS["quarantine"]), n
+    for row in correcting:
+        whole = [e for e in entries if is_open(e) and all(e[k] is not None and e[k] == row[k] for k in keys)
+                 and (row["new"] or e["reason"] == "conflicting_duplicate")]
+        if not whole and row["new"]:
+            partial = [e for e in entries if is_open(e) and e["reason"] != "unreadable_file"
+                       and any(e[k] is None for k in keys) and any(e[k] is not None for k in keys)
+                       and all(e[k] is None or e[k] == row[k] for k in keys)]
+            whole = partial[:1]
+        for e in whole:
+            settle(e, row["line"])
+            n += 1
+    return pl.DataFrame(entries, schema=LEDGER_SCHEMAS["quarantine"]), n
 
 
 def lab_observations(landed: pl.DataFrame) -> pl.DataFrame:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import dash
 import flask
-from dash import html
+from dash import Input, Output, dcc, html
 
 from dashboard import data
 from dashboard.i18n import normalize_lang
@@ -58,7 +58,12 @@ def create_app(snapshot_dir: Path | None = None) -> dash.Dash:
     app.server.config[data.PUBLISHED_DIR_CONFIG_KEY] = str(Path(snapshot_dir))
     for page in page_modules():
         page.register(app)
-    app.layout = html.Div([dash.page_container], id="app-root")
+    app.layout = html.Div([dash.page_container, dcc.Store(id="print-done")], id="app-root")
+    # The print view is the page itself with print CSS (A4, no navigation); the button only opens the dialog.
+    app.clientside_callback(
+        "function(n) { if (n) { window.print(); } return n || 0; }",
+        Output("print-done", "data"), Input("print-button", "n_clicks"), prevent_initial_call=True,
+    )
     return app
 
 

@@ -16,10 +16,23 @@ from dashboard.i18n import (
     normalize_lang,
     t,
 )
-from dashboard.shell import no_snapshot_notice, page_frame, snapshot_problem_notice, simple_table, source_caption
+from dashboard.shell import (
+    flag_badges,
+    flag_text,
+    href,
+    no_snapshot_notice,
+    page_frame,
+    page_lang,
+    simple_table,
+    snapshot_problem_notice,
+    source_caption,
+)
 from dashboard.summaries import (
     COVERAGE_THRESHOLD,
+    DirectionSummary,
     RegionSummary,
+    indicator_check_status,
+    summarize_directions,
     country_comparison_rows,
     order_by_direction,
     rows_by_key,
@@ -50,7 +63,7 @@ def register(app: dash.Dash) -> None:
 
 
 def layout(lang: str | None = None, **_query: Any) -> html.Div:
-    lang = normalize_lang(lang)
+    lang = page_lang(lang)
     try:
         snap = data.snapshot_for_request()
     except data.NoSnapshotError as missing:
@@ -82,10 +95,13 @@ def update_country_comparison(indicator_id: str | None, lang: str | None):
 def overview_content(snap: data.Snapshot, info: dict, lang: str) -> list:
     catalogue = data.indicator_catalogue(snap)
     indicators_by_id = rows_by_key(catalogue, "indicator_id")
-    sources_by_id = rows_by_key(data.sources(snap), "source_id")
+    sources_by_id = rows_by_key(data.all_sources(snap), "source_id")
     countries = data.central_asia_iso3(snap)
     country_names = {row["geo_id"]: localized(row, "name", lang) for row in data.geographies(snap).iter_rows(named=True)}
     summaries = summarize_region_aggregates(data.region_aggregates(snap))
+    status_by_id = rows_by_key(data.indicator_value_status(snap), "indicator_id")
+    directions = data.summit_directions(snap)
+    direction_summaries = summarize_directions([int(d) for d in directions["direction"]], catalogue, set(summaries))
     ordered_ids = order_by_direction(list(summaries), catalogue)
 
     sections: list = [
@@ -100,40 +116,72 @@ def overview_content(snap: data.Snapshot, info: dict, lang: str) -> list:
             ),
             className="lead",
         ),
+        html.Nav(
+            [html.Span(t("Country profiles:", lang), className="list-title")]
+            + [dcc.Link(country_names.get(c, c), href=href(f"/country/{c}", lang), className="chip",
+                        id=f"overview-country-link-{c}") for c in countries],
+            className="country-links", **{"aria-label": t("Country profiles:", lang)},
+        ),
     ]
-    if not ordered_ids:
-        sections.append(html.P(t("The snapshot holds no regional aggregates.", lang), className="notice"))
-    for direction, indicator_ids in group_by_direction(ordered_ids, indicators_by_id):
-        cards = [
-            region_card(summaries[i], indicators_by_id.get(i, {"indicator_id": i}), sources_by_id, info, snap,
-                        countries, country_names, lang)
-            for i in indicator_ids
-        ]
-        sections.append(html.Section([direction_heading(direction, indicators_by_id, indicator_ids, lang),
-                                      html.Div(cards, className="card-grid")], className="direction"))
-
+    for direction_row, summary in zip(directions.iter_rows(named=True), direction_summaries):
+        sections.append(direction_section(direction_row, summary, summaries, indicators_by_id, status_by_id,
+                                          sources_by_id, info, snap, countries, country_names, lang))
     sections.append(country_section(snap, info, catalogue, countries, ordered_ids, lang))
     return sections
 
 
-def group_by_direction(ordered_ids: list[str], indicators_by_id: dict[str, dict]) -> list[tuple[int | None, list[str]]]:
-    groups: list[tuple[int | None, list[str]]] = []
-    for indicator_id in ordered_ids:
-        direction = indicators_by_id.get(indicator_id, {}).get("direction")
-        if groups and groups[-1][0] == direction:
-            groups[-1][1].append(indicator_id)
-        else:
-            groups.append((direction, [indicator_id]))
-    return groups
+def direction_section(direction_row: dict, summary: DirectionSummary, summaries: dict[str, RegionSummary],
+                      indicators_by_id: dict, status_by_id: dict, sources_by_id: dict, info: dict,
+                      snap: data.Snapshot, countries: list[str], country_names: dict[str, str], lang: str) -> html.Section:
+    number = summary.direction
+    title = localized(direction_row, "title", lang)
+    children: list = [html.H2(t("Direction {number}", lang, number=number) + (f". {title}" if title else ""))]
+    if not summary.has_data:
+        children.append(html.P(
+            t("No indicator with regional data measures this direction yet. The dashboard shows nothing here "
+              "rather than a stand-in.", lang),
+            className="no-data", id=f"direction-{number}-no-data"))
+        return html.Section(children, className="direction direction-empty", id=f"direction-{number}")
+    grid: list = []
+    if summary.headline_id is not None:
+        grid.append(region_card(summaries[summary.headline_id], indicators_by_id.get(summary.headline_id, {}),
+                                status_by_id.get(summary.headline_id, {}), sources_by_id, info, snap, countries,
+                                country_names, lang))
+    else:
+        grid.append(html.P(t("The catalogue names no headline indicator with regional data for this direction.", lang),
+                           className="no-data"))
+    if summary.other_ids:
+        grid.append(other_indicators_table(summary.other_ids, summaries, indicators_by_id, status_by_id, lang))
+    children.append(html.Div(grid, className="direction-grid"))
+    return html.Section(children, className="direction", id=f"direction-{number}")
 
 
-def direction_heading(direction: int | None, indicators_by_id: dict[str, dict], indicator_ids: list[str], lang: str):
-    if direction is None:
-        return html.H2(t("Other indicators", lang))
-    row = indicators_by_id.get(indicator_ids[0], {})
-    title = localized({k.removeprefix("direction_"): v for k, v in row.items() if k.startswith("direction_title_")},
-                      "title", lang)
-    return html.H2(t("Direction {number}", lang, number=direction) + (f". {title}" if title else ""))
+def other_indicators_table(indicator_ids: list[str], summaries: dict[str, RegionSummary], indicators_by_id: dict,
+                           status_by_id: dict, lang: str) -> html.Div:
+    rows = []
+    for indicator_id in indicator_ids:
+        summary = summaries[indicator_id]
+        indicator = indicators_by_id.get(indicator_id, {})
+        unit = unit_label(indicator, summary.unit, lang)
+        status = status_by_id.get(indicator_id, {})
+        flags = ";".join(indicator_check_status(status.get("n_stale"), status.get("n_range_warning")))
+        value = (f"{format_number(summary.published_value, lang)} {unit}" if summary.published_value is not None
+                 else t("no regional figure", lang))
+        rows.append(html.Tr([
+            html.Td(dcc.Link(localized(indicator, "name", lang) or indicator_id,
+                             href=explorer_href(indicator_id, lang))),
+            html.Td(value, className="num"),
+            html.Td(str(summary.published_year or ""), className="num"),
+            html.Td(flag_badges(flags, lang)),
+        ]))
+    return html.Div([
+        html.Div(t("More indicators of this direction (Central Asia, latest year)", lang), className="list-title"),
+        html.Table([html.Tbody(rows)], className="data-table compact"),
+    ], className="other-indicators")
+
+
+def explorer_href(indicator_id: str, lang: str) -> str:
+    return f"/explorer?lang={lang}&indicator={indicator_id}"
 
 
 def unit_label(indicator: dict, fallback_unit: str | None, lang: str) -> str:
@@ -141,13 +189,15 @@ def unit_label(indicator: dict, fallback_unit: str | None, lang: str) -> str:
     return label or (fallback_unit or "")
 
 
-def region_card(summary: RegionSummary, indicator: dict, sources_by_id: dict, info: dict, snap: data.Snapshot,
-                countries: list[str], country_names: dict[str, str], lang: str) -> html.Article:
+def region_card(summary: RegionSummary, indicator: dict, status: dict, sources_by_id: dict, info: dict,
+                snap: data.Snapshot, countries: list[str], country_names: dict[str, str], lang: str) -> html.Article:
     name = localized(indicator, "name", lang) or summary.indicator_id
     unit = unit_label(indicator, summary.unit, lang)
-    body: list = [html.H3(name, className="card-title")]
-    if indicator.get("is_headline"):
-        body.insert(0, html.Div(t("Headline indicator of the direction", lang), className="badge"))
+    flags = ";".join(indicator_check_status(status.get("n_stale"), status.get("n_range_warning")))
+    body: list = [html.Div(t("Headline indicator of the direction", lang), className="badge"),
+                  html.H3(dcc.Link(name, href=explorer_href(summary.indicator_id, lang)), className="card-title")]
+    if flags:
+        body.append(html.Div(flag_badges(flags, lang), className="flags"))
     if summary.has_current_regional_value:
         body += [
             html.Div(
@@ -191,8 +241,10 @@ def region_card(summary: RegionSummary, indicator: dict, sources_by_id: dict, in
             t("Projected figure for {year}: {value} {unit} (uses projected values or population weights; "
               "not counted as the latest figure)", lang, year=year, value=format_number(value, lang), unit=unit),
             className="projected"))
+    body.append(dcc.Link(t("Explore by country and year", lang), href=explorer_href(summary.indicator_id, lang),
+                         className="card-link"))
     body.append(source_caption(sources_by_id, [indicator.get("source_id")], info.get("created_at"), lang))
-    return html.Article(body, className="card", id=f"card-{summary.indicator_id}")
+    return html.Article(body, className="card headline-card", id=f"card-{summary.indicator_id}")
 
 
 def trend_line(summary: RegionSummary, lang: str) -> html.Div:
@@ -267,17 +319,6 @@ def country_section(snap: data.Snapshot, info: dict, catalogue, countries: list[
     )
 
 
-def flag_labels(flags: str, lang: str) -> str:
-    known = {
-        "projection": t("projection", lang),
-        "partial_year": t("partial year", lang),
-        "range_warning": t("outside the plausible range", lang),
-        "stale": t("not updated recently", lang),
-        "outlier": t("outlier", lang),
-    }
-    return ", ".join(known.get(f, f) for f in flags.split(";") if f)
-
-
 def country_comparison(snap: data.Snapshot, info: dict, indicator_id: str | None, lang: str):
     """Bar chart, table and source caption of the latest value per Central Asian country."""
     no_caption = html.P("")
@@ -300,12 +341,12 @@ def country_comparison(snap: data.Snapshot, info: dict, indicator_id: str | None
              format_number(r["value"], lang) if r["value"] is not None else t("no data", lang),
              unit if r["value"] is not None else "",
              str(r["year"]) if r["year"] is not None else "",
-             flag_labels(r.get("flags") or "", lang)]
+             flag_text(r.get("flags") or "", lang)]
             for r in rows
         ],
         numeric=[False, True, False, True, False],
         caption=localized(indicator, "name", lang),
     )
     source_ids = latest["source_id"].unique().to_list() if latest.height else [indicator.get("source_id")]
-    caption = source_caption(rows_by_key(data.sources(snap), "source_id"), source_ids, info.get("created_at"), lang)
+    caption = source_caption(rows_by_key(data.all_sources(snap), "source_id"), source_ids, info.get("created_at"), lang)
     return figure, table, caption
