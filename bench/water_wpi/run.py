@@ -1,0 +1,58 @@
+"""Benchmark: WPI per site and month on generated tables (FOR SCALE ONLY), polars vs DuckDB vs pandas.
+
+Each engine runs in its own process (peak memory = that process's max RSS), all read the same Parquet
+input, and their results are asserted equal. Usage:
+    .venv/bin/python bench/water_wpi/run.py --rows 10000000 [--rows 50000000] [--work /tmp/wpi_bench]
+pandas is the optional `bench` extra (`uv pip install -p .venv/bin/python pandas`).
+"""
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+
+HERE = Path(__file__).resolve().parent
+ENGINES = ("polars", "duckdb", "pandas")
+
+
+def run(rows: int, work: Path, engines: tuple[str, ...]) -> dict[str, tuple[float, float]]:
+    src = work / f"rows_{rows}"
+    if not (src / "measurements.parquet").exists():
+        subprocess.run([sys.executable, str(HERE / "generate.py"), "--rows", str(rows), "--out", str(src)], check=True)
+    results = {}
+    for engine in engines:
+        out = src / f"wpi_{engine}.parquet"
+        done = subprocess.run([sys.executable, str(HERE / "engines.py"), engine, "--src", str(src), "--out", str(out)],
+                              capture_output=True, text=True)
+        if done.returncode:
+            print(f"{engine}: FAILED\n{done.stderr[-2000:]}")
+            continue
+        name, seconds, peak, n = done.stdout.split()
+        results[engine] = (float(seconds), float(peak))
+        print(f"{rows:>11,} rows  {engine:7} {float(seconds):8.2f} s  peak {float(peak):7.0f} MiB  {int(n):,} site-months")
+    frames = {e: pl.read_parquet(src / f"wpi_{e}.parquet").cast({"site": pl.Int32, "month": pl.Int16}).sort("site", "month")
+              for e in results}
+    reference = frames.get("duckdb") if "duckdb" in frames else next(iter(frames.values()))
+    for engine, frame in frames.items():
+        assert frame.select("site", "month").equals(reference.select("site", "month")), f"{engine}: other site-months"
+        diff = (frame["wpi"] - reference["wpi"]).abs().max()
+        assert diff is None or diff < 1e-9, f"{engine}: WPI differs by {diff}"
+    if "polars" in results:
+        for other in ("duckdb", "pandas"):
+            if other in results:
+                print(f"    polars is {results[other][0] / results['polars'][0]:.2f}x as fast as {other}")
+        print(f"    polars peak memory {results['polars'][1] / 1024:.2f} GiB (target < 4)")
+    return results
+
+
+if __name__ == "__main__":
+    p = argparse.ArgumentParser()
+    p.add_argument("--rows", type=int, action="append", required=True)
+    p.add_argument("--work", type=Path, default=Path("/tmp/caei_wpi_bench"))
+    p.add_argument("--engines", default=",".join(ENGINES))
+    args = p.parse_args()
+    for rows in args.rows:
+        run(rows, args.work, tuple(args.engines.split(",")))

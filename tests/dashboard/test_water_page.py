@@ -1,0 +1,65 @@
+"""The water page in headless Chromium against a real published snapshot (fixtures of test_pages_browser)."""
+from __future__ import annotations
+
+import pytest
+
+from dashboard.i18n import format_number
+from tests.dashboard.test_pages_browser import (  # noqa: F401  (pytest fixtures are found by name)
+    artifacts_dir,
+    assert_clean,
+    browser,
+    live_server,
+    open_page,
+    page_and_record,
+    plain_spaces,
+    query_one,
+)
+
+pytestmark = pytest.mark.timeout(180)
+GRAPHS = ("water-map", "water-jmp-graph")
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_water_page_shows_sites_exceedances_profile_and_jmp(live_server, page_and_record, artifacts_dir, lang, published_home):
+    page, record = page_and_record
+    text = open_page(page, f"{live_server.url}/water?lang={lang}", expected_graphs=len(GRAPHS))
+    page.screenshot(path=str(artifacts_dir / f"water-{lang}.png"), full_page=True)
+
+    for graph_id in GRAPHS:
+        assert page.locator(f"#{graph_id} .js-plotly-plot").count() == 1, graph_id
+    assert page.locator("#water-map canvas").count() >= 1  # drawn offline from our own GeoJSON
+    # the Katta-Bugun class disagreement is stated, with its WPI as published
+    disagreement = plain_spaces(page.inner_text("#water-class-disagreement"))
+    assert ("Катта-Бугунь" if lang == "ru" else "Katta-Bugun") in disagreement
+    assert format_number(0.28, lang, decimals=2) in disagreement
+    # the worst exceedance: Kara-Kengir oil products, 1.2 mg/l against the implied 0.05
+    first = plain_spaces(page.inner_text("#water-exceedance-table tbody tr:first-child"))
+    assert ("Кара-Кенгир" if lang == "ru" else "Kara-Kengir") in first
+    assert format_number(24.0, lang, decimals=1) in first and format_number(24.1, lang, decimals=1) in first
+    # Kazakhstan row of the class table: 52 sites
+    assert page.inner_text("#water-shares-table tbody tr:first-child td:nth-child(2)") == "52"
+    # the profile of the first site (highest WPI: Kara-Kengir) with its 2005 -> 2006 change
+    summary = plain_spaces(page.inner_text("#water-profile-summary"))
+    assert format_number(6.28, lang, decimals=2) in summary
+    assert page.locator("#water-ratio-table tbody tr").count() >= 3
+    assert ("ИЗВ" in text and "ПДК" in text) if lang == "ru" else ("WPI" in text and "MPC" in text)
+    # every site is accounted for on the map or in the list of how it was placed
+    assert page.locator("#water-placement li").count() >= 2
+    assert page.get_attribute("#water-template-ru", "href").startswith("data:text/csv")
+    assert_clean(record)
+
+
+def test_choosing_a_site_shows_its_profile_and_a_missing_2005_value_as_a_gap(live_server, page_and_record, artifacts_dir):
+    page, record = page_and_record
+    open_page(page, f"{live_server.url}/water?lang=en", expected_graphs=len(GRAPHS))
+    page.click("#water-site")
+    page.keyboard.type("Derkul")
+    option = page.locator("[role=option]").filter(has_text="Derkul").first
+    option.wait_for(timeout=10_000)
+    option.click()
+    page.wait_for_function("() => document.querySelector('#water-profile-summary').innerText.includes('0.85')", timeout=20_000)
+    assert "No April 2005 value" in page.inner_text("#water-profile-change")
+    ratio = plain_spaces(page.inner_text("#water-ratio-table"))
+    assert "Phenols" in ratio and "fishery" in ratio
+    page.screenshot(path=str(artifacts_dir / "water-site-derkul-en.png"), full_page=True)
+    assert_clean(record)
