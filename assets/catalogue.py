@@ -34,7 +34,8 @@ def read_seed(name: str) -> pl.DataFrame:
 @lru_cache(maxsize=1)
 def sources() -> dict[str, SourceEntry]:
     with open(SEEDS_DIR / "sources.csv", newline="", encoding="utf-8") as f:
-        entries = [SourceEntry(**row) for row in csv.DictReader(f)]
+        # Extra columns (e.g. translated titles for the dashboard) are for other readers.
+        entries = [SourceEntry(**{k: row[k] for k in SourceEntry.__dataclass_fields__}) for row in csv.DictReader(f)]
     return {e.source_id: e for e in entries}
 
 

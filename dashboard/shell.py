@@ -118,12 +118,14 @@ def footer(lang: str, info: dict[str, Any] | None) -> html.Footer:
     if info is None:
         text = t("No published snapshot.", lang)
     else:
-        text = t(
+        # the snapshot id is a code, set apart as one
+        before, _, after = t(
             "Data as of {created_at} · snapshot {snapshot_id}",
             lang,
             created_at=format_timestamp_utc(info.get("created_at"), lang),
-            snapshot_id=info.get("snapshot_id", ""),
-        )
+            snapshot_id="\0",
+        ).partition("\0")
+        text = [before, html.Code(info.get("snapshot_id", "")), after]
     return html.Footer(
         className="site-footer",
         children=[html.Div([
@@ -169,25 +171,42 @@ def snapshot_problem_notice(lang: str, detail: str) -> html.Div:
     )
 
 
+def source_title_element(source: dict, lang: str) -> Any:
+    """The source title for a page: a plain string when in the page language, else marked `lang="en"`."""
+    title = source_title(source, lang)
+    return html.Span(title, lang="en") if lang != "en" and title == source.get("title") else title
+
+
 def source_caption(sources_by_id: dict[str, dict], source_ids: Sequence[str | None], created_at: dt.datetime | None,
                    lang: str, element_id: str | None = None) -> html.P:
     """`Source: <title> (<publisher>, licence <licence>). Snapshot date: <date>` for one or more sources.
 
-    Titles are in the page language; the citation (a bibliographic reference in English) is on the catalogue
-    page, marked as English text."""
-    parts = []
+    Titles are in the page language where translated; publishers are proper names and stay as published.
+    Text left in English is marked `lang="en"`, for screen readers and for the language test. The citation
+    (a bibliographic reference) is on the catalogue page."""
+    parts: list = []
     for source_id in dict.fromkeys(s for s in source_ids if s):
+        if parts:
+            parts.append("; ")
         source = sources_by_id.get(source_id)
         if source is None:
-            parts.append(source_id)
+            parts.append(html.Code(source_id))
             continue
-        details = ", ".join(p for p in (source.get("publisher"), t("licence {licence}", lang, licence=source["licence"])
-                                        if source.get("licence") else None) if p)
-        parts.append(f"{source_title(source, lang)} ({details})" if details else source_title(source, lang))
-    label = t("Sources", lang) if len(parts) > 1 else t("Source", lang)
-    text = f"{label}: {'; '.join(parts) if parts else '–'}. " + t("Snapshot date: {date}", lang, date=format_day(created_at, lang))
+        title = source_title(source, lang)
+        untranslated = lang != "en" and title == source.get("title")
+        parts.append(html.Span(title, lang="en") if untranslated else title)
+        if source.get("publisher"):
+            parts += [" (", html.Span(source["publisher"], lang="en" if lang != "en" else None)]
+            if source.get("licence"):
+                # the licence name stays as the licensor writes it (CC BY 4.0, ODC-By ...)
+                prefix = t("licence {licence}", lang, licence="\0").split("\0")[0]
+                parts += [", " + prefix, html.Span(source["licence"], lang="en" if lang != "en" else None)]
+            parts.append(")")
+    count = len(dict.fromkeys(s for s in source_ids if s))
+    label = t("Sources", lang) if count > 1 else t("Source", lang)
+    children = [f"{label}: ", *(parts or ["–"]), ". " + t("Snapshot date: {date}", lang, date=format_day(created_at, lang))]
     props = {"id": element_id} if element_id else {}
-    return html.P(text, className="source-caption", **props)
+    return html.P(children, className="source-caption", **props)
 
 
 def simple_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], numeric: Sequence[bool] | None = None,

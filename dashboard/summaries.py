@@ -162,18 +162,19 @@ def indicator_directions(directions: str | None) -> list[int]:
 
 
 def summarize_directions(direction_numbers: list[int], catalogue: pl.DataFrame,
-                         with_regional_data: set[str]) -> list[DirectionSummary]:
+                         with_regional_data: set[str], with_country_data: set[str] = frozenset()) -> list[DirectionSummary]:
     """One DirectionSummary per direction, in the given order.
 
-    The headline is the catalogue's `headline_direction` indicator when it has regional data; otherwise the
-    direction has no headline (never a stand-in picked by the dashboard). Other indicators are those listing
-    the direction in `directions` that have regional data.
+    The headline is the catalogue's `headline_direction` indicator when it has regional or country data;
+    otherwise the direction has no headline (never a stand-in picked by the dashboard). Other indicators are
+    those listing the direction in `directions` that have regional data.
     """
+    with_data = set(with_regional_data) | set(with_country_data)
     out = []
     for number in direction_numbers:
         headline = next(
             (row["indicator_id"] for row in catalogue.iter_rows(named=True)
-             if row.get("is_headline") and row.get("direction") == number and row["indicator_id"] in with_regional_data),
+             if row.get("is_headline") and row.get("direction") == number and row["indicator_id"] in with_data),
             None,
         )
         others = [

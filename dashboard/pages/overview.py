@@ -101,7 +101,8 @@ def overview_content(snap: data.Snapshot, info: dict, lang: str) -> list:
     summaries = summarize_region_aggregates(data.region_aggregates(snap))
     status_by_id = rows_by_key(data.indicator_value_status(snap), "indicator_id")
     directions = data.summit_directions(snap)
-    direction_summaries = summarize_directions([int(d) for d in directions["direction"]], catalogue, set(summaries))
+    direction_summaries = summarize_directions([int(d) for d in directions["direction"]], catalogue, set(summaries),
+                                               set(data.indicators_with_country_values(snap, countries)))
     ordered_ids = order_by_direction(list(summaries), catalogue)
 
     sections: list = [
@@ -143,7 +144,11 @@ def direction_section(direction_row: dict, summary: DirectionSummary, summaries:
             className="no-data", id=f"direction-{number}-no-data"))
         return html.Section(children, className="direction direction-empty", id=f"direction-{number}")
     grid: list = []
-    if summary.headline_id is not None:
+    if summary.headline_id is not None and summary.headline_id not in summaries:
+        grid.append(countries_only_card(summary.headline_id, indicators_by_id.get(summary.headline_id, {}),
+                                        status_by_id.get(summary.headline_id, {}), sources_by_id, info, snap,
+                                        countries, country_names, lang))
+    elif summary.headline_id is not None:
         grid.append(region_card(summaries[summary.headline_id], indicators_by_id.get(summary.headline_id, {}),
                                 status_by_id.get(summary.headline_id, {}), sources_by_id, info, snap, countries,
                                 country_names, lang))
@@ -176,7 +181,7 @@ def other_indicators_table(indicator_ids: list[str], summaries: dict[str, Region
         ]))
     return html.Div([
         html.Div(t("More indicators of this direction (Central Asia, latest year)", lang), className="list-title"),
-        html.Table([html.Tbody(rows)], className="data-table compact"),
+        html.Div(html.Table([html.Tbody(rows)], className="data-table compact"), className="table-scroll"),
     ], className="other-indicators")
 
 
@@ -247,6 +252,34 @@ def region_card(summary: RegionSummary, indicator: dict, status: dict, sources_b
     return html.Article(body, className="card headline-card", id=f"card-{summary.indicator_id}")
 
 
+def countries_only_card(indicator_id: str, indicator: dict, status: dict, sources_by_id: dict, info: dict,
+                        snap: data.Snapshot, countries: list[str], country_names: dict[str, str], lang: str) -> html.Article:
+    """A headline indicator the catalogue does not aggregate for the region: the latest value of each country."""
+    name = localized(indicator, "name", lang) or indicator_id
+    unit = unit_label(indicator, indicator.get("unit"), lang)
+    flags = ";".join(indicator_check_status(status.get("n_stale"), status.get("n_range_warning")))
+    latest = rows_by_key(data.latest_country_values(snap, indicator_id, countries), "geo_id")
+    items = [
+        html.Li([html.Span(country_names.get(code, code)), html.Span(
+            f"{format_number(latest[code]['value'], lang)} {unit} ({latest[code]['year']})" if code in latest
+            else t("no data", lang), className="num" if code in latest else "muted")])
+        for code in countries
+    ]
+    body = [html.Div(t("Headline indicator of the direction", lang), className="badge"),
+            html.H3(dcc.Link(name, href=explorer_href(indicator_id, lang)), className="card-title")]
+    if flags:
+        body.append(html.Div(flag_badges(flags, lang), className="flags"))
+    body += [
+        html.P(t("No regional figure: the catalogue does not combine this indicator across countries.", lang),
+               className="no-regional"),
+        html.Div(t("Latest value of each country", lang), className="list-title"),
+        html.Ul(items, className="country-values"),
+        dcc.Link(t("Explore by country and year", lang), href=explorer_href(indicator_id, lang), className="card-link"),
+        source_caption(sources_by_id, [indicator.get("source_id")], info.get("created_at"), lang),
+    ]
+    return html.Article(body, className="card headline-card", id=f"card-{indicator_id}")
+
+
 def trend_line(summary: RegionSummary, lang: str) -> html.Div:
     points = summary.trend
     if len(points) < 2:
@@ -313,7 +346,7 @@ def country_section(snap: data.Snapshot, info: dict, catalogue, countries: list[
             ),
             dcc.Store(id=LANG_STORE_ID, data=lang),
             dcc.Graph(id=COUNTRY_GRAPH_ID, figure=figure, config=GRAPH_CONFIG, className="graph"),
-            html.Div(table, id=COUNTRY_TABLE_ID),
+            html.Div(table, id=COUNTRY_TABLE_ID, className="table-scroll"),
             html.Div(caption.children, id=COUNTRY_CAPTION_ID, className="source-caption"),
         ],
     )

@@ -72,10 +72,30 @@ class LiveServer:
         self._thread.join(timeout=10)
 
 
+# Several test modules import these fixtures, and pytest then makes one session instance per module. The
+# browser and the server behind them are shared: Playwright's sync API allows one instance per thread.
+_SHARED: dict[str, object] = {}
+_USERS: dict[str, int] = {}
+
+
+def _acquire(name: str, start):
+    if name not in _SHARED:
+        _SHARED[name] = start()
+    _USERS[name] = _USERS.get(name, 0) + 1
+    return _SHARED[name]
+
+
+def _release(name: str, stop) -> None:
+    _USERS[name] -= 1
+    if _USERS[name] == 0:
+        stop(_SHARED.pop(name))
+
+
 @pytest.fixture(scope="session")
 def live_server(published_home: Path) -> Iterator[LiveServer]:
-    with LiveServer(published_home / "published") as server:
-        yield server
+    server = _acquire(f"live_server:{published_home}", lambda: LiveServer(published_home / "published").__enter__())
+    yield server
+    _release(f"live_server:{published_home}", lambda s: s.__exit__(None, None, None))
 
 
 @pytest.fixture(scope="session")
@@ -89,10 +109,19 @@ def empty_live_server(tmp_path_factory) -> Iterator[LiveServer]:
 def browser():
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+
+    def start():
+        playwright = sync_playwright().start()
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        return playwright, launched
+
+    def stop(shared) -> None:
+        playwright, launched = shared
+        launched.close()
+        playwright.stop()
+
+    yield _acquire("browser", start)[1]
+    _release("browser", stop)
 
 
 @dataclass

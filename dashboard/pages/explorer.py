@@ -1,0 +1,295 @@
+"""Indicator explorer `/explorer`: any indicator x places x years as a line, a bar chart and a map for one year,
+the table beneath and a download of exactly those rows. The state is in the URL (see explorer_state)."""
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qs
+
+import dash
+import flask
+from dash import Input, Output, State, dcc, html
+
+from dashboard import data
+from dashboard.explorer_state import (
+    DOWNLOAD_FORMATS,
+    MEDIA_TYPES,
+    ExplorerState,
+    download_frames,
+    parse_state,
+    shown_rows,
+    to_csv_bytes,
+    to_xlsx_bytes,
+    year_rows,
+)
+from dashboard.figures import (
+    GRAPH_CONFIG,
+    country_geojson,
+    empty_figure,
+    explorer_bar_figure,
+    explorer_line_figure,
+    explorer_map_figure,
+)
+from dashboard.i18n import format_number, localized, normalize_lang, t
+from dashboard.shell import (
+    flag_badges,
+    flag_text,
+    no_snapshot_notice,
+    page_frame,
+    page_lang,
+    snapshot_problem_notice,
+    source_caption,
+)
+from dashboard.summaries import rows_by_key
+
+PATH = "/explorer"
+DOWNLOAD_PATH = "/download/explorer.<fmt>"
+NAV = (5, PATH, "Explorer")
+
+INDICATOR_ID = "explorer-indicator"
+GEO_ID = "explorer-geo"
+FROM_ID = "explorer-from"
+TO_ID = "explorer-to"
+YEAR_ID = "explorer-year"
+LANG_STORE_ID = "explorer-lang"
+OUTPUT_IDS = ("explorer-line", "explorer-bar", "explorer-map")
+TABLE_ID = "explorer-table"
+CAPTION_ID = "explorer-caption"
+CSV_LINK_ID = "explorer-download-csv"
+XLSX_LINK_ID = "explorer-download-xlsx"
+URL_SYNC_ID = "explorer-url-sync"
+TABLE_ROW_LIMIT = 200  # the table shows at most this many rows; the download has them all
+
+
+def register(app: dash.Dash) -> None:
+    dash.register_page(__name__, path=PATH, name="Explorer", title="Показатели / Explorer · CAEI", order=5,
+                       layout=layout)
+    app.callback(
+        Output(OUTPUT_IDS[0], "figure"), Output(OUTPUT_IDS[1], "figure"), Output(OUTPUT_IDS[2], "figure"),
+        Output(TABLE_ID, "children"), Output(CAPTION_ID, "children"),
+        Output(CSV_LINK_ID, "href"), Output(XLSX_LINK_ID, "href"), Output(URL_SYNC_ID, "data"),
+        Output(FROM_ID, "options"), Output(TO_ID, "options"), Output(YEAR_ID, "options"),
+        Output(FROM_ID, "value"), Output(TO_ID, "value"), Output(YEAR_ID, "value"),
+        Input(INDICATOR_ID, "value"), Input(GEO_ID, "value"), Input(FROM_ID, "value"), Input(TO_ID, "value"),
+        Input(YEAR_ID, "value"), State(LANG_STORE_ID, "data"),
+        prevent_initial_call=True,  # the layout already holds the view of the URL
+    )(update_view)
+    # Write the state into the address bar without a page reload (and without Dash re-rendering the page).
+    app.clientside_callback(
+        "function(search) { if (search) { window.history.replaceState(null, '', window.location.pathname + search); }"
+        " return ''; }",
+        Output(URL_SYNC_ID + "-done", "data"), Input(URL_SYNC_ID, "data"), prevent_initial_call=True,
+    )
+    app.server.add_url_rule(DOWNLOAD_PATH, "explorer_download", download)
+
+
+def layout(lang: str | None = None, **query: Any) -> html.Div:
+    lang = page_lang(lang)
+    try:
+        snap = data.snapshot_for_request()
+    except data.NoSnapshotError as missing:
+        return page_frame(lang, PATH, None, no_snapshot_notice(lang, str(missing)))
+    info = data.snapshot_info(snap)
+    try:
+        content = explorer_content(snap, info, query, lang)
+    except data.SnapshotContentError as problem:
+        content = snapshot_problem_notice(lang, str(problem))
+    return page_frame(lang, PATH, info, content)
+
+
+# ---- state and content ----------------------------------------------------------------------------------
+
+
+def place_ids(snap: data.Snapshot) -> list[str]:
+    """The places the explorer offers: the five countries, then the regional figure."""
+    return [*data.central_asia_iso3(snap), data.REGION_ID]
+
+
+def state_from_query(snap: data.Snapshot, query: dict) -> ExplorerState | None:
+    catalogue = data.indicator_catalogue(snap)
+    with_values = set(data.indicators_with_country_values(snap, place_ids(snap)))
+    indicator_ids = [i for i in catalogue["indicator_id"].to_list() if i in with_values]
+    return parse_state(query, indicator_ids, place_ids(snap), place_ids(snap), lambda i: data.indicator_years(snap, i))
+
+
+def explorer_content(snap: data.Snapshot, info: dict, query: dict, lang: str) -> list:
+    state = state_from_query(snap, query)
+    if state is None:
+        return [html.H1(t("Indicator explorer", lang)), html.P(t("The snapshot holds no indicator values.", lang))]
+    catalogue = data.indicator_catalogue(snap)
+    with_values = set(data.indicators_with_country_values(snap, place_ids(snap)))
+    geo_names = geo_name_map(snap, lang)
+    view = build_view(snap, info, state, lang)
+    year_options = view["year_options"]
+    return [
+        html.H1(t("Indicator explorer", lang)),
+        html.P(t("Choose an indicator, places and years. The address of the page keeps the choice, so a link "
+                 "reproduces this view; the download holds exactly the rows of the table.", lang), className="lead"),
+        html.Div(className="controls", children=[
+            html.Div([
+                html.Label(t("Indicator", lang), htmlFor=INDICATOR_ID, className="control-label"),
+                dcc.Dropdown(
+                    id=INDICATOR_ID, clearable=False, searchable=True, value=state.indicator_id,
+                    options=[{"label": localized(row, "name", lang) or row["indicator_id"], "value": row["indicator_id"]}
+                             for row in catalogue.iter_rows(named=True) if row["indicator_id"] in with_values],
+                    labels={"search": t("Search", lang), "no_options_found": t("Nothing found", lang),
+                            "clear_search": t("Clear", lang), "clear_selection": t("Clear", lang)},
+                    className="indicator-dropdown",
+                ),
+            ], className="control control-wide"),
+            html.Fieldset([
+                html.Legend(t("Places", lang), className="control-label"),
+                dcc.Checklist(id=GEO_ID, value=list(state.geo_ids), inline=True, className="checklist",
+                              options=[{"label": geo_names.get(g, g), "value": g} for g in place_ids(snap)]),
+            ], className="control"),
+            html.Div([
+                html.Label(t("From", lang), htmlFor=FROM_ID, className="control-label"),
+                dcc.Dropdown(id=FROM_ID, options=year_options, value=state.year_from, clearable=False, searchable=False),
+            ], className="control control-year"),
+            html.Div([
+                html.Label(t("To", lang), htmlFor=TO_ID, className="control-label"),
+                dcc.Dropdown(id=TO_ID, options=year_options, value=state.year_to, clearable=False, searchable=False),
+            ], className="control control-year"),
+            html.Div([
+                html.Label(t("Year of the bar chart and map", lang), htmlFor=YEAR_ID, className="control-label"),
+                dcc.Dropdown(id=YEAR_ID, options=year_options, value=state.year, clearable=False, searchable=False),
+            ], className="control control-year"),
+        ]),
+        dcc.Store(id=LANG_STORE_ID, data=lang),
+        dcc.Store(id=URL_SYNC_ID, data=None),
+        dcc.Store(id=URL_SYNC_ID + "-done", data=None),
+        dcc.Graph(id=OUTPUT_IDS[0], figure=view["line"], config=GRAPH_CONFIG, className="graph"),
+        html.Div(className="two-columns", children=[
+            dcc.Graph(id=OUTPUT_IDS[1], figure=view["bar"], config=GRAPH_CONFIG, className="graph"),
+            dcc.Graph(id=OUTPUT_IDS[2], figure=view["map"], config={**GRAPH_CONFIG, "scrollZoom": False},
+                      className="graph"),
+        ]),
+        html.Div(className="downloads no-print", children=[
+            html.Span(t("Download the table:", lang)),
+            html.A("CSV", id=CSV_LINK_ID, href=view["csv_href"], className="button-link", download=""),
+            html.A("XLSX", id=XLSX_LINK_ID, href=view["xlsx_href"], className="button-link", download=""),
+        ]),
+        html.Div(view["table"], id=TABLE_ID, className="table-scroll"),
+        html.Div(view["caption"], id=CAPTION_ID),
+    ]
+
+
+def geo_name_map(snap: data.Snapshot, lang: str) -> dict[str, str]:
+    return {row["geo_id"]: localized(row, "name", lang) for row in data.geographies(snap).iter_rows(named=True)}
+
+
+def unit_label_of(indicator: dict, lang: str) -> str:
+    label = localized({k.removeprefix("unit_"): v for k, v in indicator.items() if k.startswith("unit_label_")},
+                      "label", lang)
+    return label or str(indicator.get("unit") or "")
+
+
+def build_view(snap: data.Snapshot, info: dict, state: ExplorerState, lang: str) -> dict:
+    """Figures, table, caption, download links and year options of one state: the callback and the first
+    render share it, so the page built from a URL and the page after a change are the same."""
+    indicator = rows_by_key(data.indicator_catalogue(snap), "indicator_id")[state.indicator_id]
+    unit = unit_label_of(indicator, lang)
+    geo_names = geo_name_map(snap, lang)
+    series = data.indicator_series(snap, state.indicator_id, place_ids(snap))
+    shown = shown_rows(series, state)
+    one_year = year_rows(series, state)
+    geojson = country_geojson(data.country_polygons(snap, data.central_asia_iso3(snap)))
+    name = localized(indicator, "name", lang) or state.indicator_id
+    years = data.indicator_years(snap, state.indicator_id)
+    query = state.query_string(lang)
+    return {
+        "line": explorer_line_figure(shown, geo_names, unit, lambda f: flag_text(f, lang), lang),
+        "bar": explorer_bar_figure(one_year, geo_names, unit, state.year, lang),
+        "map": explorer_map_figure(one_year, geojson, geo_names, unit, state.year, lang),
+        "table": values_table(shown, geo_names, unit, name, lang),
+        "caption": source_caption(rows_by_key(data.all_sources(snap), "source_id"),
+                                  shown["source_id"].unique(maintain_order=True).to_list() or [indicator.get("source_id")],
+                                  info.get("created_at"), lang),
+        "csv_href": "/download/explorer.csv" + query,
+        "xlsx_href": "/download/explorer.xlsx" + query,
+        "query": query,
+        "year_options": [{"label": str(y), "value": y} for y in years],
+    }
+
+
+def values_table(shown, geo_names: dict[str, str], unit: str, caption: str, lang: str) -> html.Table | html.P:
+    if shown.height == 0:
+        return html.P(t("No values for this choice.", lang))
+    rows = [
+        html.Tr([
+            html.Td(geo_names.get(r["geo_id"], r["geo_id"])),
+            html.Td(str(r["year"]), className="num"),
+            html.Td(format_number(r["value"], lang), className="num"),
+            html.Td(unit),
+            html.Td(flag_badges(r["flags"], lang)),
+        ])
+        for r in shown.head(TABLE_ROW_LIMIT).iter_rows(named=True)
+    ]
+    head = html.Thead(html.Tr([html.Th(t("Place", lang)), html.Th(t("Year", lang), className="num"),
+                               html.Th(t("Value", lang), className="num"), html.Th(t("Unit", lang)),
+                               html.Th(t("Notes", lang))]))
+    children = [html.Caption(caption), head, html.Tbody(rows)]
+    table = html.Table(children, className="data-table")
+    if shown.height > TABLE_ROW_LIMIT:
+        return html.Div([table, html.P(t("The table shows the first {n} rows; the download holds all {total}.", lang,
+                                         n=TABLE_ROW_LIMIT, total=shown.height), className="muted")])
+    return table
+
+
+# ---- callback and download (plain functions: tested without a browser) ----------------------------------
+
+
+def update_view(indicator_id, geo_ids, year_from, year_to, year, lang):
+    """The whole view for the controls' values. A new indicator resets the years to its own range."""
+    lang = normalize_lang(lang)
+    try:
+        snap = data.snapshot_for_request()
+        info = data.snapshot_info(snap)
+    except data.NoSnapshotError as missing:
+        empty = empty_figure(t("No published data yet", lang), lang)
+        return (empty, empty, empty, None, str(missing), None, None, None, [], [], [], None, None, None)
+    triggered = dash.callback_context.triggered_id if dash.callback_context else None
+    query: dict = {"indicator": indicator_id, "geo": ",".join(geo_ids or [])}
+    if triggered != INDICATOR_ID:
+        query.update({"from": year_from, "to": year_to, "year": year})
+    state = state_from_query(snap, query)
+    if not geo_ids and state is not None:
+        state = ExplorerState(state.indicator_id, (), state.year_from, state.year_to, state.year)
+    view = build_view(snap, info, state, lang)
+    return (view["line"], view["bar"], view["map"], view["table"], view["caption"].children,
+            view["csv_href"], view["xlsx_href"], view["query"],
+            view["year_options"], view["year_options"], view["year_options"],
+            state.year_from, state.year_to, state.year)
+
+
+def download_payload(snap: data.Snapshot, query: dict, fmt: str) -> tuple[bytes, str]:
+    """The file and its name for a query string's state (the same rows the page's table shows)."""
+    lang = normalize_lang(query.get("lang"))
+    state = state_from_query(snap, query)
+    if state is None:
+        raise LookupError("the snapshot holds no indicator values")
+    info = data.snapshot_info(snap)
+    indicator = rows_by_key(data.indicator_details(snap), "indicator_id")[state.indicator_id]
+    series = data.indicator_series(snap, state.indicator_id, place_ids(snap))
+    shown = shown_rows(series, state)
+    frames = download_frames(
+        shown, indicator, unit_label_of(indicator, lang), geo_name_map(snap, lang),
+        rows_by_key(data.all_sources(snap), "source_id"), rows_by_key(data.latest_provenance(snap), "source_id"),
+        info, state, lang, localized(indicator, "name", lang) or state.indicator_id,
+    )
+    body = to_csv_bytes(*frames) if fmt == "csv" else to_xlsx_bytes(*frames)
+    filename = f"caei_{state.indicator_id}_{state.year_from}-{state.year_to}_{info.get('snapshot_id')}.{fmt}"
+    return body, filename
+
+
+def download(fmt: str):
+    if fmt not in DOWNLOAD_FORMATS:
+        flask.abort(404)
+    query = {k: v for k, v in parse_qs(flask.request.query_string.decode("utf-8")).items()}
+    try:
+        snap = data.snapshot_for_request()
+        body, filename = download_payload(snap, query, fmt)
+    except (data.NoSnapshotError, LookupError) as problem:
+        return flask.Response(str(problem), status=404, mimetype="text/plain")
+    response = flask.Response(body, mimetype=MEDIA_TYPES[fmt])
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
