@@ -36,7 +36,7 @@ class StepProgressHandler(logging.Handler):
         elif kind == "ASSET_CHECK_EVALUATION":
             check = event.event_specific_data
             if not check.passed:
-                print(f"      check {check.check_name}: {check.severity.value}: {check.description[:300]}", flush=True)
+                print(f"      check {check.check_name}: {check.severity.value}: {(check.description or '')[:300]}", flush=True)
 
 
 @logger(description="One line per finished step; failed checks with their reason.")

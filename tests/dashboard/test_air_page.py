@@ -1,0 +1,108 @@
+"""The air page in headless Chromium against a real published snapshot (fixtures of test_pages_browser)."""
+from __future__ import annotations
+
+import pytest
+
+from playwright.sync_api import sync_playwright
+
+from dashboard.i18n import format_number
+from tests.dashboard.test_pages_browser import (  # noqa: F401  (pytest fixtures are found by name)
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PLOTLY_SVG,
+    artifacts_dir,
+    assert_clean,
+    live_server,
+    open_page,
+    page_and_record,
+    plain_spaces,
+    query_one,
+)
+
+pytestmark = pytest.mark.timeout(180)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """This module's own Chromium, closed when the module ends: Playwright's sync API allows one running
+    instance per thread, so a session-scoped browser imported into several modules would collide."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+GRAPHS = ("air-city-map", "air-daily-graph", "air-calendar-graph", "air-season-graph", "air-region-map")
+
+
+@pytest.fixture(scope="session")
+def top_city_mean(published_home) -> float:
+    """The highest latest-complete annual PM2.5 mean: the first row of the ranking."""
+    row = query_one(published_home, """
+        WITH latest AS (
+            SELECT city_id, source_id, mean FROM air_period_stats
+            WHERE pollutant = 'pm25' AND period_kind = 'year' AND complete
+            QUALIFY year = max(year) OVER (PARTITION BY city_id, source_id)
+        )
+        SELECT max(mean) FROM latest""")
+    assert row and row[0] is not None
+    return float(row[0])
+
+
+@pytest.fixture(scope="session")
+def almaty_winter(published_home) -> tuple[str, float]:
+    return query_one(published_home, """
+        SELECT period, mean FROM air_period_stats
+        WHERE city_id = 'almaty' AND source_id = 'airdata_kz_main_cities' AND pollutant = 'pm25'
+          AND period_kind = 'heating_season' AND complete ORDER BY year LIMIT 1""")
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_air_page_shows_map_city_and_regions_with_licence(live_server, page_and_record, artifacts_dir, lang,
+                                                          top_city_mean, almaty_winter):
+    page, record = page_and_record
+    text = open_page(page, f"{live_server.url}/air?lang={lang}", expected_graphs=len(GRAPHS))
+    page.screenshot(path=str(artifacts_dir / f"air-{lang}.png"), full_page=True)
+
+    for graph_id in GRAPHS:
+        assert page.locator(f"#{graph_id} .js-plotly-plot").count() == 1, graph_id
+    # the maps drew their own outlines and points (no tile server): a canvas per map
+    assert page.locator("#air-city-map canvas").count() >= 1
+    caveat = plain_spaces(page.inner_text("#air-caveat"))
+    assert "CC BY-NC 4.0" in caveat and "America/Los_Angeles" in caveat and "https://airdata.kz" in caveat
+    # every figure names its source and licence
+    licence_word = "Лицензия" if lang == "ru" else "Licence"
+    for caption in ("air-map-source", "air-city-source", "air-region-source"):
+        assert licence_word in page.inner_text(f"#{caption}"), caption
+    assert "CC BY-NC 4.0" in page.inner_text("#air-city-source")
+    first_mean = page.inner_text("#air-ranking-table tbody tr:first-child td:nth-child(3)")
+    assert plain_spaces(first_mean) == plain_spaces(format_number(top_city_mean, lang, decimals=1))
+    # Almaty's first complete heating season, with its mean, and the incomplete ones without a number
+    period_table = plain_spaces(page.inner_text("#air-period-table"))
+    assert almaty_winter[0] in period_table
+    assert plain_spaces(format_number(almaty_winter[1], lang, decimals=1)) in period_table
+    assert ("неполный" if lang == "ru" else "incomplete") in period_table
+    assert page.locator("#air-exceedance-table tbody tr").count() >= 5
+    assert "SO₂" in page.inner_text("#air-threshold-table")  # the registry shows its gap
+    assert page.locator("#air-region-table tbody tr").count() == 21
+    assert ("Республика" not in text) or lang == "ru"
+    assert_clean(record)
+
+
+def test_choosing_bishkek_redraws_the_city_view(live_server, page_and_record, artifacts_dir):
+    page, record = page_and_record
+    open_page(page, f"{live_server.url}/air?lang=en", expected_graphs=len(GRAPHS))
+    page.click("#air-series")
+    page.locator("#air-city input.dash-dropdown-search, input.dash-dropdown-search").first.fill("Bishkek")
+    option = page.locator("[role=option]").filter(has_text="bishkek_us_embassy_pm25").first
+    option.wait_for(timeout=10_000)
+    option.click()
+    page.wait_for_function(
+        "() => document.querySelector('#air-city-source')?.innerText.includes('US Embassy Bishkek')", timeout=20_000)
+    assert page.inner_text("#air-city h3").startswith("Bishkek")
+    assert page.locator(f"#air-daily-graph {PLOTLY_SVG}").count() >= 1
+    assert "CC BY-NC" not in page.inner_text("#air-city-source")  # US Government data, not AirData
+    page.screenshot(path=str(artifacts_dir / "air-bishkek-en.png"), full_page=True)
+    assert_clean(record)
