@@ -3,12 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from playwright.sync_api import sync_playwright
-
 from dashboard.i18n import format_number
 from tests.dashboard.test_pages_browser import (  # noqa: F401  (pytest fixtures are found by name)
-    CHROMIUM,
-    CHROMIUM_ARGS,
+    browser,
     PLOTLY_SVG,
     artifacts_dir,
     assert_clean,
@@ -20,18 +17,6 @@ from tests.dashboard.test_pages_browser import (  # noqa: F401  (pytest fixtures
 )
 
 pytestmark = pytest.mark.timeout(180)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """This module's own Chromium, closed when the module ends: Playwright's sync API allows one running
-    instance per thread, so a session-scoped browser imported into several modules would collide."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 GRAPHS = ("air-city-map", "air-daily-graph", "air-calendar-graph", "air-season-graph", "air-region-map")
