@@ -49,7 +49,19 @@ HEADERS = {
            "flags": "Flags", "definition": "Definition", "citation": "Citation", "public_url": "Source URL", "retrieved_from": "Retrieved from",
            "retrieved_at": "Retrieved at", "sha256": "SHA-256 checksum", "snapshot_id": "Data snapshot",
            "snapshot_date": "Snapshot date", "source_id": "Source code"},
+    # The catalogue has no Kazakh definitions yet: the definition column carries the Russian text, and says so.
+    "kk": {"indicator_id": "Көрсеткіш коды", "indicator": "Көрсеткіш", "geo_id": "Аумақ коды", "geo": "Аумақ",
+           "year": "Жыл", "value": "Мәні", "unit": "Өлшем бірлігі", "source": "Дереккөз", "licence": "Лицензия",
+           "flags": "Белгілер", "definition": "Анықтамасы (орыс тілінде)", "citation": "Дәйексөз",
+           "public_url": "Дереккөз мекенжайы", "retrieved_from": "Алынған мекенжайы", "retrieved_at": "Алынған күні",
+           "sha256": "SHA-256 бақылау сомасы", "snapshot_id": "Деректер кесіндісі",
+           "snapshot_date": "Деректер кесіндісінің күні", "source_id": "Дереккөз коды"},
 }
+# Columns the catalogue holds in fewer languages than the exports: (column base, language) -> language read.
+CATALOGUE_COLUMN_FALLBACK = {("definition", "kk"): "ru"}
+# Theme exports speak the languages of their own headers: Russian and English unless the theme's module
+# declares EXPORT_LANGUAGES.
+THEME_EXPORT_DEFAULT_LANGUAGES = ("ru", "en")
 
 
 class ExportError(RuntimeError):
@@ -110,12 +122,22 @@ def indicators_wide(con, lang: str, year: int | None) -> pl.DataFrame:
     return wide.rename({a: f"{label.get(a, a)} ({a})" for a in areas}).sort("indicator_id")
 
 
+def catalogue_column(base: str, lang: str) -> str:
+    """The catalogue column of `base` to read for `lang` (definition_kk does not exist: definition_ru is read)."""
+    return f"{base}_{CATALOGUE_COLUMN_FALLBACK.get((base, lang), lang)}"
+
+
+def theme_export_languages(table: str) -> tuple[str, ...]:
+    module, _func = THEME_EXPORTS[table].split(":")
+    return tuple(getattr(importlib.import_module(module), "EXPORT_LANGUAGES", THEME_EXPORT_DEFAULT_LANGUAGES))
+
+
 def metadata(con, lang: str, indicator_ids: list[str]) -> pl.DataFrame:
     return _read(con, f"""
         WITH latest AS (
             SELECT * FROM provenance QUALIFY row_number() OVER (PARTITION BY source_id ORDER BY version DESC) = 1
         )
-        SELECT i.indicator_id, i.name_{lang} AS indicator, i.definition_{lang} AS definition, u.label_{lang} AS unit,
+        SELECT i.indicator_id, i.name_{lang} AS indicator, {catalogue_column("definition", lang)} AS definition, u.label_{lang} AS unit,
                i.source_id, s.title AS source, s.citation, s.licence, s.public_url, p.url AS retrieved_from,
                p.retrieved_at, p.sha256,
                (SELECT snapshot_id FROM snapshot_info) AS snapshot_id,
@@ -154,6 +176,9 @@ def export_table(table: str, *, fmt: str, lang: str, out: Path, published_dir: P
         raise ExportError(f"unknown table {table!r}; choose one of {', '.join(available_tables())}")
     if lang not in HEADERS:
         raise ExportError(f"unknown language {lang!r}; choose one of {', '.join(HEADERS)}")
+    if table in THEME_EXPORTS and lang not in theme_export_languages(table):
+        raise ExportError(f"the table {table!r} is not exported in {lang!r} yet; choose one of "
+                          f"{', '.join(theme_export_languages(table))}")
     if fmt not in ("csv", "xlsx"):
         raise ExportError(f"unknown format {fmt!r}; choose csv or xlsx")
     try:

@@ -370,3 +370,25 @@ def water_body_polygons(snap: Snapshot) -> pl.DataFrame:
     return snap.query(
         "SELECT feature_id, name, geometry FROM geo_features WHERE layer = ? ORDER BY feature_id", ("ne_lakes_seas",)
     )
+
+
+def lake_and_sea_polygons(snap: Snapshot, names: list[str]) -> pl.DataFrame:
+    """name and GeoJSON geometry of the named Natural Earth lakes and seas (`Historic Aral Sea`, `Caspian Sea` ...)."""
+    return snap.query(
+        "SELECT name, geometry FROM geo_features WHERE layer = ? AND list_contains(?, name) ORDER BY name",
+        ("ne_lakes_seas", list(names)),
+    )
+
+
+def indicator_entries(snap: Snapshot, indicator_ids: list[str]) -> pl.DataFrame:
+    """Catalogue rows of the given indicators: names, unit and its labels, source."""
+    return snap.query(
+        """
+        SELECT i.indicator_id, i.name_ru, i.name_en, i.name_kk, i.unit,
+               u.label_ru AS unit_label_ru, u.label_en AS unit_label_en, u.label_kk AS unit_label_kk, i.source_id
+        FROM indicators i LEFT JOIN units u ON u.unit = i.unit
+        WHERE list_contains(?, i.indicator_id)
+        ORDER BY i.indicator_id
+        """,
+        (list(indicator_ids),),
+    )

@@ -334,3 +334,97 @@ def explorer_map_figure(year_rows: pl.DataFrame, geojson: dict, geo_names: dict[
     fig.update_layout(**base_layout(lang, height=380, margin=dict(l=0, r=0, t=10, b=0)),
                       map=dict(style="white-bg", center=MAP_CENTER, zoom=MAP_ZOOM))
     return fig
+
+
+# ---- Aral & Caspian: seas on our own shorelines and their drivers -----------------------------------------
+
+
+def geometry_bounds(geometries: Sequence[dict]) -> tuple[float, float, float, float] | None:
+    """(west, south, east, north) of GeoJSON Polygon/MultiPolygon geometries, or None when there are none."""
+    lons: list[float] = []
+    lats: list[float] = []
+
+    def walk(coords) -> None:
+        if coords and isinstance(coords[0], (int, float)):
+            lons.append(float(coords[0]))
+            lats.append(float(coords[1]))
+            return
+        for part in coords:
+            walk(part)
+
+    for geometry in geometries:
+        walk(geometry.get("coordinates") or [])
+    if not lons:
+        return None
+    return min(lons), min(lats), max(lons), max(lats)
+
+
+def map_view(bounds: tuple[float, float, float, float], width_px: int = 900, height_px: int = 480,
+             padding: float = 0.08) -> tuple[dict, float]:
+    """Centre and zoom that fit `bounds` into a web-Mercator map of the given size (one tile = 512 px at zoom 0)."""
+    import math
+
+    west, south, east, north = bounds
+
+    def mercator_y(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    lon_fraction = max(east - west, 1e-6) / 360 * (1 + 2 * padding)
+    y_fraction = max(mercator_y(north) - mercator_y(south), 1e-6) / (2 * math.pi) * (1 + 2 * padding)
+    zoom = min(math.log2(width_px / 512 / lon_fraction), math.log2(height_px / 512 / y_fraction))
+    centre_y = (mercator_y(north) + mercator_y(south)) / 2
+    centre_lat = math.degrees(2 * math.atan(math.exp(centre_y)) - math.pi / 2)
+    return {"lat": round(centre_lat, 3), "lon": round((west + east) / 2, 3)}, round(zoom, 2)
+
+
+def seas_map_figure(seas: Sequence[dict], countries: Sequence[dict], lang: str, height: int = 520) -> go.Figure:
+    """The seas drawn from our own Natural Earth polygons on a blank MapLibre style (no tiles, no requests).
+
+    `seas`: dicts with label, geometry (GeoJSON dict), fill and line colours, drawn in the given order (the
+    former Aral extent first, so the later shoreline lies on top of it). `countries`: dicts with label and
+    geometry, drawn beneath as context without a legend entry.
+    """
+    if not seas:
+        return empty_figure(t("No shorelines in the snapshot.", lang), lang)
+    fig = go.Figure()
+    for country in countries:
+        fig.add_trace(go.Choroplethmap(
+            geojson={"type": "FeatureCollection",
+                     "features": [{"type": "Feature", "id": "c", "properties": {}, "geometry": country["geometry"]}]},
+            locations=["c"], z=[0], colorscale=[[0, "#f1f3f5"], [1, "#f1f3f5"]], showscale=False,
+            marker_line_color="#9aa5b1", marker_line_width=0.8, name=country["label"], showlegend=False,
+            hovertemplate=f"{country['label']}<extra></extra>",
+        ))
+    for sea in seas:
+        fig.add_trace(go.Choroplethmap(
+            geojson={"type": "FeatureCollection",
+                     "features": [{"type": "Feature", "id": "s", "properties": {}, "geometry": sea["geometry"]}]},
+            locations=["s"], z=[1], colorscale=[[0, sea["fill"]], [1, sea["fill"]]], showscale=False,
+            marker_line_color=sea["line"], marker_line_width=1.2, marker_opacity=0.9,
+            name=sea["label"], showlegend=True, hovertemplate=f"{sea['label']}<extra></extra>",
+        ))
+    centre, zoom = map_view(geometry_bounds([s["geometry"] for s in seas]))
+    fig.update_layout(**base_layout(lang, height=height, margin=dict(l=0, r=0, t=10, b=10),
+                                    legend=dict(orientation="h", yanchor="top", y=-0.02, x=0)),
+                      map=dict(style="white-bg", center=centre, zoom=zoom))
+    return fig
+
+
+def driver_line_figure(series: pl.DataFrame, geo_names: dict[str, str], unit_label: str, lang: str) -> go.Figure:
+    """One line per country over the years of a driver indicator; hover values formatted for the language."""
+    if series.height == 0:
+        return empty_figure(t("No data.", lang), lang)
+    fig = go.Figure()
+    for index, (geo_id,) in enumerate(series.select("geo_id").unique(maintain_order=True).iter_rows()):
+        rows = series.filter(pl.col("geo_id") == geo_id).sort("year")
+        name = geo_names.get(geo_id, geo_id)
+        fig.add_trace(go.Scatter(
+            x=rows["year"].to_list(), y=rows["value"].to_list(), mode="lines+markers", name=name,
+            line=dict(color=PALETTE[index % len(PALETTE)], width=2), marker=dict(size=4),
+            customdata=[[format_number(v, lang)] for v in rows["value"]],
+            hovertemplate=f"{name}<br>%{{x}}: %{{customdata[0]}} {unit_label}<extra></extra>",
+        ))
+    fig.update_layout(**base_layout(lang, height=380, hovermode="closest"))
+    fig.update_xaxes(title_text=t("Year", lang), tickformat="d")
+    fig.update_yaxes(title_text=unit_label, rangemode="tozero", exponentformat="none", separatethousands=True)
+    return fig

@@ -245,7 +245,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     e.add_argument("--table", required=True, choices=available_tables())
     e.add_argument("--format", default="csv", choices=["csv", "xlsx"])
-    e.add_argument("--lang", default="ru", choices=["ru", "en"])
+    e.add_argument("--lang", default="ru", choices=["ru", "en", "kk"])
     e.add_argument("--year", type=int, help="year for indicators_wide (default: each indicator's latest)")
     e.add_argument("--out", required=True, help="output file path")
     e.set_defaults(func=cmd_export)

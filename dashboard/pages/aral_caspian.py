@@ -1,6 +1,8 @@
-"""Aral & Caspian `/aral-caspian`: the Aral Sea area by basin and the two Caspian level series."""
+"""Aral & Caspian `/aral-caspian`: the seas on our own shorelines, the Aral Sea area by basin, the two Caspian
+level series with their datum notes, and the related drivers (freshwater withdrawals, agricultural land)."""
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import dash
@@ -8,8 +10,15 @@ import polars as pl
 from dash import dcc, html
 
 from dashboard import data
-from dashboard.figures import GRAPH_CONFIG, aral_area_figure, caspian_annual_figure, caspian_obs_figure
-from dashboard.i18n import format_number, format_signed_percent_change, normalize_lang, t
+from dashboard.figures import (
+    GRAPH_CONFIG,
+    aral_area_figure,
+    caspian_annual_figure,
+    caspian_obs_figure,
+    driver_line_figure,
+    seas_map_figure,
+)
+from dashboard.i18n import format_number, format_signed_percent_change, localized, normalize_lang, t
 from dashboard.shell import no_snapshot_notice, page_frame, snapshot_problem_notice, simple_table, source_caption
 from dashboard.summaries import aral_small_basin_drop, datum_difference_range, has_flag, percent_change, rows_by_key
 
@@ -20,6 +29,18 @@ DAHITI_SOURCE_ID = "caspian_dahiti"
 # The source: values after 2018 were compiled manually from news. The pipeline flags them `lower_quality`;
 # the year is the fallback for a snapshot without the flag.
 LOW_QUALITY_FROM_YEAR = 2019
+SHORELINE_SOURCE_ID = "ne_lakes_seas"
+COUNTRIES_SOURCE_ID = "ne_countries"
+# Natural Earth feature name -> (label msgid, fill, outline). Drawn in this order: the former Aral extent first,
+# so the 2000s shoreline lies on top of it. Sand for the former seabed, blues for water.
+SEA_FEATURES = (
+    ("Historic Aral Sea", "Aral Sea, former extent", "#e9d8a6", "#a07c2c"),
+    ("Aral Sea", "Aral Sea, 2000s shoreline (not the current extent)", "#2c7fb8", "#08519c"),
+    ("Caspian Sea", "Caspian Sea", "#6baed6", "#2171b5"),
+    ("Garabogaz Bay", "Garabogaz Bay", "#9ecae1", "#2171b5"),
+)
+# The drivers shown beside the seas: catalogue indicators with country values.
+DRIVER_INDICATORS = ("freshwater_withdrawals", "agricultural_land")
 
 NAV = (10, PATH, "Aral & Caspian")
 
@@ -46,9 +67,133 @@ def seas_content(snap: data.Snapshot, info: dict, lang: str) -> list:
     sources_by_id = rows_by_key(data.sources(snap), "source_id")
     return [
         html.H1(t("Aral Sea and Caspian Sea", lang)),
+        shorelines_section(snap, sources_by_id, info, lang),
         aral_section(data.aral_area(snap), sources_by_id, info, lang),
         caspian_section(snap, sources_by_id, info, lang),
+        drivers_section(snap, sources_by_id, info, lang),
     ]
+
+
+# ---- shorelines ----------------------------------------------------------------------------------------
+
+
+PROPER_NAMES_IN_LATIN = ("Natural Earth",)
+
+
+def with_proper_names(text: str, lang: str) -> list:
+    """`text` with Latin-script proper names (Natural Earth) marked `lang="en"` on pages in other languages."""
+    if lang == "en":
+        return [text]
+    parts: list = [text]
+    for name in PROPER_NAMES_IN_LATIN:
+        split: list = []
+        for part in parts:
+            if not isinstance(part, str) or name not in part:
+                split.append(part)
+                continue
+            pieces = part.split(name)
+            for index, piece in enumerate(pieces):
+                if index:
+                    split.append(html.Span(name, lang="en"))
+                if piece:
+                    split.append(piece)
+        parts = split
+    return parts
+
+
+def sea_layers(polygons: pl.DataFrame, lang: str) -> tuple[list[dict], list[str]]:
+    """The sea polygons to draw, in SEA_FEATURES order, and the feature names the snapshot lacks."""
+    geometry_by_name = {name: geometry for name, geometry in polygons.select("name", "geometry").iter_rows()}
+    layers, missing = [], []
+    for name, label_msgid, fill, line in SEA_FEATURES:
+        if name not in geometry_by_name:
+            missing.append(name)
+            continue
+        layers.append({"name": name, "label": t(label_msgid, lang), "geometry": json.loads(geometry_by_name[name]),
+                       "fill": fill, "line": line})
+    return layers, missing
+
+
+def shorelines_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: str) -> html.Section:
+    layers, missing = sea_layers(data.lake_and_sea_polygons(snap, [f[0] for f in SEA_FEATURES]), lang)
+    iso3 = data.central_asia_iso3(snap)
+    names = {r["geo_id"]: localized(r, "name", lang) for r in data.geographies(snap).iter_rows(named=True)}
+    countries = [{"label": names.get(fid, fid), "geometry": json.loads(geometry)}
+                 for fid, geometry in data.country_polygons(snap, iso3).iter_rows()]
+    notes = [
+        html.Li(with_proper_names(t("The former extent is the historic Aral Sea layer of Natural Earth: the sea before it "
+                                    "shrank.", lang), lang)),
+        html.Li(t("The darker Aral shoreline is from the 2000s: it is not the current extent. The area series below "
+                  "shows how the sea changed since.", lang)),
+        html.Li(t("Countries of Central Asia are drawn for orientation only.", lang)),
+    ]
+    if missing:
+        notes.append(html.Li(t("Not in the snapshot, so not drawn: {names}.", lang, names=", ".join(missing)),
+                             id="seas-map-missing"))
+    return html.Section(
+        id="seas",
+        children=[
+            html.H2(with_proper_names(t("The seas on Natural Earth shorelines", lang), lang)),
+            html.Aside([html.Strong(t("About this map", lang)), html.Ul(notes)], className="caveat",
+                       id="seas-map-note", role="note"),
+            dcc.Graph(id="seas-map", figure=seas_map_figure(layers, countries, lang),
+                      config={**GRAPH_CONFIG, "scrollZoom": False}, className="graph"),
+            source_caption(sources_by_id, [SHORELINE_SOURCE_ID, COUNTRIES_SOURCE_ID], info.get("created_at"), lang,
+                           element_id="seas-source"),
+        ],
+    )
+
+
+# ---- drivers -------------------------------------------------------------------------------------------
+
+
+def drivers_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: str) -> html.Section:
+    iso3 = data.central_asia_iso3(snap)
+    names = {r["geo_id"]: localized(r, "name", lang) for r in data.geographies(snap).iter_rows(named=True)}
+    entries = rows_by_key(data.indicator_entries(snap, list(DRIVER_INDICATORS)), "indicator_id")
+    children: list = [
+        html.H2(t("Related drivers: water withdrawn and land farmed", lang)),
+        html.P(t("Country totals for the five Central Asian countries: they are not limited to the Aral Sea basin.",
+                 lang), className="muted"),
+    ]
+    latest_rows: dict[str, dict[str, dict]] = {}
+    for indicator_id in DRIVER_INDICATORS:
+        entry = entries.get(indicator_id)
+        if entry is None:
+            children.append(html.P(t("The catalogue has no indicator {code}.", lang, code=indicator_id)))
+            continue
+        unit_label = localized(entry, "unit_label", lang) or entry["unit"]
+        series = data.indicator_series(snap, indicator_id, iso3)
+        latest_rows[indicator_id] = {r["geo_id"]: r for r in data.latest_country_values(snap, indicator_id, iso3)
+                                     .iter_rows(named=True)}
+        source_ids = series["source_id"].unique(maintain_order=True).to_list() if series.height else []
+        children += [
+            html.H3(f"{localized(entry, 'name', lang)}, {unit_label}"),
+            dcc.Graph(id=f"driver-{indicator_id}-graph", figure=driver_line_figure(series, names, unit_label, lang),
+                      config=GRAPH_CONFIG, className="graph"),
+            source_caption(sources_by_id, source_ids or [entry["source_id"]], info.get("created_at"), lang,
+                           element_id=f"driver-{indicator_id}-source"),
+        ]
+    children.append(drivers_table(iso3, names, entries, latest_rows, lang))
+    return html.Section(id="drivers", children=children)
+
+
+def drivers_table(iso3: list[str], names: dict[str, str], entries: dict, latest_rows: dict, lang: str) -> html.Table:
+    """The latest value of each driver per country, with its year (a gap is a dash, never a guess)."""
+    shown = [i for i in DRIVER_INDICATORS if i in latest_rows]
+    columns = [t("Country", lang)]
+    for indicator_id in shown:
+        entry = entries[indicator_id]
+        columns.append(f"{localized(entry, 'name', lang)}, {localized(entry, 'unit_label', lang) or entry['unit']}")
+    rows = []
+    for geo_id in iso3:
+        cells = [names.get(geo_id, geo_id)]
+        for indicator_id in shown:
+            row = latest_rows[indicator_id].get(geo_id)
+            cells.append("–" if row is None else f"{format_number(row['value'], lang)} ({row['year']})")
+        rows.append(cells)
+    return simple_table(columns, rows, numeric=[False] + [True] * len(shown), element_id="drivers-table",
+                        caption=t("Latest value per country (year in brackets)", lang))
 
 
 # ---- Aral ----------------------------------------------------------------------------------------------
