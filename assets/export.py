@@ -185,6 +185,16 @@ def export_table(table: str, *, fmt: str, lang: str, out: Path, published_dir: P
         con = open_snapshot(published_dir, snapshot_id)
     except NoSnapshotError as exc:
         raise ExportError(str(exc)) from exc
+    out = Path(out)
+    if out.parent and not out.parent.exists():
+        raise ExportError(f"the folder {out.parent} does not exist")
+    if table == "summit_pack":  # one sheet per direction (a zip of tables as CSV): its own writer
+        from assets.funding import write_summit_pack
+
+        try:
+            return write_summit_pack(con, fmt, lang, out)
+        finally:
+            con.close()
     try:
         if table in THEME_EXPORTS:
             module, func = THEME_EXPORTS[table].split(":")
@@ -195,7 +205,4 @@ def export_table(table: str, *, fmt: str, lang: str, out: Path, published_dir: P
     finally:
         con.close()
     data, meta = neutralise_formulas(_localise_headers(data, lang)), neutralise_formulas(_localise_headers(meta, lang))
-    out = Path(out)
-    if out.parent and not out.parent.exists():
-        raise ExportError(f"the folder {out.parent} does not exist")
     return write_csv(data, meta, out) if fmt == "csv" else write_xlsx(data, meta, out)

@@ -870,7 +870,8 @@ def summit_pack_tables(con, lang: str) -> dict[str, pl.DataFrame]:
         table = mine.join(summary, on="indicator_id", how="inner").join(area_order, on="geo_id").sort(
             pl.col("indicator_id").replace_strict({i: n for n, i in enumerate(mine["indicator_id"])}, default=999), "area_order")
         if table.is_empty():
-            table = pl.DataFrame({"direction": [direction], "note": [NO_DATA[lang]]}).with_columns(**stamp)
+            table = pl.DataFrame({"direction": [direction], "note": [NO_DATA[lang]]},
+                                 schema={"direction": pl.Int32, "note": pl.String}).with_columns(**stamp)
         else:
             table = table.select(
                 "direction", "indicator_id", "indicator", "unit", "geo_id", "geo", "latest_year", "latest_value",
@@ -932,4 +933,5 @@ def export_summit_pack(con, lang: str, year: int | None) -> tuple[pl.DataFrame, 
     directions = [t for name, t in tables.items() if name not in ("sources", "notes")]
     data = pl.concat(directions, how="diagonal")
     meta = pl.concat([tables["sources"], tables["notes"]], how="diagonal")
-    return data, meta
+    headers = PACK_HEADERS[lang]
+    return data.rename({c: headers.get(c, c) for c in data.columns}), meta.rename({c: headers.get(c, c) for c in meta.columns})

@@ -1,0 +1,83 @@
+"""The funding and summit pages in headless Chromium against a real published snapshot."""
+from __future__ import annotations
+
+import openpyxl
+import pytest
+
+from tests.dashboard.test_pages_browser import (  # noqa: F401 - fixtures shared with the other page tests
+    artifacts_dir, browser, live_server, open_page, page_and_record, plain_spaces,
+)
+
+pytestmark = pytest.mark.timeout(180)
+
+
+def test_funding_page_shows_flows_per_person_sources_and_domestic_spending(live_server, page_and_record, artifacts_dir, snapshot):
+    page, record = page_and_record
+    text = open_page(page, f"{live_server.url}/funding?lang=en", expected_graphs=4)
+    page.screenshot(path=str(artifacts_dir / "funding_en.png"), full_page=True)
+    assert "Climate-related development finance received (OECD CRS), by country" in text
+    assert "must not be added up" in text
+    # One trace per Central Asian country in the by-country chart, with the real yearly values.
+    traces = page.evaluate("() => document.getElementById('funding-country-graph').querySelector('.js-plotly-plot').data"
+                           ".map(d => [d.name, d.x.length, d.y.reduce((a, b) => a + b, 0)])")
+    expected = dict(snapshot.execute("""SELECT geo_id, sum(value) FROM indicator_values
+        WHERE indicator_id = 'climate_finance_crs' AND geo_id IN ('KAZ','KGZ','TJK','TKM','UZB') GROUP BY 1""").fetchall())
+    names = dict(snapshot.execute("SELECT name_en, geo_id FROM geographies").fetchall())
+    assert {names[n] for n, _, _ in traces} == set(expected)
+    for name, _n, total in traces:
+        assert total == pytest.approx(expected[names[name]])
+    sources_table = plain_spaces(page.inner_text("#funding-sources-table"))
+    assert "OECD CRS climate-related disbursements" in sources_table and "commitments" in sources_table
+    assert page.locator("#funding-domestic-graph .main-svg").count() >= 1
+    assert not record.outside_requests() and not record.page_errors
+
+
+def test_funding_breakdown_follows_the_filters(live_server, page_and_record):
+    page, _record = page_and_record
+    open_page(page, f"{live_server.url}/funding?lang=en", expected_graphs=4)
+    page.click(f"#funding-dimension")
+    page.get_by_text("By theme (sector)", exact=True).click()
+    page.wait_for_function("() => document.getElementById('funding-breakdown-graph').querySelector('.js-plotly-plot')"
+                           ".data.some(d => d.name === 'Energy')", timeout=20_000)
+
+
+def test_summit_page_cards_tracker_timeline_in_russian(live_server, page_and_record, artifacts_dir):
+    page, record = page_and_record
+    page.goto(f"{live_server.url}/summit?lang=ru", wait_until="networkidle")
+    page.wait_for_selector("#summit-directions")
+    page.wait_for_selector("#snapshot-stamp")
+    page.screenshot(path=str(artifacts_dir / "summit_ru.png"), full_page=True)
+    text = plain_spaces(page.inner_text("body"))
+    assert page.locator("#summit-directions .card").count() == 8
+    # Adaptation, just transition and competences have no data: the cards say so plainly.
+    for number in (2, 7, 8):
+        assert "пока нет данных" in page.inner_text(f"#direction-{number}")
+    assert page.locator("#direction-6 .card-indicators li").count() == 3
+    assert "пока нет данных" not in page.inner_text("#direction-6")
+    assert page.locator("#initiatives-tracker tbody tr").count() == 4
+    assert "Циркулярная экономика" in text and "Самарканд" in text
+    assert page.locator("#summit-timeline li").count() >= 9
+    assert not record.outside_requests() and not record.page_errors
+
+
+def test_summit_tracker_filters_by_direction(live_server, page_and_record):
+    page, _record = page_and_record
+    page.goto(f"{live_server.url}/summit?lang=en", wait_until="networkidle")
+    page.wait_for_selector("#initiatives-tracker")
+    page.click("#initiatives-direction")
+    page.get_by_text("5. Combating air pollution and managing waste", exact=True).click()
+    page.wait_for_function("() => document.querySelectorAll('#initiatives-tracker tbody tr').length === 1", timeout=20_000)
+    assert "Circular economy" in page.inner_text("#initiatives-tracker")
+
+
+def test_summit_pack_downloads_from_the_page(live_server, page_and_record, tmp_path, snapshot):
+    page, _record = page_and_record
+    page.goto(f"{live_server.url}/summit?lang=en", wait_until="networkidle")
+    page.wait_for_selector("#summit-pack-xlsx")
+    with page.expect_download(timeout=60_000) as download:
+        page.click("#summit-pack-xlsx")
+    target = tmp_path / download.value.suggested_filename
+    download.value.save_as(target)
+    snapshot_id = snapshot.execute("SELECT snapshot_id FROM snapshot_info").fetchone()[0]
+    assert target.name == f"summit_pack_{snapshot_id}_en.xlsx"
+    assert len(openpyxl.load_workbook(target, read_only=True).sheetnames) == 10
