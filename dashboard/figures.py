@@ -18,10 +18,12 @@ from dashboard.summaries import has_flag
 # Calm, colour-blind-safe hues (Okabe-Ito); a trend colour must not suggest good or bad.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999")
 NEUTRAL = "#44546a"
+# No mode bar: its tooltips exist only in English (plotly's locale bundles are not shipped with Dash, and
+# nothing may come from a CDN); the data behind every chart is downloadable as CSV/XLSX instead.
 GRAPH_CONFIG = {
     "displaylogo": False,
+    "displayModeBar": False,
     "responsive": True,
-    "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d", "toggleSpikelines"],
 }
 BASINS = ("total", "large_west", "large_east", "small")
 DAY_MS = 24 * 3600 * 1000

@@ -126,7 +126,9 @@ def explorer_content(snap: data.Snapshot, info: dict, query: dict, lang: str) ->
                  "reproduces this view; the download holds exactly the rows of the table.", lang), className="lead"),
         html.Div(className="controls", children=[
             html.Div([
-                html.Label(t("Indicator", lang), htmlFor=INDICATOR_ID, className="control-label"),
+                html.Label(t("Indicator", lang), htmlFor=INDICATOR_ID, className="control-label",
+                           # Dash 4 names a dropdown by the element "<id>-value-count" (then its value).
+                           id=f"{INDICATOR_ID}-value-count"),
                 dcc.Dropdown(
                     id=INDICATOR_ID, clearable=False, searchable=True, value=state.indicator_id,
                     options=[{"label": localized(row, "name", lang) or row["indicator_id"], "value": row["indicator_id"]}
@@ -142,15 +144,15 @@ def explorer_content(snap: data.Snapshot, info: dict, query: dict, lang: str) ->
                               options=[{"label": geo_names.get(g, g), "value": g} for g in place_ids(snap)]),
             ], className="control"),
             html.Div([
-                html.Label(t("From", lang), htmlFor=FROM_ID, className="control-label"),
+                html.Label(t("From", lang), htmlFor=FROM_ID, className="control-label", id=f"{FROM_ID}-value-count"),
                 dcc.Dropdown(id=FROM_ID, options=year_options, value=state.year_from, clearable=False, searchable=False),
             ], className="control control-year"),
             html.Div([
-                html.Label(t("To", lang), htmlFor=TO_ID, className="control-label"),
+                html.Label(t("To", lang), htmlFor=TO_ID, className="control-label", id=f"{TO_ID}-value-count"),
                 dcc.Dropdown(id=TO_ID, options=year_options, value=state.year_to, clearable=False, searchable=False),
             ], className="control control-year"),
             html.Div([
-                html.Label(t("Year of the bar chart and map", lang), htmlFor=YEAR_ID, className="control-label"),
+                html.Label(t("Year of the bar chart and map", lang), htmlFor=YEAR_ID, className="control-label", id=f"{YEAR_ID}-value-count"),
                 dcc.Dropdown(id=YEAR_ID, options=year_options, value=state.year, clearable=False, searchable=False),
             ], className="control control-year"),
         ]),

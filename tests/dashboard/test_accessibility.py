@@ -168,10 +168,6 @@ def test_every_control_has_an_accessible_name(live_server, page_and_record, path
     assert_clean(record)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "dashboard/pages/explorer.py: Dash 4's dropdown names itself by aria-labelledby='<id>-value-count <id>-value' "
-    "(its current value only, so From/To/Year all read '2015'), and the places checklist (role listbox) has no "
-    "name. Fix in explorer.py: give each html.Label the id '<dropdown id>-value-count' and name the checklist."))
 def test_explorer_controls_are_named_by_their_labels(live_server, page_and_record):
     page, _record = page_and_record
     open_page(page, live_server.url + EXPLORER_URL, expected_graphs=2)
