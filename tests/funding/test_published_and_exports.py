@@ -180,10 +180,16 @@ def test_irena_clean_energy_flows_are_facts_equal_to_the_source_column(snapshot,
     assert all(got[k] == (v, "usd_current", "unspecified") for k, v in expected.items())
 
 
-def test_summit_pack_through_the_generic_export_names_every_direction(published_home, tmp_path):
-    out = tmp_path / "summit_pack.csv"
+def test_summit_pack_csv_is_a_zip_of_every_direction(published_home, tmp_path):
+    import io
+    import zipfile
+
+    out = tmp_path / "summit_pack.zip"
     done = run_caei(["export", "--table", "summit_pack", "--format", "csv", "--lang", "en", "--out", str(out)], published_home)
     assert done.returncode == 0, done.stderr
-    rows = csv_rows(out)
-    assert {r["Direction"] for r in rows} == {str(d) for d in range(1, 9)}
-    assert [r for r in rows if r["Direction"] == "7"][0]["Note"].endswith("no data.")
+    with zipfile.ZipFile(out) as archive:
+        names = archive.namelist()
+        assert [n for n in names if "_direction_" in n] == [f"{i:02d}_direction_{i + 1}.csv" for i in range(8)]
+        assert {"08_sources.csv", "09_notes.csv"} <= set(names)
+        seven = list(csv.DictReader(io.StringIO(archive.read("06_direction_7.csv").decode("utf-8-sig"))))
+    assert seven and seven[0]["Note"].endswith("no data.")
