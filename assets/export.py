@@ -49,16 +49,16 @@ HEADERS = {
            "flags": "Flags", "definition": "Definition", "citation": "Citation", "public_url": "Source URL", "retrieved_from": "Retrieved from",
            "retrieved_at": "Retrieved at", "sha256": "SHA-256 checksum", "snapshot_id": "Data snapshot",
            "snapshot_date": "Snapshot date", "source_id": "Source code"},
-    # The catalogue has no Kazakh definitions yet: the definition column carries the Russian text, and says so.
     "kk": {"indicator_id": "Көрсеткіш коды", "indicator": "Көрсеткіш", "geo_id": "Аумақ коды", "geo": "Аумақ",
            "year": "Жыл", "value": "Мәні", "unit": "Өлшем бірлігі", "source": "Дереккөз", "licence": "Лицензия",
-           "flags": "Белгілер", "definition": "Анықтамасы (орыс тілінде)", "citation": "Дәйексөз",
+           "flags": "Белгілер", "definition": "Анықтама", "citation": "Дәйексөз",
            "public_url": "Дереккөз мекенжайы", "retrieved_from": "Алынған мекенжайы", "retrieved_at": "Алынған күні",
            "sha256": "SHA-256 бақылау сомасы", "snapshot_id": "Деректер кесіндісі",
            "snapshot_date": "Деректер кесіндісінің күні", "source_id": "Дереккөз коды"},
 }
 # Columns the catalogue holds in fewer languages than the exports: (column base, language) -> language read.
-CATALOGUE_COLUMN_FALLBACK = {("definition", "kk"): "ru"}
+# Empty now that the catalogue has Kazakh definitions (definition_kk).
+CATALOGUE_COLUMN_FALLBACK: dict[tuple[str, str], str] = {}
 # Theme exports speak the languages of their own headers: Russian and English unless the theme's module
 # declares EXPORT_LANGUAGES.
 THEME_EXPORT_DEFAULT_LANGUAGES = ("ru", "en")
@@ -123,7 +123,7 @@ def indicators_wide(con, lang: str, year: int | None) -> pl.DataFrame:
 
 
 def catalogue_column(base: str, lang: str) -> str:
-    """The catalogue column of `base` to read for `lang` (definition_kk does not exist: definition_ru is read)."""
+    """The catalogue column of `base` to read for `lang` (its own, unless CATALOGUE_COLUMN_FALLBACK names another)."""
     return f"{base}_{CATALOGUE_COLUMN_FALLBACK.get((base, lang), lang)}"
 
 

@@ -249,7 +249,7 @@ def indicator_details(snap: Snapshot) -> pl.DataFrame:
     """The catalogue columns the catalogue page and downloads show: definitions, freshness, source, licence."""
     return snap.query(
         """
-        SELECT i.indicator_id, i.name_ru, i.name_en, i.name_kk, i.definition_ru, i.definition_en, i.unit,
+        SELECT i.indicator_id, i.name_ru, i.name_en, i.name_kk, i.definition_ru, i.definition_en, i.definition_kk, i.unit,
                u.label_ru AS unit_label_ru, u.label_en AS unit_label_en, u.label_kk AS unit_label_kk,
                i.theme, i.directions, TRY_CAST(i.headline_direction AS INTEGER) AS headline_direction,
                i.aggregation, TRY_CAST(i.freshness_years AS INTEGER) AS freshness_years,
