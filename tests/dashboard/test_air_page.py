@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from dashboard.i18n import format_number
-from tests.dashboard.test_pages_browser import (  # noqa: F401  (pytest fixtures are found by name)
+from tests.dashboard.test_pages_browser import (
+    open_dropdown,  # noqa: F401  (pytest fixtures are found by name)
     browser,
     PLOTLY_SVG,
     artifacts_dir,
@@ -79,7 +80,7 @@ def test_air_page_shows_map_city_and_regions_with_licence(live_server, page_and_
 def test_choosing_bishkek_redraws_the_city_view(live_server, page_and_record, artifacts_dir):
     page, record = page_and_record
     open_page(page, f"{live_server.url}/air?lang=en", expected_graphs=len(GRAPHS))
-    page.click("#air-series")
+    open_dropdown(page, "#air-series")
     page.locator("#air-city input.dash-dropdown-search, input.dash-dropdown-search").first.fill("Bishkek")
     option = page.locator("[role=option]").filter(has_text="bishkek_us_embassy_pm25").first
     option.wait_for(timeout=10_000)

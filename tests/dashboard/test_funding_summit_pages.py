@@ -4,7 +4,8 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from tests.dashboard.test_pages_browser import (  # noqa: F401 - fixtures shared with the other page tests
+from tests.dashboard.test_pages_browser import (
+    open_dropdown,  # noqa: F401 - fixtures shared with the other page tests
     artifacts_dir, browser, live_server, open_page, page_and_record, plain_spaces,
 )
 
@@ -64,7 +65,7 @@ def test_summit_tracker_filters_by_direction(live_server, page_and_record):
     page, _record = page_and_record
     page.goto(f"{live_server.url}/summit?lang=en", wait_until="networkidle")
     page.wait_for_selector("#initiatives-tracker")
-    page.click("#initiatives-direction")
+    open_dropdown(page, "#initiatives-direction")
     page.get_by_text("5. Combating air pollution and managing waste", exact=True).click()
     page.wait_for_function("() => document.querySelectorAll('#initiatives-tracker tbody tr').length === 1", timeout=20_000)
     assert "Circular economy" in page.inner_text("#initiatives-tracker")

@@ -40,6 +40,21 @@ LOCAL_HOST = "127.0.0.1"
 PLOTLY_SVG = ".js-plotly-plot .main-svg"
 
 
+def open_dropdown(page, selector: str, attempts: int = 5) -> None:
+    """Open a Dash dropdown. Its code arrives as a lazily loaded chunk, and a click that lands before the
+    chunk does opens nothing: click until the menu's options show."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    for _attempt in range(attempts):
+        page.click(selector)
+        try:
+            page.locator("[role=option]").first.wait_for(timeout=3_000)
+            return
+        except PlaywrightTimeoutError:
+            page.keyboard.press("Escape")
+    raise AssertionError(f"the dropdown {selector} did not open")
+
+
 def plain_spaces(text: str) -> str:
     """Browsers hand back no-break and narrow spaces as they are; compare with plain spaces."""
     return text.replace("\xa0", " ").replace("\u202f", " ")
@@ -286,7 +301,7 @@ def test_choosing_another_indicator_redraws_the_country_chart(live_server, page_
     page, record = page_and_record
     open_page(page, f"{live_server.url}/?lang=en", expected_graphs=1)
     caption_before = page.inner_text("#overview-country-table caption")
-    page.click("#overview-country-indicator")
+    open_dropdown(page, "#overview-country-indicator")
     options = page.locator("[role=option]")
     options.first.wait_for(timeout=10_000)
     labels = [label.strip() for label in options.all_inner_texts()]

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from dashboard.i18n import format_number
-from tests.dashboard.test_pages_browser import (  # noqa: F401  (pytest fixtures are found by name)
+from tests.dashboard.test_pages_browser import (
+    open_dropdown,  # noqa: F401  (pytest fixtures are found by name)
     artifacts_dir,
     assert_clean,
     browser,
@@ -52,7 +53,7 @@ def test_water_page_shows_sites_exceedances_profile_and_jmp(live_server, page_an
 def test_choosing_a_site_shows_its_profile_and_a_missing_2005_value_as_a_gap(live_server, page_and_record, artifacts_dir):
     page, record = page_and_record
     open_page(page, f"{live_server.url}/water?lang=en", expected_graphs=len(GRAPHS))
-    page.click("#water-site")
+    open_dropdown(page, "#water-site")
     page.keyboard.type("Derkul")
     option = page.locator("[role=option]").filter(has_text="Derkul").first
     option.wait_for(timeout=10_000)
