@@ -53,11 +53,12 @@ def cmd_materialize(args) -> int:
             print(f"caei: unknown asset(s) {sorted(unknown)}; `caei assets` lists them", file=sys.stderr)
             return EXIT_USAGE
     settings = load_settings()
-    print(f"caei: materialising {len(selection or all_keys)} assets into {settings.home}"
-          f" (sources from {settings.mirror or 'their public URLs'})", flush=True)
+
     selected = set(selection or all_keys)
     n_checks = sum(1 for c in defs.resolve_asset_graph().asset_check_keys if c.asset_key in selected)
     os.environ["CAEI_PROGRESS_TOTAL"] = str(len(selected) + n_checks)
+    print(f"caei: materialising {len(selected)} assets and {n_checks} checks into {settings.home}"
+          f" (sources from {settings.mirror or 'their public URLs'})", flush=True)
     with DagsterInstance.get() as instance:
         result = job.execute_in_process(run_config={"loggers": {"console": {}}}, instance=instance,
                                          asset_selection=selection, raise_on_error=False)

@@ -70,15 +70,23 @@ class WarehouseIOManager(ConfigurableIOManager):
 
     wait_seconds: float = float(os.environ.get("CAEI_WRITER_WAIT", "600"))
     _lock: WriterLock | None = PrivateAttr(default=None)
+    _con: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: InitResourceContext) -> None:
         log = context.log.warning if context.log else print  # warning: shown by the CLI progress logger
         self._lock = WriterLock(load_settings().home / "warehouse.lock", self.wait_seconds, log=log)
         self._lock.acquire()
+        # One connection for the whole run: opening and checkpointing the file per asset cost more than the work.
+        self._con = self._connect()
 
     def teardown_after_execution(self, context: InitResourceContext) -> None:
-        if self._lock:
-            self._lock.release()
+        try:
+            if self._con is not None:
+                self._con.close()
+                self._con = None
+        finally:
+            if self._lock:
+                self._lock.release()
 
     @staticmethod
     def _table(key_path: list[str]) -> tuple[str, str]:
@@ -96,14 +104,20 @@ class WarehouseIOManager(ConfigurableIOManager):
         if not isinstance(obj, pl.DataFrame):
             raise TypeError(f"{context.asset_key.to_user_string()}: assets must return polars DataFrames, got {type(obj).__name__}")
         schema, name = self._table(list(context.asset_key.path))
-        with self._connect() as con:
+        con = self._con or self._connect()
+        try:
             con.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
             con.register("frame", obj)
             con.execute(f'CREATE OR REPLACE TABLE "{schema}"."{name}" AS SELECT * FROM frame')
             con.unregister("frame")
+        finally:
+            if con is not self._con:
+                con.close()
         context.add_output_metadata({"rows": obj.height, "table": f"{schema}.{name}"})
 
     def load_input(self, context: InputContext) -> pl.DataFrame:
         schema, name = self._table(list(context.asset_key.path))
+        if self._con is not None:
+            return self._con.execute(f'SELECT * FROM "{schema}"."{name}"').pl()
         with self._connect() as con:
             return con.execute(f'SELECT * FROM "{schema}"."{name}"').pl()
