@@ -21,6 +21,9 @@ import polars as pl
 
 SNAPSHOT_ID = re.compile(r"^\d{8}T\d{12}Z-[0-9a-f]{6}$")  # UTC time to the microsecond, so ids sort by age
 KEEP_SNAPSHOTS = 5
+# A page answers its callbacks from the snapshot its layout was built from: keep every snapshot at least this long
+# after publishing, so pages opened before a burst of refreshes keep working (a page older than this asks for a reload).
+KEEP_YOUNGER_THAN = dt.timedelta(hours=2)
 
 
 class NoSnapshotError(RuntimeError):
@@ -86,7 +89,7 @@ def open_snapshot(published_dir: Path, snapshot_id: str | None = None) -> duckdb
 
 
 def publish(tables: dict[str, pl.DataFrame], published_dir: Path, *, keep: int = KEEP_SNAPSHOTS,
-            now: dt.datetime | None = None) -> str:
+            keep_younger_than: dt.timedelta = KEEP_YOUNGER_THAN, now: dt.datetime | None = None) -> str:
     """Write every table into a new snapshot file, then swap CURRENT to it. Returns the snapshot id."""
     now = now or dt.datetime.now(dt.timezone.utc)
     snapshot_id = f"{now:%Y%m%dT%H%M%S%fZ}-{secrets.token_hex(3)}"
@@ -114,7 +117,7 @@ def publish(tables: dict[str, pl.DataFrame], published_dir: Path, *, keep: int =
     os.replace(tmp, folder / f"{snapshot_id}.duckdb")
     _fsync_dir(folder)
     _write_pointer(published_dir, snapshot_id)
-    prune(published_dir, keep)
+    prune(published_dir, keep, keep_younger_than)
     return snapshot_id
 
 
@@ -138,8 +141,9 @@ def rollback(published_dir: Path, snapshot_id: str) -> None:
     _write_pointer(published_dir, snapshot_id)
 
 
-def prune(published_dir: Path, keep: int) -> None:
-    """Keep the newest `keep` snapshots and, always, the one being served."""
+def prune(published_dir: Path, keep: int, keep_younger_than: dt.timedelta = KEEP_YOUNGER_THAN) -> None:
+    """Keep the newest `keep` snapshots, any younger than `keep_younger_than` and, always, the one being served."""
+    cutoff = dt.datetime.now(dt.timezone.utc) - keep_younger_than
     for info in list_snapshots(published_dir)[keep:]:
-        if not info.current:
+        if not info.current and info.created_at < cutoff:
             info.path.unlink(missing_ok=True)

@@ -56,6 +56,7 @@ def create_app(snapshot_dir: Path | None = None) -> dash.Dash:
         suppress_callback_exceptions=True,
     )
     app.server.config[data.PUBLISHED_DIR_CONFIG_KEY] = str(Path(snapshot_dir))
+    app.server.after_request(name_the_snapshot)
     for page in page_modules():
         page.register(app)
     app.layout = html.Div([dash.page_container, dcc.Store(id="print-done")], id="app-root")
@@ -65,6 +66,15 @@ def create_app(snapshot_dir: Path | None = None) -> dash.Dash:
         Output("print-done", "data"), Input("print-button", "n_clicks"), prevent_initial_call=True,
     )
     return app
+
+
+def name_the_snapshot(response: flask.Response) -> flask.Response:
+    """Every page, layout, callback and download response says which snapshot it was built from."""
+    if not flask.request.path.startswith(("/_dash-component-suites/", "/assets/", "/_favicon")):
+        snapshot_id = data.snapshot_id_for_response()
+        if snapshot_id:
+            response.headers[data.SNAPSHOT_HEADER] = snapshot_id
+    return response
 
 
 def serve(host: str = "127.0.0.1", port: int = 8050, snapshot_dir: Path | None = None, threads: int = 8) -> None:

@@ -1,9 +1,11 @@
-"""Read access to the published snapshot: the only dashboard module that talks to DuckDB.
+"""Read access to the published snapshots: the only dashboard module that talks to DuckDB.
 
-Every request re-reads `published/CURRENT`, so a new publish is picked up without a restart. A snapshot
-file never changes once published, so query results are cached per snapshot file (the file name is the
-snapshot id). Connections are read-only and short-lived: many processes may read a snapshot at once,
-and the pipeline never writes to a published file.
+A page's layout is built from the snapshot `published/CURRENT` names at that moment (re-read on every request,
+so a new publish is picked up without a restart); the layout carries that snapshot's id (the `snapshot-pin`
+store) and the page's callbacks answer from the same snapshot, so no view ever mixes two publishes. Every
+response names the snapshot it was built from (`X-CAEI-Snapshot`). A snapshot file never changes once
+published, so query results are cached per snapshot file. Connections are read-only and short-lived: many
+processes may read a snapshot at once, and the pipeline never writes to a published file.
 """
 from __future__ import annotations
 
@@ -18,13 +20,20 @@ import polars as pl
 
 # The pipeline owns the layout of published/ (CURRENT + snapshots/<id>.duckdb): read it with its functions.
 # NoSnapshotError is re-exported so the pages need to know only this module.
-from assets.snapshots import NoSnapshotError, current_snapshot_path  # noqa: F401
+from assets.snapshots import SNAPSHOT_ID, NoSnapshotError, current_snapshot_path, snapshot_path  # noqa: F401
 
 REGION_ID = "CA5"
+# The id of the dcc.Store, in every page's layout, holding the snapshot id the layout was built from.
+PIN_STORE_ID = "snapshot-pin"
+SNAPSHOT_HEADER = "X-CAEI-Snapshot"
 # Flask config key under which create_app() stores the published directory of its app.
 PUBLISHED_DIR_CONFIG_KEY = "CAEI_PUBLISHED_DIR"
 # Rows flagged `projection` are model projections (e.g. UN population to 2100), never "latest" facts.
 _NOT_PROJECTION = "NOT list_contains(string_split(coalesce(flags, ''), ';'), 'projection')"
+
+
+class SnapshotGoneError(NoSnapshotError):
+    """The snapshot a page was built from has been pruned since (the page must be reloaded)."""
 
 
 class SnapshotContentError(RuntimeError):
@@ -63,9 +72,49 @@ def published_dir_of_current_app() -> Path:
     return load_settings().published_dir
 
 
+def pin_snapshot(snapshot_id: str | None) -> None:
+    """Make this request answer from `snapshot_id` (the snapshot its page was built from), not from CURRENT."""
+    import flask
+
+    flask.g.caei_pinned_snapshot = snapshot_id or None
+
+
 def snapshot_for_request() -> Snapshot:
-    """The current snapshot for the app serving this request (re-reads CURRENT every time)."""
-    return open_current_snapshot(published_dir_of_current_app())
+    """The snapshot this request answers from: the pinned one (callbacks, downloads), else CURRENT now.
+
+    The id is remembered for the response header. A pinned id is validated as a snapshot id before it becomes a
+    path (it comes from the browser).
+    """
+    import flask
+
+    published = published_dir_of_current_app()
+    pinned = flask.g.get("caei_pinned_snapshot")
+    if pinned:
+        try:
+            snap = Snapshot(snapshot_path(published, str(pinned)))
+        except NoSnapshotError as gone:
+            raise SnapshotGoneError(f"the data this page was built from ({pinned}) are no longer kept: "
+                                    f"reload the page ({gone})") from gone
+    else:
+        snap = open_current_snapshot(published)
+    flask.g.caei_snapshot_id = snap.snapshot_id
+    return snap
+
+
+def snapshot_id_for_response() -> str | None:
+    """The snapshot id this request read from, else the one CURRENT names (e.g. for the index page)."""
+    import flask
+
+    used = flask.g.get("caei_snapshot_id")
+    if used:
+        return used
+    pinned = flask.g.get("caei_pinned_snapshot")
+    if pinned:  # the pinned snapshot is gone or forged: the answer is a refusal about it, not about CURRENT
+        return pinned if SNAPSHOT_ID.match(str(pinned)) else None
+    try:
+        return open_current_snapshot(published_dir_of_current_app()).snapshot_id
+    except NoSnapshotError:
+        return None
 
 
 def _hashable(params: tuple[Any, ...]) -> tuple[Any, ...]:

@@ -5,8 +5,11 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from dash import dcc, html
+import dash
+from dash import State, dcc, html
+from dash.exceptions import PreventUpdate
 
+from dashboard import data
 from dashboard.pages import nav_items
 from dashboard.i18n import LANG_COOKIE, SWITCHER_LANGS, format_day, format_timestamp_utc, request_lang, t
 
@@ -137,11 +140,34 @@ def footer(lang: str, info: dict[str, Any] | None) -> html.Footer:
 
 
 def page_frame(lang: str, path: str, info: dict[str, Any] | None, children: Any) -> html.Div:
+    pin = dcc.Store(id=data.PIN_STORE_ID, data=(info or {}).get("snapshot_id"))
     return html.Div(
         className="page",
         lang=lang,
-        children=[header(lang, path), html.Main(children, className="content"), footer(lang, info)],
+        children=[header(lang, path), html.Main(children, className="content"), footer(lang, info), pin],
     )
+
+
+def snapshot_callback(app: dash.Dash, *dependencies: Any, **options: Any):
+    """`app.callback` for a server callback that reads the snapshot: it answers from the snapshot its page's layout
+    was built from (the `snapshot-pin` store), even if a newer one was published since. The decorated function
+    keeps its own signature (tested as a plain function); if the page's snapshot has been pruned, the view stays
+    as it is rather than mixing two snapshots.
+    """
+    def register(func):
+        def answer_from_pinned_snapshot(*args: Any):
+            *values, pinned = args
+            data.pin_snapshot(pinned)
+            try:
+                return func(*values)
+            except data.SnapshotGoneError:
+                raise PreventUpdate from None
+
+        answer_from_pinned_snapshot.__name__ = func.__name__
+        app.callback(*dependencies, State(data.PIN_STORE_ID, "data"), **options)(answer_from_pinned_snapshot)
+        return func
+
+    return register
 
 
 def no_snapshot_notice(lang: str, detail: str) -> html.Div:

@@ -1,6 +1,7 @@
 """Snapshot store and the one-writer lock, without Dagster."""
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing
 import time
 
@@ -12,7 +13,8 @@ from pipelines.resources import WriterBusyError, WriterLock
 
 
 def test_publish_swaps_and_prunes(tmp_path):
-    ids = [publish({"indicator_values": pl.DataFrame({"v": [i]})}, tmp_path, keep=3) for i in range(5)]
+    ids = [publish({"indicator_values": pl.DataFrame({"v": [i]})}, tmp_path, keep=3, keep_younger_than=dt.timedelta(0))
+           for i in range(5)]
     assert current_snapshot_id(tmp_path) == ids[-1]
     assert [s.snapshot_id for s in list_snapshots(tmp_path)] == sorted(ids, reverse=True)[:3]
     con = open_snapshot(tmp_path)
@@ -20,6 +22,16 @@ def test_publish_swaps_and_prunes(tmp_path):
     with pytest.raises(Exception):
         con.execute("CREATE TABLE x (a INT)")  # read-only
     con.close()
+
+
+def test_recent_snapshots_outlive_the_keep_count_so_open_pages_keep_answering(tmp_path):
+    ids = [publish({"indicator_values": pl.DataFrame({"v": [i]})}, tmp_path, keep=2) for i in range(4)]
+    assert [s.snapshot_id for s in list_snapshots(tmp_path)] == sorted(ids, reverse=True)  # all younger than 2 h
+    old = dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=3)
+    stale = publish({"indicator_values": pl.DataFrame({"v": [9]})}, tmp_path, keep=2, now=old)
+    newest = publish({"indicator_values": pl.DataFrame({"v": [10]})}, tmp_path, keep=2)
+    kept = [s.snapshot_id for s in list_snapshots(tmp_path)]
+    assert stale not in kept and newest in kept and set(ids) <= set(kept)
 
 
 def test_crash_while_writing_keeps_previous_snapshot(tmp_path):

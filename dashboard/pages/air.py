@@ -17,7 +17,7 @@ from assets import air
 from dashboard import air_data, data
 from dashboard.figures import GRAPH_CONFIG, PALETTE, base_layout, empty_figure
 from dashboard.i18n import format_number, format_share, format_signed_percent_change, localized, normalize_lang, t
-from dashboard.shell import no_snapshot_notice, page_frame, simple_table, snapshot_problem_notice
+from dashboard.shell import no_snapshot_notice, snapshot_callback, page_frame, simple_table, snapshot_problem_notice
 
 PATH = "/air"
 NAV = (30, PATH, "Air quality")
@@ -36,7 +36,8 @@ MONTHS = {
 def register(app: dash.Dash) -> None:
     dash.register_page(__name__, path=PATH, name="Air quality", title="Качество воздуха / Air quality · CAEI", order=3,
                        layout=layout)
-    app.callback(
+    snapshot_callback(
+        app,
         Output(CITY_VIEW_ID, "children"),
         Input(SERIES_DROPDOWN_ID, "value"),
         State(LANG_STORE_ID, "data"),

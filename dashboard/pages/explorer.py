@@ -3,7 +3,7 @@ the table beneath and a download of exactly those rows. The state is in the URL 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 import dash
 import flask
@@ -31,6 +31,7 @@ from dashboard.figures import (
 )
 from dashboard.i18n import format_number, localized, normalize_lang, t
 from dashboard.shell import (
+    snapshot_callback,
     flag_badges,
     flag_text,
     no_snapshot_notice,
@@ -63,7 +64,8 @@ TABLE_ROW_LIMIT = 200  # the table shows at most this many rows; the download ha
 def register(app: dash.Dash) -> None:
     dash.register_page(__name__, path=PATH, name="Explorer", title="Показатели / Explorer · CAEI", order=5,
                        layout=layout)
-    app.callback(
+    snapshot_callback(
+        app,
         Output(OUTPUT_IDS[0], "figure"), Output(OUTPUT_IDS[1], "figure"), Output(OUTPUT_IDS[2], "figure"),
         Output(TABLE_ID, "children"), Output(CAPTION_ID, "children"),
         Output(CSV_LINK_ID, "href"), Output(XLSX_LINK_ID, "href"), Output(URL_SYNC_ID, "data"),
@@ -206,8 +208,9 @@ def build_view(snap: data.Snapshot, info: dict, state: ExplorerState, lang: str)
         "caption": source_caption(rows_by_key(data.all_sources(snap), "source_id"),
                                   shown["source_id"].unique(maintain_order=True).to_list() or [indicator.get("source_id")],
                                   info.get("created_at"), lang),
-        "csv_href": "/download/explorer.csv" + query,
-        "xlsx_href": "/download/explorer.xlsx" + query,
+        # The download is pinned to this snapshot: it holds exactly the rows shown, even after a new publish.
+        "csv_href": "/download/explorer.csv" + query + "&" + urlencode({"snapshot": info.get("snapshot_id") or ""}),
+        "xlsx_href": "/download/explorer.xlsx" + query + "&" + urlencode({"snapshot": info.get("snapshot_id") or ""}),
         "query": query,
         "year_options": [{"label": str(y), "value": y} for y in years],
     }
@@ -287,6 +290,7 @@ def download(fmt: str):
     if fmt not in DOWNLOAD_FORMATS:
         flask.abort(404)
     query = {k: v for k, v in parse_qs(flask.request.query_string.decode("utf-8")).items()}
+    data.pin_snapshot((query.get("snapshot") or [None])[0])
     try:
         snap = data.snapshot_for_request()
         body, filename = download_payload(snap, query, fmt)

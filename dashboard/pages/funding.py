@@ -12,7 +12,7 @@ from dash import Input, Output, State, dcc, html
 from dashboard import data, funding_data
 from dashboard.figures import GRAPH_CONFIG, PALETTE, base_layout, empty_figure
 from dashboard.i18n import format_number, localized, normalize_lang, t
-from dashboard.shell import no_snapshot_notice, page_frame, page_lang, simple_table, snapshot_problem_notice, source_caption
+from dashboard.shell import no_snapshot_notice, snapshot_callback, page_frame, page_lang, simple_table, snapshot_problem_notice, source_caption
 from dashboard.summaries import rows_by_key
 
 PATH = "/funding"
@@ -26,7 +26,8 @@ TOP_CATEGORIES = 6  # with "other", as many bands as the palette has colours
 
 def register(app: dash.Dash) -> None:
     dash.register_page(__name__, path=PATH, name="Funding", title="Финансирование / Funding · CAEI", order=40, layout=layout)
-    app.callback(
+    snapshot_callback(
+        app,
         Output(BREAKDOWN_GRAPH_ID, "figure"),
         Input(AREA_DROPDOWN_ID, "value"),
         Input(DIMENSION_DROPDOWN_ID, "value"),

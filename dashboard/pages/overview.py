@@ -17,6 +17,7 @@ from dashboard.i18n import (
     t,
 )
 from dashboard.shell import (
+    snapshot_callback,
     flag_badges,
     flag_text,
     href,
@@ -52,7 +53,8 @@ NAV = (0, PATH, "Overview")
 
 def register(app: dash.Dash) -> None:
     dash.register_page(__name__, path=PATH, name="Overview", title="Обзор / Overview · CAEI", order=0, layout=layout)
-    app.callback(
+    snapshot_callback(
+        app,
         Output(COUNTRY_GRAPH_ID, "figure"),
         Output(COUNTRY_TABLE_ID, "children"),
         Output(COUNTRY_CAPTION_ID, "children"),

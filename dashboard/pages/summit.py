@@ -10,7 +10,7 @@ from dash import Input, Output, State, dcc, html
 
 from dashboard import data, funding_data
 from dashboard.i18n import format_day, format_number, localized, normalize_lang, t
-from dashboard.shell import flag_badges, no_snapshot_notice, page_frame, page_lang, simple_table, snapshot_problem_notice
+from dashboard.shell import flag_badges, snapshot_callback, no_snapshot_notice, page_frame, page_lang, simple_table, snapshot_problem_notice
 
 PATH = "/summit"
 NAV = (45, PATH, "Summit 2026")
@@ -27,14 +27,16 @@ STATUS_MSGIDS = {"proposed": "proposed", "approved": "approved", "ongoing": "ong
 
 def register(app: dash.Dash) -> None:
     dash.register_page(__name__, path=PATH, name="Summit 2026", title="Саммит 2026 / Summit 2026 · CAEI", order=45, layout=layout)
-    app.callback(
+    snapshot_callback(
+        app,
         Output(TRACKER_ID, "children"),
         Input(DIRECTION_FILTER_ID, "value"),
         Input(STATUS_FILTER_ID, "value"),
         State(LANG_STORE_ID, "data"),
         prevent_initial_call=True,
     )(update_tracker)
-    app.callback(
+    snapshot_callback(
+        app,
         Output(DOWNLOAD_ID, "data"),
         Input("summit-pack-xlsx", "n_clicks"),
         Input("summit-pack-csv", "n_clicks"),

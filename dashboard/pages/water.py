@@ -18,7 +18,7 @@ from dash import Input, Output, State, dcc, html
 from dashboard import data, water_data
 from dashboard.figures import GRAPH_CONFIG, PALETTE, base_layout, empty_figure
 from dashboard.i18n import format_number, format_signed_percent_change, normalize_lang, t
-from dashboard.shell import no_snapshot_notice, page_frame, simple_table, snapshot_problem_notice, source_caption
+from dashboard.shell import no_snapshot_notice, snapshot_callback, page_frame, simple_table, snapshot_problem_notice, source_caption
 
 PATH = "/water"
 NAV = (25, PATH, "Water quality")
@@ -46,8 +46,8 @@ TEMPLATE_HEADERS = {
 def register(app: dash.Dash) -> None:
     dash.register_page(__name__, path=PATH, name="Water quality", title="Качество воды / Water quality · CAEI", order=2,
                        layout=layout)
-    app.callback(Output(PROFILE_ID, "children"), Input(SITE_DROPDOWN_ID, "value"), State(LANG_STORE_ID, "data"),
-                 prevent_initial_call=True)(update_profile)
+    snapshot_callback(app, Output(PROFILE_ID, "children"), Input(SITE_DROPDOWN_ID, "value"),
+                      State(LANG_STORE_ID, "data"), prevent_initial_call=True)(update_profile)
 
 
 def layout(lang: str | None = None, **_query: Any) -> html.Div:

@@ -1,0 +1,88 @@
+"""A page's callbacks answer from the snapshot its layout was built from, and every response names it.
+
+A second snapshot (the first with every value doubled) is published while a page is open: the open page keeps
+answering from the first one, a newly opened page uses the second, and no response mixes the two.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import duckdb
+import pytest
+
+from assets.snapshots import current_snapshot_id, rollback, snapshot_path, snapshots_dir
+from dashboard.app import create_app
+from tests.support.dash_client import callbacks_of_page, component_props, dumps, fire, render_page
+
+
+@pytest.fixture
+def two_snapshots(published_home, tmp_path):
+    """A published dir with snapshot A (real) served, and B = A with every indicator value doubled, not yet served."""
+    published = tmp_path / "published"
+    shutil.copytree(published_home / "published", published)
+    first = current_snapshot_id(published)
+    second = f"{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%S%fZ}-b0b0b0"
+    shutil.copyfile(snapshot_path(published, first), snapshots_dir(published) / f"{second}.duckdb")
+    with duckdb.connect(str(snapshots_dir(published) / f"{second}.duckdb")) as con:
+        con.execute("UPDATE indicator_values SET value = value * 2")
+        con.execute("UPDATE snapshot_info SET snapshot_id = ?", [second])
+    return published, first, second
+
+
+def overview_comparison(client):
+    layout, header, status = render_page(client, "/", "?lang=en")
+    assert status == 200
+    props = component_props(layout)
+    (callback,) = [d for d in callbacks_of_page(client, layout) if "overview-country-graph" in d["output"]]
+    return props, callback, header
+
+
+def test_open_page_keeps_its_snapshot_after_a_new_publish(two_snapshots):
+    published, first, second = two_snapshots
+    client = create_app(published).server.test_client()
+    props, callback, layout_header = overview_comparison(client)
+    assert layout_header == first and props["snapshot-pin"]["data"] == first
+
+    before = fire(client, callback, props)
+    assert before.status_code == 200 and before.headers["X-CAEI-Snapshot"] == first
+
+    rollback(published, second)  # a new publish is served from now on
+    after = fire(client, callback, props)
+    assert after.headers["X-CAEI-Snapshot"] == first
+    assert dumps(after.json) == dumps(before.json), "the open page must not show the new snapshot's values"
+
+    new_props, new_callback, new_header = overview_comparison(client)
+    assert new_header == second and new_props["snapshot-pin"]["data"] == second
+    fresh = fire(client, new_callback, new_props)
+    assert fresh.headers["X-CAEI-Snapshot"] == second
+    assert dumps(fresh.json) != dumps(before.json), "a page opened after the publish shows the doubled values"
+
+
+def test_index_and_download_name_their_snapshot(two_snapshots):
+    published, first, second = two_snapshots
+    client = create_app(published).server.test_client()
+    assert client.get("/?lang=ru").headers["X-CAEI-Snapshot"] == first
+    layout, _, _ = render_page(client, "/explorer", "?lang=en")
+    csv_href = component_props(layout)["explorer-download-csv"]["href"]
+    assert f"snapshot={first}" in csv_href
+    rollback(published, second)
+    download = client.get(csv_href)
+    assert download.status_code == 200 and download.headers["X-CAEI-Snapshot"] == first
+    assert first in download.headers["Content-Disposition"]
+
+
+def test_pruned_or_forged_pin_is_refused_without_mixing(two_snapshots):
+    published, first, second = two_snapshots
+    client = create_app(published).server.test_client()
+    props, callback, _ = overview_comparison(client)
+    rollback(published, second)
+    snapshot_path(published, first).unlink()  # pruned while the page was open
+    gone = fire(client, callback, props)
+    assert gone.status_code == 200
+    assert "reload the page" in dumps(gone.json)
+    assert gone.headers["X-CAEI-Snapshot"] == first, "a refusal about the page's snapshot, not an answer from another"
+
+    forged = fire(client, callback, props, {"snapshot-pin.data": "../../../etc/passwd"})
+    assert forged.status_code == 200 and "not a snapshot id" in dumps(forged.json)
+    assert "X-CAEI-Snapshot" not in forged.headers
