@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable
@@ -28,6 +30,8 @@ DEFAULT_BACKOFF = 0.5  # seconds before the first retry, doubled for each furthe
 DEFAULT_MAX_BYTES = 500 * 1024 * 1024
 CHUNK_BYTES = 1024 * 1024
 PROVENANCE_FILE = "provenance.jsonl"
+# Operators on slow links (and the fault tests, which must stay fast) tune the retry policy here.
+RETRIES_ENV, TIMEOUT_ENV, BACKOFF_ENV = "CAEI_FETCH_RETRIES", "CAEI_FETCH_TIMEOUT", "CAEI_FETCH_BACKOFF"
 
 T = TypeVar("T")
 
@@ -47,6 +51,52 @@ class RawFile:
     licence: str
     path: Path  # absolute
     changed: bool  # True when this fetch recorded a new version
+
+
+def retry_policy(timeout=None, retries: int | None = None, backoff: float | None = None) -> tuple:
+    """(timeout, retries, backoff): the arguments given, else CAEI_FETCH_TIMEOUT ("connect,read" or one
+    number of seconds), CAEI_FETCH_RETRIES and CAEI_FETCH_BACKOFF, else the defaults above."""
+    def env(name: str, cast, default):
+        text = os.environ.get(name, "").strip()
+        if not text:
+            return default
+        try:
+            value = cast(text)
+        except ValueError:
+            raise SourceError(f"{name}={text!r} is not valid (expected {cast.__doc__ or cast.__name__})") from None
+        return value
+
+    def seconds(text: str):
+        """seconds, or connect,read seconds"""
+        parts = [float(p) for p in text.split(",")]
+        if len(parts) > 2 or any(p <= 0 for p in parts):
+            raise ValueError(text)
+        return tuple(parts) if len(parts) == 2 else parts[0]
+
+    def count(text: str) -> int:
+        """a whole number >= 0"""
+        value = int(text)
+        if value < 0:
+            raise ValueError(text)
+        return value
+
+    def delay(text: str) -> float:
+        """seconds >= 0"""
+        value = float(text)
+        if value < 0:
+            raise ValueError(text)
+        return value
+
+    return (
+        timeout if timeout is not None else env(TIMEOUT_ENV, seconds, DEFAULT_TIMEOUT),
+        retries if retries is not None else env(RETRIES_ENV, count, DEFAULT_RETRIES),
+        backoff if backoff is not None else env(BACKOFF_ENV, delay, DEFAULT_BACKOFF),
+    )
+
+
+def _say_retry(message: str) -> None:
+    # On stderr, so the CLI user sees a slow source being retried rather than a silent wait.
+    print(message, file=sys.stderr, flush=True)
 
 
 class _RetryableStatus(Exception):
@@ -70,22 +120,28 @@ def get_with_retries(
     who: str,
     hint: str,
     session: requests.Session | None = None,
-    timeout=DEFAULT_TIMEOUT,
-    retries: int = DEFAULT_RETRIES,
-    backoff: float = DEFAULT_BACKOFF,
+    timeout=None,
+    retries: int | None = None,
+    backoff: float | None = None,
+    on_retry: Callable[[str], None] = _say_retry,
 ) -> T:
     """GET url and return consume(streamed response), retrying 5xx, 429, connection errors and
     timeouts with exponential backoff; a 4xx fails at once.
 
     consume runs inside the retry loop so that a connection dropped mid-body is retried too.
-    Failures raise SourceError "<who>: could not fetch <url>: <reason>. <hint>".
+    Failures raise SourceError "<who>: could not fetch <url>: <reason>. <hint>". Each retry is
+    announced through on_retry. timeout, retries and backoff default to retry_policy().
     """
+    timeout, retries, backoff = retry_policy(timeout, retries, backoff)
     own_session = session is None
     session = session or requests.Session()
     try:
         for attempt in range(retries + 1):
             if attempt:
-                time.sleep(backoff * 2 ** (attempt - 1))
+                wait = backoff * 2 ** (attempt - 1)
+                on_retry(f"{who}: attempt {attempt} of {retries + 1} failed "
+                         f"({_describe(last_error, timeout)}); retrying in {wait:g} s")
+                time.sleep(wait)
             try:
                 with session.get(url, stream=True, timeout=timeout) as response:
                     # 429 is "slow down", so it is worth waiting for, unlike other 4xx.
@@ -114,6 +170,11 @@ def _describe(error: Exception, timeout) -> str:
         return f"timed out (limits (connect, read): {timeout} s)"
     if isinstance(error, _RetryableStatus):
         return str(error)
+    # urllib3 reads "IncompleteRead(481 bytes read, 481 more expected)" when a body stops short.
+    cut = re.search(r"IncompleteRead\((\d+) bytes read, (\d+) more expected\)", str(error))
+    if cut:
+        got, more = int(cut[1]), int(cut[2])
+        return f"the response was cut short: {got} of the {got + more} bytes it declared arrived"
     # requests wraps urllib3's error; its reason reads "<connection>): <what happened>".
     cause = getattr(error.args[0], "reason", None) if error.args else None
     return f"connection failed: {str(cause or error).split('): ', 1)[-1]}"
@@ -125,9 +186,9 @@ def fetch_source(
     mirror: str | None,
     *,
     session: requests.Session | None = None,
-    timeout=DEFAULT_TIMEOUT,
-    retries: int = DEFAULT_RETRIES,
-    backoff: float = DEFAULT_BACKOFF,
+    timeout=None,
+    retries: int | None = None,
+    backoff: float | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> RawFile:
     """Fetch one source into the raw store and record it in its provenance (see module doc).

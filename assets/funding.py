@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 from pathlib import Path
 
@@ -607,16 +608,23 @@ def _date_problem(value: str | None, column: str) -> str | None:
     return f"{column} {text!r} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)"
 
 
-def registry_problems(registry: pl.DataFrame, known_indicators: set[str], file: str) -> pl.DataFrame:
+def registry_problems(registry: pl.DataFrame, known_indicators: set[str], file: str,
+                      today: dt.date | None = None) -> pl.DataFrame:
     """Every problem of an initiatives file, one row each: check, line, initiative id and reason."""
+    today = today or dt.date.today()
     problems = []
-    ids = registry["initiative_id"].to_list()
+    if registry.is_empty():  # an update replaces the whole registry: an empty one would erase it
+        problems.append(dict(check="empty_registry", file=file, line=1, initiative_id="",
+                             reason="the file has a header but no initiative; an update must list every initiative"))
+    lines_of: dict[str, list[int]] = {}
+    for initiative_id, line in registry.select("initiative_id", "line").iter_rows():
+        lines_of.setdefault(initiative_id, []).append(line)
     for row in registry.iter_rows(named=True):
         where = dict(file=file, line=row["line"], initiative_id=row["initiative_id"] or "")
         if not (row["initiative_id"] or "").strip():
             problems.append(dict(check="missing_id", reason="empty initiative_id", **where))
-        elif ids.count(row["initiative_id"]) > 1:
-            others = [r for r in registry.filter(pl.col("initiative_id") == row["initiative_id"])["line"].to_list() if r != row["line"]]
+        elif len(lines_of[row["initiative_id"]]) > 1:
+            others = [r for r in lines_of[row["initiative_id"]] if r != row["line"]]
             problems.append(dict(check="duplicate_id", reason=f"initiative_id {row['initiative_id']!r} also on line(s) {others}", **where))
         for d in _split(row["directions"]):
             if d not in VALID_DIRECTIONS:
@@ -631,6 +639,8 @@ def registry_problems(registry: pl.DataFrame, known_indicators: set[str], file: 
                 problems.append(dict(check="bad_date", reason=problem, **where))
             elif (row[column] or "").strip():
                 dates[column] = row[column].strip()
+        if "last_update" in dates and dates["last_update"] > today.isoformat()[: len(dates["last_update"])]:
+            problems.append(dict(check="bad_date", reason=f"last_update {dates['last_update']} is in the future (today is {today})", **where))
         if "start_date" in dates and "end_date" in dates and dates["end_date"] < dates["start_date"][: len(dates["end_date"])]:
             problems.append(dict(check="bad_date", reason=f"end_date {dates['end_date']} is before start_date {dates['start_date']}", **where))
         status = (row["status"] or "").strip()
@@ -639,9 +649,12 @@ def registry_problems(registry: pl.DataFrame, known_indicators: set[str], file: 
         budget = (row["budget_amount"] or "").strip()
         if budget:
             try:
-                float(budget)
+                amount = float(budget)
             except ValueError:
                 problems.append(dict(check="bad_budget", reason=f"budget_amount {budget!r} is not a number", **where))
+            else:
+                if not math.isfinite(amount) or amount < 0:  # a budget is planned money, never a reflow
+                    problems.append(dict(check="bad_budget", reason=f"budget_amount {budget!r} is not a non-negative amount", **where))
             if not (row["budget_currency"] or "").strip():
                 problems.append(dict(check="bad_budget", reason="budget_amount without budget_currency", **where))
     schema = {"check": pl.String, "file": pl.String, "line": pl.Int64, "initiative_id": pl.String, "reason": pl.String}
@@ -649,7 +662,7 @@ def registry_problems(registry: pl.DataFrame, known_indicators: set[str], file: 
 
 
 REGISTRY_CHECKS = ("duplicate_id", "unknown_direction", "unknown_indicator", "bad_date", "missing_id",
-                   "unknown_status", "bad_budget")
+                   "unknown_status", "bad_budget", "empty_registry")
 
 
 def _split(value: str | None) -> list[str]:

@@ -8,6 +8,7 @@ Every value that is present but not a number raises ParseError naming the file, 
 """
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
@@ -49,7 +50,24 @@ def read_csv_text(path: Path, text: str | None = None, skip_lines: int = 0) -> p
     body = "\n".join(text.splitlines()[skip_lines:])
     if not body.strip():
         raise ParseError(f"{path}: the file is empty")
-    return pl.read_csv(io.StringIO(body), infer_schema=False, truncate_ragged_lines=False)
+    try:
+        return pl.read_csv(io.StringIO(body), infer_schema=False, truncate_ragged_lines=False)
+    except pl.exceptions.PolarsError as exc:  # polars names neither the file nor the line
+        raise ParseError(f"{path}: {_csv_shape_problem(body, skip_lines)}") from exc
+
+
+def _csv_shape_problem(body: str, skip_lines: int) -> str:
+    """Why a CSV text does not read as a table, with the file line (for a ParseError)."""
+    reader = csv.reader(io.StringIO(body))
+    try:
+        header = next(reader)
+        for cells in reader:
+            if len(cells) != len(header) and any(c.strip() for c in cells):
+                return (f"line {reader.line_num + skip_lines} has {len(cells)} fields where the header "
+                        f"(line {skip_lines + 1}) has {len(header)}")
+    except csv.Error as exc:
+        return f"line {reader.line_num + skip_lines}: not well-formed CSV ({exc})"
+    return "not well-formed CSV (a quoted field is never closed?)"
 
 
 def require_columns(df: pl.DataFrame, columns: list[str], path: Path) -> None:
@@ -69,15 +87,22 @@ def to_number(df: pl.DataFrame, column: str, path: Path, *, header_lines: int = 
     return numbers
 
 
-def _staged(df: pl.DataFrame) -> pl.DataFrame:
+def _staged(df: pl.DataFrame, path: Path) -> pl.DataFrame:
     if "flags" not in df.columns:
         df = df.with_columns(flags=pl.lit(""))
-    return (
+    staged = (
         df.select(list(STAGED_SCHEMA))
         .cast(STAGED_SCHEMA)
         .filter(pl.col("value").is_not_null())
         .sort("variable", "geo_id", "year")
     )
+    # Two values for one country, year and variable: which one is right is not ours to choose.
+    repeated = staged.filter(pl.struct("geo_id", "year", "variable").is_duplicated())
+    if repeated.height:
+        examples = "; ".join(f"{g} {y} {v!r}" for g, y, v in repeated.select("geo_id", "year", "variable").unique(maintain_order=True).head(3).iter_rows())
+        raise ParseError(f"{path}: {repeated.height} values repeat the same place, year and variable ({examples}); "
+                         "keep one row per place and year")
+    return staged
 
 
 def _melt_numeric(df: pl.DataFrame, id_cols: list[str], value_cols: list[str], path: Path, header_lines: int = 1) -> pl.DataFrame:
@@ -107,7 +132,7 @@ def parse_owid_chart(path: Path) -> pl.DataFrame:
     if not value_cols:
         raise ParseError(f"{path}: no value column after Entity, Code, Year")
     df = df.with_columns(year=_year(df, "Year", path)).rename({"Code": "geo_id"})
-    return _staged(_melt_numeric(df, ["geo_id", "year"], value_cols, path))
+    return _staged(_melt_numeric(df, ["geo_id", "year"], value_cols, path), path)
 
 
 def parse_owid_population(path: Path) -> pl.DataFrame:
@@ -125,7 +150,7 @@ def parse_owid_population(path: Path) -> pl.DataFrame:
         .with_columns(flags=pl.lit("projection"))
     )
     both = pl.concat([estimates, projected]).with_columns(variable=pl.lit("population"))
-    return _staged(both)
+    return _staged(both, path)
 
 
 def parse_wdi_bulk(path: Path) -> pl.DataFrame:
@@ -141,7 +166,7 @@ def parse_wdi_bulk(path: Path) -> pl.DataFrame:
     year_cols = [c for c in df.columns if re.fullmatch(r"\d{4}", c)]
     long = _melt_numeric(df.rename({"Country Code": "geo_id", "Indicator Code": "code"}), ["geo_id", "code"], year_cols, path, header_lines=header_at + 1)
     long = long.rename({"variable": "year"}).with_columns(pl.col("year").cast(pl.Int32), variable=pl.col("code"))
-    return _staged(long)
+    return _staged(long, path)
 
 
 def parse_gcb_long(path: Path) -> pl.DataFrame:
@@ -150,7 +175,7 @@ def parse_gcb_long(path: Path) -> pl.DataFrame:
     require_columns(df, ["iso3", "year", "fossil_co2_MtC"], path)
     df = df.filter(pl.col("iso3").is_in(kept_iso3()))
     df = df.with_columns(year=_year(df, "year", path)).rename({"iso3": "geo_id"})
-    return _staged(_melt_numeric(df, ["geo_id", "year"], ["fossil_co2_MtC"], path))
+    return _staged(_melt_numeric(df, ["geo_id", "year"], ["fossil_co2_MtC"], path), path)
 
 
 def parse_owid_co2_2020(path: Path) -> pl.DataFrame:
@@ -160,7 +185,7 @@ def parse_owid_co2_2020(path: Path) -> pl.DataFrame:
     df = df.filter(pl.col("iso_code").is_in(kept_iso3()))
     df = df.with_columns(year=_year(df, "year", path)).rename({"iso_code": "geo_id"})
     value_cols = [c for c in df.columns if c not in ("geo_id", "country", "year")]
-    return _staged(_melt_numeric(df, ["geo_id", "year"], value_cols, path))
+    return _staged(_melt_numeric(df, ["geo_id", "year"], value_cols, path), path)
 
 
 def parse_faostat_long(path: Path) -> pl.DataFrame:
@@ -178,7 +203,7 @@ def parse_faostat_long(path: Path) -> pl.DataFrame:
     duplicated = out.filter(pl.struct("geo_id", "year", "variable").is_duplicated())
     if duplicated.height:
         raise ParseError(f"{path}: {duplicated.height} duplicate rows for the same country, year, element and item, e.g. {duplicated.row(0)}")
-    return _staged(out)
+    return _staged(out, path)
 
 
 def parse_sust_energy(path: Path) -> pl.DataFrame:
@@ -189,7 +214,7 @@ def parse_sust_energy(path: Path) -> pl.DataFrame:
     df = df.filter(pl.col("Entity").is_in(list(names)))
     df = df.with_columns(geo_id=pl.col("Entity").replace_strict(names), year=_year(df, "Year", path))
     value_cols = [c for c in df.columns if c not in ("Entity", "Year", "geo_id", "year")]
-    return _staged(_melt_numeric(df, ["geo_id", "year"], value_cols, path))
+    return _staged(_melt_numeric(df, ["geo_id", "year"], value_cols, path), path)
 
 
 # ---------------------------------------------------------------- Aral and Caspian
@@ -199,7 +224,7 @@ def parse_aral_area(path: Path) -> pl.DataFrame:
     df = read_csv_text(path)
     require_columns(df, ["Year", "Total", "Large", "Eastern", "Small"], path)
     df = df.with_columns(year=_year(df, "Year", path), geo_id=pl.lit("ARAL"))
-    return _staged(_melt_numeric(df, ["geo_id", "year"], ["Total", "Large", "Eastern", "Small"], path))
+    return _staged(_melt_numeric(df, ["geo_id", "year"], ["Total", "Large", "Eastern", "Small"], path), path)
 
 
 # A 10-day altimetry point more than this far from its neighbours' median is not a physical change:
@@ -239,7 +264,7 @@ def parse_caspian_official(path: Path) -> pl.DataFrame:
         variable=pl.lit("level_m_baltic"),
         value=to_number(df, "level_m_baltic", path),
     )
-    return _staged(out)
+    return _staged(out, path)
 
 
 # ---------------------------------------------------------------- geometry and metadata

@@ -662,12 +662,25 @@ def file_sha256(path: Path) -> str:
 
 
 def _decode(data: bytes, path: Path) -> str:
+    # Excel's "Unicode text" is UTF-16 with a byte-order mark (and tabs between cells).
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise LabFileError(f"{path.name}: broken UTF-16 text at byte {exc.start}") from exc
+    text = None
     for encoding in ("utf-8-sig", "cp1251"):  # analysts' Excel on Windows saves CSV as cp1251
         try:
-            return data.decode(encoding)
+            text = data.decode(encoding)
+            break
         except UnicodeDecodeError:
             continue
-    raise LabFileError(f"{path.name}: neither UTF-8 nor cp1251 text")
+    # cp1251 decodes almost any bytes, so a binary file (or UTF-16 without its mark) shows as NUL characters.
+    if text is None or "\x00" in text:
+        line = data[: data.find(b"\x00")].count(b"\n") + 1 if b"\x00" in data else 1
+        raise LabFileError(f"{path.name}: line {line}: not a text file in UTF-8, cp1251 or UTF-16 "
+                           "(save it from Excel as CSV UTF-8 or as XLSX)")
+    return text
 
 
 def _cell_text(value) -> str:
@@ -700,7 +713,7 @@ def read_lab_table(path: Path) -> list[tuple[int, list[str]]]:
     lines = text.splitlines()
     if not lines:
         raise LabFileError(f"{path.name}: the file is empty")
-    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
+    delimiter = max((",", ";", "\t"), key=lines[0].count)  # the first wins a tie
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     out = []
     for cells in reader:
@@ -729,7 +742,8 @@ def parse_number(text: str) -> float | None:
     cleaned = text.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace(",", ".")
     if not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", cleaned):
         return None
-    return float(cleaned)
+    number = float(cleaned)
+    return number if math.isfinite(number) else None  # '1e400' overflows to inf: not a measurement
 
 
 def parse_date(text: str) -> dt.date | None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import typing
 from collections.abc import Sequence
 from typing import Any
 
@@ -148,6 +149,30 @@ def page_frame(lang: str, path: str, info: dict[str, Any] | None, children: Any)
     )
 
 
+def untrusted(value: Any, kind: Any) -> Any:
+    """A value from the browser, kept only if it has the type the callback declares (else None, its default).
+
+    Controls send what their component allows, but a request can carry anything: a list where a dropdown holds one
+    value, a number where text is expected. Callbacks then see only their declared shapes.
+    """
+    allowed = typing.get_args(kind) or (kind,)
+    if value is None:
+        return None
+    for option in allowed:
+        origin = typing.get_origin(option)
+        if origin is list:
+            (item,) = typing.get_args(option) or (Any,)
+            if isinstance(value, list) and (item is Any or all(isinstance(v, item) for v in value)):
+                return value
+        elif option is int and isinstance(value, bool):
+            continue
+        elif option is int and isinstance(value, float) and value.is_integer():
+            return int(value)
+        elif option is Any or (isinstance(option, type) and isinstance(value, option)):
+            return value
+    return None
+
+
 def snapshot_callback(app: dash.Dash, *dependencies: Any, **options: Any):
     """`app.callback` for a server callback that reads the snapshot: it answers from the snapshot its page's layout
     was built from (the `snapshot-pin` store), even if a newer one was published since. The decorated function
@@ -155,9 +180,12 @@ def snapshot_callback(app: dash.Dash, *dependencies: Any, **options: Any):
     as it is rather than mixing two snapshots.
     """
     def register(func):
+        expected = list(typing.get_type_hints(func).values())
+
         def answer_from_pinned_snapshot(*args: Any):
             *values, pinned = args
-            data.pin_snapshot(pinned)
+            values = [untrusted(value, kind) for value, kind in zip(values, expected)] + values[len(expected):]
+            data.pin_snapshot(pinned if isinstance(pinned, str) else None)
             try:
                 return func(*values)
             except data.SnapshotGoneError:

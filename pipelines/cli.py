@@ -84,10 +84,13 @@ def cmd_materialize(args) -> int:
 
 
 def _root_message(error) -> str:
-    # Dagster wraps user errors; the innermost cause carries the message that names the source.
-    while getattr(error, "cause", None) is not None:
+    # Dagster wraps user errors: the first error below its wrappers carries the message that names the
+    # source and the reason (its own causes, e.g. the last HTTP error of a retried fetch, say less).
+    while getattr(error, "cause", None) is not None and (error.cls_name or "").startswith("Dagster"):
         error = error.cause
-    return error.message.strip().splitlines()[-1] if error.message else str(error)
+    message = error.message.strip().splitlines()[-1] if error.message else str(error)
+    prefix, _, rest = message.partition(": ")
+    return rest if rest and prefix.rsplit(".", 1)[-1] == error.cls_name else message
 
 
 def cmd_dashboard(args) -> int:

@@ -243,7 +243,8 @@ def values_table(shown, geo_names: dict[str, str], unit: str, caption: str, lang
 # ---- callback and download (plain functions: tested without a browser) ----------------------------------
 
 
-def update_view(indicator_id, geo_ids, year_from, year_to, year, lang):
+def update_view(indicator_id: str | None, geo_ids: list[str] | None, year_from: int | None, year_to: int | None,
+                year: int | None, lang: str | None):
     """The whole view for the controls' values. A new indicator resets the years to its own range."""
     lang = normalize_lang(lang)
     try:

@@ -216,7 +216,7 @@ def timeline_section(consultations: pl.DataFrame, lang: str) -> html.Section:
     ])
 
 
-def download_pack(_xlsx_clicks, _csv_clicks, lang: str | None):
+def download_pack(_xlsx_clicks: int | None, _csv_clicks: int | None, lang: str | None):
     lang = normalize_lang(lang)
     pack_lang = lang if lang in ("ru", "en") else "ru"  # the pack exists in Russian and English
     fmt = "csv" if dash.ctx.triggered_id == "summit-pack-csv" else "xlsx"

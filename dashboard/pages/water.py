@@ -68,7 +68,8 @@ def update_profile(site_id: str | None, lang: str | None):
     lang = normalize_lang(lang)
     snap = data.snapshot_for_request()
     sites = water_data.sites(snap)
-    return site_profile(snap, sites, site_id or sites["site_id"][0], lang)
+    known = site_id in set(sites["site_id"].to_list())  # the dropdown offers only known sites; a forged id gets the first
+    return site_profile(snap, sites, site_id if known else sites["site_id"][0], lang)
 
 
 # ---- names ---------------------------------------------------------------------------------------------
