@@ -18,6 +18,8 @@ from dashboard import air_data, data
 from dashboard.figures import GRAPH_CONFIG, PALETTE, base_layout, empty_figure
 from dashboard.i18n import format_number, format_share, format_signed_percent_change, localized, normalize_lang, t
 from dashboard.shell import no_snapshot_notice, snapshot_callback, page_frame, simple_table, snapshot_problem_notice
+from dashboard.shell import source_title_element
+from dashboard.text_marks import as_published, code, seed_text, translated_or_published, with_latin_names
 
 PATH = "/air"
 NAV = (30, PATH, "Air quality")
@@ -30,7 +32,20 @@ CENTRAL_ASIA = ["KAZ", "KGZ", "TJK", "TKM", "UZB"]
 MONTHS = {
     "ru": ["янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"],
     "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+    "kk": ["қаң", "ақп", "нау", "сәу", "мам", "мау", "шіл", "там", "қыр", "қаз", "қар", "жел"],
 }
+# Latin-script proper names inside Russian and Kazakh sentences, marked lang="en" there.
+LATIN_NAMES = ("AirData.kz", "America/Los_Angeles", "Natural Earth", "AirNow", "KazHydroMet")
+# How a series' source is named in the city dropdown (its code is in the ranking table and the captions).
+SERIES_SOURCE_MSGIDS = {
+    "airdata_kz_main_cities": "city-wide series",
+    "airdata_kz_other_pm25": "KazHydroMet stations",
+    "airdata_kz_other_pm10": "KazHydroMet stations",
+    "airdata_kz_other_no2": "KazHydroMet stations",
+    "bishkek_us_embassy_pm25": "US Embassy monitor",
+    "tashkent_municipal_pm25": "municipal low-cost sensors",
+}
+AVERAGING_MSGIDS = {"24h": "24 hours", "annual": "year"}
 
 
 def register(app: dash.Dash) -> None:
@@ -71,10 +86,6 @@ def update_city_view(series: str | None, lang: str | None):
 # ---- helpers --------------------------------------------------------------------------------------------
 
 
-def text_lang(lang: str) -> str:
-    return "en" if lang == "en" else "ru"  # notes exist in Russian and English; Kazakh readers get Russian
-
-
 def parse_series(value: str | None) -> tuple[str, str, str]:
     parts = (value or "").split("|")
     return tuple(parts) if len(parts) == 3 else DEFAULT_SERIES  # type: ignore[return-value]
@@ -97,13 +108,20 @@ def sources_caption(snap: data.Snapshot, source_ids: list[str], lang: str, eleme
     items = []
     for source_id in dict.fromkeys(source_ids):
         source = sources.get(source_id, {})
-        note = notes.get(source_id, {}).get(f"note_{text_lang(lang)}") or ""
+        note = seed_text(notes.get(source_id, {}), "note", lang)
+        licence_prefix = t("Licence: {licence}.", lang, licence="\0").split("\0")
         items.append(html.Li([
-            html.Strong(source.get("title") or source_id), " — ", source.get("citation") or "", ". ",
-            t("Licence: {licence}.", lang, licence=source.get("licence") or "–"), " ", note,
+            html.Strong(source_title_element(source, lang) if source else source_id), " — ",
+            as_published(source.get("citation"), lang), ". ",
+            licence_prefix[0], as_published(source.get("licence") or "–", lang), licence_prefix[-1], " ",
+            *with_latin_names(note, LATIN_NAMES, lang),
         ]))
     return html.Div([html.Span(t("Sources and licences", lang) + ":"), html.Ul(items)], className="source-caption",
                     id=element_id)
+
+
+# The attribution AirData.kz asks for, verbatim in every language.
+AIRDATA_ATTRIBUTION = "AirData.kz. Open Air Quality Dataset for Kazakhstan. Global Shapers Almaty Hub, 2019-present. https://airdata.kz"
 
 
 def airdata_notice(lang: str) -> html.Aside:
@@ -112,10 +130,13 @@ def airdata_notice(lang: str) -> html.Aside:
         children=[
             html.Strong(t("About these data", lang)),
             html.Ul([
-                html.Li(t("AirData.kz values (Kazakhstan) are from the May 2026 release, before the source corrected its "
-                          "day boundaries in October 2026: days were counted in America/Los_Angeles time, 12–13 hours off "
-                          "local days. Licence CC BY-NC 4.0 (non-commercial use only). Attribution: AirData.kz. Open Air "
-                          "Quality Dataset for Kazakhstan. Global Shapers Almaty Hub, 2019-present. https://airdata.kz", lang)),
+                html.Li([
+                    *with_latin_names(t("AirData.kz values (Kazakhstan) are from the May 2026 release, before the source "
+                                        "corrected its day boundaries in October 2026: days were counted in "
+                                        "America/Los_Angeles time, 12–13 hours off local days. Licence CC BY-NC 4.0 "
+                                        "(non-commercial use only). Attribution:", lang), LATIN_NAMES, lang),
+                    " ", as_published(AIRDATA_ATTRIBUTION, lang),
+                ]),
                 html.Li(t("Tashkent: a municipal network of low-cost sensors, not an official reference network; the daily "
                           "value is a city median, not a mean.", lang)),
                 html.Li(t("A yearly or seasonal mean is shown only if at least {share} of the days of the period have "
@@ -149,17 +170,19 @@ def city_map_section(snap: data.Snapshot, cities: dict, lang: str) -> html.Secti
     figure = city_map_figure(snap, air_data.one_series_per_city(latest), cities, without, lang)
     ranking_rows = [
         [str(i + 1), city_name(cities.get(r["city_id"]), lang), format_number(r["mean"], lang, decimals=1), unit_text(lang),
-         str(r["year"]), f"{r['days_with_data']}/{r['days_in_period']}", r["source_id"]]
+         str(r["year"]), f"{r['days_with_data']}/{r['days_in_period']}", code(r["source_id"])]
         for i, r in enumerate(latest.iter_rows(named=True))
     ]
     no_point = [city_name(cities.get(c), lang) for c in latest["city_id"] if cities.get(c, {}).get("lat") is None]
     return html.Section(id="air-cities", children=[
         html.H2(t("PM2.5: latest complete annual mean by city", lang)),
-        html.P(t("Circle size and colour: the latest calendar year with complete data. Grey: a PM2.5 series exists "
-                 "but no year is complete. Where a city has two series, the map shows the AirData.kz city-wide one and "
-                 "the table lists both: they can disagree strongly (Karaganda).", lang), className="muted"),
+        html.P(with_latin_names(t("Circle size and colour: the latest calendar year with complete data. Grey: a PM2.5 "
+                                  "series exists but no year is complete. Where a city has two series, the map shows the "
+                                  "AirData.kz city-wide one and the table lists both: they can disagree strongly "
+                                  "(Karaganda).", lang), LATIN_NAMES, lang), className="muted"),
         dcc.Graph(id="air-city-map", figure=figure, config=GRAPH_CONFIG, className="graph"),
-        html.P(t("Not on the map (no location in Natural Earth): {cities}.", lang, cities=", ".join(no_point)),
+        html.P(with_latin_names(t("Not on the map (no location in Natural Earth): {cities}.", lang,
+                                  cities=", ".join(no_point)), LATIN_NAMES, lang),
                className="muted", id="air-no-point") if no_point else html.P(""),
         html.P(t("No complete year: {cities}.", lang, cities=", ".join(city_name(cities.get(c), lang) for c in without)),
                className="muted", id="air-incomplete-cities") if without else html.P(""),
@@ -217,9 +240,14 @@ def series_options(snap: data.Snapshot, cities: dict, lang: str) -> list[dict]:
     options = []
     for r in index.iter_rows(named=True):
         label = (f"{city_name(cities.get(r['city_id']), lang)} · {air.POLLUTANT_LABELS.get(r['pollutant'], r['pollutant'])} · "
-                 f"{r['source_id']} ({r['first_day'].year}–{r['last_day'].year})")
+                 f"{series_source_label(r['source_id'], lang)} ({r['first_day'].year}–{r['last_day'].year})")
         options.append({"label": label, "value": f"{r['city_id']}|{r['source_id']}|{r['pollutant']}"})
     return options
+
+
+def series_source_label(source_id: str, lang: str) -> str:
+    msgid = SERIES_SOURCE_MSGIDS.get(source_id)
+    return t(msgid, lang) if msgid else source_id
 
 
 def city_section(snap: data.Snapshot, cities: dict, lang: str) -> html.Section:
@@ -268,13 +296,19 @@ def city_view(snap: data.Snapshot, series: tuple[str, str, str], lang: str) -> l
     ]
 
 
+def iso_dates(dates: pl.Series) -> list[str]:
+    """Dates as ISO text: the same figure JSON as date objects, which plotly deep-copies and encodes one by one
+    (about 4x slower for a city's ~3,000 days; bench/dashboard_callbacks.py)."""
+    return dates.cast(pl.String).to_list()
+
+
 def daily_figure(daily: pl.DataFrame, registry: pl.DataFrame, pollutant: str, lang: str) -> go.Figure:
     counted = daily.filter(pl.col("day_counts"))
     rolling = air.rolling_mean(daily)
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=counted["date"].to_list(), y=counted["value"].to_list(), mode="lines", name=t("Daily value", lang),
+    fig.add_trace(go.Scatter(x=iso_dates(counted["date"]), y=counted["value"].to_list(), mode="lines", name=t("Daily value", lang),
                              line=dict(width=1, color="#9fb3c8")))
-    fig.add_trace(go.Scatter(x=rolling["date"].to_list(), y=rolling["rolling_mean"].to_list(), mode="lines",
+    fig.add_trace(go.Scatter(x=iso_dates(rolling["date"]), y=rolling["rolling_mean"].to_list(), mode="lines",
                              name=t("30-day rolling mean", lang), line=dict(width=2, color=PALETTE[0]), connectgaps=False))
     levels = registry.filter((pl.col("pollutant") == pollutant) & (pl.col("averaging") == "24h") & pl.col("value").is_not_null()
                              & pl.col("level").is_in(["AQG", "IT-1"]))
@@ -290,7 +324,7 @@ def calendar_figure(daily: pl.DataFrame, year: int, lang: str) -> go.Figure:
     grid = air.calendar_grid(daily, year)
     if all(v is None for row in grid for v in row):
         return empty_figure(t("No data.", lang), lang)
-    months = MONTHS[text_lang(lang)]
+    months = MONTHS[normalize_lang(lang)]
     fig = go.Figure(go.Heatmap(z=grid, x=list(range(1, 32)), y=months, colorscale="YlOrRd", hoverongaps=False,
                                colorbar=dict(title=dict(text=unit_text(lang)), thickness=12)))
     fig.update_layout(**base_layout(lang, height=360))
@@ -365,11 +399,17 @@ def exceedance_table(rows: pl.DataFrame, lang: str) -> html.Table | html.P:
 # ---- thresholds and regions -----------------------------------------------------------------------------
 
 
+def averaging_text(averaging: str, lang: str) -> str:
+    msgid = AVERAGING_MSGIDS.get(averaging)
+    return t(msgid, lang) if msgid else averaging
+
+
 def thresholds_section(snap: data.Snapshot, lang: str) -> html.Section:
     registry = air_data.thresholds(snap)
-    rows = [[air.POLLUTANT_LABELS.get(r["pollutant"], r["pollutant"]), r["averaging"], r["level"],
+    rows = [[air.POLLUTANT_LABELS.get(r["pollutant"], r["pollutant"]),
+             averaging_text(r["averaging"], lang), r["level"],
              format_number(r["value"], lang) if r["value"] is not None else t("gap: not entered", lang),
-             r["table_ref"], r["note"] or ""]
+             as_published(r["table_ref"], lang), translated_or_published(r["note"], lang)]
             for r in registry.iter_rows(named=True)]
     documents = registry["document"].unique().sort().to_list()
     return html.Section(id="air-thresholds", children=[
@@ -378,7 +418,8 @@ def thresholds_section(snap: data.Snapshot, lang: str) -> html.Section:
         simple_table([t("Pollutant", lang), t("Averaging", lang), t("Level", lang), t("Value, µg/m³", lang),
                       t("Table", lang), t("Note", lang)], rows,
                      numeric=[False, False, False, True, False, False], element_id="air-threshold-table",
-                     caption=t("Document: {documents}", lang, documents="; ".join(documents))),
+                     caption=[t("Document: {documents}", lang, documents="\0").split("\0")[0],
+                              as_published("; ".join(documents), lang)]),
     ])
 
 
@@ -414,9 +455,10 @@ def regions_section(snap: data.Snapshot, lang: str) -> html.Section:
     return html.Section(id="air-regions", children=[
         html.H2(t("Kazakhstan: emissions from stationary sources by region", lang)),
         html.P(lead, className="lead", id="air-national-emissions"),
-        html.P(t("Points are Natural Earth label points, not boundaries; circle area follows the latest value. Regions "
-                 "created in 2022 have no point: {regions}. No population by region exists in the sources, so no "
-                 "per-capita values are shown.", lang, regions=", ".join(unplaced)), className="muted"),
+        html.P(with_latin_names(t("Points are Natural Earth label points, not boundaries; circle area follows the latest "
+                                  "value. Regions created in 2022 have no point: {regions}. No population by region exists "
+                                  "in the sources, so no per-capita values are shown.", lang, regions=", ".join(unplaced)),
+                                LATIN_NAMES, lang), className="muted"),
         dcc.Graph(id="air-region-map", figure=fig, config=GRAPH_CONFIG, className="graph"),
         simple_table([t("Region", lang), t("Year", lang), t("Thousand t", lang), t("Compared years", lang), t("Change", lang),
                       t("Trend, thousand t per year", lang), t("Note", lang)], rows,

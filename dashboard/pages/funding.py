@@ -13,7 +13,9 @@ from dashboard import data, funding_data
 from dashboard.figures import GRAPH_CONFIG, PALETTE, base_layout, empty_figure
 from dashboard.i18n import format_number, localized, normalize_lang, t
 from dashboard.shell import no_snapshot_notice, snapshot_callback, page_frame, page_lang, simple_table, snapshot_problem_notice, source_caption
+from dashboard.shell import source_title_element
 from dashboard.summaries import rows_by_key
+from dashboard.text_marks import code, seed_text, translated_or_published
 
 PATH = "/funding"
 NAV = (40, PATH, "Funding")
@@ -163,7 +165,9 @@ def breakdown_figure(rows: pl.DataFrame, lang: str) -> go.Figure:
         series = grouped.filter(pl.col("category") == category)
         if series.is_empty():
             continue
-        fig.add_trace(go.Bar(x=series["year"].to_list(), y=series["amount"].to_list(), name=category,
+        # OECD CRS names donors, sectors and instruments in English; the catalogue has the ones that reach a legend.
+        name = category if lang == "en" or category == other else t(category, lang)
+        fig.add_trace(go.Bar(x=series["year"].to_list(), y=series["amount"].to_list(), name=name,
                              marker_color=PALETTE[i % len(PALETTE)],
                              customdata=[format_number(v, lang) for v in series["amount"]],
                              hovertemplate="%{x}: %{customdata} " + unit + "<extra>%{fullData.name}</extra>"))
@@ -180,7 +184,8 @@ def sources_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: 
     rows = funding_data.sources_side_by_side(snap, funding_data.CENTRAL_ASIA)
     table = simple_table(
         [t("Source", lang), t("Flow", lang), t("Years", lang), t("Total as published", lang), t("Unit", lang), t("Records", lang)],
-        [[r["title"] or t("Seed documents (figures stated in them)", lang), t(FLOW_MSGIDS.get(r["flow_type"], r["flow_type"]), lang),
+        [[source_title_element(r, lang) if r["title"] else t("Seed documents (figures stated in them)", lang),
+          t(FLOW_MSGIDS.get(r["flow_type"], r["flow_type"]), lang),
           f"{r['first_year']}–{r['last_year']}" if r["first_year"] is not None else t("unknown", lang),
           format_number(r["amount"], lang), localized(r, "unit", lang) or r["amount_unit"], format_number(r["n_facts"], lang, 0)]
          for r in rows.iter_rows(named=True)],
@@ -223,15 +228,39 @@ def domestic_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang:
     ])
 
 
+DOCUMENT_UNIT_MSGIDS = {"count": "number", "eur": "EUR", "eur_million": "EUR million", "percent": "%"}
+
+
+def document_value(value: object, lang: str) -> str:
+    """A figure stated in a seed document (stored as text), written for the page's locale."""
+    if value is None or value == "":
+        return "–"
+    try:
+        number = float(str(value))
+    except ValueError:
+        return str(value)
+    decimals = len(str(value).split(".")[1]) if "." in str(value) else 0
+    return format_number(number, lang, decimals=decimals, compact=False)
+
+
+def document_unit(unit: str | None, lang: str) -> str:
+    if not unit:
+        return ""
+    msgid = DOCUMENT_UNIT_MSGIDS.get(unit)
+    if msgid == "%":
+        return "%"
+    return t(msgid, lang) if msgid else unit
+
+
 def document_section(snap: data.Snapshot, lang: str) -> html.Section:
     facts = funding_data.document_facts(snap)
-    subject = "subject_ru" if lang in ("ru", "kk") else "subject_en"
     return html.Section(id="funding-documents", children=[
         html.H2(t("Funding figures stated in the seed documents", lang)),
         simple_table(
             [t("Subject", lang), t("Value", lang), t("Unit", lang), t("Period", lang), t("Funder", lang), t("Citation", lang)],
-            [[r[subject], r["value"] or "–", r["unit"] or "", r["year_or_period"] or t("unknown", lang), r["funder"] or "",
-              r["citation"]] for r in facts.iter_rows(named=True)],
+            [[seed_text(r, "subject", lang), document_value(r["value"], lang), document_unit(r["unit"], lang),
+              r["year_or_period"] or t("unknown", lang), translated_or_published(r["funder"], lang), code(r["citation"])]
+             for r in facts.iter_rows(named=True)],
             element_id="funding-documents-table",
         ),
     ])

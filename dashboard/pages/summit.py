@@ -9,7 +9,8 @@ import polars as pl
 from dash import Input, Output, State, dcc, html
 
 from dashboard import data, funding_data
-from dashboard.i18n import format_day, format_number, localized, normalize_lang, t
+from dashboard.i18n import catalogue, format_day, format_number, localized, normalize_lang, t
+from dashboard.text_marks import code, seed_text, with_latin_names
 from dashboard.shell import flag_badges, snapshot_callback, no_snapshot_notice, page_frame, page_lang, simple_table, snapshot_problem_notice
 
 PATH = "/summit"
@@ -21,6 +22,8 @@ LANG_STORE_ID = "summit-lang"
 DOWNLOAD_ID = "summit-pack-download"
 CARD_INDICATORS = 3  # a card lists the headline and at most two more indicators; the pack has them all
 UNKNOWN = "unknown"
+# Partners and names printed in Latin script in the bulletin itself.
+LATIN_NAMES = ("SWITCH-Asia", "IMWI")
 STATUS_MSGIDS = {"proposed": "proposed", "approved": "approved", "ongoing": "ongoing", "completed": "completed",
                  "cancelled": "cancelled", "": "unknown"}
 
@@ -81,13 +84,15 @@ def summit_content(snap: data.Snapshot, lang: str) -> list:
 
 
 def facts_section(facts: pl.DataFrame, lang: str) -> html.Section:
-    value = "value_ru" if lang in ("ru", "kk") else "value_en"
-    by_kind = {k: [r[value] for r in facts.filter(pl.col("kind") == k).iter_rows(named=True)] for k in facts["kind"].unique()}
+    by_kind = {k: [seed_text(r, "value", lang) for r in facts.filter(pl.col("kind") == k).iter_rows(named=True)]
+               for k in facts["kind"].unique()}
+    partners = ", ".join(by_kind.get("partner", []))
     return html.Section(id="summit-facts", children=[
         html.P([html.Strong(t("When and where", lang) + ": "), "; ".join(by_kind.get("event_date", [])[:1] + by_kind.get("place", []))]),
         html.H2(t("Expected outcomes", lang)),
         html.Ul([html.Li(v) for v in by_kind.get("expected_outcome", [])], id="summit-outcomes"),
-        html.P([html.Strong(t("International partners", lang) + ": "), ", ".join(by_kind.get("partner", []))], id="summit-partners"),
+        html.P([html.Strong(t("International partners", lang) + ": "), *with_latin_names(partners, LATIN_NAMES, lang)],
+               id="summit-partners"),
         html.P(t("Source: information bulletin of the Regional Ecological Summit 2026 (seed document 003).", lang),
                className="source-caption"),
     ])
@@ -115,7 +120,7 @@ def direction_card(direction: dict, indicators: pl.DataFrame, lang: str) -> html
     return html.Article(className="card", id=f"direction-{number}", children=[
         html.Div(f"{number}", className="badge"),
         html.H3(localized(direction, "title", lang), className="card-title"),
-        html.P(localized(direction, "focus", lang), className="muted"),
+        html.P(seed_text(direction, "focus", lang), className="muted"),
         *body,
     ])
 
@@ -176,11 +181,11 @@ def tracker_table(initiatives: pl.DataFrame, direction: str, status: str, lang: 
     return simple_table(
         [t("Initiative", lang), t("Directions", lang), t("Lead", lang), t("Status", lang), t("Period", lang),
          t("Budget", lang), t("Indicators", lang), t("Last update", lang), t("Source", lang)],
-        [[localized(r, "title", lang), r["directions"] or unknown, r["lead"] or unknown,
+        [[seed_text(r, "title", lang), r["directions"] or unknown, r["lead"] or unknown,
           t(STATUS_MSGIDS.get(r["status"] or "", r["status"]), lang),
           f"{r['start_date'] or unknown} – {r['end_date'] or unknown}",
           f"{format_number(r['budget_amount'], lang)} {r['budget_currency'] or ''}".strip() if r["budget_amount"] is not None else unknown,
-          (r["indicator_ids"] or unknown).replace(";", ", "), r["last_update"] or unknown, r["citation"] or ""]
+          (r["indicator_ids"] or unknown).replace(";", ", "), r["last_update"] or unknown, code(r["citation"] or "")]
          for r in rows.iter_rows(named=True)],
         element_id="initiatives-tracker",
     )
@@ -198,15 +203,13 @@ def update_tracker(direction: str | None, status: str | None, lang: str | None):
 def timeline_section(consultations: pl.DataFrame, lang: str) -> html.Section:
     import datetime as dt
 
-    event = "event_ru" if lang in ("ru", "kk") else "event_en"
-    city = "city_ru" if lang in ("ru", "kk") else "city"
     items = []
     for r in consultations.iter_rows(named=True):
         start = format_day(dt.date.fromisoformat(r["date"]), lang)
         when = f"{start} – {format_day(dt.date.fromisoformat(r['date_end']), lang)}" if r["date_end"] else start
-        side = r["side_event_ru"] if lang in ("ru", "kk") else r["side_event_en"]
+        side = seed_text(r, "side_event", lang)
         items.append(html.Li([
-            html.Strong(when), f" · {r[city]} · ", html.Span(r[event]),
+            html.Strong(when), f" · {city_name(r, lang)} · ", html.Span(seed_text(r, "event", lang)),
             html.Span(f" — «{side}»" if side else ""),
             html.Div(r["outcome_en"], className="muted", lang="en") if r.get("outcome_en") else None,
         ]))
@@ -214,6 +217,15 @@ def timeline_section(consultations: pl.DataFrame, lang: str) -> html.Section:
         html.H2(t("Consultations timeline, 2025", lang)),
         html.Ol(items, className="timeline"),
     ])
+
+
+def city_name(row: dict, lang: str) -> str:
+    """The consultation's city: English as published, Russian as published, Kazakh from the catalogue."""
+    if lang == "en":
+        return row["city"]
+    if lang == "kk" and catalogue("kk").get(row["city"]):
+        return catalogue("kk")[row["city"]]
+    return row["city_ru"] or row["city"]
 
 
 def download_pack(_xlsx_clicks: int | None, _csv_clicks: int | None, lang: str | None):

@@ -18,6 +18,7 @@ from dash import Input, Output, State, dcc, html
 from dashboard import data, water_data
 from dashboard.figures import GRAPH_CONFIG, PALETTE, base_layout, empty_figure
 from dashboard.i18n import format_number, format_signed_percent_change, normalize_lang, t
+from dashboard.text_marks import as_published, with_codes
 from dashboard.shell import no_snapshot_notice, snapshot_callback, page_frame, simple_table, snapshot_problem_notice, source_caption
 
 PATH = "/water"
@@ -86,6 +87,19 @@ def concentration(value: float | None, lang: str) -> str:
     text = f"{value:.4g}"
     decimals = len(text.split(".")[1]) if "." in text and "e" not in text else (0 if "e" not in text else 6)
     return format_number(value, lang, decimals=decimals, compact=False)
+
+
+def basis_text(basis: str | None, lang: str) -> str:
+    """The chemical basis of a value (`as N`, `Cu, total`, `mg O2/l`) in the page language; formulas stay as written."""
+    if not basis or lang == "en":
+        return basis or ""
+    if t(basis, lang) != basis:
+        return t(basis, lang)
+    if basis.startswith("as "):
+        return t("as {formula}", lang, formula=basis[3:])
+    if basis.endswith(", total"):
+        return t("{formula}, total", lang, formula=basis[:-len(", total")])
+    return basis
 
 
 def class_label(roman: str | None, lang: str) -> str:
@@ -273,12 +287,12 @@ def ratio_table(harm: pl.DataFrame, lang: str) -> html.Table | html.P:
         norm = (t(WATER_USE_MSGIDS.get(r["water_use"], r["water_use"]), lang) if r["norm_id"] else t("no applicable norm", lang))
         conversion = "" if not r["norm_id"] or r["conversion_factor"] == 1 else t(" (converted ×{factor})", lang, factor=format_number(r["conversion_factor"], lang, decimals=4))
         rows.append([
-            ru_or_en(r, "parameter", lang) + f" ({r['basis']})", concentration(r["value"], lang),
+            ru_or_en(r, "parameter", lang) + f" ({basis_text(r['basis'], lang)})", concentration(r["value"], lang),
             format_number(r["multiplicity_published"], lang, decimals=1) if r["multiplicity_published"] is not None else "",
             norm + conversion, concentration(r["limit"], lang) if r["limit"] is not None else "",
             format_number(r["ratio"], lang, decimals=2) if r["ratio"] is not None else "",
             (t("exceeds", lang) if r["breaches"] else t("within", lang)) if r["norm_id"] else "",
-            f"{r['document'] or ''} {r['document_table'] or ''}".strip(),
+            as_published(f"{r['document'] or ''} {r['document_table'] or ''}".strip(), lang),
         ])
     return simple_table([t("Parameter (basis)", lang), t("mg/dm³", lang), t("Multiplicity as published", lang),
                          t("Norm (water use)", lang), t("MPC, mg/dm³", lang), t("Ratio", lang), t("Status", lang),
@@ -340,9 +354,11 @@ def inbox_section(snap: data.Snapshot, lang: str) -> html.Section:
         html.H2(t("Lab results from analysts", lang)),
         html.P(t("{files} lab file(s) ingested: {landed} row(s) landed, {open} quarantined row(s) open.", lang,
                  files=summary["files"], landed=summary["landed"], open=summary["quarantine_open"]), id="water-inbox-summary"),
-        html.P(t("Drop CSV or XLSX files into the water-quality inbox or run `caei ingest FILE`. Columns: water body, "
-                 "region, sample date, parameter, value, unit (mg/l, мг/дм3, µg/l, мкг/дм3, mg-eq/l). Rows that cannot "
-                 "be accepted are kept in quarantine with the reason (`caei export --table quarantine`).", lang)),
+        html.P(with_codes("Drop CSV or XLSX files into the water-quality inbox or run {ingest}. Columns: water body, "
+                          "region, sample date, parameter, value, unit ({units}). Rows that cannot be accepted are kept "
+                          "in quarantine with the reason ({export}).", lang,
+                          ingest=f"caei ingest {t('FILE', lang)}", units="mg/l, мг/дм3, µg/l, мкг/дм3, mg-eq/l",
+                          export="caei export --table quarantine"), id="water-inbox-help"),
         html.P([
             html.A(t("Template (Russian headers)", lang), href=template_href("ru"), download="caei_lab_template_ru.csv",
                    id="water-template-ru"), " · ",

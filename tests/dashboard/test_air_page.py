@@ -16,6 +16,7 @@ from tests.dashboard.test_pages_browser import (
     plain_spaces,
     query_one,
 )
+from tests.dashboard.test_water_page import theme_english_words
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -45,9 +46,18 @@ def almaty_winter(published_home) -> tuple[str, float]:
           AND period_kind = 'heating_season' AND complete ORDER BY year LIMIT 1""")
 
 
-@pytest.mark.parametrize("lang", ["ru", "en"])
+@pytest.fixture(scope="session")
+def kazakhstan_latest_emissions(published_home) -> float:
+    """Kazakhstan's latest national total of stationary-source emissions, thousand t."""
+    row = query_one(published_home, "SELECT value FROM air_region_emissions WHERE kind = 'country_total' "
+                                    "ORDER BY year DESC LIMIT 1")
+    assert row and row[0] is not None
+    return float(row[0])
+
+
+@pytest.mark.parametrize("lang", ["ru", "en", "kk"])
 def test_air_page_shows_map_city_and_regions_with_licence(live_server, page_and_record, artifacts_dir, lang,
-                                                          top_city_mean, almaty_winter):
+                                                          top_city_mean, almaty_winter, kazakhstan_latest_emissions):
     page, record = page_and_record
     text = open_page(page, f"{live_server.url}/air?lang={lang}", expected_graphs=len(GRAPHS))
     page.screenshot(path=str(artifacts_dir / f"air-{lang}.png"), full_page=True)
@@ -59,7 +69,7 @@ def test_air_page_shows_map_city_and_regions_with_licence(live_server, page_and_
     caveat = plain_spaces(page.inner_text("#air-caveat"))
     assert "CC BY-NC 4.0" in caveat and "America/Los_Angeles" in caveat and "https://airdata.kz" in caveat
     # every figure names its source and licence
-    licence_word = "Лицензия" if lang == "ru" else "Licence"
+    licence_word = "Licence" if lang == "en" else "Лицензия"
     for caption in ("air-map-source", "air-city-source", "air-region-source"):
         assert licence_word in page.inner_text(f"#{caption}"), caption
     assert "CC BY-NC 4.0" in page.inner_text("#air-city-source")
@@ -69,11 +79,18 @@ def test_air_page_shows_map_city_and_regions_with_licence(live_server, page_and_
     period_table = plain_spaces(page.inner_text("#air-period-table"))
     assert almaty_winter[0] in period_table
     assert plain_spaces(format_number(almaty_winter[1], lang, decimals=1)) in period_table
-    assert ("неполный" if lang == "ru" else "incomplete") in period_table
+    assert {"ru": "неполный", "en": "incomplete", "kk": "толық емес"}[lang] in period_table
+    national = plain_spaces(page.inner_text("#air-national-emissions"))
+    assert plain_spaces(format_number(kazakhstan_latest_emissions, lang, decimals=1)) in national
     assert page.locator("#air-exceedance-table tbody tr").count() >= 5
     assert "SO₂" in page.inner_text("#air-threshold-table")  # the registry shows its gap
     assert page.locator("#air-region-table tbody tr").count() == 21
     assert ("Республика" not in text) or lang == "ru"
+    if lang == "kk":  # the sources' notes are in Kazakh, not left in Russian
+        assert "Суточные значения" not in text and "тәуліктік мәндері" in page.inner_text("#air-city-source")
+        assert "сағат" in page.inner_text("#air-threshold-table")
+    if lang != "en":
+        assert theme_english_words(page) == []
     assert_clean(record)
 
 
@@ -82,7 +99,7 @@ def test_choosing_bishkek_redraws_the_city_view(live_server, page_and_record, ar
     open_page(page, f"{live_server.url}/air?lang=en", expected_graphs=len(GRAPHS))
     open_dropdown(page, "#air-series")
     page.locator("#air-city input.dash-dropdown-search, input.dash-dropdown-search").first.fill("Bishkek")
-    option = page.locator("[role=option]").filter(has_text="bishkek_us_embassy_pm25").first
+    option = page.locator("[role=option]").filter(has_text="US Embassy monitor").first
     option.wait_for(timeout=10_000)
     option.click()
     page.wait_for_function(

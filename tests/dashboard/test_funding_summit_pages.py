@@ -4,10 +4,14 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
+import duckdb
+
+from dashboard.i18n import format_number
 from tests.dashboard.test_pages_browser import (
     open_dropdown,  # noqa: F401 - fixtures shared with the other page tests
-    artifacts_dir, browser, live_server, open_page, page_and_record, plain_spaces,
+    artifacts_dir, assert_clean, browser, live_server, open_page, page_and_record, plain_spaces, query_one, snapshot_file,
 )
+from tests.dashboard.test_water_page import theme_english_words
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -82,3 +86,72 @@ def test_summit_pack_downloads_from_the_page(live_server, page_and_record, tmp_p
     snapshot_id = snapshot.execute("SELECT snapshot_id FROM snapshot_info").fetchone()[0]
     assert target.name == f"summit_pack_{snapshot_id}_en.xlsx"
     assert len(openpyxl.load_workbook(target, read_only=True).sheetnames) == 10
+
+
+# ---- Russian and Kazakh: values formatted for the locale, nothing left in English ------------------------
+
+CENTRAL_ASIA = ("KAZ", "KGZ", "TJK", "TKM", "UZB")
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_funding_page_in_russian_and_kazakh(live_server, page_and_record, artifacts_dir, published_home, lang):
+    page, record = page_and_record
+    text = open_page(page, f"{live_server.url}/funding?lang={lang}", expected_graphs=4)
+    page.screenshot(path=str(artifacts_dir / f"funding_{lang}.png"), full_page=True)
+    # the OECD CRS row of the sources table: its total and its number of records, as the snapshot has them
+    amount, n_facts = query_one(published_home, """
+        SELECT sum(amount), sum(n_facts) FROM funding_source_totals
+        WHERE source_id = 'oecd_crs_climate' AND recipient_level = 'country' AND recipient_geo IN (SELECT unnest(?))
+        GROUP BY flow_type, amount_unit ORDER BY 1 DESC LIMIT 1""", [list(CENTRAL_ASIA)])
+    sources_table = plain_spaces(page.inner_text("#funding-sources-table"))
+    assert plain_spaces(format_number(amount, lang)) in sources_table
+    assert plain_spaces(format_number(n_facts, lang, 0)) in sources_table
+    # a figure stated in a seed document, with the locale's decimal comma
+    stated = query_one(published_home, "SELECT value FROM funding_document_facts WHERE value LIKE '%.%' ORDER BY fact_id LIMIT 1")[0]
+    decimals = len(stated.split(".")[1])
+    assert plain_spaces(format_number(float(stated), lang, decimals=decimals, compact=False)) in \
+        plain_spaces(page.inner_text("#funding-documents-table"))
+    # donors in the legend are named in the page language (the first bar of the default view: Japan)
+    legend = page.evaluate("() => document.getElementById('funding-breakdown-graph').querySelector('.js-plotly-plot')"
+                           ".data.map(d => d.name)")
+    assert {"ru": "Япония", "kk": "Жапония"}[lang] in legend
+    if lang == "kk":
+        assert "Экологические проекты" not in text  # the seed documents' subjects are in Kazakh too
+    assert theme_english_words(page) == []
+    assert_clean(record)
+
+
+@pytest.fixture(scope="session")
+def summit_headline_values(published_home) -> dict[str, float]:
+    """Per direction, the latest non-projected Central Asia value of its headline indicator (where there is one)."""
+    with duckdb.connect(str(snapshot_file(published_home)), read_only=True) as con:
+        rows = con.execute("""
+            SELECT l.direction, v.value FROM summit_direction_indicators l JOIN indicator_values v USING (indicator_id)
+            WHERE l.is_headline AND v.geo_id = 'CA5' AND v.value IS NOT NULL
+              AND NOT list_contains(string_split(coalesce(v.flags, ''), ';'), 'projection')
+            QUALIFY row_number() OVER (PARTITION BY l.direction ORDER BY v.year DESC) = 1""").fetchall()
+    assert len(rows) >= 3, rows
+    return {str(direction): float(value) for direction, value in rows}
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_summit_page_in_russian_and_kazakh(live_server, page_and_record, artifacts_dir, summit_headline_values, lang):
+    page, record = page_and_record
+    page.goto(f"{live_server.url}/summit?lang={lang}", wait_until="networkidle")
+    page.wait_for_selector("#summit-directions")
+    page.wait_for_selector("#snapshot-stamp")
+    page.screenshot(path=str(artifacts_dir / f"summit_{lang}.png"), full_page=True)
+    text = plain_spaces(page.inner_text("body"))
+    assert page.locator("#summit-directions .card").count() == 8
+    for direction, value in list(summit_headline_values.items())[:3]:
+        assert plain_spaces(format_number(value, lang)) in plain_spaces(page.inner_text(f"#direction-{direction}")), direction
+    for number in (2, 7, 8):
+        assert page.locator(f"#direction-{number} .no-regional").count() == 1
+    assert page.locator("#initiatives-tracker tbody tr").count() == 4
+    if lang == "kk":
+        # the bulletin's outcomes, the directions' focus, the initiatives and the consultations read in Kazakh
+        assert "Циркулярлық экономика" in text and "Самарқанд" in text
+        for russian in ("Совместная декларация", "энергоэффективность", "Циркулярная экономика", "Первая региональная"):
+            assert russian not in text, russian
+    assert theme_english_words(page) == []
+    assert_clean(record)

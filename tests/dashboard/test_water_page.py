@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from dashboard.i18n import format_number
+from tests.dashboard.test_product_pages import english_words_outside_allow_list
 from tests.dashboard.test_pages_browser import (
     open_dropdown,  # noqa: F401  (pytest fixtures are found by name)
     artifacts_dir,
@@ -18,9 +19,16 @@ from tests.dashboard.test_pages_browser import (
 
 pytestmark = pytest.mark.timeout(180)
 GRAPHS = ("water-map", "water-jmp-graph")
+# Chemical symbols in the chemical basis of a value (Cu, total; as NH4+; mg O2/l): the same in every language.
+CHEMICAL_SYMBOLS = {"As", "B", "Cd", "Cl", "Cr", "Cr6", "Cu", "F", "Fe", "Fe2", "Hg", "Mn", "N", "Ni", "O", "Pb", "Zn"}
 
 
-@pytest.mark.parametrize("lang", ["ru", "en"])
+def theme_english_words(page) -> list[str]:
+    """English words of a theme page outside the product pages' allow-list and the chemical symbols."""
+    return [word for word in english_words_outside_allow_list(page) if word not in CHEMICAL_SYMBOLS]
+
+
+@pytest.mark.parametrize("lang", ["ru", "en", "kk"])
 def test_water_page_shows_sites_exceedances_profile_and_jmp(live_server, page_and_record, artifacts_dir, lang, published_home):
     page, record = page_and_record
     text = open_page(page, f"{live_server.url}/water?lang={lang}", expected_graphs=len(GRAPHS))
@@ -31,11 +39,11 @@ def test_water_page_shows_sites_exceedances_profile_and_jmp(live_server, page_an
     assert page.locator("#water-map canvas").count() >= 1  # drawn offline from our own GeoJSON
     # the Katta-Bugun class disagreement is stated, with its WPI as published
     disagreement = plain_spaces(page.inner_text("#water-class-disagreement"))
-    assert ("Катта-Бугунь" if lang == "ru" else "Katta-Bugun") in disagreement
+    assert ("Katta-Bugun" if lang == "en" else "Катта-Бугунь") in disagreement
     assert format_number(0.28, lang, decimals=2) in disagreement
     # the worst exceedance: Kara-Kengir oil products, 1.2 mg/l against the implied 0.05
     first = plain_spaces(page.inner_text("#water-exceedance-table tbody tr:first-child"))
-    assert ("Кара-Кенгир" if lang == "ru" else "Kara-Kengir") in first
+    assert ("Kara-Kengir" if lang == "en" else "Кара-Кенгир") in first
     assert format_number(24.0, lang, decimals=1) in first and format_number(24.1, lang, decimals=1) in first
     # Kazakhstan row of the class table: 52 sites
     assert page.inner_text("#water-shares-table tbody tr:first-child td:nth-child(2)") == "52"
@@ -43,10 +51,15 @@ def test_water_page_shows_sites_exceedances_profile_and_jmp(live_server, page_an
     summary = plain_spaces(page.inner_text("#water-profile-summary"))
     assert format_number(6.28, lang, decimals=2) in summary
     assert page.locator("#water-ratio-table tbody tr").count() >= 3
-    assert ("ИЗВ" in text and "ПДК" in text) if lang == "ru" else ("WPI" in text and "MPC" in text)
+    terms = {"ru": ("ИЗВ", "ПДК"), "en": ("WPI", "MPC"), "kk": ("СЛИ", "ШРК")}[lang]
+    assert all(term in text for term in terms), terms
+    # the ingest command is shown as typed, whatever the language
+    assert "caei ingest" in page.inner_text("#water-inbox-help code")
     # every site is accounted for on the map or in the list of how it was placed
     assert page.locator("#water-placement li").count() >= 2
     assert page.get_attribute("#water-template-ru", "href").startswith("data:text/csv")
+    if lang != "en":
+        assert theme_english_words(page) == []
     assert_clean(record)
 
 
