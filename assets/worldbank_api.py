@@ -15,10 +15,7 @@ import requests
 
 from assets.catalogue import CENTRAL_ASIA, SourceEntry
 from assets.fetch import (
-    DEFAULT_BACKOFF,
     DEFAULT_MAX_BYTES,
-    DEFAULT_RETRIES,
-    DEFAULT_TIMEOUT,
     RawFile,
     SourceError,
     _store,
@@ -44,9 +41,9 @@ def fetch_wdi_series(
     session: requests.Session | None = None,
     per_page: int = 1000,
     date: str | None = None,
-    timeout=DEFAULT_TIMEOUT,
-    retries: int = DEFAULT_RETRIES,
-    backoff: float = DEFAULT_BACKOFF,
+    timeout=None,
+    retries: int | None = None,
+    backoff: float | None = None,
 ) -> pl.DataFrame:
     """All non-null annual observations of one indicator, following the API's paging.
 
@@ -67,9 +64,9 @@ def fetch_wdi_observations(
     session: requests.Session | None = None,
     per_page: int = 1000,
     date: str | None = None,
-    timeout=DEFAULT_TIMEOUT,
-    retries: int = DEFAULT_RETRIES,
-    backoff: float = DEFAULT_BACKOFF,
+    timeout=None,
+    retries: int | None = None,
+    backoff: float | None = None,
 ) -> list[dict]:
     """Every observation (nulls included) of `.../country/<codes>/indicator/<code>`, all pages."""
     indicator_code = series_url.rstrip("/").rsplit("/", 1)[-1]
