@@ -1,7 +1,7 @@
 """Benchmark: WPI per site and month on generated tables (FOR SCALE ONLY), polars vs DuckDB vs pandas.
 
-Each engine runs in its own process (peak memory = that process's max RSS), all read the same Parquet
-input, and their results are asserted equal. Usage:
+Each engine runs in its own process (peak memory = that process's max RSS; CPU time = all its threads),
+all read the same Parquet input, and their results are asserted equal. Usage:
     .venv/bin/python bench/water_wpi/run.py --rows 10000000 [--rows 50000000] [--work /tmp/wpi_bench]
 pandas is the optional `bench` extra (`uv pip install -p .venv/bin/python pandas`).
 """
@@ -16,10 +16,11 @@ import polars as pl
 
 HERE = Path(__file__).resolve().parent
 ENGINES = ("polars", "duckdb", "pandas")
+DATA_VERSION = 2  # bump when generate.py changes what it writes, so stale tables in --work are not reused
 
 
-def run(rows: int, work: Path, engines: tuple[str, ...]) -> dict[str, tuple[float, float]]:
-    src = work / f"rows_{rows}"
+def run(rows: int, work: Path, engines: tuple[str, ...]) -> dict[str, tuple[float, float, float]]:
+    src = work / f"v{DATA_VERSION}_rows_{rows}"
     if not (src / "measurements.parquet").exists():
         subprocess.run([sys.executable, str(HERE / "generate.py"), "--rows", str(rows), "--out", str(src)], check=True)
     results = {}
@@ -30,9 +31,10 @@ def run(rows: int, work: Path, engines: tuple[str, ...]) -> dict[str, tuple[floa
         if done.returncode:
             print(f"{engine}: FAILED\n{done.stderr[-2000:]}")
             continue
-        name, seconds, peak, n = done.stdout.split()
-        results[engine] = (float(seconds), float(peak))
-        print(f"{rows:>11,} rows  {engine:7} {float(seconds):8.2f} s  peak {float(peak):7.0f} MiB  {int(n):,} site-months")
+        name, seconds, cpu, peak, n = done.stdout.split()
+        results[engine] = (float(seconds), float(peak), float(cpu))
+        print(f"{rows:>11,} rows  {engine:7} {float(seconds):8.2f} s  (CPU {float(cpu):6.2f} s)  peak {float(peak):7.0f} MiB"
+              f"  {int(n):,} site-months")
     frames = {e: pl.read_parquet(src / f"wpi_{e}.parquet").cast({"site": pl.Int32, "month": pl.Int16}).sort("site", "month")
               for e in results}
     reference = frames.get("duckdb") if "duckdb" in frames else next(iter(frames.values()))
@@ -43,7 +45,8 @@ def run(rows: int, work: Path, engines: tuple[str, ...]) -> dict[str, tuple[floa
     if "polars" in results:
         for other in ("duckdb", "pandas"):
             if other in results:
-                print(f"    polars is {results[other][0] / results['polars'][0]:.2f}x as fast as {other}")
+                print(f"    polars is {results[other][0] / results['polars'][0]:.2f}x as fast as {other}"
+                      f" (CPU time {results[other][2] / results['polars'][2]:.2f}x less)")
         print(f"    polars peak memory {results['polars'][1] / 1024:.2f} GiB (target < 4)")
     return results
 

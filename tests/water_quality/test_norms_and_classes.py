@@ -122,3 +122,18 @@ def test_wpi_is_not_computed_without_a_sourced_dissolved_oxygen_norm(norms, clas
                         "value": [9.0, 3.0, 0.002, 0.02, 120.0, 0.03]}, schema_overrides={"sample_date": pl.Date})
     out = wq.compute_wpi(obs, norms, classes).row(0, named=True)
     assert out["wpi"] is None and "dissolved_oxygen" in out["status"]
+
+
+def test_wpi_takes_the_four_highest_other_ratios_of_each_sample_not_of_the_whole_table():
+    """The benchmarked core (bench/water_wpi): a sample whose ratios are all low still gets its own four
+    highest others, and a sample with only three other parameters gets no WPI."""
+    roles = ["mandatory_inverse", "mandatory", None, None, None, None, None]
+    rated = pl.DataFrame({
+        "sample": ["high"] * 7 + ["low"] * 7 + ["short"] * 5,
+        "wpi_role": roles + roles + roles[:5],
+        "ratio": [1.0, 1.0, 10, 20, 30, 40, 50] + [1.0, 1.0, 0.1, 0.2, 0.3, 0.4, 0.5] + [1.0, 1.0, 5, 5, 5],
+    })
+    out = {r["sample"]: r for r in wq.wpi_of_groups(rated.lazy(), ["sample"]).collect().iter_rows(named=True)}
+    assert out["high"]["wpi"] == pytest.approx((1 + 1 + 20 + 30 + 40 + 50) / 6)
+    assert out["low"]["wpi"] == pytest.approx((1 + 1 + 0.2 + 0.3 + 0.4 + 0.5) / 6)
+    assert out["short"]["wpi"] is None and (out["short"]["n_mandatory"], out["short"]["n_other"]) == (2, 3)
