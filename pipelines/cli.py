@@ -70,6 +70,14 @@ def cmd_materialize(args) -> int:
         if published:
             sid = published[-1].materialization.metadata["snapshot_id"].value
             print(f"caei: published snapshot {sid}")
+        # Not a step: e.g. the warehouse's commit at the end of the run (disk full). Dagster calls the run a success.
+        engine_errors = [e for e in result.all_events
+                         if e.event_type_value == "ENGINE_EVENT" and getattr(e.event_specific_data, "error", None)]
+        if engine_errors:
+            for event in engine_errors:
+                print(f"caei: FAILED {event.message}: {_root_message(event.event_specific_data.error)}", file=sys.stderr)
+            print(f"caei: run {result.run_id} could not save the warehouse; the next run recomputes it", file=sys.stderr)
+            return EXIT_FAILED
         print(f"caei: done (run {result.run_id})")
         return EXIT_OK
     for event in result.all_events:

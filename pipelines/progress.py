@@ -33,6 +33,10 @@ class StepProgressHandler(logging.Handler):
             self.done += 1
             status = {"STEP_SUCCESS": "", "STEP_FAILURE": "FAILED ", "STEP_SKIPPED": "skipped "}[kind]
             print(f"  [{self.done}/{total}] {status}{step}", flush=True)
+        elif kind == "ENGINE_EVENT" and getattr(event.event_specific_data, "error", None) is not None:
+            # e.g. the warehouse's commit at the end of the run failed: not a step, but the user must see it
+            error = event.event_specific_data.error
+            print(f"  error: {event.message}: {(error.message or '').strip()[:300]}", file=sys.stderr, flush=True)
         elif kind == "ASSET_CHECK_EVALUATION":
             check = event.event_specific_data
             if not check.passed:

@@ -80,16 +80,18 @@ def _copy_home(published_home, tmp_path):
 
 
 def test_failed_check_blocks_publish_and_keeps_previous_snapshot(published_home, shared_data_dir, tmp_path):
-    def duplicate_a_year(mirror):
+    def blank_the_total_column(mirror):
+        # A well-formed file whose `Total` cells are all empty: it parses, but a catalogue indicator is left
+        # with no values at all, which must block the publish (a duplicated row is refused earlier, by the parser).
         path = mirror / "aral" / "aral_sea_area_1986_2023.csv"
-        lines = path.read_text().splitlines()
-        path.write_text("\n".join(lines + [lines[5]]) + "\n")
+        header, *rows = path.read_text().splitlines()
+        path.write_text("\n".join([header] + [",".join([r.split(",")[0], ""] + r.split(",")[2:]) for r in rows]) + "\n")
 
     home = _copy_home(published_home, tmp_path)
     before = current_snapshot_id(home / "published")
-    done = run_caei(["materialize"], home, _bad_mirror(shared_data_dir, tmp_path, duplicate_a_year))
+    done = run_caei(["materialize"], home, _bad_mirror(shared_data_dir, tmp_path, blank_the_total_column))
     assert done.returncode == 1, done.stdout + done.stderr
-    assert "duplicate_keys" in done.stderr and "aral_sea_area" in done.stderr
+    assert "indicators_present" in done.stderr and "aral_sea_area" in done.stderr
     assert "previously published snapshot is still served" in done.stderr
     assert current_snapshot_id(home / "published") == before
 
