@@ -11,7 +11,7 @@ import dash
 import flask
 from dash import Input, Output, dcc, html
 
-from dashboard import data
+from dashboard import data, response_cache
 from dashboard.i18n import normalize_lang
 from dashboard.pages import page_modules
 
@@ -39,8 +39,11 @@ def create_app(snapshot_dir: Path | None = None) -> dash.Dash:
         from pipelines.settings import load_settings
 
         snapshot_dir = load_settings().published_dir
+    server = flask.Flask("dashboard")
+    answers = response_cache.install(server)  # before Dash adds compression: answers are kept as sent
     app = CaeiDash(
         "dashboard",
+        server=server,
         use_pages=True,
         # Pages are registered explicitly below (not by scanning a folder) so that several apps can be
         # built in one process (tests) without Dash re-executing the page modules.
@@ -56,6 +59,7 @@ def create_app(snapshot_dir: Path | None = None) -> dash.Dash:
         suppress_callback_exceptions=True,
     )
     app.server.config[data.PUBLISHED_DIR_CONFIG_KEY] = str(Path(snapshot_dir))
+    app.server.extensions["caei_answers"] = answers
     app.server.after_request(name_the_snapshot)
     for page in page_modules():
         page.register(app)

@@ -76,9 +76,14 @@ def test_pruned_or_forged_pin_is_refused_without_mixing(two_snapshots):
     published, first, second = two_snapshots
     client = create_app(published).server.test_client()
     props, callback, _ = overview_comparison(client)
+    before_prune = fire(client, callback, props)
     rollback(published, second)
     snapshot_path(published, first).unlink()  # pruned while the page was open
-    gone = fire(client, callback, props)
+    # An answer already given from the pruned snapshot is still that snapshot's answer; a new choice cannot be.
+    assert dumps(fire(client, callback, props).json) == dumps(before_prune.json)
+    other = next(o["value"] for o in props["overview-country-indicator"]["options"]
+                 if o["value"] != props["overview-country-indicator"]["value"])
+    gone = fire(client, callback, props, {"overview-country-indicator.value": other})
     assert gone.status_code == 200
     assert "reload the page" in dumps(gone.json)
     assert gone.headers["X-CAEI-Snapshot"] == first, "a refusal about the page's snapshot, not an answer from another"
@@ -86,3 +91,19 @@ def test_pruned_or_forged_pin_is_refused_without_mixing(two_snapshots):
     forged = fire(client, callback, props, {"snapshot-pin.data": "../../../etc/passwd"})
     assert forged.status_code == 200 and "not a snapshot id" in dumps(forged.json)
     assert "X-CAEI-Snapshot" not in forged.headers
+
+
+def test_repeated_requests_are_answered_alike_from_the_cache_with_their_cookie(two_snapshots):
+    published, first, second = two_snapshots
+    app = create_app(published)
+    client = app.server.test_client()
+    answers = []
+    for _ in range(2):
+        layout, header, status = render_page(client, "/", "?lang=kk")
+        cookie = client.get_cookie("caei_lang")
+        answers.append((dumps(layout), header, status, cookie.value if cookie else None))
+        client.delete_cookie("caei_lang")
+    assert answers[0] == answers[1] and answers[0][1:] == (first, 200, "kk")
+    rollback(published, second)
+    layout, header, _ = render_page(client, "/", "?lang=kk")
+    assert header == second and component_props(layout)["snapshot-pin"]["data"] == second
