@@ -5,6 +5,7 @@ web fonts, no external stylesheet, so the dashboard works on a closed network.
 """
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import dash
@@ -28,6 +29,20 @@ class CaeiDash(dash.Dash):
         return html_text.replace("<html>", f'<html lang="{lang}">', 1)
 
 
+# DuckDB, polars and plotly import these lazily, from whichever request thread needs them first; another thread
+# can then meet the half-imported module (plotly: "partially initialized module 'pandas'") and fail its request.
+# Importing them once, before serving, removes the race (seen under load in tests/load).
+LAZILY_IMPORTED = ("pyarrow", "pandas")
+
+
+def import_lazy_dependencies() -> None:
+    for name in LAZILY_IMPORTED:
+        try:
+            importlib.import_module(name)
+        except ImportError:  # not installed: then nobody imports it lazily either
+            pass
+
+
 def create_app(snapshot_dir: Path | None = None) -> dash.Dash:
     """Build the dashboard app.
 
@@ -35,6 +50,7 @@ def create_app(snapshot_dir: Path | None = None) -> dash.Dash:
     `$CAEI_HOME/published` from the settings. It is read again on every request, so a new publish shows
     up without a restart, and a missing snapshot gives pages that say how to make one.
     """
+    import_lazy_dependencies()
     if snapshot_dir is None:
         from pipelines.settings import load_settings
 

@@ -45,6 +45,11 @@ class AnswerCache:
                 self._answers.move_to_end(key)
             return answer
 
+    def clear(self) -> None:
+        with self._lock:
+            self._answers.clear()
+            self._size = 0
+
     def put(self, key: tuple, answer: Answer) -> None:
         if len(answer.body) > self.max_bytes // 8:
             return

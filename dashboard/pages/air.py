@@ -308,7 +308,8 @@ def daily_figure(daily: pl.DataFrame, registry: pl.DataFrame, pollutant: str, la
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=iso_dates(counted["date"]), y=counted["value"].to_list(), mode="lines", name=t("Daily value", lang),
                              line=dict(width=1, color="#9fb3c8")))
-    fig.add_trace(go.Scatter(x=iso_dates(rolling["date"]), y=rolling["rolling_mean"].to_list(), mode="lines",
+    # Drawn to the daily values' precision (two decimals): full floats tripled the page's JSON for no visible change.
+    fig.add_trace(go.Scatter(x=iso_dates(rolling["date"]), y=rolling["rolling_mean"].round(2).to_list(), mode="lines",
                              name=t("30-day rolling mean", lang), line=dict(width=2, color=PALETTE[0]), connectgaps=False))
     levels = registry.filter((pl.col("pollutant") == pollutant) & (pl.col("averaging") == "24h") & pl.col("value").is_not_null()
                              & pl.col("level").is_in(["AQG", "IT-1"]))

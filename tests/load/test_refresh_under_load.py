@@ -54,10 +54,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_dashboard(home: Path, port: int) -> subprocess.Popen:
+def start_dashboard(home: Path, port: int, log: Path) -> subprocess.Popen:
     environ = {**os.environ, "CAEI_HOME": str(home)}
-    server = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "dashboard", "--port", str(port)], cwd=REPO,
-                              env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # The server's output goes to a file: an unread pipe would fill up and stall the server mid-response.
+    with open(log, "wb") as out:
+        server = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "dashboard", "--port", str(port)], cwd=REPO,
+                                  env=environ, stdout=out, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -66,7 +68,7 @@ def start_dashboard(home: Path, port: int) -> subprocess.Popen:
         except requests.ConnectionError:
             time.sleep(0.3)
     server.kill()
-    raise RuntimeError(f"dashboard did not start: {server.stderr.read().decode()[-2000:]}")
+    raise RuntimeError(f"dashboard did not start: {log.read_text(errors='replace')[-2000:]}")
 
 
 def one_view(client: HttpSession, path: str, lang: str, tally: Tally) -> None:
@@ -116,7 +118,8 @@ def test_dashboard_serves_every_request_from_one_snapshot_during_20_refreshes(pu
     home = tmp_path / "home"
     shutil.copytree(published_home, home, ignore=shutil.ignore_patterns("*.lock"))
     port = free_port()
-    server = start_dashboard(home, port)
+    server_log = tmp_path / "dashboard.log"
+    server = start_dashboard(home, port, server_log)
     stop, tally = threading.Event(), Tally()
     clients = [threading.Thread(target=client_loop, args=(f"http://127.0.0.1:{port}", stop, tally, seed), daemon=True)
                for seed in range(CLIENTS)]
@@ -140,7 +143,8 @@ def test_dashboard_serves_every_request_from_one_snapshot_during_20_refreshes(pu
     print(f"\n{tally.requests} requests by {CLIENTS} clients during {REFRESHES} refreshes; "
           f"{len(tally.snapshots_seen)} snapshots served; views per page {dict(tally.pages_seen)}")
     assert refresh_codes == [0] * REFRESHES
-    assert not tally.failures, f"{len(tally.failures)} failed of {tally.requests}:\n" + "\n".join(tally.failures[:20])
+    assert not tally.failures, (f"{len(tally.failures)} failed of {tally.requests}:\n" + "\n".join(tally.failures[:20])
+                                + f"\n--- dashboard log ---\n{server_log.read_text(errors='replace')[-6000:]}")
     assert set(tally.pages_seen) == set(PAGES), "every page was read during the refreshes"
     # The clients saw the publishes happen: more than one snapshot, all of them among the ones published.
     assert len(tally.snapshots_seen) >= min(3, REFRESHES)
