@@ -117,8 +117,3 @@ def region_emissions_latest(snap: Snapshot) -> pl.DataFrame:
 
 def national_emissions(snap: Snapshot) -> pl.DataFrame:
     return snap.query("SELECT year, value, unit FROM air_region_emissions WHERE kind = 'country_total' ORDER BY year")
-
-
-def country_outlines(snap: Snapshot, iso3: list[str]) -> pl.DataFrame:
-    return snap.query("SELECT feature_id, geometry FROM geo_features WHERE layer = 'ne_countries' AND feature_id IN (SELECT unnest(?))",
-                      (iso3,))

@@ -12,7 +12,7 @@ import dash
 import flask
 from dash import Input, Output, dcc, html
 
-from dashboard import data, response_cache
+from dashboard import data, outlines, response_cache
 from dashboard.i18n import normalize_lang
 from dashboard.pages import page_modules
 
@@ -79,6 +79,7 @@ def create_app(snapshot_dir: Path | None = None) -> dash.Dash:
     app.server.after_request(name_the_snapshot)
     for page in page_modules():
         page.register(app)
+    outlines.register(app)
     app.layout = html.Div([dash.page_container, dcc.Store(id="print-done")], id="app-root")
     # The print view is the page itself with print CSS (A4, no navigation); the button only opens the dialog.
     app.clientside_callback(

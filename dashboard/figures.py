@@ -16,9 +16,25 @@ import polars as pl
 from dashboard.i18n import format_number, plotly_separators, t
 from dashboard.summaries import has_flag
 
-# Every figure uses plotly_white. As the default it is applied once, unvalidated, when a figure is serialised
+# Trace types the dashboard draws; the template keeps plotly_white's defaults for these only.
+TRACE_TYPES = ("bar", "scatter", "heatmap", "scattermap", "choroplethmap")
+UNUSED_LAYOUT_PARTS = ("polar", "ternary", "scene", "geo")
+
+
+def slim_white_template() -> go.layout.Template:
+    """plotly_white without the defaults of trace types and subplots the dashboard never draws: the template travels
+    inside every figure's JSON, and the full one is ~7 KB of it (bench/page_weight.py)."""
+    white = pio.templates["plotly_white"].to_plotly_json()
+    return go.layout.Template(
+        data={kind: traces for kind, traces in white["data"].items() if kind in TRACE_TYPES},
+        layout={key: value for key, value in white["layout"].items() if key not in UNUSED_LAYOUT_PARTS},
+    )
+
+
+# Every figure uses this template. As the default it is applied once, unvalidated, when a figure is serialised
 # (the same JSON); named in each layout, plotly validated the whole template again, ~50 ms a figure.
-pio.templates.default = "plotly_white"
+pio.templates["caei_white"] = slim_white_template()
+pio.templates.default = "caei_white"
 # Calm, colour-blind-safe hues (Okabe-Ito); a trend colour must not suggest good or bad.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999")
 NEUTRAL = "#44546a"

@@ -5,7 +5,6 @@ attribution and the note that they predate the source's October 2026 day-boundar
 """
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import dash
@@ -14,8 +13,8 @@ import polars as pl
 from dash import Input, Output, State, dcc, html
 
 from assets import air
-from dashboard import air_data, data
-from dashboard.figures import GRAPH_CONFIG, PALETTE, base_layout, empty_figure
+from dashboard import air_data, data, outlines
+from dashboard.figures import DAY_MS, GRAPH_CONFIG, PALETTE, base_layout, empty_figure
 from dashboard.i18n import format_number, format_share, format_signed_percent_change, localized, normalize_lang, t
 from dashboard.shell import no_snapshot_notice, snapshot_callback, page_frame, simple_table, snapshot_problem_notice
 from dashboard.shell import source_title_element
@@ -28,7 +27,6 @@ LANG_STORE_ID = "air-lang"
 CITY_VIEW_ID = "air-city-view"
 DEFAULT_SERIES = ("almaty", "airdata_kz_main_cities", "pm25")
 MAP_CENTER = {"lat": 46.5, "lon": 67.0}
-CENTRAL_ASIA = ["KAZ", "KGZ", "TJK", "TKM", "UZB"]
 MONTHS = {
     "ru": ["янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"],
     "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
@@ -194,18 +192,9 @@ def city_map_section(snap: data.Snapshot, cities: dict, lang: str) -> html.Secti
     ])
 
 
-def outline_layers(snap: data.Snapshot) -> list[dict]:
-    outlines = air_data.country_outlines(snap, CENTRAL_ASIA)
-    features = [{"type": "Feature", "properties": {}, "geometry": json.loads(g)} for g in outlines["geometry"]]
-    if not features:
-        return []
-    return [{"source": {"type": "FeatureCollection", "features": features}, "type": "line", "color": "#8895a7",
-             "line": {"width": 1}, "below": "traces"}]
-
-
 def map_layout(snap: data.Snapshot, lang: str, height: int = 480) -> dict:
     return base_layout(lang, height=height, margin=dict(l=0, r=0, t=10, b=0), showlegend=False,
-                       map=dict(style="white-bg", center=MAP_CENTER, zoom=3.4, layers=outline_layers(snap)))
+                       map=dict(style="white-bg", center=MAP_CENTER, zoom=3.4, layers=outlines.outline_layers(snap)))
 
 
 def city_map_figure(snap: data.Snapshot, latest: pl.DataFrame, cities: dict, without: list[str], lang: str) -> go.Figure:
@@ -296,27 +285,25 @@ def city_view(snap: data.Snapshot, series: tuple[str, str, str], lang: str) -> l
     ]
 
 
-def iso_dates(dates: pl.Series) -> list[str]:
-    """Dates as ISO text: the same figure JSON as date objects, which plotly deep-copies and encodes one by one
-    (about 4x slower for a city's ~3,000 days; bench/dashboard_callbacks.py)."""
-    return dates.cast(pl.String).to_list()
-
-
 def daily_figure(daily: pl.DataFrame, registry: pl.DataFrame, pollutant: str, lang: str) -> go.Figure:
-    counted = daily.filter(pl.col("day_counts"))
-    rolling = air.rolling_mean(daily)
+    rolling = air.rolling_mean(daily)  # one row per calendar day from the first counted day to the last
+    counted = rolling.select("date").join(daily.filter(pl.col("day_counts")).select("date", "value"), on="date", how="left")
+    # Both traces are laid on that calendar (start + one day per value): the page sends no dates, only values, and
+    # days without a counted value are gaps in the line rather than straight joins across them.
+    days = dict(x0=rolling["date"][0].isoformat() if rolling.height else None, dx=DAY_MS)
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=iso_dates(counted["date"]), y=counted["value"].to_list(), mode="lines", name=t("Daily value", lang),
+    fig.add_trace(go.Scatter(**days, y=counted["value"].to_list(), mode="lines", name=t("Daily value", lang),
                              line=dict(width=1, color="#9fb3c8")))
     # Drawn to the daily values' precision (two decimals): full floats tripled the page's JSON for no visible change.
-    fig.add_trace(go.Scatter(x=iso_dates(rolling["date"]), y=rolling["rolling_mean"].round(2).to_list(), mode="lines",
-                             name=t("30-day rolling mean", lang), line=dict(width=2, color=PALETTE[0]), connectgaps=False))
+    fig.add_trace(go.Scatter(**days, y=rolling["rolling_mean"].round(2).to_list(), mode="lines",
+                             name=t("30-day rolling mean", lang), line=dict(width=2, color=PALETTE[0])))
     levels = registry.filter((pl.col("pollutant") == pollutant) & (pl.col("averaging") == "24h") & pl.col("value").is_not_null()
                              & pl.col("level").is_in(["AQG", "IT-1"]))
     for r in levels.iter_rows(named=True):
         fig.add_hline(y=r["value"], line_dash="dash", line_color="#D55E00" if r["level"] == "AQG" else "#999999",
                       annotation_text=f"WHO 2021 {r['level']} {format_number(r['value'], lang)}", annotation_position="top left")
     fig.update_layout(**base_layout(lang, height=380))
+    fig.update_xaxes(type="date")  # x0/dx alone would not tell plotly the axis holds dates
     fig.update_yaxes(title_text=unit_text(lang), rangemode="tozero")
     return fig
 

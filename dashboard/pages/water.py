@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import polars as pl
 from dash import Input, Output, State, dcc, html
 
-from dashboard import data, water_data
+from dashboard import data, outlines, water_data
 from dashboard.figures import GRAPH_CONFIG, PALETTE, base_layout, empty_figure
 from dashboard.i18n import format_number, format_signed_percent_change, normalize_lang, t
 from dashboard.text_marks import as_published, with_codes
@@ -195,14 +195,9 @@ def site_map_figure(snap: data.Snapshot, sites: pl.DataFrame, lang: str) -> go.F
             text=[f"{ru_or_en(r, 'site_name', lang)}<br>{t('WPI', lang)} {format_number(r['wpi_2006_04'], lang, decimals=2)}, "
                   f"{class_label(r['class_published'], lang)}" for r in rows.iter_rows(named=True)],
             hoverinfo="text"))
-    outlines = snap.query("SELECT geometry FROM geo_features WHERE layer = 'ne_countries' AND feature_id IN (SELECT unnest(?))",
-                          (CENTRAL_ASIA,))
-    layers = [{"source": {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {}, "geometry": json.loads(g)} for g in outlines["geometry"]]},
-        "type": "line", "color": "#8895a7", "line": {"width": 1}, "below": "traces"}] if outlines.height else []
     fig.update_layout(**base_layout(lang, height=520, margin=dict(l=0, r=0, t=10, b=0),
                                     legend=dict(orientation="h", y=0, yanchor="bottom", x=0, bgcolor="rgba(255,255,255,0.8)"),
-                                    map=dict(style="white-bg", center=MAP_CENTER, zoom=3.6, layers=layers)))
+                                    map=dict(style="white-bg", center=MAP_CENTER, zoom=3.6, layers=outlines.outline_layers(snap))))
     return fig
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+import requests
 
 from dashboard.i18n import format_number
 from tests.dashboard.test_pages_browser import (
@@ -64,8 +65,12 @@ def test_air_page_shows_map_city_and_regions_with_licence(live_server, page_and_
 
     for graph_id in GRAPHS:
         assert page.locator(f"#{graph_id} .js-plotly-plot").count() == 1, graph_id
-    # the maps drew their own outlines and points (no tile server): a canvas per map
+    # the maps drew their own outlines and points (no tile server): a canvas per map, the outlines fetched once
+    # from this server for the page's snapshot
     assert page.locator("#air-city-map canvas").count() >= 1
+    outline_requests = [u for u in record.requested_urls if "/geo/central-asia-outlines.geojson?snapshot=" in u]
+    assert outline_requests and set(outline_requests) == {outline_requests[0]}
+    assert requests.get(outline_requests[0], timeout=30).json()["features"]
     caveat = plain_spaces(page.inner_text("#air-caveat"))
     assert "CC BY-NC 4.0" in caveat and "America/Los_Angeles" in caveat and "https://airdata.kz" in caveat
     # every figure names its source and licence

@@ -69,3 +69,17 @@ def test_hostile_download_queries_are_refused_or_answered(published_home):
             answer = client.get(f"/download/explorer.{fmt}?{query}")
             assert answer.status_code in (200, 404), f"{query}: HTTP {answer.status_code}"
     assert client.get("/download/explorer.exe?indicator=x").status_code == 404
+
+
+def test_map_outlines_are_served_per_snapshot_and_refuse_forged_ones(published_home):
+    published = published_home / "published"
+    client = create_app(published).server.test_client()
+    snapshot_id = current_snapshot_path(published).stem
+    answer = client.get(f"/geo/central-asia-outlines.geojson?snapshot={snapshot_id}")
+    assert answer.status_code == 200 and answer.headers["X-CAEI-Snapshot"] == snapshot_id
+    outlines = answer.get_json(force=True)
+    assert outlines["type"] == "FeatureCollection" and len(outlines["features"]) == 5  # the five countries
+    assert "immutable" in answer.headers["Cache-Control"]
+    for forged in ("../../etc/passwd", "20990101T000000000000Z-000000", "x' OR '1'='1"):
+        refused = client.get("/geo/central-asia-outlines.geojson", query_string={"snapshot": forged})
+        assert refused.status_code == 404, forged
