@@ -17,7 +17,7 @@ from pathlib import Path
 import polars as pl
 
 from assets.catalogue import CENTRAL_ASIA, iso3_by_source_name, read_seed
-from assets.parsers import ParseError, read_csv_text, require_columns
+from assets.parsers import ParseError, decode_office_text, office_delimiter, read_csv_text, require_columns
 
 # ---------------------------------------------------------------- parsing with a quarantine
 
@@ -588,9 +588,13 @@ VALID_DIRECTIONS = {str(d) for d in range(1, 9)}
 
 
 def read_registry_file(path: Path) -> pl.DataFrame:
-    """An initiatives file as strings, with its 1-based file line (header = line 1)."""
-    df = read_csv_text(Path(path))
-    require_columns(df, REGISTRY_COLUMNS, Path(path))
+    """An initiatives file as strings, with its 1-based file line (header = line 1). Saved from Excel it may be
+    UTF-8, UTF-16 or cp1251 text, separated by ',' or ';' (as the water inbox accepts)."""
+    path = Path(path)
+    text = decode_office_text(path.read_bytes(), path.name)
+    header = text.splitlines()[0] if text.strip() else ""
+    df = read_csv_text(path, text=text, separator=office_delimiter(header))
+    require_columns(df, REGISTRY_COLUMNS, path)
     return df.select(REGISTRY_COLUMNS).with_columns(line=pl.int_range(2, df.height + 2, dtype=pl.Int64))
 
 

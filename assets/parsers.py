@@ -44,21 +44,49 @@ def read_text(path: Path) -> str:
         raise ParseError(f"{path}: not UTF-8 text (line {line}, byte {exc.start}); save it as UTF-8") from exc
 
 
-def read_csv_text(path: Path, text: str | None = None, skip_lines: int = 0) -> pl.DataFrame:
+def decode_office_text(data: bytes, name: str) -> str:
+    """Text of a file an analyst saved: UTF-8 (with or without its mark), UTF-16 with its mark (Excel's "Unicode
+    text") or cp1251 (Excel's CSV on a Russian-language Windows). ParseError, naming the file, otherwise."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ParseError(f"{name}: broken UTF-16 text at byte {exc.start}") from exc
+    text = None
+    for encoding in ("utf-8-sig", "cp1251"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    # cp1251 decodes almost any bytes, so a binary file (or UTF-16 without its mark) shows as NUL characters.
+    if text is None or "\x00" in text:
+        line = data[: data.find(b"\x00")].count(b"\n") + 1 if b"\x00" in data else 1
+        raise ParseError(f"{name}: line {line}: not a text file in UTF-8, cp1251 or UTF-16 "
+                         "(save it from Excel as CSV UTF-8 or as XLSX)")
+    return text
+
+
+def office_delimiter(header_line: str) -> str:
+    """The cell separator of a CSV from a spreadsheet: ',' or, where the decimal mark is a comma, ';' (or a tab)."""
+    return max((",", ";", "\t"), key=header_line.count)  # the first wins a tie
+
+
+def read_csv_text(path: Path, text: str | None = None, skip_lines: int = 0, separator: str = ",") -> pl.DataFrame:
     """All columns as strings: types are applied explicitly by each parser."""
     text = read_text(path) if text is None else text
     body = "\n".join(text.splitlines()[skip_lines:])
     if not body.strip():
         raise ParseError(f"{path}: the file is empty")
     try:
-        return pl.read_csv(io.StringIO(body), infer_schema=False, truncate_ragged_lines=False)
+        return pl.read_csv(io.StringIO(body), infer_schema=False, truncate_ragged_lines=False, separator=separator)
     except pl.exceptions.PolarsError as exc:  # polars names neither the file nor the line
-        raise ParseError(f"{path}: {_csv_shape_problem(body, skip_lines)}") from exc
+        raise ParseError(f"{path}: {_csv_shape_problem(body, skip_lines, separator)}") from exc
 
 
-def _csv_shape_problem(body: str, skip_lines: int) -> str:
+def _csv_shape_problem(body: str, skip_lines: int, separator: str = ",") -> str:
     """Why a CSV text does not read as a table, with the file line (for a ParseError)."""
-    reader = csv.reader(io.StringIO(body))
+    reader = csv.reader(io.StringIO(body), delimiter=separator)
     try:
         header = next(reader)
         for cells in reader:

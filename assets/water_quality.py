@@ -23,7 +23,15 @@ from pathlib import Path
 import polars as pl
 
 from assets.catalogue import read_seed
-from assets.parsers import ParseError, read_csv_text, read_text, require_columns, to_number
+from assets.parsers import (
+    ParseError,
+    decode_office_text,
+    office_delimiter,
+    read_csv_text,
+    read_text,
+    require_columns,
+    to_number,
+)
 
 SURFACE_SOURCE = "kz_surface_water_quality_2006"
 CLASSIFICATION_SOURCE = "kz_water_bodies_wpi_class"
@@ -673,25 +681,10 @@ def file_sha256(path: Path) -> str:
 
 
 def _decode(data: bytes, path: Path) -> str:
-    # Excel's "Unicode text" is UTF-16 with a byte-order mark (and tabs between cells).
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise LabFileError(f"{path.name}: broken UTF-16 text at byte {exc.start}") from exc
-    text = None
-    for encoding in ("utf-8-sig", "cp1251"):  # analysts' Excel on Windows saves CSV as cp1251
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    # cp1251 decodes almost any bytes, so a binary file (or UTF-16 without its mark) shows as NUL characters.
-    if text is None or "\x00" in text:
-        line = data[: data.find(b"\x00")].count(b"\n") + 1 if b"\x00" in data else 1
-        raise LabFileError(f"{path.name}: line {line}: not a text file in UTF-8, cp1251 or UTF-16 "
-                           "(save it from Excel as CSV UTF-8 or as XLSX)")
-    return text
+    try:
+        return decode_office_text(data, path.name)
+    except ParseError as exc:
+        raise LabFileError(str(exc)) from exc
 
 
 def _cell_text(value) -> str:
@@ -724,8 +717,7 @@ def read_lab_table(path: Path) -> list[tuple[int, list[str]]]:
     lines = text.splitlines()
     if not lines:
         raise LabFileError(f"{path.name}: the file is empty")
-    delimiter = max((",", ";", "\t"), key=lines[0].count)  # the first wins a tie
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text), delimiter=office_delimiter(lines[0]))
     out = []
     for cells in reader:
         if any(c.strip() for c in cells):

@@ -12,7 +12,7 @@ import dash
 import flask
 from dash import Input, Output, dcc, html
 
-from dashboard import data, outlines, response_cache
+from dashboard import data, outlines, prewarm, response_cache
 from dashboard.i18n import normalize_lang
 from dashboard.pages import page_modules
 
@@ -105,4 +105,6 @@ def serve(host: str = "127.0.0.1", port: int = 8050, snapshot_dir: Path | None =
     app = create_app(snapshot_dir)
     print(f"CAEI dashboard: http://{host}:{port}/ (published snapshots in "
           f"{app.server.config[data.PUBLISHED_DIR_CONFIG_KEY]}); stop with Ctrl+C", flush=True)
+    # Each new snapshot's pages are computed in the background, so its first viewers do not wait for them.
+    prewarm.Prewarmer(app, log=lambda line: print(line, flush=True)).start()
     waitress_serve(app.server, host=host, port=port, threads=threads)

@@ -13,11 +13,12 @@ import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from urllib.parse import parse_qs
 
 import flask
 
 from dashboard import data
-from dashboard.i18n import LANG_COOKIE
+from dashboard.i18n import LANG_COOKIE, request_lang
 
 CALLBACK_PATH = "/_dash-update-component"
 MAX_BYTES = 128 * 1024 * 1024
@@ -63,15 +64,44 @@ class AnswerCache:
                 self._size -= len(dropped.body)
 
 
-def pinned_snapshot(body: bytes) -> str | None:
+ROUTER_OUTPUT = ".._pages_content.children..._pages_store.data.."  # Dash pages' routing callback
+
+
+def parsed_body(body: bytes) -> dict:
     try:
-        states = json.loads(body).get("state") or []
-    except (ValueError, AttributeError):
-        return None
+        parsed = json.loads(body)
+    except ValueError:
+        return {}
+    return parsed if isinstance(parsed, dict) else {}
+
+
+def pinned_snapshot(request_body: dict) -> str | None:
+    states = request_body.get("state") or []
     for state in states if isinstance(states, list) else []:
         if isinstance(state, dict) and state.get("id") == data.PIN_STORE_ID and isinstance(state.get("value"), str):
             return state["value"]
     return None
+
+
+def page_view(request_body: dict, remembered_lang: str | None) -> tuple[str, str, str] | None:
+    """(path, query string, language) of a routing request: all a page's answer depends on, however the browser
+    ordered or flagged its inputs (so a view computed ahead of time is found again). The language is the one the
+    URL names, else the remembered one (cookie)."""
+    if request_body.get("output") != ROUTER_OUTPUT:
+        return None
+    values = {i.get("property"): i.get("value") for i in request_body.get("inputs") or [] if isinstance(i, dict)}
+    path, search = values.get("pathname"), values.get("search") or ""
+    if not isinstance(path, str) or not isinstance(search, str):
+        return None
+    named = parse_qs(search.lstrip("?")).get("lang") or []
+    if len(named) == 1 and request_lang(named) == named[0].strip().lower():
+        return path, search, named[0].strip().lower()
+    return path, search, f"remembered:{remembered_lang}"  # no single valid ?lang=: the cookie decides
+
+
+def accepted_encodings(header: str) -> tuple[str, ...]:
+    """`Accept-Encoding` as a sorted set of its entries: "gzip, br" and "br,gzip" choose the same compression."""
+    return tuple(sorted({part.strip().lower() for part in header.split(",") if part.strip()}))
 
 
 def request_key() -> tuple | None:
@@ -80,14 +110,20 @@ def request_key() -> tuple | None:
     if request.method != "POST" or request.path != CALLBACK_PATH:
         return None
     body = request.get_data(cache=True)
-    snapshot_id = pinned_snapshot(body)
+    request_body = parsed_body(body)
+    snapshot_id = pinned_snapshot(request_body)
     if snapshot_id is None:  # the page router: a layout is built from the snapshot CURRENT names now
         try:
             snapshot_id = data.open_current_snapshot(data.published_dir_of_current_app()).snapshot_id
         except data.NoSnapshotError:
             return None
-    return (hashlib.sha256(body).digest(), snapshot_id, request.cookies.get(LANG_COOKIE),
-            request.headers.get("Accept-Encoding", ""))
+    encodings = accepted_encodings(request.headers.get("Accept-Encoding", ""))
+    remembered = request.cookies.get(LANG_COOKIE)
+    view = page_view(request_body, remembered)
+    # The snapshot id comes first: the answer names it (X-CAEI-Snapshot) and only answers that do are kept.
+    if view is not None:
+        return (snapshot_id, encodings, "page", *view)
+    return (snapshot_id, encodings, hashlib.sha256(body).digest(), remembered)
 
 
 def install(server: flask.Flask, cache: AnswerCache | None = None) -> AnswerCache:
@@ -103,7 +139,7 @@ def install(server: flask.Flask, cache: AnswerCache | None = None) -> AnswerCach
         if answer is None:
             return None
         flask.g.caei_answer_from_cache = True
-        flask.g.caei_snapshot_id = key[1]
+        flask.g.caei_snapshot_id = key[0]
         response = flask.Response(answer.body, status=200)
         for name, value in answer.headers:
             if name == "Set-Cookie":
@@ -116,7 +152,7 @@ def install(server: flask.Flask, cache: AnswerCache | None = None) -> AnswerCach
     def keep_answer(response: flask.Response) -> flask.Response:
         key = flask.g.get("caei_answer_key")
         if (key and not flask.g.get("caei_answer_from_cache") and response.status_code == 200
-                and response.headers.get(data.SNAPSHOT_HEADER) == key[1] and not response.direct_passthrough):
+                and response.headers.get(data.SNAPSHOT_HEADER) == key[0] and not response.direct_passthrough):
             headers = tuple((k, v) for k, v in response.headers.items() if k in KEPT_HEADERS)
             cache.put(key, Answer(response.get_data(), headers))
         return response

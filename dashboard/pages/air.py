@@ -17,7 +17,7 @@ from dashboard import air_data, data, outlines
 from dashboard.figures import DAY_MS, GRAPH_CONFIG, PALETTE, base_layout, empty_figure
 from dashboard.i18n import format_number, format_share, format_signed_percent_change, localized, normalize_lang, t
 from dashboard.shell import no_snapshot_notice, snapshot_callback, page_frame, simple_table, snapshot_problem_notice
-from dashboard.shell import source_title_element
+from dashboard.shell import page_lang, source_title_element
 from dashboard.text_marks import as_published, code, seed_text, translated_or_published, with_latin_names
 
 PATH = "/air"
@@ -59,7 +59,7 @@ def register(app: dash.Dash) -> None:
 
 
 def layout(lang: str | None = None, **_query: Any) -> html.Div:
-    lang = normalize_lang(lang)
+    lang = page_lang(lang)
     try:
         snap = data.snapshot_for_request()
     except data.NoSnapshotError as missing:

@@ -18,8 +18,8 @@ from dashboard.figures import (
     driver_line_figure,
     seas_map_figure,
 )
-from dashboard.i18n import format_number, format_signed_percent_change, localized, normalize_lang, t
-from dashboard.shell import no_snapshot_notice, page_frame, snapshot_problem_notice, simple_table, source_caption
+from dashboard.i18n import format_number, format_signed_percent_change, localized, t
+from dashboard.shell import no_snapshot_notice, page_frame, page_lang, snapshot_problem_notice, simple_table, source_caption
 from dashboard.summaries import aral_small_basin_drop, datum_difference_range, has_flag, percent_change, rows_by_key
 
 PATH = "/aral-caspian"
@@ -50,7 +50,7 @@ def register(app: dash.Dash) -> None:
 
 
 def layout(lang: str | None = None, **_query: Any) -> html.Div:
-    lang = normalize_lang(lang)
+    lang = page_lang(lang)
     try:
         snap = data.snapshot_for_request()
     except data.NoSnapshotError as missing:

@@ -7,8 +7,8 @@ import dash
 from dash import dcc, html
 
 from dashboard import data
-from dashboard.i18n import normalize_lang, t
-from dashboard.shell import href, page_frame
+from dashboard.i18n import t
+from dashboard.shell import href, page_frame, page_lang
 
 PATH = "/404"
 
@@ -18,7 +18,7 @@ def register(app: dash.Dash) -> None:
 
 
 def layout(lang: str | None = None, **_query: Any) -> html.Div:
-    lang = normalize_lang(lang)
+    lang = page_lang(lang)
     try:
         info = data.snapshot_info(data.snapshot_for_request())
     except data.NoSnapshotError:

@@ -19,7 +19,7 @@ from dashboard import data, outlines, water_data
 from dashboard.figures import GRAPH_CONFIG, PALETTE, base_layout, empty_figure
 from dashboard.i18n import format_number, format_signed_percent_change, normalize_lang, t
 from dashboard.text_marks import as_published, with_codes
-from dashboard.shell import no_snapshot_notice, snapshot_callback, page_frame, simple_table, snapshot_problem_notice, source_caption
+from dashboard.shell import no_snapshot_notice, snapshot_callback, page_frame, page_lang, simple_table, snapshot_problem_notice, source_caption
 
 PATH = "/water"
 NAV = (25, PATH, "Water quality")
@@ -52,7 +52,7 @@ def register(app: dash.Dash) -> None:
 
 
 def layout(lang: str | None = None, **_query: Any) -> html.Div:
-    lang = normalize_lang(lang)
+    lang = page_lang(lang)
     try:
         snap = data.snapshot_for_request()
     except data.NoSnapshotError as missing:

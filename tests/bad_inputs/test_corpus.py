@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from pathlib import Path
 
 import polars as pl
@@ -15,7 +16,7 @@ import pytest
 from assets import funding, parsers
 from assets import water_quality as wq
 from assets.export import neutralise_formulas, write_csv, write_xlsx
-from assets.parsers import ParseError
+from assets.parsers import ParseError, decode_office_text, office_delimiter
 
 HERE = Path(__file__).resolve().parent
 NOW = dt.datetime(2025, 6, 1, 12, 0)  # lab files: "today" for the future-date check
@@ -56,7 +57,9 @@ WATER_LAB = {
 # file -> rows read and (check, line, words in the reason), or the ParseError text
 SEED_IDS = ["RI-001", "RI-002", "RI-003", "RI-004"]
 SUMMIT_REGISTRY = {
-    "encoding_cp1251.csv": "encoding_cp1251.csv: not UTF-8 text (line 2, byte 176); save it as UTF-8",
+    "encoding_cp1251.csv": (SEED_IDS, []),
+    "excel_ru_semicolons_cp1251.csv": (SEED_IDS, []),
+    "binary_garbage.csv": "binary_garbage.csv: line 1: not a text file in UTF-8, cp1251 or UTF-16",
     "missing_column_status.csv": "missing_column_status.csv: missing column(s) ['status']",
     "empty.csv": "empty.csv: the file is empty",
     "ragged_row.csv": "ragged_row.csv: line 4 has 17 fields where the header (line 1) has 16",
@@ -197,8 +200,8 @@ def test_summit_registry_file(name, known_indicators):
     assert set(found["check"]) <= set(funding.REGISTRY_CHECKS)  # every problem has a blocking check
     if not problems:  # a clean file publishes every row as written
         table = funding.registry_table(registry, name)
-        with open(path, newline="", encoding="utf-8") as f:
-            written = {r["initiative_id"]: r for r in csv.DictReader(f)}
+        text = decode_office_text(path.read_bytes(), name)
+        written = {r["initiative_id"]: r for r in csv.DictReader(io.StringIO(text), delimiter=office_delimiter(text.splitlines()[0]))}
         for row in table.iter_rows(named=True):
             assert row["title_ru"] == written[row["initiative_id"]]["title_ru"]
             assert row["title_en"] == written[row["initiative_id"]]["title_en"]

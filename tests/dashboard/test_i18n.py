@@ -154,3 +154,18 @@ def test_every_string_of_every_page_has_a_kazakh_translation():
     msgids = {m for f in files for _l, m, _c, _x in extract_from_file("python", str(DASHBOARD_DIR / f), keywords={"t": None})
               if isinstance(m, str)}
     assert sorted(m for m in msgids if not catalogue("kk").get(m)) == []
+
+
+@pytest.mark.parametrize("path", ["/", "/country/KAZ", "/explorer", "/catalogue", "/aral-caspian", "/water", "/air",
+                                  "/funding", "/summit", "/no-such-page"])
+def test_every_page_opens_in_the_remembered_language(published_home, path):
+    """A language chosen once (`?lang=`, remembered in a cookie) is the language of every page opened later
+    without one, and a URL naming another language still wins."""
+    from dashboard.app import create_app
+    from tests.support.dash_client import render_page
+
+    client = create_app(published_home / "published").server.test_client()
+    assert render_page(client, path, "?lang=kk")[0]["props"]["lang"] == "kk"
+    assert client.get_cookie("caei_lang").value == "kk"
+    assert render_page(client, path, "")[0]["props"]["lang"] == "kk"
+    assert render_page(client, path, "?lang=en")[0]["props"]["lang"] == "en"
