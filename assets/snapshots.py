@@ -3,6 +3,7 @@
 published/
   snapshots/<id>.duckdb   one complete serving database per publish (never written after the swap)
   CURRENT                 the id being served (replaced atomically with os.replace)
+  served.log              every id CURRENT has named, in order (a snapshot missing from it was never served)
 
 Readers (dashboard, exports) open only the file CURRENT names, read-only, so the pipeline's writer
 never holds a lock they need, and a crash while publishing leaves the previous snapshot served.
@@ -30,12 +31,17 @@ class NoSnapshotError(RuntimeError):
     pass
 
 
+SERVED_LOG = "served.log"
+
+
 @dataclass(frozen=True)
 class SnapshotInfo:
     snapshot_id: str
     created_at: dt.datetime
     path: Path
     current: bool
+    # Complete and checked, but its publish stopped before CURRENT named it (a crash in between); rollback can serve it.
+    never_served: bool = False
 
 
 def snapshots_dir(published_dir: Path) -> Path:
@@ -58,6 +64,15 @@ def _write_pointer(published_dir: Path, snapshot_id: str) -> None:
         os.fsync(f.fileno())
     os.replace(tmp, published_dir / "CURRENT")
     _fsync_dir(published_dir)
+    with open(published_dir / SERVED_LOG, "a", encoding="ascii") as log:
+        log.write(snapshot_id + "\n")
+
+
+def served_ids(published_dir: Path) -> list[str]:
+    """The ids CURRENT has named since the log began (older installations have none before that)."""
+    log = published_dir / SERVED_LOG
+    lines = log.read_text(encoding="ascii").split() if log.exists() else []
+    return [line for line in lines if SNAPSHOT_ID.match(line)]
 
 
 def current_snapshot_id(published_dir: Path) -> str:
@@ -127,12 +142,15 @@ def list_snapshots(published_dir: Path) -> list[SnapshotInfo]:
         current = current_snapshot_id(published_dir)
     except NoSnapshotError:
         current = None
+    served = served_ids(published_dir)
     out = []
     for path in sorted(folder.glob("*.duckdb")) if folder.exists() else []:
         sid = path.stem
         if SNAPSHOT_ID.match(sid):
             created = dt.datetime.strptime(sid.split("-")[0], "%Y%m%dT%H%M%S%fZ").replace(tzinfo=dt.timezone.utc)
-            out.append(SnapshotInfo(sid, created, path, sid == current))
+            # only snapshots made since the log began can be known never served (ids sort by age)
+            never_served = bool(served) and sid > min(served) and sid not in served and sid != current
+            out.append(SnapshotInfo(sid, created, path, sid == current, never_served))
     return sorted(out, key=lambda s: s.snapshot_id, reverse=True)
 
 

@@ -203,7 +203,8 @@ def cmd_snapshots(args) -> int:
     if not items:
         print("no snapshot published yet: run `caei materialize`")
     for s in items:
-        print(f"{'*' if s.current else ' '} {s.snapshot_id}  {s.created_at:%Y-%m-%d %H:%M:%S} UTC")
+        note = "  never served: its publish stopped before CURRENT moved (complete; `caei rollback` can serve it)"
+        print(f"{'*' if s.current else ' '} {s.snapshot_id}  {s.created_at:%Y-%m-%d %H:%M:%S} UTC{note if s.never_served else ''}")
     return EXIT_OK
 
 

@@ -69,3 +69,25 @@ def test_second_writer_waits_then_stops_with_a_clear_message(tmp_path):
     lock = WriterLock(tmp_path / "warehouse.lock", 5)  # free again once the first run ends
     lock.acquire()
     lock.release()
+
+
+def test_a_snapshot_whose_publish_stopped_before_the_pointer_is_listed_as_never_served(tmp_path, monkeypatch):
+    from assets import snapshots
+
+    served = publish({"indicator_values": pl.DataFrame({"v": [1]})}, tmp_path)
+
+    def dies_before_the_pointer(*_args):
+        raise KeyboardInterrupt("killed")
+
+    real_write_pointer = snapshots._write_pointer
+    monkeypatch.setattr(snapshots, "_write_pointer", dies_before_the_pointer)
+    with pytest.raises(KeyboardInterrupt):
+        publish({"indicator_values": pl.DataFrame({"v": [2]})}, tmp_path)
+    monkeypatch.setattr(snapshots, "_write_pointer", real_write_pointer)
+
+    listed = {s.snapshot_id: s for s in list_snapshots(tmp_path)}
+    (unannounced,) = [sid for sid in listed if sid != served]
+    assert current_snapshot_id(tmp_path) == served
+    assert listed[unannounced].never_served and not listed[served].never_served
+    snapshots.rollback(tmp_path, unannounced)  # complete and checked: it can be served on purpose
+    assert not any(s.never_served for s in list_snapshots(tmp_path))

@@ -183,6 +183,9 @@ def test_a_process_killed_while_publishing_leaves_the_previous_snapshot_served(p
     else:
         # A complete but unannounced file may stay; it is not served (CURRENT decides), and rollback could name it.
         assert len([n for n in left if n.endswith(".duckdb") and not n.startswith(".")]) == 2, left
+        listing = run_caei(["snapshots"], home).stdout.splitlines()
+        assert [line for line in listing if "never served" in line] == [
+            line for line in listing if not line.startswith("*")], listing
 
     again = run_caei(["materialize", "--select", "published/snapshot"], home)
     assert again.returncode == 0, (again.stdout + again.stderr)[-3000:]
