@@ -290,7 +290,7 @@ def daily_figure(daily: pl.DataFrame, registry: pl.DataFrame, pollutant: str, la
     counted = rolling.select("date").join(daily.filter(pl.col("day_counts")).select("date", "value"), on="date", how="left")
     # Both traces are laid on that calendar (start + one day per value): the page sends no dates, only values, and
     # days without a counted value are gaps in the line rather than straight joins across them.
-    days = dict(x0=rolling["date"][0].isoformat() if rolling.height else None, dx=DAY_MS)
+    days = dict(x0=rolling["date"][0].isoformat() if rolling.height else None, dx=DAY_MS, xhoverformat="%Y-%m-%d")
     fig = go.Figure()
     fig.add_trace(go.Scatter(**days, y=counted["value"].to_list(), mode="lines", name=t("Daily value", lang),
                              line=dict(width=1, color="#9fb3c8")))

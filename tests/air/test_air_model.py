@@ -164,3 +164,22 @@ def test_region_registry_covers_both_region_tables(shared_data_dir):
     for path in (shared_data_dir / "air" / "kz_emissions_stationary_sources_by_region_2005_2022.csv",
                  shared_data_dir / "funding" / "kz_environmental_protection_current_expenditure_by_region_2005_2022.csv"):
         assert set(air.parse_kz_region_wide(path)["region"]) <= known, path.name
+
+
+def test_daily_figure_lays_both_traces_on_the_calendar_with_gaps():
+    """The page sends a start date and one value per calendar day: a day without a counted value is a gap (None),
+    a day that does not count is not drawn, and every value sits on its own date."""
+    from dashboard.pages.air import daily_figure
+
+    daily = pl.DataFrame({
+        "date": [dt.date(2024, 1, 1), dt.date(2024, 1, 2), dt.date(2024, 1, 4), dt.date(2024, 1, 5)],
+        "value": [10.0, 20.0, 40.0, 50.0],
+        "day_counts": [True, True, True, False],
+    })
+    registry = pl.DataFrame(schema={"pollutant": pl.String, "averaging": pl.String, "value": pl.Float64,
+                                    "level": pl.String})
+    daily_trace, rolling_trace = daily_figure(daily, registry, "pm25", "ru").data
+    for trace in (daily_trace, rolling_trace):
+        assert trace.x is None and trace.x0 == "2024-01-01" and trace.dx == 24 * 3600 * 1000
+    assert list(daily_trace.y) == [10.0, 20.0, None, 40.0]  # 1-4 January; the 5th does not count
+    assert len(rolling_trace.y) == 4
