@@ -76,7 +76,7 @@ def published_home(home: str | None):
 
 
 def snapshot_file(published: Path) -> Path:
-    from assets.snapshots import current_snapshot_path
+    from assets.published.snapshots import current_snapshot_path
 
     return current_snapshot_path(published)
 

@@ -135,7 +135,7 @@ def measure(what: str, kind: str, mirror: str) -> dict:
 
 
 def run_read(mirror: Path) -> float:
-    from assets.catalogue import sources
+    from assets.sources.catalogue import sources
 
     start = time.perf_counter()
     for entry in sources().values():

@@ -4,8 +4,8 @@
 
 Without --home a snapshot is materialised from ../shared/data (or $CAEI_MIRROR) into a temporary CAEI_HOME.
 Times, as medians:
-1. tables:     assets.funding.summit_pack_tables (the queries and polars work, no file written)
-2. in-process: assets.export.export_table("summit_pack", ...) for xlsx and csv (open the snapshot, build, write)
+1. tables:     assets.indicators.funding.funding.summit_pack_tables (the queries and polars work, no file written)
+2. in-process: assets.exports.export.export_table("summit_pack", ...) for xlsx and csv (open the snapshot, build, write)
 3. CLI:        `caei export --table summit_pack --format xlsx|csv` in a subprocess, as a user runs it
 4. CLI floor:  `caei export --help` in a subprocess (interpreter start and the CLI's imports, no work)
 and prints the ratios in-process/tables and CLI/floor.
@@ -53,9 +53,9 @@ def main() -> None:
     parser.add_argument("--lang", default="ru", choices=["ru", "en", "kk"])
     args = parser.parse_args()
 
-    from assets.export import export_table
-    from assets.funding import summit_pack_tables
-    from assets.snapshots import open_snapshot
+    from assets.exports.export import export_table
+    from assets.indicators.funding.funding import summit_pack_tables
+    from assets.published.snapshots import open_snapshot
 
     started = time.perf_counter()
     with published_home(args.home) as published, tempfile.TemporaryDirectory() as out_dir:

@@ -52,7 +52,7 @@ def create_app(snapshot_dir: Path | None = None) -> dash.Dash:
     """
     import_lazy_dependencies()
     if snapshot_dir is None:
-        from pipelines.settings import load_settings
+        from assets.common.settings import load_settings
 
         snapshot_dir = load_settings().published_dir
     server = flask.Flask("dashboard")

@@ -20,7 +20,7 @@ import polars as pl
 
 # The pipeline owns the layout of published/ (CURRENT + snapshots/<id>.duckdb): read it with its functions.
 # NoSnapshotError is re-exported so the pages need to know only this module.
-from assets.snapshots import SNAPSHOT_ID, NoSnapshotError, current_snapshot_path, snapshot_path  # noqa: F401
+from assets.published.snapshots import SNAPSHOT_ID, NoSnapshotError, current_snapshot_path, snapshot_path  # noqa: F401
 
 REGION_ID = "CA5"
 # The id of the dcc.Store, in every page's layout, holding the snapshot id the layout was built from.
@@ -67,7 +67,7 @@ def published_dir_of_current_app() -> Path:
     configured = flask.current_app.config.get(PUBLISHED_DIR_CONFIG_KEY)
     if configured:
         return Path(configured)
-    from pipelines.settings import load_settings
+    from assets.common.settings import load_settings
 
     return load_settings().published_dir
 

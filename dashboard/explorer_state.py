@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 import polars as pl
 import xlsxwriter
 
-from assets.export import HEADERS, neutralise_formulas
+from assets.exports.export import HEADERS, neutralise_formulas
 
 DOWNLOAD_FORMATS = ("csv", "xlsx")
 # Without years in the URL the explorer opens on the last quarter century: long series (CO₂ from 1830)

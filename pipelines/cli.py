@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from pipelines.settings import load_settings
+from assets.common.settings import load_settings
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -109,7 +109,7 @@ def cmd_dashboard(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from assets.export import ExportError, export_table
+    from assets.exports.export import ExportError, export_table
 
     try:
         written = export_table(args.table, fmt=args.format, lang=args.lang, out=Path(args.out), year=args.year,
@@ -126,7 +126,7 @@ def cmd_ingest(args) -> int:
     """Drop a lab file into the water-quality inbox, ingest and publish, then say what landed and what not."""
     import shutil
 
-    from assets import water_quality as wq
+    from assets.indicators.water import water_quality as wq
 
     source = Path(args.file)
     if not source.is_file() or source.suffix.lower() not in (".csv", ".xlsx", ".txt"):
@@ -181,8 +181,8 @@ def pl_col_eq(column: str, value: str):
 
 
 def cmd_sources(args) -> int:
-    from assets.catalogue import sources
-    from assets.fetch import read_provenance
+    from assets.sources.catalogue import sources
+    from assets.sources.fetch import read_provenance
 
     latest = {}
     for row in read_provenance(load_settings().raw_dir):
@@ -197,7 +197,7 @@ def cmd_sources(args) -> int:
 
 
 def cmd_snapshots(args) -> int:
-    from assets.snapshots import list_snapshots
+    from assets.published.snapshots import list_snapshots
 
     items = list_snapshots(load_settings().published_dir)
     if not items:
@@ -209,7 +209,7 @@ def cmd_snapshots(args) -> int:
 
 
 def cmd_rollback(args) -> int:
-    from assets.snapshots import NoSnapshotError, rollback
+    from assets.published.snapshots import NoSnapshotError, rollback
 
     try:
         rollback(load_settings().published_dir, args.snapshot_id)
@@ -254,7 +254,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--port", type=int, default=8050)
     d.set_defaults(func=cmd_dashboard)
     e = sub.add_parser("export", help="export a table of the published snapshot")
-    from assets.export import available_tables
+    from assets.exports.export import available_tables
 
     e.add_argument("--table", required=True, choices=available_tables())
     e.add_argument("--format", default="csv", choices=["csv", "xlsx"])

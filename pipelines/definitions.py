@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from dagster import AssetSelection, Definitions, ScheduleDefinition, define_asset_job, in_process_executor
 
-from assets import air_assets, funding_assets, water_quality_assets
-from assets.indicator_assets import build_indicator_values, indicator_assets, indicator_checks
-from assets.publish_assets import PUBLISHED_TABLES, build_published_snapshot
-from assets.raw_assets import raw_assets
-from assets.staged_assets import staged_assets
+from assets.indicators.air import assets as air_assets
+from assets.indicators.funding import assets as funding_assets
+from assets.indicators.water import assets as water_quality_assets
+from assets.indicators.country_assets import build_indicator_values, indicator_assets, indicator_checks
+from assets.published.publish_assets import PUBLISHED_TABLES, build_published_snapshot
+from assets.sources.raw_assets import raw_assets
+from assets.staged.staged_assets import staged_assets
 from pipelines.progress import step_progress_logger
 from pipelines.resources import WarehouseIOManager
 

@@ -11,7 +11,7 @@ import polars as pl
 from dagster import ConfigurableIOManager, InitResourceContext, InputContext, OutputContext
 from pydantic import PrivateAttr
 
-from pipelines.settings import load_settings
+from assets.common.settings import load_settings
 
 # Types DuckDB gives back to polars unchanged: a frame made only of these is handed on without reading it back.
 SAME_AFTER_ROUND_TRIP = frozenset({

@@ -52,7 +52,7 @@ def caei_home_env(published_home, monkeypatch) -> Path:
 
 @pytest.fixture(scope="session")
 def snapshot(published_home):
-    from assets.snapshots import open_snapshot
+    from assets.published.snapshots import open_snapshot
 
     con = open_snapshot(published_home / "published")
     yield con

@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from assets.catalogue import sources
-from assets.fetch import SourceError, fetch_source, latest_raw, read_provenance
+from assets.sources.catalogue import sources
+from assets.sources.fetch import SourceError, fetch_source, latest_raw, read_provenance
 
 SOURCE_ID = "owid_co2_per_capita"
 FAST = dict(timeout=(1, 0.2), backoff=0.001)  # keeps the fault tests well under a second each

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from assets.snapshots import current_snapshot_id
+from assets.published.snapshots import current_snapshot_id
 from tests.conftest import run_caei
 
 PUBLISHED_TABLES = {"indicator_values", "indicators", "units", "region_aggregates", "geographies", "sources",
@@ -20,7 +20,7 @@ def test_snapshot_holds_every_table(snapshot):
 
 
 def test_provenance_records_each_source_with_its_checksum(snapshot, shared_data_dir):
-    from assets.catalogue import sources
+    from assets.sources.catalogue import sources
 
     rows = snapshot.execute("SELECT source_id, sha256, bytes, licence, url, retrieved_at FROM provenance").fetchall()
     by_id = {r[0]: r for r in rows}
@@ -108,7 +108,7 @@ def test_missing_source_fails_naming_it(published_home, shared_data_dir, tmp_pat
 
 def test_snapshots_and_rollback_cli(published_home, tmp_path):
     home = _copy_home(published_home, tmp_path)
-    from assets.snapshots import publish
+    from assets.published.snapshots import publish
     import polars as pl
 
     first = current_snapshot_id(home / "published")

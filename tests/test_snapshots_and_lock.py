@@ -8,7 +8,7 @@ import time
 import polars as pl
 import pytest
 
-from assets.snapshots import NoSnapshotError, current_snapshot_id, list_snapshots, open_snapshot, publish
+from assets.published.snapshots import NoSnapshotError, current_snapshot_id, list_snapshots, open_snapshot, publish
 from pipelines.resources import WriterBusyError, WriterLock
 
 
@@ -72,7 +72,7 @@ def test_second_writer_waits_then_stops_with_a_clear_message(tmp_path):
 
 
 def test_a_snapshot_whose_publish_stopped_before_the_pointer_is_listed_as_never_served(tmp_path, monkeypatch):
-    from assets import snapshots
+    from assets.published import snapshots
 
     served = publish({"indicator_values": pl.DataFrame({"v": [1]})}, tmp_path)
 

@@ -10,8 +10,8 @@ import statistics
 
 import pytest
 
-from assets.catalogue import CENTRAL_ASIA, iso3_by_source_name, sources
-from assets.indicators import indicator_catalogue
+from assets.sources.catalogue import CENTRAL_ASIA, iso3_by_source_name, sources
+from assets.indicators.country import indicator_catalogue
 
 # Theme indicators (selector "theme") are computed by their theme and tested in tests/<theme>/.
 CATALOGUE = [row for row in indicator_catalogue().iter_rows(named=True)
@@ -19,7 +19,7 @@ CATALOGUE = [row for row in indicator_catalogue().iter_rows(named=True)
 
 
 def conversion_factors() -> dict[tuple[str, str], float]:
-    from pipelines.settings import SEEDS_DIR
+    from assets.common.settings import SEEDS_DIR
 
     with open(SEEDS_DIR / "unit_conversions.csv", encoding="utf-8") as f:
         return {(r["raw_unit"], r["unit"]): float(r["factor"]) for r in csv.DictReader(f)}

@@ -11,8 +11,8 @@ from urllib.parse import parse_qs, urlsplit
 import polars as pl
 import pytest
 
-from assets.fetch import SourceError
-from assets.worldbank_api import WDI_SCHEMA, fetch_wdi_series
+from assets.sources.fetch import SourceError
+from assets.sources.worldbank_api import WDI_SCHEMA, fetch_wdi_series
 
 FAST = dict(timeout=(1, 1), backoff=0.001)
 
@@ -127,9 +127,9 @@ def test_unavailable_api_is_retried_like_any_source(api):
 
 def test_wdi_api_catalogue_source_is_stored_with_provenance_and_parsed(api, tmp_path):
     """A `wdi_api` source fetched online: all pages kept as one raw response with its sha256, then staged."""
-    from assets.catalogue import SourceEntry
-    from assets.fetch import read_provenance
-    from assets.worldbank_api import fetch_wdi_api_source, parse_wdi_api
+    from assets.sources.catalogue import SourceEntry
+    from assets.sources.fetch import read_provenance
+    from assets.sources.worldbank_api import fetch_wdi_api_source, parse_wdi_api
 
     header, observations = api_sample("worldbank_api_v2_indicators_AFG_excerpt.json")
     paging = {"pages": 2, "per_page": 5, "total": len(observations)}
@@ -148,7 +148,7 @@ def test_wdi_api_catalogue_source_is_stored_with_provenance_and_parsed(api, tmp_
 
 
 def test_empty_api_response_stages_no_rows(tmp_path):
-    from assets.worldbank_api import parse_wdi_api
+    from assets.sources.worldbank_api import parse_wdi_api
 
     path = tmp_path / "empty.json"
     path.write_text(json.dumps(api_sample("worldbank_api_empty_result_example.json")))

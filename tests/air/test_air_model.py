@@ -8,8 +8,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from assets import air
-from assets.catalogue import read_seed
+from assets.indicators.air import air
+from assets.sources.catalogue import read_seed
 
 
 def rows(path: Path) -> list[dict]:

@@ -9,8 +9,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from assets import air
-from assets.parsers import ParseError
+from assets.indicators.air import air
+from assets.staged.parsers import ParseError
 
 
 def rows(path: Path) -> list[dict]:

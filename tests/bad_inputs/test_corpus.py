@@ -13,10 +13,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from assets import funding, parsers
-from assets import water_quality as wq
-from assets.export import neutralise_formulas, write_csv, write_xlsx
-from assets.parsers import ParseError, decode_office_text, office_delimiter
+from assets.indicators.funding import funding
+from assets.staged import parsers
+from assets.indicators.water import water_quality as wq
+from assets.exports.export import neutralise_formulas, write_csv, write_xlsx
+from assets.staged.parsers import ParseError, decode_office_text, office_delimiter
 
 HERE = Path(__file__).resolve().parent
 NOW = dt.datetime(2025, 6, 1, 12, 0)  # lab files: "today" for the future-date check
@@ -176,7 +177,7 @@ def test_a_very_large_lab_file_lands_every_row(tmp_path, lab_context):
 
 @pytest.fixture(scope="module")
 def known_indicators():
-    from assets.indicators import indicator_catalogue
+    from assets.indicators.country import indicator_catalogue
 
     return set(indicator_catalogue()["indicator_id"])
 

@@ -9,7 +9,7 @@ import time
 import brotli
 from backports import zstd
 
-from assets.snapshots import rollback
+from assets.published.snapshots import rollback
 from dashboard import prewarm
 from dashboard.app import create_app
 from dashboard.data import open_current_snapshot

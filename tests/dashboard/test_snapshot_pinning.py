@@ -11,7 +11,7 @@ import shutil
 import duckdb
 import pytest
 
-from assets.snapshots import current_snapshot_id, rollback, snapshot_path, snapshots_dir
+from assets.published.snapshots import current_snapshot_id, rollback, snapshot_path, snapshots_dir
 from dashboard.app import create_app
 from tests.support.dash_client import callbacks_of_page, component_props, dumps, fire, render_page
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from assets.snapshots import current_snapshot_path
+from assets.published.snapshots import current_snapshot_path
 from dashboard.app import create_app
 from tests.support.dash_client import callbacks_of_page, component_props, fire, render_page
 

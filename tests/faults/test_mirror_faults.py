@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from assets.catalogue import sources
-from assets.snapshots import current_snapshot_id, list_snapshots, open_snapshot
+from assets.sources.catalogue import sources
+from assets.published.snapshots import current_snapshot_id, list_snapshots, open_snapshot
 from tests.conftest import REPO, run_caei
 from tests.faults.mirror_server import MirrorServer
 
@@ -144,7 +144,7 @@ def test_the_same_selection_publishes_when_the_mirror_is_healthy(home, mirror, s
 
 CRASHING_CLI = """
 import os, sys
-from assets import snapshots
+from assets.published import snapshots
 point = sys.argv[1]
 if point == "while_writing":  # the process dies while the new snapshot's tables are being written
     real_connect = snapshots.duckdb.connect

@@ -8,7 +8,7 @@ from collections import defaultdict
 import polars as pl
 import pytest
 
-from assets import funding
+from assets.indicators.funding import funding
 
 NAMES = {"KAZ": "Kazakhstan"}
 
@@ -109,7 +109,7 @@ def test_a_bad_amount_is_quarantined_with_file_line_and_reason_and_other_rows_ke
 
 
 def test_seed_document_amounts_cite_their_lines():
-    from assets.catalogue import read_seed
+    from assets.sources.catalogue import read_seed
 
     facts = funding.seed_document_facts(read_seed("seed_facts.csv"))
     eu = facts.filter(pl.col("project_id") == "F002-001").row(0, named=True)
@@ -139,7 +139,7 @@ def test_hand_checked_conversions():
 
 
 def test_conversion_series_come_from_the_cited_wdi_files(shared_data_dir):
-    from assets.parsers import parse_wdi_bulk
+    from assets.staged.parsers import parse_wdi_bulk
 
     d = shared_data_dir / "indicators"
     series = funding.conversion_series(parse_wdi_bulk(d / "wdi_USA_gdp_deflator_1989_2023.csv"),

@@ -9,7 +9,7 @@ from collections import defaultdict
 import openpyxl
 import pytest
 
-from assets import funding
+from assets.indicators.funding import funding
 from tests.conftest import run_caei
 
 
@@ -83,7 +83,7 @@ def test_funding_export_xlsx_in_russian(published_home, tmp_path):
 
 @pytest.fixture(scope="module")
 def pack_xlsx(published_home, tmp_path_factory):
-    from assets.snapshots import open_snapshot
+    from assets.published.snapshots import open_snapshot
 
     out = tmp_path_factory.mktemp("pack") / "summit_pack.xlsx"
     con = open_snapshot(published_home / "published")
@@ -130,7 +130,7 @@ def test_summit_pack_numbers_equal_the_snapshot(pack_xlsx, snapshot):
 
 
 def test_summit_pack_csv_is_a_zip_of_the_same_tables(published_home, tmp_path):
-    from assets.snapshots import open_snapshot
+    from assets.published.snapshots import open_snapshot
 
     out = tmp_path / "summit_pack.zip"
     con = open_snapshot(published_home / "published")

@@ -4,9 +4,9 @@ from __future__ import annotations
 import csv
 
 
-from assets import funding
-from assets.indicators import indicator_catalogue
-from pipelines.settings import SEEDS_DIR
+from assets.indicators.funding import funding
+from assets.indicators.country import indicator_catalogue
+from assets.common.settings import SEEDS_DIR
 from tests.conftest import run_caei
 
 SEED = SEEDS_DIR / "summit_initiatives.csv"
@@ -58,7 +58,7 @@ def test_each_registry_check_names_the_file_line_and_reason(tmp_path):
     assert "'9' is not one of the 8 summit directions" in reasons
     assert "'air_magic' is not in the indicator catalogue" in reasons
     assert "start_date '2026-02-30' is not a real date" in reasons and "end_date '2026-13' is not a real date" in reasons
-    from assets.funding_assets import registry_outcome
+    from assets.indicators.funding.assets import registry_outcome
     outcome = registry_outcome(problems, "unknown_direction")
     assert not outcome.passed and outcome.severity == "ERROR"
     assert outcome.description.startswith("initiatives_update.csv line 4 (RI-003):")
@@ -87,7 +87,7 @@ def test_an_inbox_file_replaces_the_seed_only_after_validation(tmp_path, shared_
                                                        "status": "approved", "last_update": "2026-11-01"}])
     done = run_caei(["materialize"], home, shared_data_dir)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    from assets.snapshots import open_snapshot
+    from assets.published.snapshots import open_snapshot
     con = open_snapshot(home / "published")
     try:
         published = con.execute("SELECT initiative_id, directions, status, registry_file FROM summit_initiatives ORDER BY 1").fetchall()

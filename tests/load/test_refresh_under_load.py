@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from assets.snapshots import list_snapshots
+from assets.published.snapshots import list_snapshots
 from tests.conftest import REPO, run_caei
 from tests.support.dash_client import HttpSession, callbacks_of_page, component_props, fire, render_page
 

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from assets import water_quality as wq
+from assets.indicators.water import water_quality as wq
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from assets import water_quality as wq
+from assets.indicators.water import water_quality as wq
 from tests.water_quality.conftest import NOW
 
 

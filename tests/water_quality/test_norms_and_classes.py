@@ -4,8 +4,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from assets import water_quality as wq
-from assets import water_quality_assets as wqa
+from assets.indicators.water import water_quality as wq
+from assets.indicators.water import assets as wqa
 
 
 def test_implied_fishery_limits_agree_within_rounding(implied):

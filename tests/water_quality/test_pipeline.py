@@ -10,8 +10,8 @@ import polars as pl
 import pytest
 from dagster import DagsterInstance, RunRequest, SkipReason, build_sensor_context
 
-from assets import water_quality as wq
-from assets import water_quality_assets as wqa
+from assets.indicators.water import water_quality as wq
+from assets.indicators.water import assets as wqa
 from tests.conftest import run_caei
 
 pytestmark = pytest.mark.timeout(900)
@@ -69,7 +69,7 @@ def test_ingest_lands_publishes_and_is_idempotent(published_home, shared_data_di
     assert done.returncode == 0, done.stdout + done.stderr
     assert "1 row(s) landed, 1 quarantined" in done.stdout and "line 3: unknown_parameter" in done.stdout
 
-    from assets.snapshots import open_snapshot
+    from assets.published.snapshots import open_snapshot
 
     def counts():
         with open_snapshot(home / "published") as con:

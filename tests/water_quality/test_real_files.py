@@ -6,8 +6,8 @@ import csv
 import polars as pl
 import pytest
 
-from assets import water_quality as wq
-from assets.parsers import ParseError
+from assets.indicators.water import water_quality as wq
+from assets.staged.parsers import ParseError
 
 
 def csv_rows(path):

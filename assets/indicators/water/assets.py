@@ -11,12 +11,12 @@ from dagster import (
     asset, asset_check, define_asset_job, in_process_executor, sensor,
 )
 
-from assets import water_quality as wq
-from assets.catalogue import read_seed
-from assets.checks import CheckOutcome
-from assets.keys import indicators_key as key, staged_key
-from assets.themes import Theme
-from pipelines.settings import load_settings
+from assets.indicators.water import water_quality as wq
+from assets.sources.catalogue import read_seed
+from assets.indicators.checks import CheckOutcome
+from assets.common.keys import indicators_key as key, staged_key
+from assets.common.themes import Theme
+from assets.common.settings import load_settings
 
 GROUP = "water_quality"
 INBOX_NAME = "water_quality"

@@ -4,13 +4,13 @@ from __future__ import annotations
 import polars as pl
 from dagster import AssetCheckResult, AssetCheckSeverity, AssetIn, asset, asset_check
 
-from assets import funding
-from assets.catalogue import geographies, read_seed, sources
-from assets.checks import CheckOutcome
-from assets.indicators import indicator_catalogue
-from assets.keys import indicators_key as key, staged_key
-from assets.themes import PARSERS, Theme
-from pipelines.settings import SEEDS_DIR, load_settings
+from assets.indicators.funding import funding
+from assets.sources.catalogue import geographies, read_seed, sources
+from assets.indicators.checks import CheckOutcome
+from assets.indicators.country import indicator_catalogue
+from assets.common.keys import indicators_key as key, staged_key
+from assets.common.themes import PARSERS, Theme
+from assets.common.settings import SEEDS_DIR, load_settings
 
 GROUP = "funding"
 FUNDING_SOURCES = {

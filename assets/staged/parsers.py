@@ -17,7 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
-from assets.catalogue import iso3_by_source_name, kept_iso3
+from assets.sources.catalogue import iso3_by_source_name, kept_iso3
 
 STAGED_SCHEMA = {"geo_id": pl.String, "year": pl.Int32, "variable": pl.String, "value": pl.Float64, "flags": pl.String}
 

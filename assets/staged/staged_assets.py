@@ -6,9 +6,9 @@ from pathlib import Path
 import polars as pl
 from dagster import AssetIn, AssetsDefinition, asset
 
-from assets.catalogue import SourceEntry, sources
-from assets.keys import raw_key, staged_key
-from assets.themes import PARSERS
+from assets.sources.catalogue import SourceEntry, sources
+from assets.common.keys import raw_key, staged_key
+from assets.common.themes import PARSERS
 
 
 def _staged_asset(entry: SourceEntry) -> AssetsDefinition:

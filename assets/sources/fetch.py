@@ -22,7 +22,7 @@ from typing import TypeVar
 
 import requests
 
-from assets.catalogue import SourceEntry
+from assets.sources.catalogue import SourceEntry
 
 DEFAULT_TIMEOUT = (10, 60)  # seconds: (connect, read between bytes)
 DEFAULT_RETRIES = 4  # retries after the first attempt

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from assets.catalogue import CENTRAL_ASIA, read_seed
+from assets.sources.catalogue import CENTRAL_ASIA, read_seed
 
 VALUES_SCHEMA = {
     "indicator_id": pl.String, "geo_id": pl.String, "year": pl.Int32, "value": pl.Float64,

@@ -8,11 +8,12 @@ from dagster import (
     AssetCheckResult, AssetCheckSeverity, AssetIn, AssetKey, AssetsDefinition, asset, asset_check,
 )
 
-from assets import checks, indicators
-from assets.catalogue import read_seed, sources
-from assets.fetch import read_provenance
-from assets.keys import indicators_key as key, raw_key, staged_key
-from pipelines.settings import load_settings
+from assets.indicators import checks
+from assets.indicators import country as indicators
+from assets.sources.catalogue import read_seed, sources
+from assets.sources.fetch import read_provenance
+from assets.common.keys import indicators_key as key, raw_key, staged_key
+from assets.common.settings import load_settings
 
 GROUP = "indicators"
 _catalogue = indicators.indicator_catalogue().filter(pl.col("selector") != indicators.THEME_SELECTOR)

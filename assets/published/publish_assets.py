@@ -6,11 +6,12 @@ from collections.abc import Callable
 import polars as pl
 from dagster import AssetIn, AssetKey, AssetsDefinition, Failure, MaterializeResult, asset
 
-from assets import checks, snapshots
-from assets.catalogue import read_seed
-from assets.indicator_assets import run_checks
-from assets.keys import indicators_key as key
-from pipelines.settings import SEEDS_DIR, load_settings
+from assets.indicators import checks
+from assets.published import snapshots
+from assets.sources.catalogue import read_seed
+from assets.indicators.country_assets import run_checks
+from assets.common.keys import indicators_key as key
+from assets.common.settings import SEEDS_DIR, load_settings
 
 # A theme's publish-time check: the snapshot's tables in, (outcome, asset name) pairs out.
 ThemeCheck = Callable[[dict[str, pl.DataFrame]], list[tuple[checks.CheckOutcome, str]]]

@@ -11,8 +11,11 @@ from dataclasses import dataclass, field
 
 from dagster import AssetKey
 
-from assets import air, funding, parsers, water_quality
-from assets.worldbank_api import parse_wdi_api
+from assets.indicators.air import air
+from assets.indicators.funding import funding
+from assets.staged import parsers
+from assets.indicators.water import water_quality
+from assets.sources.worldbank_api import parse_wdi_api
 
 PARSERS = {**parsers.PARSERS, "wdi_api": parse_wdi_api, **water_quality.PARSERS, **funding.PARSERS, **air.PARSERS}
 

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import polars as pl
 
-from pipelines.settings import SEEDS_DIR
+from assets.common.settings import SEEDS_DIR
 
 CENTRAL_ASIA = ("KAZ", "KGZ", "TJK", "TKM", "UZB")
 

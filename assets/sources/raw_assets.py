@@ -6,11 +6,11 @@ import dataclasses
 import polars as pl
 from dagster import AssetsDefinition, MetadataValue, asset
 
-from assets.catalogue import SourceEntry, sources
-from assets.fetch import fetch_source
-from assets.worldbank_api import fetch_wdi_api_source
-from assets.keys import raw_key
-from pipelines.settings import load_settings
+from assets.sources.catalogue import SourceEntry, sources
+from assets.sources.fetch import fetch_source
+from assets.sources.worldbank_api import fetch_wdi_api_source
+from assets.common.keys import raw_key
+from assets.common.settings import load_settings
 
 
 def _raw_asset(entry: SourceEntry) -> AssetsDefinition:

@@ -13,8 +13,8 @@ from urllib.parse import urlencode, urlsplit
 import polars as pl
 import requests
 
-from assets.catalogue import CENTRAL_ASIA, SourceEntry
-from assets.fetch import (
+from assets.sources.catalogue import CENTRAL_ASIA, SourceEntry
+from assets.sources.fetch import (
     DEFAULT_MAX_BYTES,
     RawFile,
     SourceError,
@@ -124,8 +124,8 @@ def fetch_wdi_api_source(entry: SourceEntry, raw_dir: Path, mirror: str | None, 
 
 def parse_wdi_api(path: Path) -> pl.DataFrame:
     """A saved API response (or a list of page responses) -> staged rows (geo_id, year, variable, value)."""
-    from assets.catalogue import kept_iso3
-    from assets.parsers import ParseError, STAGED_SCHEMA, read_text
+    from assets.sources.catalogue import kept_iso3
+    from assets.staged.parsers import ParseError, STAGED_SCHEMA, read_text
 
     try:
         body = json.loads(read_text(path))

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import polars as pl
 
-from assets.catalogue import read_seed
-from assets.parsers import (
+from assets.sources.catalogue import read_seed
+from assets.staged.parsers import (
     ParseError,
     decode_office_text,
     office_delimiter,

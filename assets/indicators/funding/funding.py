@@ -16,8 +16,8 @@ from pathlib import Path
 
 import polars as pl
 
-from assets.catalogue import CENTRAL_ASIA, iso3_by_source_name, read_seed
-from assets.parsers import ParseError, decode_office_text, office_delimiter, read_csv_text, require_columns
+from assets.sources.catalogue import CENTRAL_ASIA, iso3_by_source_name, read_seed
+from assets.staged.parsers import ParseError, decode_office_text, office_delimiter, read_csv_text, require_columns
 
 # ---------------------------------------------------------------- parsing with a quarantine
 
@@ -919,7 +919,7 @@ def write_summit_pack(con, fmt: str, lang: str, out: Path) -> list[Path]:
 
     import xlsxwriter
 
-    from assets.export import neutralise_formulas
+    from assets.exports.export import neutralise_formulas
 
     if lang not in PACK_HEADERS:
         raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(PACK_HEADERS)}")

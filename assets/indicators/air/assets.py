@@ -4,11 +4,11 @@ from __future__ import annotations
 import polars as pl
 from dagster import AssetCheckResult, AssetCheckSeverity, AssetIn, asset, asset_check
 
-from assets import air
-from assets.catalogue import read_seed
-from assets.checks import CheckOutcome
-from assets.keys import indicators_key, staged_key
-from assets.themes import Theme
+from assets.indicators.air import air
+from assets.sources.catalogue import read_seed
+from assets.indicators.checks import CheckOutcome
+from assets.common.keys import indicators_key, staged_key
+from assets.common.themes import Theme
 
 GROUP = "air"
 DAILY_SOURCES = ("airdata_kz_main_cities", "airdata_kz_other_pm25", "airdata_kz_other_pm10", "airdata_kz_other_no2",

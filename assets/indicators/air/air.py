@@ -17,7 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
-from assets.parsers import ParseError, read_csv_text, read_text, require_columns
+from assets.staged.parsers import ParseError, read_csv_text, read_text, require_columns
 
 UNIT = "ug_m3"  # every concentration in these sources is published in µg/m³; no conversion is needed
 EMISSIONS_UNIT = "kt"  # thousand tonnes, as the Bureau of National Statistics publishes it

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from assets.indicators import VALUES_SCHEMA, add_flag
+from assets.indicators.country import VALUES_SCHEMA, add_flag
 
 
 @dataclass(frozen=True)
