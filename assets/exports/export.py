@@ -19,12 +19,12 @@ TABLES = ("indicators", "indicators_wide")
 # Theme exports: name -> "module:function"; the function takes (con, lang, year) and returns
 # (data, metadata) polars frames read from the published snapshot.
 THEME_EXPORTS = {
-    "water_quality": "assets.indicators.water.water_quality:export_water_quality",
-    "quarantine": "assets.indicators.water.water_quality:export_quarantine",
-    "funding": "assets.indicators.funding.funding:export_funding",
-    "summit_pack": "assets.indicators.funding.funding:export_summit_pack",
-    "air_quality": "assets.indicators.air.air:export_air_quality",
-    "air_summary": "assets.indicators.air.air:export_air_summary",
+    "water_quality": "assets.exports.water:export_water_quality",
+    "quarantine": "assets.exports.water:export_quarantine",
+    "funding": "assets.exports.funding:export_funding",
+    "summit_pack": "assets.exports.summit_pack:export_summit_pack",
+    "air_quality": "assets.exports.air:export_air_quality",
+    "air_summary": "assets.exports.air:export_air_summary",
 }
 
 
@@ -189,7 +189,7 @@ def export_table(table: str, *, fmt: str, lang: str, out: Path, published_dir: P
     if out.parent and not out.parent.exists():
         raise ExportError(f"the folder {out.parent} does not exist")
     if table == "summit_pack":  # one sheet per direction (a zip of tables as CSV): its own writer
-        from assets.indicators.funding.funding import write_summit_pack
+        from assets.exports.summit_pack import write_summit_pack
 
         try:
             return write_summit_pack(con, fmt, lang, out)

@@ -13,7 +13,7 @@ import polars as pl
 from dash import Input, Output, State, dcc, html
 
 from assets.indicators.air import air
-from dashboard import air_data, data, outlines
+from dashboard import air_data, air_series, data, outlines
 from dashboard.figures import DAY_MS, GRAPH_CONFIG, PALETTE, base_layout, empty_figure
 from dashboard.i18n import format_number, format_share, format_signed_percent_change, localized, normalize_lang, t
 from dashboard.shell import no_snapshot_notice, snapshot_callback, page_frame, simple_table, snapshot_problem_notice
@@ -286,7 +286,7 @@ def city_view(snap: data.Snapshot, series: tuple[str, str, str], lang: str) -> l
 
 
 def daily_figure(daily: pl.DataFrame, registry: pl.DataFrame, pollutant: str, lang: str) -> go.Figure:
-    rolling = air.rolling_mean(daily)  # one row per calendar day from the first counted day to the last
+    rolling = air_series.rolling_mean(daily)  # one row per calendar day from the first counted day to the last
     counted = rolling.select("date").join(daily.filter(pl.col("day_counts")).select("date", "value"), on="date", how="left")
     # Both traces are laid on that calendar (start + one day per value): the page sends no dates, only values, and
     # days without a counted value are gaps in the line rather than straight joins across them.
@@ -309,7 +309,7 @@ def daily_figure(daily: pl.DataFrame, registry: pl.DataFrame, pollutant: str, la
 
 
 def calendar_figure(daily: pl.DataFrame, year: int, lang: str) -> go.Figure:
-    grid = air.calendar_grid(daily, year)
+    grid = air_series.calendar_grid(daily, year)
     if all(v is None for row in grid for v in row):
         return empty_figure(t("No data.", lang), lang)
     months = MONTHS[normalize_lang(lang)]

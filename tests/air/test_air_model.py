@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 
 from assets.indicators.air import air
+from dashboard import air_series
 from assets.sources.catalogue import read_seed
 
 
@@ -139,14 +140,14 @@ def test_unknown_region_is_an_error():
 def test_rolling_mean_counts_calendar_days_and_keeps_gaps():
     days = [dt.date(2021, 1, 1) + dt.timedelta(days=i) for i in range(60) if not 30 <= i < 45]  # a 15-day gap
     daily = pl.DataFrame({"date": days, "value": [10.0] * len(days), "day_counts": [True] * len(days)})
-    rolling = air.rolling_mean(daily).filter(pl.col("date") == dt.date(2021, 2, 14))  # day 45: 15 of 30 days have data
+    rolling = air_series.rolling_mean(daily).filter(pl.col("date") == dt.date(2021, 2, 14))  # day 45: 15 of 30 days have data
     assert rolling["rolling_mean"].to_list() == [None]
-    assert air.rolling_mean(daily).filter(pl.col("date") == dt.date(2021, 1, 30))["rolling_mean"].to_list() == [10.0]
+    assert air_series.rolling_mean(daily).filter(pl.col("date") == dt.date(2021, 1, 30))["rolling_mean"].to_list() == [10.0]
 
 
 def test_calendar_grid_places_days_by_month_and_day(bishkek):
     path, observations, _ = bishkek
-    grid = air.calendar_grid(observations, 2020)
+    grid = air_series.calendar_grid(observations, 2020)
     source = next(r for r in rows(path) if r["date_local"] == "2020-12-31")
     assert grid[11][30] == float(source["pm25_mean_ugm3"])
     assert grid[1][30] is None  # 31 February does not exist

@@ -9,7 +9,7 @@ from collections import defaultdict
 import openpyxl
 import pytest
 
-from assets.indicators.funding import funding
+from assets.exports import summit_pack
 from tests.conftest import run_caei
 
 
@@ -88,7 +88,7 @@ def pack_xlsx(published_home, tmp_path_factory):
     out = tmp_path_factory.mktemp("pack") / "summit_pack.xlsx"
     con = open_snapshot(published_home / "published")
     try:
-        funding.write_summit_pack(con, "xlsx", "en", out)
+        summit_pack.write_summit_pack(con, "xlsx", "en", out)
     finally:
         con.close()
     return openpyxl.load_workbook(out, read_only=True)
@@ -135,7 +135,7 @@ def test_summit_pack_csv_is_a_zip_of_the_same_tables(published_home, tmp_path):
     out = tmp_path / "summit_pack.zip"
     con = open_snapshot(published_home / "published")
     try:
-        funding.write_summit_pack(con, "csv", "ru", out)
+        summit_pack.write_summit_pack(con, "csv", "ru", out)
     finally:
         con.close()
     with zipfile.ZipFile(out) as archive:

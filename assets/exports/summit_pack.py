@@ -1,0 +1,162 @@
+"""The Summit 2026 indicator pack: one sheet per direction, sources and notes (XLSX, or a zip of CSV tables)."""
+from __future__ import annotations
+
+from assets.sources.catalogue import CENTRAL_ASIA
+from pathlib import Path
+import io
+import polars as pl
+import re
+from assets.exports.funding import _read, snapshot_stamp, sources_sheet
+
+
+AREAS = [*CENTRAL_ASIA, "CA5"]
+TREND_YEARS = 10  # the trend compares the latest value with the value about ten years earlier
+PACK_HEADERS = {
+    "ru": {"direction": "Направление", "indicator_id": "Код показателя", "indicator": "Показатель", "unit": "Единица",
+           "geo_id": "Код территории", "geo": "Территория", "latest_year": "Последний год", "latest_value": "Последнее значение",
+           "earlier_year": "Год сравнения", "earlier_value": "Значение в год сравнения", "change": "Изменение",
+           "trend": "Тенденция", "coverage_pop_share": "Охват (доля населения)", "covered_iso3": "Охваченные страны",
+           "flags": "Отметки", "source_id": "Код источника", "snapshot_id": "Снимок данных", "snapshot_date": "Дата снимка",
+           "note": "Примечание", "title": "Название", "publisher": "Издатель", "licence": "Лицензия",
+           "citation": "Цитирование", "public_url": "Адрес источника", "retrieved_at": "Дата получения",
+           "sha256": "Контрольная сумма SHA-256"},
+    "en": {"direction": "Direction", "indicator_id": "Indicator code", "indicator": "Indicator", "unit": "Unit",
+           "geo_id": "Area code", "geo": "Area", "latest_year": "Latest year", "latest_value": "Latest value",
+           "earlier_year": "Comparison year", "earlier_value": "Value in comparison year", "change": "Change",
+           "trend": "Trend", "coverage_pop_share": "Coverage (population share)", "covered_iso3": "Countries covered",
+           "flags": "Flags", "source_id": "Source code", "snapshot_id": "Data snapshot", "snapshot_date": "Snapshot date",
+           "note": "Note", "title": "Title", "publisher": "Publisher", "licence": "Licence", "citation": "Citation",
+           "public_url": "Source URL", "retrieved_at": "Retrieved at", "sha256": "SHA-256 checksum"},
+}
+TREND_WORDS = {"ru": {"up": "рост", "down": "снижение", "flat": "без изменений"},
+               "en": {"up": "up", "down": "down", "flat": "no change"}}
+NO_DATA = {"ru": "Для этого направления в каталоге нет показателей с данными: данных нет.",
+           "en": "This direction has no catalogue indicator with data: no data."}
+PACK_NOTES = {
+    "ru": [
+        "Последнее значение — последний год с фактическими данными (прогнозы не используются).",
+        f"Тенденция сравнивает последнее значение со значением примерно за {TREND_YEARS} лет до него (ближайший более ранний год).",
+        "Значение по Центральной Азии (CA5) публикуется только при охвате не менее 80 % населения пяти стран; отсутствующая страна не считается нулём.",
+        "Показатели направлений берутся из каталога показателей (seeds/indicators.csv); направление без данных так и помечено.",
+        "Климатическое финансирование OECD CRS (маркеры Рио) — верхняя оценка.",
+    ],
+    "en": [
+        "Latest value = the latest year with observed data (projections are not used).",
+        f"The trend compares the latest value with the value about {TREND_YEARS} years earlier (the nearest earlier year).",
+        "The Central Asia value (CA5) is published only when the covered countries hold at least 80 % of the five's population; a missing country is never counted as zero.",
+        "Each direction's indicators come from the indicator catalogue (seeds/indicators.csv); a direction without data says so.",
+        "OECD CRS climate-related finance (Rio markers) is an upper bound.",
+    ],
+}
+
+
+def _trend(change: pl.Expr, lang: str) -> pl.Expr:
+    words = TREND_WORDS[lang]
+    return pl.when(change > 0).then(pl.lit(words["up"])).when(change < 0).then(pl.lit(words["down"])) \
+        .when(change == 0).then(pl.lit(words["flat"]))
+
+
+def latest_and_trend(values: pl.DataFrame) -> pl.DataFrame:
+    """Per indicator and area: the latest value and year, and the value about TREND_YEARS earlier."""
+    observed = values.filter(~pl.col("flags").fill_null("").str.contains("projection"))
+    latest = observed.sort("year").group_by("indicator_id", "geo_id").agg(
+        latest_year=pl.col("year").last(), latest_value=pl.col("value").last(), flags=pl.col("flags").last())
+    earlier = observed.join(latest.select("indicator_id", "geo_id", "latest_year"), on=["indicator_id", "geo_id"]).filter(
+        pl.col("year") <= pl.col("latest_year") - TREND_YEARS).sort("year").group_by("indicator_id", "geo_id").agg(
+        earlier_year=pl.col("year").last(), earlier_value=pl.col("value").last())
+    return latest.join(earlier, on=["indicator_id", "geo_id"], how="left").with_columns(
+        change=pl.col("latest_value") - pl.col("earlier_value"))
+
+
+def summit_pack_tables(con, lang: str) -> dict[str, pl.DataFrame]:
+    """The pack's tables: one per direction, then sources and notes; every table names the snapshot."""
+    snapshot_id, snapshot_date = snapshot_stamp(con)
+    directions = _read(con, f"SELECT CAST(direction AS INTEGER) AS direction, title_{lang} AS title FROM summit_directions ORDER BY 1")
+    links = _read(con, f"""
+        SELECT l.direction, l.indicator_id, i.name_{lang} AS indicator, u.label_{lang} AS unit, i.source_id
+        FROM summit_direction_indicators l JOIN indicators i USING (indicator_id) LEFT JOIN units u ON u.unit = i.unit
+        ORDER BY l.direction, l.is_headline DESC, l.indicator_id
+    """)
+    values = _read(con, "SELECT indicator_id, geo_id, year, value, flags FROM indicator_values WHERE geo_id IN (SELECT unnest(?))", [AREAS])
+    coverage = _read(con, """
+        SELECT indicator_id, year AS latest_year, coverage_pop_share, covered_iso3 FROM region_aggregates
+        UNION ALL
+        SELECT i.indicator_id, c.year, c.coverage_pop_share, c.covered_iso3
+        FROM funding_crs_coverage c CROSS JOIN (SELECT DISTINCT indicator_id FROM indicator_values WHERE source_id = 'oecd_crs_climate') i
+    """).with_columns(geo_id=pl.lit("CA5"), latest_year=pl.col("latest_year").cast(pl.Int32))
+    names = _read(con, f"SELECT geo_id, name_{lang} AS geo FROM geographies")
+    summary = latest_and_trend(values).join(coverage, on=["indicator_id", "geo_id", "latest_year"], how="left").join(
+        names, on="geo_id", how="left")
+    area_order = pl.DataFrame({"geo_id": AREAS, "area_order": list(range(len(AREAS)))})
+    tables: dict[str, pl.DataFrame] = {}
+    stamp = {"snapshot_id": pl.lit(snapshot_id), "snapshot_date": pl.lit(snapshot_date)}
+    for direction, title in directions.iter_rows():
+        mine = links.filter(pl.col("direction") == direction)
+        table = mine.join(summary, on="indicator_id", how="inner").join(area_order, on="geo_id").sort(
+            pl.col("indicator_id").replace_strict({i: n for n, i in enumerate(mine["indicator_id"])}, default=999), "area_order")
+        if table.is_empty():
+            table = pl.DataFrame({"direction": [direction], "note": [NO_DATA[lang]]},
+                                 schema={"direction": pl.Int32, "note": pl.String}).with_columns(**stamp)
+        else:
+            table = table.select(
+                "direction", "indicator_id", "indicator", "unit", "geo_id", "geo", "latest_year", "latest_value",
+                "earlier_year", "earlier_value", "change", trend=_trend(pl.col("change"), lang),
+                coverage_pop_share="coverage_pop_share", covered_iso3="covered_iso3", flags="flags", source_id="source_id",
+            ).with_columns(**stamp)
+        tables[f"{direction}. {title}"] = table
+    used = sorted(set(links["source_id"].drop_nulls()))
+    tables["sources"] = sources_sheet(con, used).with_columns(**stamp)
+    tables["notes"] = pl.DataFrame({"note": PACK_NOTES[lang]}).with_columns(**stamp)
+    return tables
+
+
+def sheet_name(name: str, taken: set[str]) -> str:
+    """Excel sheet names: at most 31 characters, none of []:*?/\\, unique."""
+    clean = re.sub(r"[\[\]:*?/\\]", " ", name)[:31].strip()
+    candidate, n = clean, 2
+    while candidate.lower() in taken:
+        candidate = f"{clean[:28]} {n}"
+        n += 1
+    taken.add(candidate.lower())
+    return candidate
+
+
+def write_summit_pack(con, fmt: str, lang: str, out: Path) -> list[Path]:
+    """XLSX: one sheet per direction, a sources sheet and a notes sheet. CSV: a zip of the same tables."""
+    import zipfile
+
+    import xlsxwriter
+
+    from assets.exports.export import neutralise_formulas
+
+    if lang not in PACK_HEADERS:
+        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(PACK_HEADERS)}")
+    tables = {name: neutralise_formulas(t.rename({c: PACK_HEADERS[lang].get(c, c) for c in t.columns}))
+              for name, t in summit_pack_tables(con, lang).items()}
+    out = Path(out)
+    if fmt == "xlsx":
+        taken: set[str] = set()
+        with xlsxwriter.Workbook(out, {"strings_to_formulas": False, "strings_to_urls": False}) as workbook:
+            for name, table in tables.items():
+                table.write_excel(workbook, worksheet=sheet_name(name, taken), autofit=True, float_precision=6)
+        return [out]
+    if fmt == "csv":
+        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for n, (name, table) in enumerate(tables.items()):
+                # ASCII member names: zip tools differ in how they decode other characters.
+                member = f"{n:02d}_{name}.csv" if name in ("sources", "notes") else f"{n:02d}_direction_{name.split('.')[0]}.csv"
+                buffer = io.BytesIO()
+                table.write_csv(buffer, include_bom=True)
+                archive.writestr(member, buffer.getvalue())
+        return [out]
+    raise ValueError(f"unknown format {fmt!r}; choose csv or xlsx")
+
+
+def export_summit_pack(con, lang: str, year: int | None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The pack as one table (all directions stacked) and its sources, for the generic single-table export."""
+    tables = summit_pack_tables(con, lang)
+    directions = [t for name, t in tables.items() if name not in ("sources", "notes")]
+    data = pl.concat(directions, how="diagonal")
+    meta = pl.concat([tables["sources"], tables["notes"]], how="diagonal")
+    headers = PACK_HEADERS[lang]
+    return data.rename({c: headers.get(c, c) for c in data.columns}), meta.rename({c: headers.get(c, c) for c in meta.columns})

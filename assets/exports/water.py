@@ -1,0 +1,94 @@
+"""Water-quality exports: observations with their ratios to each norm, and the lab-file quarantine (read the published snapshot)."""
+from __future__ import annotations
+
+import polars as pl
+from assets.indicators.water.water_quality import DRINKING_SOURCE, QUARANTINE_REASONS, SANPIN_SOURCE, SURFACE_SOURCE
+
+
+EXPORT_HEADERS = {
+    "ru": {"site_id": "Код пункта", "water_body": "Водный объект", "region": "Область", "period": "Период",
+           "sample_date": "Дата отбора", "parameter_id": "Код показателя", "parameter": "Показатель", "basis": "Химическая форма",
+           "value": "Концентрация", "unit": "Единица измерения", "multiplicity_published": "Кратность превышения ПДК (опубл.)",
+           "ratio_fishery": "Отношение к ПДК рыбохоз. (выведенной)", "ratio_drinking_kaz": "Отношение к ПДК питьевой воды (КАЗ)",
+           "ratio_household_rus": "Отношение к ПДК СанПиН 1.2.3685-21 (РФ)", "wpi_published": "ИЗВ (опубл.)",
+           "class_published": "Класс (опубл.)", "class_from_table": "Класс по таблице классов", "source_id": "Код источника",
+           "origin": "Файл", "line": "Строка", "file_name": "Файл", "raw_row": "Строка как в файле", "reason": "Причина",
+           "detail": "Подробности", "status": "Статус", "resolved_by_file": "Исправлено файлом",
+           "resolved_by_line": "Исправлено строкой", "quarantined_at": "Помещено в карантин"},
+    "en": {"site_id": "Site code", "water_body": "Water body", "region": "Region", "period": "Period",
+           "sample_date": "Sample date", "parameter_id": "Parameter code", "parameter": "Parameter", "basis": "Chemical basis",
+           "value": "Concentration", "unit": "Unit", "multiplicity_published": "Multiplicity of the MPC (published)",
+           "ratio_fishery": "Ratio to the fishery MPC (implied)", "ratio_drinking_kaz": "Ratio to the drinking-water MPC (KAZ)",
+           "ratio_household_rus": "Ratio to the SanPiN 1.2.3685-21 MPC (RUS)", "wpi_published": "WPI (published)",
+           "class_published": "Class (published)", "class_from_table": "Class by the class table", "source_id": "Source code",
+           "origin": "File", "line": "Line", "file_name": "File", "raw_row": "Row as written", "reason": "Reason",
+           "detail": "Detail", "status": "Status", "resolved_by_file": "Resolved by file",
+           "resolved_by_line": "Resolved by line", "quarantined_at": "Quarantined at"},
+}
+
+
+def _export_metadata(con, lang: str, source_ids: list[str], notes: list[str]) -> pl.DataFrame:
+    meta = con.execute("""
+        WITH latest AS (
+            SELECT * FROM provenance QUALIFY row_number() OVER (PARTITION BY source_id ORDER BY version DESC) = 1)
+        SELECT s.source_id, s.title AS source, s.citation, s.licence, s.public_url, p.url AS retrieved_from,
+               p.retrieved_at, p.sha256,
+               (SELECT snapshot_id FROM snapshot_info) AS snapshot_id,
+               (SELECT strftime(created_at, '%Y-%m-%d %H:%M UTC') FROM snapshot_info) AS snapshot_date
+        FROM sources s LEFT JOIN latest p USING (source_id)
+        WHERE s.source_id IN (SELECT unnest(?)) ORDER BY s.source_id
+    """, [source_ids]).pl()
+    note_label = "Примечание" if lang == "ru" else "Note"
+    return pl.concat([meta, pl.DataFrame({"source_id": [note_label] * len(notes), "source": notes})], how="diagonal")
+
+
+def export_water_quality(con, lang: str, year: int | None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Observations with their ratios to each kind of norm and the site's WPI and class as published."""
+    name = "name_ru" if lang == "ru" else "name_en"
+    data = con.execute(f"""
+        WITH ratio AS (
+            SELECT site_id, period, parameter_id, line, origin,
+                   max(ratio) FILTER (WHERE water_use = 'fishery') AS ratio_fishery,
+                   max(ratio) FILTER (WHERE water_use = 'drinking' AND jurisdiction = 'KAZ') AS ratio_drinking_kaz,
+                   max(ratio) FILTER (WHERE water_use = 'household' AND jurisdiction = 'RUS') AS ratio_household_rus
+            FROM water_harmonisation GROUP BY ALL)
+        SELECT o.site_id, b.{name} AS water_body, r.{name} AS region, o.period, o.sample_date, o.parameter_id,
+               p.{name} AS parameter, p.basis, o.value, u.label_{lang} AS unit, o.multiplicity_published,
+               ratio.ratio_fishery, ratio.ratio_drinking_kaz, ratio.ratio_household_rus,
+               CASE WHEN o.source_id = ? THEN w.wpi_2006_04 END AS wpi_published,
+               CASE WHEN o.source_id = ? THEN w.class_published END AS class_published,
+               CASE WHEN o.source_id = ? THEN w.class_from_table END AS class_from_table,
+               o.source_id, o.origin, o.line
+        FROM water_observations o
+        JOIN water_sites s USING (site_id)
+        LEFT JOIN water_bodies b USING (water_body_id)
+        LEFT JOIN water_regions r ON r.region_id = s.region_id
+        LEFT JOIN water_parameters p USING (parameter_id)
+        LEFT JOIN units u ON u.unit = o.unit
+        LEFT JOIN water_site_wpi w ON w.site_id = o.site_id
+        LEFT JOIN ratio ON ratio.site_id = o.site_id AND ratio.period = o.period AND ratio.parameter_id = o.parameter_id
+                       AND ratio.line = o.line AND ratio.origin = o.origin
+        WHERE ? IS NULL OR substr(o.period, 1, 4) = CAST(? AS VARCHAR)
+        ORDER BY o.site_id, o.period, o.parameter_id, o.line
+    """, [SURFACE_SOURCE, SURFACE_SOURCE, SURFACE_SOURCE, year, year]).pl()
+    notes_ru = ["Только загрязняющие вещества выше ПДК (апрель 2006); ИЗВ приведён как опубликован и не пересчитывается.",
+                "ПДК рыбохозяйственные выведены как концентрация / кратность (таблица water_norms, provenance = implied)."]
+    notes_en = ["Only pollutants over the limit (April 2006); the WPI is shown as published and not recomputed.",
+                "Fishery MPCs are implied as concentration / multiplicity (table water_norms, provenance = implied)."]
+    sources = sorted({SURFACE_SOURCE, DRINKING_SOURCE, SANPIN_SOURCE})
+    meta = _export_metadata(con, lang, sources, notes_ru if lang == "ru" else notes_en)
+    return data.rename({c: EXPORT_HEADERS[lang].get(c, c) for c in data.columns}), meta
+
+
+def export_quarantine(con, lang: str, year: int | None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Every quarantined lab row: file, line, the raw row, the reason and whether a later file resolved it."""
+    data = con.execute("""
+        SELECT file_name, line, raw_row, reason, detail, status, resolved_by_file, resolved_by_line, quarantined_at
+        FROM water_quarantine ORDER BY quarantined_at, file_name, line
+    """).pl()
+    labels = {code: text for code, text in QUARANTINE_REASONS.items()}
+    data = data.with_columns(pl.col("reason").replace(labels).alias("reason") if lang == "en" else pl.col("reason"))
+    notes = (["Строки лабораторных файлов, не принятые в данные, с причиной; исправленный файл помечает их resolved."]
+             if lang == "ru" else ["Lab-file rows not accepted into the data, with the reason; a corrected file marks them resolved."])
+    meta = _export_metadata(con, lang, [], notes)
+    return data.rename({c: EXPORT_HEADERS[lang].get(c, c) for c in data.columns}), meta
