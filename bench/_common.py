@@ -3,6 +3,7 @@
 The server runs in its own process (`python bench/_common.py serve ...`), so the clients that time it do not
 share its interpreter (GIL) and what is measured is what a browser would see over HTTP.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,8 +40,10 @@ def default_mirror() -> Path:
 def published_dir_of(home: Path) -> Path:
     published = home / "published"
     if not (published / "CURRENT").is_file():
-        sys.exit(f"{home} holds no published snapshot ({published / 'CURRENT'} is missing); run `caei materialize` "
-                 "with CAEI_HOME set to it, or leave out --home to build one")
+        sys.exit(
+            f"{home} holds no published snapshot ({published / 'CURRENT'} is missing); run `caei materialize` "
+            "with CAEI_HOME set to it, or leave out --home to build one"
+        )
     return published
 
 
@@ -52,8 +55,9 @@ def materialize_into(home: Path, mirror: Path) -> float:
     env.pop("DAGSTER_HOME", None)
     print(f"materialising a snapshot into {home} from {mirror} ...", flush=True)
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "pipelines.cli", "materialize"], cwd=REPO, env=env,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "materialize"], cwd=REPO, env=env, capture_output=True, text=True
+    )
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         sys.exit(f"materialize failed (exit {done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
@@ -108,9 +112,23 @@ def free_port() -> int:
 def bench_server(published: Path, threads: int = SERVER_THREADS):
     """Serve bench_app with waitress in a child process; yields the base URL. A fresh process = cold caches."""
     port = free_port()
-    proc = subprocess.Popen([sys.executable, __file__, "serve", "--published", str(published), "--port", str(port),
-                             "--threads", str(threads)], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            __file__,
+            "serve",
+            "--published",
+            str(published),
+            "--port",
+            str(port),
+            "--threads",
+            str(threads),
+        ],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120

@@ -18,6 +18,7 @@ and states' values (language store, snapshot pin, dropdown options ...) are read
 Target: every callback's p95 <= 3x the floor's p95, alone and under 20 clients.
 Results: printed, and written to bench/results/dashboard_callbacks.{json,md}.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,9 +28,10 @@ import json
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import requests
 
@@ -61,7 +63,7 @@ MAX_VARIANTS = 6  # distinct payloads per callback (each its own cache entry); c
 def parse_outputs(output: str) -> list[dict[str, str]]:
     """`..a.figure...b.children..` (several outputs) or `a.figure` (one) -> [{id, property}, ...]."""
     parts = output[2:-2].split("...") if output.startswith("..") else [output]
-    return [dict(zip(("id", "property"), p.rsplit(".", 1))) for p in parts]
+    return [dict(zip(("id", "property"), p.rsplit(".", 1), strict=False)) for p in parts]
 
 
 def components_by_id(tree: Any, found: dict[str, dict] | None = None) -> dict[str, dict]:
@@ -110,8 +112,10 @@ def router_body(path: str, lang: str, states: list[dict]) -> dict:
     return {
         "output": ROUTER_OUTPUT,
         "outputs": parse_outputs(ROUTER_OUTPUT),
-        "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
-                   {"id": "_pages_location", "property": "search", "value": f"?lang={lang}"}],
+        "inputs": [
+            {"id": "_pages_location", "property": "pathname", "value": path},
+            {"id": "_pages_location", "property": "search", "value": f"?lang={lang}"},
+        ],
         "state": [{**s, "value": None} for s in states],
         "changedPropIds": ["_pages_location.pathname", "_pages_location.search"],
     }
@@ -127,8 +131,9 @@ def callback_bodies(dep: dict, props_by_id: dict[str, dict]) -> tuple[list[dict]
         return [], f"not on any rendered page: {', '.join(map(str, missing))}"
 
     def dep_values(items):
-        return [{"id": i["id"], "property": i["property"], "value": props_by_id[i["id"]].get(i["property"])}
-                for i in items]
+        return [
+            {"id": i["id"], "property": i["property"], "value": props_by_id[i["id"]].get(i["property"])} for i in items
+        ]
 
     base_inputs, base_states = dep_values(inputs), dep_values(states)
     outputs = parse_outputs(dep["output"])
@@ -154,16 +159,26 @@ def callback_bodies(dep: dict, props_by_id: dict[str, dict]) -> tuple[list[dict]
             value = clicks
         body_inputs[index]["value"] = value
         changed = inputs[index]
-        bodies.append({"output": dep["output"], "outputs": outputs if len(outputs) > 1 else outputs[0],
-                       "inputs": body_inputs, "state": base_states,
-                       "changedPropIds": [f"{changed['id']}.{changed['property']}"]})
+        bodies.append(
+            {
+                "output": dep["output"],
+                "outputs": outputs if len(outputs) > 1 else outputs[0],
+                "inputs": body_inputs,
+                "state": base_states,
+                "changedPropIds": [f"{changed['id']}.{changed['property']}"],
+            }
+        )
     return bodies, ""
 
 
 def noop_body(k: int) -> dict:
-    return {"output": f"{NOOP_OUTPUT_ID}.data", "outputs": {"id": NOOP_OUTPUT_ID, "property": "data"},
-            "inputs": [{"id": NOOP_INPUT_ID, "property": "data", "value": k}], "state": [],
-            "changedPropIds": [f"{NOOP_INPUT_ID}.data"]}
+    return {
+        "output": f"{NOOP_OUTPUT_ID}.data",
+        "outputs": {"id": NOOP_OUTPUT_ID, "property": "data"},
+        "inputs": [{"id": NOOP_INPUT_ID, "property": "data", "value": k}],
+        "state": [],
+        "changedPropIds": [f"{NOOP_INPUT_ID}.data"],
+    }
 
 
 # ---- HTTP --------------------------------------------------------------------------------------------------
@@ -233,9 +248,12 @@ def discover(base: str, lang: str) -> tuple[list[Target], dict[str, list[float]]
         cold[target.name] = [client.call(b)[0] for b in bodies]
         targets.append(target)
     notes += client.errors
-    info = {"n_dependencies": len(deps), "n_server_callbacks": len(server_deps),
-            "snapshot_header": sorted(client.snapshot_headers),
-            "snapshot_pin_state": any(s.get("id") == "snapshot-pin" for d in server_deps for s in d.get("state", []))}
+    info = {
+        "n_dependencies": len(deps),
+        "n_server_callbacks": len(server_deps),
+        "snapshot_header": sorted(client.snapshot_headers),
+        "snapshot_pin_state": any(s.get("id") == "snapshot-pin" for d in server_deps for s in d.get("state", [])),
+    }
     return targets, cold, notes, info
 
 
@@ -256,8 +274,13 @@ def sequential(base: str, targets: list[Target], repeat: int) -> dict[str, list[
     return times
 
 
-def hammer(base: str | list[str], clients: int, per_client: int | None, pick: Callable[[int, int], dict],
-           seconds: float | None = None) -> tuple[list[float], float, list[str]]:
+def hammer(
+    base: str | list[str],
+    clients: int,
+    per_client: int | None,
+    pick: Callable[[int, int], dict],
+    seconds: float | None = None,
+) -> tuple[list[float], float, list[str]]:
     """`clients` threads, each with its own connection, sending requests back to back (a fixed count, or
     for `seconds`). Several bases: client i talks to base i mod n (a round-robin balancer).
     Returns every latency, the wall time and the errors."""
@@ -296,15 +319,17 @@ def concurrent(base: str, targets: list[Target], clients: int, per_client: int) 
     order = [floor, *targets[1:], floor]  # the floor before and after: the machine may change meanwhile
     for target in order:
         bodies = target.bodies
-        latencies, wall, errors = hammer(base, clients, per_client,
-                                         lambda i, k, b=bodies: b[(i + max(k, 0)) % len(b)])
+        latencies, wall, errors = hammer(base, clients, per_client, lambda i, k, b=bodies: b[(i + max(k, 0)) % len(b)])
         entry = results.setdefault(target.name, {"latencies": [], "wall": 0.0, "n": 0, "errors": []})
         entry["latencies"] += latencies
         entry["wall"] += wall
         entry["n"] += len(latencies)
         entry["errors"] += errors[:3]
-        print(f"  {target.name:<42} {clients} clients: p95 {p95(latencies) * 1000:8.1f} ms  "
-              f"{len(latencies) / wall:6.1f} req/s", flush=True)
+        print(
+            f"  {target.name:<42} {clients} clients: p95 {p95(latencies) * 1000:8.1f} ms  "
+            f"{len(latencies) / wall:6.1f} req/s",
+            flush=True,
+        )
     return results
 
 
@@ -314,16 +339,25 @@ def ladder(base: str | list[str], targets: list[Target], levels: list[int], seco
     flat = [b for t in work for b in t.bodies[:2]]
     rows = []
     for clients in levels:
-        latencies, wall, errors = hammer(base, clients, None, lambda i, k: flat[(i * 7 + max(k, 0)) % len(flat)],
-                                         seconds=seconds)
+        latencies, wall, errors = hammer(
+            base, clients, None, lambda i, k: flat[(i * 7 + max(k, 0)) % len(flat)], seconds=seconds
+        )
         floor_lat, _, _ = hammer(base, clients, 5, lambda i, k: noop_body(k))
-        row = {"clients": clients, "n": len(latencies), "req_per_s": len(latencies) / wall,
-               "p50_ms": p50(latencies) * 1000, "p95_ms": p95(latencies) * 1000,
-               "floor_p95_ms": p95(floor_lat) * 1000, "errors": len(errors)}
+        row = {
+            "clients": clients,
+            "n": len(latencies),
+            "req_per_s": len(latencies) / wall,
+            "p50_ms": p50(latencies) * 1000,
+            "p95_ms": p95(latencies) * 1000,
+            "floor_p95_ms": p95(floor_lat) * 1000,
+            "errors": len(errors),
+        }
         rows.append(row)
-        print(f"  {clients:>3} clients: {row['req_per_s']:6.1f} req/s  p50 {row['p50_ms']:7.1f} ms  "
-              f"p95 {row['p95_ms']:7.1f} ms  (floor p95 {row['floor_p95_ms']:.1f} ms)  errors {len(errors)}",
-              flush=True)
+        print(
+            f"  {clients:>3} clients: {row['req_per_s']:6.1f} req/s  p50 {row['p50_ms']:7.1f} ms  "
+            f"p95 {row['p95_ms']:7.1f} ms  (floor p95 {row['floor_p95_ms']:.1f} ms)  errors {len(errors)}",
+            flush=True,
+        )
     return rows
 
 
@@ -345,12 +379,32 @@ def report(targets, cold, seq, conc, ladder_rows, multi_rows, args, info, notes)
         ok = r_seq <= TARGET_RATIO and r_conc <= TARGET_RATIO
         if t.kind != "floor" and not ok:
             misses.append(t.name)
-        rows.append([t.name, ms(p50(cold[t.name])) if t.name in cold else "-", ms(p50(s)), ms(p95(s)),
-                     f"{r_seq:.1f}", ms(p50(c)), ms(p95(c)), f"{r_conc:.1f}",
-                     f"{conc[t.name]['n'] / conc[t.name]['wall']:.0f}", "floor" if t.kind == "floor" else
-                     ("yes" if ok else "**no**")])
-    header = ["target", "cold ms", "p50 ms", "p95 ms", "p95/floor", f"p50 ms ×{args.clients}",
-              f"p95 ms ×{args.clients}", f"p95/floor ×{args.clients}", f"req/s ×{args.clients}", "≤ 3×"]
+        rows.append(
+            [
+                t.name,
+                ms(p50(cold[t.name])) if t.name in cold else "-",
+                ms(p50(s)),
+                ms(p95(s)),
+                f"{r_seq:.1f}",
+                ms(p50(c)),
+                ms(p95(c)),
+                f"{r_conc:.1f}",
+                f"{conc[t.name]['n'] / conc[t.name]['wall']:.0f}",
+                "floor" if t.kind == "floor" else ("yes" if ok else "**no**"),
+            ]
+        )
+    header = [
+        "target",
+        "cold ms",
+        "p50 ms",
+        "p95 ms",
+        "p95/floor",
+        f"p50 ms ×{args.clients}",
+        f"p95 ms ×{args.clients}",
+        f"p95/floor ×{args.clients}",
+        f"req/s ×{args.clients}",
+        "≤ 3×",
+    ]
     lines = [
         f"Machine: {machine_line()}; waitress {SERVER_THREADS} threads in a child process; "
         f"sequential: {args.repeat} rounds; concurrent: {args.clients} clients × {args.per_client} requests.",
@@ -363,17 +417,51 @@ def report(targets, cold, seq, conc, ladder_rows, multi_rows, args, info, notes)
         "",
         "Mixed workload (every page render and callback in turn), clients → throughput and latency:",
         "",
-        markdown_table(["clients", "requests", "req/s", "p50 ms", "p95 ms", "floor p95 ms", "errors"],
-                       [[r["clients"], r["n"], f"{r['req_per_s']:.1f}", f"{r['p50_ms']:.0f}", f"{r['p95_ms']:.0f}",
-                         f"{r['floor_p95_ms']:.1f}", r["errors"]] for r in ladder_rows]),
-        *(["", f"The same against {args.processes} server processes (clients spread round-robin):", "",
-            markdown_table(["clients", "requests", "req/s", "p50 ms", "p95 ms", "floor p95 ms", "errors"],
-                           [[r["clients"], r["n"], f"{r['req_per_s']:.1f}", f"{r['p50_ms']:.0f}",
-                             f"{r['p95_ms']:.0f}", f"{r['floor_p95_ms']:.1f}", r["errors"]] for r in multi_rows])]
-          if multi_rows else []),
+        markdown_table(
+            ["clients", "requests", "req/s", "p50 ms", "p95 ms", "floor p95 ms", "errors"],
+            [
+                [
+                    r["clients"],
+                    r["n"],
+                    f"{r['req_per_s']:.1f}",
+                    f"{r['p50_ms']:.0f}",
+                    f"{r['p95_ms']:.0f}",
+                    f"{r['floor_p95_ms']:.1f}",
+                    r["errors"],
+                ]
+                for r in ladder_rows
+            ],
+        ),
+        *(
+            [
+                "",
+                f"The same against {args.processes} server processes (clients spread round-robin):",
+                "",
+                markdown_table(
+                    ["clients", "requests", "req/s", "p50 ms", "p95 ms", "floor p95 ms", "errors"],
+                    [
+                        [
+                            r["clients"],
+                            r["n"],
+                            f"{r['req_per_s']:.1f}",
+                            f"{r['p50_ms']:.0f}",
+                            f"{r['p95_ms']:.0f}",
+                            f"{r['floor_p95_ms']:.1f}",
+                            r["errors"],
+                        ]
+                        for r in multi_rows
+                    ],
+                ),
+            ]
+            if multi_rows
+            else []
+        ),
         "",
-        ("Target met: every callback's p95 ≤ 3× the floor, alone and under load." if not misses else
-         f"Target NOT met by {len(misses)} of {len(targets) - 1}: {', '.join(misses)}."),
+        (
+            "Target met: every callback's p95 ≤ 3× the floor, alone and under load."
+            if not misses
+            else f"Target NOT met by {len(misses)} of {len(targets) - 1}: {', '.join(misses)}."
+        ),
     ]
     if notes:
         lines += ["", "Notes:", *[f"- {n}" for n in notes]]
@@ -389,9 +477,12 @@ def main() -> None:
     parser.add_argument("--per-client", type=int, default=2, help="requests per client per target when concurrent")
     parser.add_argument("--ladder", default="1,5,10,20,40", help="client counts of the mixed workload ('' to skip)")
     parser.add_argument("--ladder-seconds", type=float, default=6.0)
-    parser.add_argument("--processes", type=int, default=2,
-                        help="also run the ladder against this many server processes, clients spread over them "
-                             "(1 to skip)")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=2,
+        help="also run the ladder against this many server processes, clients spread over them (1 to skip)",
+    )
     args = parser.parse_args()
     levels = [int(x) for x in args.ladder.split(",") if x.strip()]
 
@@ -405,8 +496,11 @@ def run(args, levels: list[int], published_dir: Path, started: float) -> None:
     with bench_server(published_dir) as base:
         print(f"bench server {base} serving {published_dir}", flush=True)
         targets, cold, notes, info = discover(base, args.lang)
-        print(f"{len(targets) - 1} targets ({info['n_server_callbacks']} server callbacks in /_dash-dependencies); "
-              f"cold first calls done", flush=True)
+        print(
+            f"{len(targets) - 1} targets ({info['n_server_callbacks']} server callbacks in /_dash-dependencies); "
+            f"cold first calls done",
+            flush=True,
+        )
         print(f"sequential: {args.repeat} rounds ...", flush=True)
         seq = sequential(base, targets, args.repeat)
         print(f"concurrent: {args.clients} clients x {args.per_client} requests per target ...", flush=True)
@@ -418,8 +512,9 @@ def run(args, levels: list[int], published_dir: Path, started: float) -> None:
     multi_rows = []
     if levels and args.processes > 1:
         with contextlib.ExitStack() as stack:
-            bases = [stack.enter_context(bench_server(published_dir, threads=SERVER_THREADS))
-                     for _ in range(args.processes)]
+            bases = [
+                stack.enter_context(bench_server(published_dir, threads=SERVER_THREADS)) for _ in range(args.processes)
+            ]
             warm = Client(bases[0])
             for server in bases:  # fill each process's query cache, as on the single server
                 warm.base = server
@@ -434,9 +529,18 @@ def run(args, levels: list[int], published_dir: Path, started: float) -> None:
     print(f"\n(total {time.perf_counter() - started:.0f} s)")
     RESULTS_DIR.mkdir(exist_ok=True)
     (RESULTS_DIR / "dashboard_callbacks.md").write_text(text + "\n", encoding="utf-8")
-    raw = {"args": vars(args), "machine": machine_line(), "info": info, "notes": notes, "cold": cold,
-           "sequential": seq, "concurrent": {k: {**v, "latencies": v["latencies"]} for k, v in conc.items()},
-           "ladder": ladder_rows, "ladder_processes": multi_rows, "targets": [{"name": t.name, "kind": t.kind, "note": t.note} for t in targets]}
+    raw = {
+        "args": vars(args),
+        "machine": machine_line(),
+        "info": info,
+        "notes": notes,
+        "cold": cold,
+        "sequential": seq,
+        "concurrent": {k: {**v, "latencies": v["latencies"]} for k, v in conc.items()},
+        "ladder": ladder_rows,
+        "ladder_processes": multi_rows,
+        "targets": [{"name": t.name, "kind": t.kind, "note": t.note} for t in targets],
+    }
     (RESULTS_DIR / "dashboard_callbacks.json").write_text(json.dumps(raw, indent=1), encoding="utf-8")
 
 

@@ -17,6 +17,7 @@ Prints medians per instance type and the ratios full/floor (issue #7 target <= 2
 and in CPU time (this process and its DuckDB threads): on a shared machine the wall time of the persistent
 instance follows the disk's sync latency (the floor alone makes ~11,500 fdatasync calls), the CPU time much less.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,18 +38,25 @@ sys.path.insert(0, str(REPO))
 
 # ------------------------------------------------------------------ the floor: same graph, empty bodies
 
+
 def _with_params(fn, names: list[str]):
     """Give `fn(*args, **kwargs)` a signature with these parameter names, so Dagster wires the same inputs."""
-    fn.__signature__ = inspect.Signature(
-        [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD) for n in names])
+    fn.__signature__ = inspect.Signature([inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD) for n in names])
     return fn
 
 
 def floor_definitions(defs):
     """Definitions with the product's keys, inputs, deps and checks, but bodies that do nothing."""
     from dagster import (
-        AssetCheckResult, AssetIn, AssetSelection, ConfigurableIOManager, Definitions, asset, asset_check,
-        define_asset_job, in_process_executor,
+        AssetCheckResult,
+        AssetIn,
+        AssetSelection,
+        ConfigurableIOManager,
+        Definitions,
+        asset,
+        asset_check,
+        define_asset_job,
+        in_process_executor,
     )
 
     from pipelines.progress import step_progress_logger
@@ -75,28 +83,43 @@ def floor_definitions(defs):
         def body(*args, **kwargs):
             return None
 
-        assets.append(asset(key=key, group_name=real.group_names_by_key[key], ins=data_ins, deps=deps)(
-            _with_params(body, list(data_ins))))
+        assets.append(
+            asset(key=key, group_name=real.group_names_by_key[key], ins=data_ins, deps=deps)(
+                _with_params(body, list(data_ins))
+            )
+        )
 
     checks = []
     for real in defs.asset_checks or []:
         (spec,) = real.check_specs
         names = [i.name for i in real.node_def.input_defs]
-        extra = {n: AssetIn(key=real.keys_by_input_name[n]) for n in names if real.keys_by_input_name[n] != spec.asset_key}
+        extra = {
+            n: AssetIn(key=real.keys_by_input_name[n]) for n in names if real.keys_by_input_name[n] != spec.asset_key
+        }
         checked = [n for n in names if n not in extra]  # the checked asset's own input
 
         def check_body(*args, **kwargs):
             return AssetCheckResult(passed=True)
 
-        checks.append(asset_check(asset=spec.asset_key, name=spec.name, blocking=spec.blocking,
-                                  additional_ins=extra)(_with_params(check_body, checked + list(extra))))
+        checks.append(
+            asset_check(asset=spec.asset_key, name=spec.name, blocking=spec.blocking, additional_ins=extra)(
+                _with_params(check_body, checked + list(extra))
+            )
+        )
 
     job = define_asset_job("materialize_all", selection=AssetSelection.all(), executor_def=in_process_executor)
-    return Definitions(assets=assets, asset_checks=checks, jobs=[job], resources={"io_manager": NothingIOManager()},
-                       executor=in_process_executor, loggers={"console": step_progress_logger})
+    return Definitions(
+        assets=assets,
+        asset_checks=checks,
+        jobs=[job],
+        resources={"io_manager": NothingIOManager()},
+        executor=in_process_executor,
+        loggers={"console": step_progress_logger},
+    )
 
 
 # ------------------------------------------------------------------ one measurement in its own process
+
 
 def _instance(kind: str):
     from dagster import DagsterInstance
@@ -117,8 +140,7 @@ def child(what: str, kind: str, out: Path) -> None:
     job = defs.resolve_job_def("materialize_all")
     with _instance(kind) as instance:
         start, cpu_start = time.perf_counter(), time.process_time()
-        result = job.execute_in_process(run_config={"loggers": {"console": {}}}, instance=instance,
-                                        raise_on_error=True)
+        result = job.execute_in_process(run_config={"loggers": {"console": {}}}, instance=instance, raise_on_error=True)
         elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
         n_steps = len({e.step_key for e in result.get_step_success_events()})
     assert result.success
@@ -129,8 +151,13 @@ def measure(what: str, kind: str, mirror: str) -> dict:
     with tempfile.TemporaryDirectory(prefix=f"caei_bench_{what}_") as home:
         out = Path(home) / "result.json"
         env = {**os.environ, "CAEI_HOME": home, "CAEI_MIRROR": mirror, "DAGSTER_HOME": str(Path(home) / "dagster")}
-        subprocess.run([sys.executable, __file__, "--child", what, kind, str(out)], env=env, check=True,
-                       stdout=subprocess.DEVNULL, cwd=REPO)
+        subprocess.run(
+            [sys.executable, __file__, "--child", what, kind, str(out)],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            cwd=REPO,
+        )
         return json.loads(out.read_text())
 
 
@@ -168,18 +195,25 @@ def main() -> None:
                 times[(what, kind)].append(got["seconds"])
                 cpus[(what, kind)].append(got["cpu"])
                 steps[(what, kind)] = got["steps"]
-                print(f"  run {i + 1}: {what:5} {kind:10} {got['seconds']:7.2f} s wall, {got['cpu']:7.2f} s cpu "
-                      f"({got['steps']} steps)", flush=True)
+                print(
+                    f"  run {i + 1}: {what:5} {kind:10} {got['seconds']:7.2f} s wall, {got['cpu']:7.2f} s cpu "
+                    f"({got['steps']} steps)",
+                    flush=True,
+                )
         read.append(run_read(Path(mirror)))
     r = statistics.median(read)
     print(f"read raw inputs            : {r:7.3f} s (median of {args.repeat})")
     for kind in kinds:
         f, fl = statistics.median(times[("full", kind)]), statistics.median(times[("floor", kind)])
         fc, flc = statistics.median(cpus[("full", kind)]), statistics.median(cpus[("floor", kind)])
-        print(f"[{kind}] full materialisation : {f:7.2f} s wall, {fc:7.2f} s cpu (median of {args.repeat}; "
-              f"{steps[('full', kind)]} steps)")
-        print(f"[{kind}] dagster floor        : {fl:7.2f} s wall, {flc:7.2f} s cpu (same graph, empty bodies; "
-              f"{steps[('floor', kind)]} steps)")
+        print(
+            f"[{kind}] full materialisation : {f:7.2f} s wall, {fc:7.2f} s cpu (median of {args.repeat}; "
+            f"{steps[('full', kind)]} steps)"
+        )
+        print(
+            f"[{kind}] dagster floor        : {fl:7.2f} s wall, {flc:7.2f} s cpu (same graph, empty bodies; "
+            f"{steps[('floor', kind)]} steps)"
+        )
         print(f"[{kind}] ratio full / floor   : {f / fl:7.2f} wall, {fc / flc:5.2f} cpu  (target <= 2)")
         print(f"[{kind}] ratio full / read    : {f / r:7.1f}")
 

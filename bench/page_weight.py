@@ -10,6 +10,7 @@ headers included) per request, and the decoded body sizes beside it. Time to the
 the page (a MutationObserver notes `performance.now()` when `.js-plotly-plot .main-svg` first exists).
 The first run meets a fresh server (cold query caches) and is reported apart. Target: <= 2 MB compressed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,19 +25,27 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import RESULTS_DIR, bench_server, machine_line, markdown_table, published_home  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 TARGET_BYTES = 2 * 1024 * 1024
 FIGURE_SELECTOR = ".js-plotly-plot .main-svg"
 OTHER_PAGES = ["/country/KAZ", "/explorer", "/catalogue", "/aral-caspian", "/water", "/funding", "/summit", "/air"]
 # Records the moment the first plotly figure is drawn, relative to the navigation start.
-FIRST_FIGURE_PROBE = """
+FIRST_FIGURE_PROBE = (
+    """
 (() => {
   const seen = () => document.querySelector('%s');
   const note = () => { if (window.__firstFigureMs === undefined && seen()) { window.__firstFigureMs = performance.now(); } };
   new MutationObserver(note).observe(document, {childList: true, subtree: true});
 })();
-""" % FIGURE_SELECTOR
+"""
+    % FIGURE_SELECTOR
+)
 
 
 def load_once(browser, url: str, timeout_s: float = 90, needs_figure: bool = True) -> dict:
@@ -53,8 +62,11 @@ def load_once(browser, url: str, timeout_s: float = 90, needs_figure: bool = Tru
         response = event["response"]
         headers = {k.lower(): v for k, v in response.get("headers", {}).items()}
         requests.setdefault(event["requestId"], {}).update(
-            url=response["url"], status=response["status"], mime=response.get("mimeType", ""),
-            encoding=headers.get("content-encoding", ""))
+            url=response["url"],
+            status=response["status"],
+            mime=response.get("mimeType", ""),
+            encoding=headers.get("content-encoding", ""),
+        )
 
     def on_data(event):
         entry = requests.setdefault(event["requestId"], {})
@@ -69,8 +81,9 @@ def load_once(browser, url: str, timeout_s: float = 90, needs_figure: bool = Tru
     start = time.perf_counter()
     page.goto(url, wait_until="domcontentloaded", timeout=timeout_s * 1000)
     # pages without a plotly figure (the country profile, the catalogue) are done when their footer is drawn
-    page.wait_for_selector(FIGURE_SELECTOR if needs_figure else ".site-footer", state="attached",
-                           timeout=timeout_s * 1000)
+    page.wait_for_selector(
+        FIGURE_SELECTOR if needs_figure else ".site-footer", state="attached", timeout=timeout_s * 1000
+    )
     page.wait_for_load_state("networkidle", timeout=timeout_s * 1000)
     if not needs_figure and page.locator(".js-plotly-plot").count():  # a figure container: wait until it is drawn
         page.wait_for_selector(FIGURE_SELECTOR, state="attached", timeout=timeout_s * 1000)
@@ -81,13 +94,22 @@ def load_once(browser, url: str, timeout_s: float = 90, needs_figure: bool = Tru
     context.close()
     finished = [r for r in requests.values() if "wire" in r and "url" in r]
     return {
-        "url": url, "requests": len(finished), "wire_bytes": sum(r["wire"] for r in finished),
+        "url": url,
+        "requests": len(finished),
+        "wire_bytes": sum(r["wire"] for r in finished),
         "decoded_bytes": sum(r.get("decoded", 0) for r in finished),
-        "first_figure_ms": first_figure_ms, "dom_content_loaded_ms": json.loads(timing)["domContentLoadedEventEnd"],
-        "network_idle_s": wall, "figures": figures,
+        "first_figure_ms": first_figure_ms,
+        "dom_content_loaded_ms": json.loads(timing)["domContentLoadedEventEnd"],
+        "network_idle_s": wall,
+        "figures": figures,
         "uncompressed_responses": [r["url"] for r in finished if not r["encoding"] and r.get("decoded", 0) > 10_000],
-        "largest": sorted(({"url": r["url"], "wire": r["wire"], "decoded": r.get("decoded", 0), "encoding": r["encoding"]}
-                           for r in finished), key=lambda r: -r["wire"])[:8],
+        "largest": sorted(
+            (
+                {"url": r["url"], "wire": r["wire"], "decoded": r.get("decoded", 0), "encoding": r["encoding"]}
+                for r in finished
+            ),
+            key=lambda r: -r["wire"],
+        )[:8],
     }
 
 
@@ -112,12 +134,17 @@ def main() -> None:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         print(f"bench server {base}; chromium {browser.version}", flush=True)
         cold = load_once(browser, base + args.path)
-        print(f"  cold server: {cold['wire_bytes'] / 1024:.0f} KiB, first figure {cold['first_figure_ms']:.0f} ms", flush=True)
+        print(
+            f"  cold server: {cold['wire_bytes'] / 1024:.0f} KiB, first figure {cold['first_figure_ms']:.0f} ms",
+            flush=True,
+        )
         warm = []
         for _ in range(args.runs):
             warm.append(load_once(browser, base + args.path))
-            print(f"  warm: {warm[-1]['wire_bytes'] / 1024:.0f} KiB, first figure {warm[-1]['first_figure_ms']:.0f} ms",
-                  flush=True)
+            print(
+                f"  warm: {warm[-1]['wire_bytes'] / 1024:.0f} KiB, first figure {warm[-1]['first_figure_ms']:.0f} ms",
+                flush=True,
+            )
         others = []
         if args.all_pages:
             for path in OTHER_PAGES:
@@ -134,40 +161,85 @@ def main() -> None:
         f"Machine: {machine_line()}; headless Chromium, fresh context (empty cache) per load, {args.runs} warm loads.",
         "",
         markdown_table(
-            ["page", "requests", "over the wire (compressed)", "decoded", "vs 2 MB", "first figure ms (median)",
-             "first figure ms (cold server)", "DOMContentLoaded ms"],
-            [[args.path, last["requests"], f"{wire / 1024:.0f} KiB", f"{last['decoded_bytes'] / 1024:.0f} KiB",
-              f"{wire / TARGET_BYTES:.2f}", f"{first_figure:.0f}", f"{cold['first_figure_ms']:.0f}",
-              f"{statistics.median(r['dom_content_loaded_ms'] for r in warm or [cold]):.0f}"]]),
+            [
+                "page",
+                "requests",
+                "over the wire (compressed)",
+                "decoded",
+                "vs 2 MB",
+                "first figure ms (median)",
+                "first figure ms (cold server)",
+                "DOMContentLoaded ms",
+            ],
+            [
+                [
+                    args.path,
+                    last["requests"],
+                    f"{wire / 1024:.0f} KiB",
+                    f"{last['decoded_bytes'] / 1024:.0f} KiB",
+                    f"{wire / TARGET_BYTES:.2f}",
+                    f"{first_figure:.0f}",
+                    f"{cold['first_figure_ms']:.0f}",
+                    f"{statistics.median(r['dom_content_loaded_ms'] for r in warm or [cold]):.0f}",
+                ]
+            ],
+        ),
         "",
         f"Target ≤ 2 MB compressed: {'met' if wire <= TARGET_BYTES else 'NOT met'} "
         f"({wire / TARGET_BYTES:.2f} of the budget).",
         "",
         "Largest responses of one load:",
         "",
-        markdown_table(["response", "wire KiB", "decoded KiB", "encoding"],
-                       [[f"`{short(r['url'], base)}`", f"{r['wire'] / 1024:.0f}", f"{r['decoded'] / 1024:.0f}",
-                         r["encoding"] or "none"] for r in last["largest"]]),
+        markdown_table(
+            ["response", "wire KiB", "decoded KiB", "encoding"],
+            [
+                [
+                    f"`{short(r['url'], base)}`",
+                    f"{r['wire'] / 1024:.0f}",
+                    f"{r['decoded'] / 1024:.0f}",
+                    r["encoding"] or "none",
+                ]
+                for r in last["largest"]
+            ],
+        ),
     ]
     if last["uncompressed_responses"]:
-        lines += ["", "Sent without compression (> 10 kB): " + ", ".join(f"`{short(u, base)}`"
-                                                                         for u in last["uncompressed_responses"])]
+        lines += [
+            "",
+            "Sent without compression (> 10 kB): "
+            + ", ".join(f"`{short(u, base)}`" for u in last["uncompressed_responses"]),
+        ]
     if others:
-        lines += ["", "Other pages (one warm load each, same measure):", "",
-                  markdown_table(["page", "requests", "wire KiB", "decoded KiB", "vs 2 MB", "figures",
-                                  "first figure ms"],
-                                 [[short(r["url"], base), r["requests"], f"{r['wire_bytes'] / 1024:.0f}",
-                                   f"{r['decoded_bytes'] / 1024:.0f}", f"{r['wire_bytes'] / TARGET_BYTES:.2f}",
-                                   r["figures"], "-" if r["first_figure_ms"] is None else f"{r['first_figure_ms']:.0f}"]
-                                  for r in others])]
+        lines += [
+            "",
+            "Other pages (one warm load each, same measure):",
+            "",
+            markdown_table(
+                ["page", "requests", "wire KiB", "decoded KiB", "vs 2 MB", "figures", "first figure ms"],
+                [
+                    [
+                        short(r["url"], base),
+                        r["requests"],
+                        f"{r['wire_bytes'] / 1024:.0f}",
+                        f"{r['decoded_bytes'] / 1024:.0f}",
+                        f"{r['wire_bytes'] / TARGET_BYTES:.2f}",
+                        r["figures"],
+                        "-" if r["first_figure_ms"] is None else f"{r['first_figure_ms']:.0f}",
+                    ]
+                    for r in others
+                ],
+            ),
+        ]
     text = "\n".join(lines)
     print()
     print(text)
     print(f"\n(total {time.perf_counter() - started:.0f} s)")
     RESULTS_DIR.mkdir(exist_ok=True)
     (RESULTS_DIR / "page_weight.md").write_text(text + "\n", encoding="utf-8")
-    (RESULTS_DIR / "page_weight.json").write_text(json.dumps({"cold": cold, "warm": warm, "others": others,
-                                                              "machine": machine_line()}, indent=1), encoding="utf-8")
+    (RESULTS_DIR / "page_weight.json").write_text(
+        json.dumps({"cold": cold, "warm": warm, "others": others, "machine": machine_line()}, indent=1),
+        encoding="utf-8",
+    )
 
 
 if __name__ == "__main__":

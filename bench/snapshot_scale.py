@@ -12,6 +12,7 @@ published where the product reads. For each k:
 - reads: the dashboard's heaviest reads with an empty cache (dashboard/data.py, air_data.py), on the real ids
 - pages: the overview and the air page rendered cold through the Dash-pages routing callback (in-process)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -119,18 +120,33 @@ def main() -> None:
             del frames
             row = {"factor": factor, "rows": n_rows, "publish_s": publish_s, "size_mb": size / 1e6, **reads, **pages}
             rows.append(row)
-            print(f"  ×{factor}: {n_rows:,} rows, publish {publish_s:.1f} s, {size / 1e6:.0f} MB, "
-                  + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in {**reads, **pages}.items()), flush=True)
+            print(
+                f"  ×{factor}: {n_rows:,} rows, publish {publish_s:.1f} s, {size / 1e6:.0f} MB, "
+                + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in {**reads, **pages}.items()),
+                flush=True,
+            )
 
     keys = [k for k in rows[0] if k not in ("factor", "rows", "publish_s", "size_mb")]
-    text = "\n".join([
-        f"Machine: {machine_line()}. air_observations and indicator_values repeated k times (more places); "
-        "reads and pages with an empty query cache.",
-        "",
-        markdown_table(["k", "rows (all tables)", "publish s", "snapshot MB", *[f"{k} ms" for k in keys]],
-                       [[r["factor"], f"{r['rows']:,}", f"{r['publish_s']:.1f}", f"{r['size_mb']:.0f}",
-                         *[f"{r[k] * 1000:.0f}" for k in keys]] for r in rows]),
-    ])
+    text = "\n".join(
+        [
+            f"Machine: {machine_line()}. air_observations and indicator_values repeated k times (more places); "
+            "reads and pages with an empty query cache.",
+            "",
+            markdown_table(
+                ["k", "rows (all tables)", "publish s", "snapshot MB", *[f"{k} ms" for k in keys]],
+                [
+                    [
+                        r["factor"],
+                        f"{r['rows']:,}",
+                        f"{r['publish_s']:.1f}",
+                        f"{r['size_mb']:.0f}",
+                        *[f"{r[k] * 1000:.0f}" for k in keys],
+                    ]
+                    for r in rows
+                ],
+            ),
+        ]
+    )
     print()
     print(text)
     print(f"\n(total {time.perf_counter() - started:.0f} s)")

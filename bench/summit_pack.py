@@ -10,6 +10,7 @@ Times, as medians:
 4. CLI floor:  `caei export --help` in a subprocess (interpreter start and the CLI's imports, no work)
 and prints the ratios in-process/tables and CLI/floor.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,8 +40,9 @@ def timed(func, runs: int) -> list[float]:
 def cli(args: list[str], home: Path) -> None:
     env = {**os.environ, "CAEI_HOME": str(home)}
     env.pop("DAGSTER_HOME", None)
-    done = subprocess.run([sys.executable, "-m", "pipelines.cli", *args], cwd=REPO, env=env, capture_output=True,
-                          text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", *args], cwd=REPO, env=env, capture_output=True, text=True
+    )
     if done.returncode != 0:
         sys.exit(f"caei {' '.join(args)} failed ({done.returncode}): {done.stderr[-1500:]}")
 
@@ -83,14 +85,18 @@ def main() -> None:
             results[f"in-process {fmt}"] = timed(export, args.runs)
             sizes[fmt] = target.stat().st_size
             cli_target = out / f"cli_{name}"
-            results[f"CLI {fmt}"] = timed(lambda fmt=fmt, t=cli_target: cli(
-                ["export", "--table", "summit_pack", "--format", fmt, "--lang", args.lang, "--out", str(t)], home),
-                args.cli_runs)
+            results[f"CLI {fmt}"] = timed(
+                lambda fmt=fmt, t=cli_target: cli(
+                    ["export", "--table", "summit_pack", "--format", fmt, "--lang", args.lang, "--out", str(t)], home
+                ),
+                args.cli_runs,
+            )
         results["CLI floor (export --help)"] = timed(lambda: cli(["export", "--help"], home), args.cli_runs)
 
     med = {k: statistics.median(v) for k, v in results.items()}
-    rows = [[k, f"{med[k] * 1000:.0f}", f"{min(v) * 1000:.0f}", f"{max(v) * 1000:.0f}", len(v)]
-            for k, v in results.items()]
+    rows = [
+        [k, f"{med[k] * 1000:.0f}", f"{min(v) * 1000:.0f}", f"{max(v) * 1000:.0f}", len(v)] for k, v in results.items()
+    ]
     floor = med["CLI floor (export --help)"]
     lines = [
         f"Machine: {machine_line()}; snapshot {snapshot_mb:.1f} MB; language {args.lang}.",
@@ -108,8 +114,9 @@ def main() -> None:
     print(f"\n(total {time.perf_counter() - started:.0f} s)")
     RESULTS_DIR.mkdir(exist_ok=True)
     (RESULTS_DIR / "summit_pack.md").write_text(text + "\n", encoding="utf-8")
-    (RESULTS_DIR / "summit_pack.json").write_text(json.dumps({"seconds": results, "sizes": sizes,
-                                                              "machine": machine_line()}, indent=1), encoding="utf-8")
+    (RESULTS_DIR / "summit_pack.json").write_text(
+        json.dumps({"seconds": results, "sizes": sizes, "machine": machine_line()}, indent=1), encoding="utf-8"
+    )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 """Read-only, parameterised queries for the air page (through dashboard.data's Snapshot, the only DuckDB reader)."""
+
 from __future__ import annotations
 
 import polars as pl
@@ -8,8 +9,14 @@ from dashboard.data import Snapshot
 MAP_POLLUTANT = "pm25"
 # Where a city has several series of one pollutant, the map and ranking use the first in this order:
 # the AirData.kz city-wide series before the KazHydroMet-only one, then the single-source cities.
-SOURCE_PREFERENCE = ("airdata_kz_main_cities", "bishkek_us_embassy_pm25", "tashkent_municipal_pm25",
-                     "airdata_kz_other_pm25", "airdata_kz_other_pm10", "airdata_kz_other_no2")
+SOURCE_PREFERENCE = (
+    "airdata_kz_main_cities",
+    "bishkek_us_embassy_pm25",
+    "tashkent_municipal_pm25",
+    "airdata_kz_other_pm25",
+    "airdata_kz_other_pm10",
+    "airdata_kz_other_no2",
+)
 
 
 def cities(snap: Snapshot) -> pl.DataFrame:
@@ -26,12 +33,15 @@ def series_index(snap: Snapshot) -> pl.DataFrame:
 
 def latest_complete_annual(snap: Snapshot, pollutant: str) -> pl.DataFrame:
     """Per city and source: the latest complete annual mean of the pollutant, highest first."""
-    rows = snap.query("""
+    rows = snap.query(
+        """
         SELECT city_id, source_id, year, mean, unit, days_with_data, days_in_period
         FROM air_period_stats
         WHERE pollutant = ? AND period_kind = 'year' AND complete
         QUALIFY year = max(year) OVER (PARTITION BY city_id, source_id)
-    """, (pollutant,))
+    """,
+        (pollutant,),
+    )
     return rows.sort("mean", "city_id", descending=[True, False])
 
 
@@ -40,8 +50,13 @@ def one_series_per_city(rows: pl.DataFrame) -> pl.DataFrame:
     if rows.is_empty():
         return rows
     order = {s: i for i, s in enumerate(SOURCE_PREFERENCE)}
-    return (rows.with_columns(pref=pl.col("source_id").replace_strict(order, default=len(order)))
-            .sort("city_id", "pref").unique("city_id", keep="first").drop("pref").sort("mean", descending=True))
+    return (
+        rows.with_columns(pref=pl.col("source_id").replace_strict(order, default=len(order)))
+        .sort("city_id", "pref")
+        .unique("city_id", keep="first")
+        .drop("pref")
+        .sort("mean", descending=True)
+    )
 
 
 def series_presence(snap: Snapshot, pollutant: str) -> pl.DataFrame:
@@ -50,39 +65,54 @@ def series_presence(snap: Snapshot, pollutant: str) -> pl.DataFrame:
 
 
 def daily(snap: Snapshot, city_id: str, source_id: str, pollutant: str) -> pl.DataFrame:
-    return snap.query("""
+    return snap.query(
+        """
         SELECT date, value, unit, statistic, day_counts, flags FROM air_observations
         WHERE city_id = ? AND source_id = ? AND pollutant = ? ORDER BY date
-    """, (city_id, source_id, pollutant))
+    """,
+        (city_id, source_id, pollutant),
+    )
 
 
 def period_stats(snap: Snapshot, city_id: str, source_id: str, pollutant: str) -> pl.DataFrame:
-    return snap.query("""
+    return snap.query(
+        """
         SELECT period_kind, period, year, days_in_period, days_with_data, completeness, complete, mean, unit, status
         FROM air_period_stats WHERE city_id = ? AND source_id = ? AND pollutant = ? ORDER BY year, period_kind
-    """, (city_id, source_id, pollutant))
+    """,
+        (city_id, source_id, pollutant),
+    )
 
 
 def season_ratios(snap: Snapshot, city_id: str, source_id: str, pollutant: str) -> pl.DataFrame:
-    return snap.query("""
+    return snap.query(
+        """
         SELECT season, year, winter_mean, summer_mean, ratio, status FROM air_season_ratio
         WHERE city_id = ? AND source_id = ? AND pollutant = ? ORDER BY year
-    """, (city_id, source_id, pollutant))
+    """,
+        (city_id, source_id, pollutant),
+    )
 
 
 def exceedances(snap: Snapshot, city_id: str, source_id: str, pollutant: str) -> pl.DataFrame:
-    return snap.query("""
+    return snap.query(
+        """
         SELECT e.year, e.threshold_id, e.level, e.threshold, e.days_above, e.days_with_data, e.days_in_period, e.complete
         FROM air_exceedances e
         WHERE e.city_id = ? AND e.source_id = ? AND e.pollutant = ? ORDER BY e.year, e.threshold DESC
-    """, (city_id, source_id, pollutant))
+    """,
+        (city_id, source_id, pollutant),
+    )
 
 
 def trend(snap: Snapshot, city_id: str, source_id: str, pollutant: str) -> dict | None:
-    rows = snap.query("""
+    rows = snap.query(
+        """
         SELECT n_complete_years, first_year, last_year, slope_per_year, status FROM air_trends
         WHERE city_id = ? AND source_id = ? AND pollutant = ?
-    """, (city_id, source_id, pollutant)).to_dicts()
+    """,
+        (city_id, source_id, pollutant),
+    ).to_dicts()
     return rows[0] if rows else None
 
 

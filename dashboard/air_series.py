@@ -1,14 +1,17 @@
 """Views of one daily air series that the /air page draws: a trailing mean and a calendar grid."""
+
 from __future__ import annotations
 
 import polars as pl
-from assets.indicators.air.air import COMPLETE_SHARE
 
+from assets.indicators.air.air import COMPLETE_SHARE
 
 ROLLING_DAYS = 30
 
 
-def rolling_mean(daily: pl.DataFrame, window: int = ROLLING_DAYS, complete_share: float = COMPLETE_SHARE) -> pl.DataFrame:
+def rolling_mean(
+    daily: pl.DataFrame, window: int = ROLLING_DAYS, complete_share: float = COMPLETE_SHARE
+) -> pl.DataFrame:
     """Trailing mean over `window` calendar days (not rows), given only where >= complete_share of them have data.
 
     `daily` has date, value and day_counts; days that do not count are left out, gaps stay gaps.
@@ -19,7 +22,8 @@ def rolling_mean(daily: pl.DataFrame, window: int = ROLLING_DAYS, complete_share
     calendar = pl.DataFrame({"date": pl.date_range(counted["date"].min(), counted["date"].max(), "1d", eager=True)})
     min_days = int(-(-window * complete_share // 1))  # ceil
     return calendar.join(counted, on="date", how="left").select(
-        "date", rolling_mean=pl.col("value").rolling_mean(window_size=window, min_samples=min_days))
+        "date", rolling_mean=pl.col("value").rolling_mean(window_size=window, min_samples=min_days)
+    )
 
 
 def calendar_grid(daily: pl.DataFrame, year: int) -> list[list[float | None]]:

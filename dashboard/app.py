@@ -3,6 +3,7 @@
 Everything is served by the app itself (Dash's own JavaScript, our CSS in `assets_static/`): no CDN, no
 web fonts, no external stylesheet, so the dashboard works on a closed network.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -84,7 +85,9 @@ def create_app(snapshot_dir: Path | None = None) -> dash.Dash:
     # The print view is the page itself with print CSS (A4, no navigation); the button only opens the dialog.
     app.clientside_callback(
         "function(n) { if (n) { window.print(); } return n || 0; }",
-        Output("print-done", "data"), Input("print-button", "n_clicks"), prevent_initial_call=True,
+        Output("print-done", "data"),
+        Input("print-button", "n_clicks"),
+        prevent_initial_call=True,
     )
     return app
 
@@ -103,8 +106,11 @@ def serve(host: str = "127.0.0.1", port: int = 8050, snapshot_dir: Path | None =
     from waitress import serve as waitress_serve
 
     app = create_app(snapshot_dir)
-    print(f"CAEI dashboard: http://{host}:{port}/ (published snapshots in "
-          f"{app.server.config[data.PUBLISHED_DIR_CONFIG_KEY]}); stop with Ctrl+C", flush=True)
+    print(
+        f"CAEI dashboard: http://{host}:{port}/ (published snapshots in "
+        f"{app.server.config[data.PUBLISHED_DIR_CONFIG_KEY]}); stop with Ctrl+C",
+        flush=True,
+    )
     # Each new snapshot's pages are computed in the background, so its first viewers do not wait for them.
     prewarm.Prewarmer(app, log=lambda line: print(line, flush=True)).start()
     waitress_serve(app.server, host=host, port=port, threads=threads)

@@ -7,6 +7,7 @@ response names the snapshot it was built from (`X-CAEI-Snapshot`). A snapshot fi
 published, so query results are cached per snapshot file. Connections are read-only and short-lived: many
 processes may read a snapshot at once, and the pipeline never writes to a published file.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -93,8 +94,9 @@ def snapshot_for_request() -> Snapshot:
         try:
             snap = Snapshot(snapshot_path(published, str(pinned)))
         except NoSnapshotError as gone:
-            raise SnapshotGoneError(f"the data this page was built from ({pinned}) are no longer kept: "
-                                    f"reload the page ({gone})") from gone
+            raise SnapshotGoneError(
+                f"the data this page was built from ({pinned}) are no longer kept: reload the page ({gone})"
+            ) from gone
     else:
         snap = open_current_snapshot(published)
     flask.g.caei_snapshot_id = snap.snapshot_id
@@ -134,7 +136,9 @@ def _cached_query(path: str, sql: str, params: tuple[Any, ...]) -> pl.DataFrame:
             con.execute("SET python_enable_replacements = false")
             return con.execute(sql, args).pl()
     except (duckdb.CatalogException, duckdb.BinderException) as missing:
-        raise SnapshotContentError(f"Snapshot {Path(path).stem} cannot answer a dashboard query: {missing}") from missing
+        raise SnapshotContentError(
+            f"Snapshot {Path(path).stem} cannot answer a dashboard query: {missing}"
+        ) from missing
 
 
 # ---- typed reads -------------------------------------------------------------------------------------
@@ -148,7 +152,7 @@ def snapshot_info(snap: Snapshot) -> dict[str, Any]:
     info = rows[0]
     created_at = info.get("created_at")
     if isinstance(created_at, dt.datetime) and created_at.tzinfo is not None:
-        info["created_at"] = created_at.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        info["created_at"] = created_at.astimezone(dt.UTC).replace(tzinfo=None)
     return info
 
 

@@ -5,6 +5,7 @@ so a link reproduces the view. Every value from a URL is validated against the s
 The download is built from the very rows the table shows, with the metadata conventions of assets/export.py
 (unit, source, licence, retrieval, snapshot id) and its formula neutralisation.
 """
+
 from __future__ import annotations
 
 import io
@@ -21,8 +22,10 @@ DOWNLOAD_FORMATS = ("csv", "xlsx")
 # Without years in the URL the explorer opens on the last quarter century: long series (CO₂ from 1830)
 # stay one click away, and the first page stays light.
 DEFAULT_SPAN_YEARS = 25
-MEDIA_TYPES = {"csv": "text/csv; charset=utf-8",
-               "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 @dataclass(frozen=True)
@@ -34,10 +37,16 @@ class ExplorerState:
     year: int  # the year of the bar chart and the map
 
     def query_string(self, lang: str) -> str:
-        return "?" + urlencode({
-            "lang": lang, "indicator": self.indicator_id, "geo": ",".join(self.geo_ids),
-            "from": self.year_from, "to": self.year_to, "year": self.year,
-        })
+        return "?" + urlencode(
+            {
+                "lang": lang,
+                "indicator": self.indicator_id,
+                "geo": ",".join(self.geo_ids),
+                "from": self.year_from,
+                "to": self.year_to,
+                "year": self.year,
+            }
+        )
 
 
 def _first(value: object) -> str | None:
@@ -51,8 +60,13 @@ def _year(value: object) -> int | None:
     return int(text) if text is not None and text.strip().lstrip("-").isdigit() else None
 
 
-def parse_state(query: Mapping[str, object], indicator_ids: Sequence[str], allowed_geo_ids: Sequence[str],
-                default_geo_ids: Sequence[str], years_of: callable) -> ExplorerState | None:
+def parse_state(
+    query: Mapping[str, object],
+    indicator_ids: Sequence[str],
+    allowed_geo_ids: Sequence[str],
+    default_geo_ids: Sequence[str],
+    years_of: callable,
+) -> ExplorerState | None:
     """The explorer state asked for in a query string, with every unknown part replaced by a default.
 
     `years_of(indicator_id)` gives the years with values of an indicator. Returns None when the snapshot has
@@ -97,9 +111,18 @@ def year_rows(series: pl.DataFrame, state: ExplorerState) -> pl.DataFrame:
     return series.filter(pl.col("geo_id").is_in(list(state.geo_ids)) & (pl.col("year") == state.year)).sort("geo_id")
 
 
-def download_frames(shown: pl.DataFrame, indicator: Mapping, unit_label: str, geo_names: Mapping[str, str],
-                    sources_by_id: Mapping[str, Mapping], provenance_by_id: Mapping[str, Mapping],
-                    snapshot: Mapping, state: ExplorerState, lang: str, indicator_name: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+def download_frames(
+    shown: pl.DataFrame,
+    indicator: Mapping,
+    unit_label: str,
+    geo_names: Mapping[str, str],
+    sources_by_id: Mapping[str, Mapping],
+    provenance_by_id: Mapping[str, Mapping],
+    snapshot: Mapping,
+    state: ExplorerState,
+    lang: str,
+    indicator_name: str,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(data, metadata) of exactly the rows shown, with localised headers; text cells neutralised."""
     headers = HEADERS.get(lang, HEADERS["ru"])
     data = pl.DataFrame(
@@ -114,35 +137,52 @@ def download_frames(shown: pl.DataFrame, indicator: Mapping, unit_label: str, ge
             "source_id": shown["source_id"].to_list(),
             "flags": shown["flags"].to_list(),
         },
-        schema={"indicator_id": pl.String, "indicator": pl.String, "geo_id": pl.String, "geo": pl.String,
-                "year": pl.Int64, "value": pl.Float64, "unit": pl.String, "source_id": pl.String, "flags": pl.String},
+        schema={
+            "indicator_id": pl.String,
+            "indicator": pl.String,
+            "geo_id": pl.String,
+            "geo": pl.String,
+            "year": pl.Int64,
+            "value": pl.Float64,
+            "unit": pl.String,
+            "source_id": pl.String,
+            "flags": pl.String,
+        },
     )
     source_ids = list(dict.fromkeys(shown["source_id"].to_list())) or [indicator.get("source_id")]
     meta_rows = []
     for source_id in source_ids:
         source = sources_by_id.get(source_id, {})
         provenance = provenance_by_id.get(source_id, {})
-        meta_rows.append({
-            "indicator_id": state.indicator_id,
-            "indicator": indicator_name,
-            "definition": indicator.get(f"definition_{lang}") or indicator.get("definition_ru") or indicator.get("definition_en"),
-            "unit": unit_label,
-            "source_id": source_id,
-            "source": source.get("title"),
-            "citation": source.get("citation"),
-            "licence": source.get("licence"),
-            "public_url": source.get("public_url"),
-            "retrieved_from": provenance.get("url"),
-            "retrieved_at": provenance.get("retrieved_at"),
-            "sha256": provenance.get("sha256"),
-            "snapshot_id": snapshot.get("snapshot_id"),
-            "snapshot_date": snapshot["created_at"].strftime("%Y-%m-%d %H:%M UTC") if snapshot.get("created_at") else None,
-            "geo_id": ",".join(state.geo_ids),
-            "year": f"{state.year_from}-{state.year_to}",
-        })
+        meta_rows.append(
+            {
+                "indicator_id": state.indicator_id,
+                "indicator": indicator_name,
+                "definition": indicator.get(f"definition_{lang}")
+                or indicator.get("definition_ru")
+                or indicator.get("definition_en"),
+                "unit": unit_label,
+                "source_id": source_id,
+                "source": source.get("title"),
+                "citation": source.get("citation"),
+                "licence": source.get("licence"),
+                "public_url": source.get("public_url"),
+                "retrieved_from": provenance.get("url"),
+                "retrieved_at": provenance.get("retrieved_at"),
+                "sha256": provenance.get("sha256"),
+                "snapshot_id": snapshot.get("snapshot_id"),
+                "snapshot_date": snapshot["created_at"].strftime("%Y-%m-%d %H:%M UTC")
+                if snapshot.get("created_at")
+                else None,
+                "geo_id": ",".join(state.geo_ids),
+                "year": f"{state.year_from}-{state.year_to}",
+            }
+        )
     meta = pl.DataFrame(meta_rows, schema={k: pl.String for k in meta_rows[0]})
-    return (neutralise_formulas(data).rename({c: headers.get(c, c) for c in data.columns}),
-            neutralise_formulas(meta).rename({c: headers.get(c, c) for c in meta.columns}))
+    return (
+        neutralise_formulas(data).rename({c: headers.get(c, c) for c in data.columns}),
+        neutralise_formulas(meta).rename({c: headers.get(c, c) for c in meta.columns}),
+    )
 
 
 def to_csv_bytes(data: pl.DataFrame, meta: pl.DataFrame) -> bytes:
@@ -157,8 +197,9 @@ def to_csv_bytes(data: pl.DataFrame, meta: pl.DataFrame) -> bytes:
 def to_xlsx_bytes(data: pl.DataFrame, meta: pl.DataFrame) -> bytes:
     buffer = io.BytesIO()
     # strings_to_formulas off as well: a text cell is never evaluated, whatever it holds.
-    with xlsxwriter.Workbook(buffer, {"strings_to_formulas": False, "strings_to_urls": False,
-                                      "in_memory": True}) as workbook:
+    with xlsxwriter.Workbook(
+        buffer, {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True}
+    ) as workbook:
         data.write_excel(workbook, worksheet="data", autofit=True, float_precision=6)
         meta.write_excel(workbook, worksheet="metadata", autofit=True)
     return buffer.getvalue()

@@ -4,6 +4,7 @@ Only cartesian traces: plotly's geo traces fetch map data from a CDN at render t
 Numbers in labels and hovers are formatted with Babel beforehand, so every language reads its own
 decimal and thousands marks; `layout.separators` covers the axis ticks.
 """
+
 from __future__ import annotations
 
 import base64
@@ -125,7 +126,9 @@ def country_bar_figure(rows: list[dict], country_names: dict[str, str], unit_lab
             name=unit_label,
         )
     )
-    fig.update_layout(**base_layout(lang, height=96 + 42 * len(ordered), margin=dict(l=10, r=80, t=36, b=30), showlegend=False))
+    fig.update_layout(
+        **base_layout(lang, height=96 + 42 * len(ordered), margin=dict(l=10, r=80, t=36, b=30), showlegend=False)
+    )
     fig.update_xaxes(title_text=unit_label, showticklabels=False, showgrid=False, zeroline=True)
     fig.update_yaxes(automargin=True)
     return fig
@@ -137,7 +140,7 @@ def aral_area_figure(aral: pl.DataFrame, lang: str, low_quality_from: int = 2019
         return empty_figure(t("No data.", lang), lang)
     fig = go.Figure()
     unit = t("km²", lang)
-    for colour, basin in zip(PALETTE, BASINS):
+    for colour, basin in zip(PALETTE, BASINS, strict=False):
         series = aral.filter(pl.col("basin") == basin).sort("year")
         if series.height == 0:
             continue
@@ -192,14 +195,18 @@ def caspian_annual_figure(annual: pl.DataFrame, lang: str) -> go.Figure:
     def hover_rows(frame: pl.DataFrame) -> list[list[str]]:
         return [
             [format_number(v, lang, decimals=2), "" if n is None else t("{n} observations", lang, n=n)]
-            for v, n in zip(frame["level_m"], frame["n_obs"])
+            for v, n in zip(frame["level_m"], frame["n_obs"], strict=False)
         ]
 
     if full.height:
         fig.add_trace(
             go.Scatter(
-                x=full["year"].to_list(), y=full["level_m"].to_list(), mode="lines+markers", name=dahiti_name,
-                line=dict(color=PALETTE[0], width=2), marker=dict(size=5),
+                x=full["year"].to_list(),
+                y=full["level_m"].to_list(),
+                mode="lines+markers",
+                name=dahiti_name,
+                line=dict(color=PALETTE[0], width=2),
+                marker=dict(size=5),
                 customdata=hover_rows(full),
                 hovertemplate="%{x}: %{customdata[0]} " + t("m (DAHITI)", lang) + "<br>%{customdata[1]}<extra></extra>",
             )
@@ -207,19 +214,27 @@ def caspian_annual_figure(annual: pl.DataFrame, lang: str) -> go.Figure:
     if partial.height:
         fig.add_trace(
             go.Scatter(
-                x=partial["year"].to_list(), y=partial["level_m"].to_list(), mode="markers",
+                x=partial["year"].to_list(),
+                y=partial["level_m"].to_list(),
+                mode="markers",
                 name=t("DAHITI, partial year (not a full annual mean)", lang),
                 marker=dict(size=9, symbol="circle-open", color=PALETTE[0], line=dict(width=2)),
                 customdata=hover_rows(partial),
-                hovertemplate="%{x}: %{customdata[0]} " + t("m (DAHITI)", lang) + "<br>"
-                + t("partial year", lang) + ", %{customdata[1]}<extra></extra>",
+                hovertemplate="%{x}: %{customdata[0]} "
+                + t("m (DAHITI)", lang)
+                + "<br>"
+                + t("partial year", lang)
+                + ", %{customdata[1]}<extra></extra>",
             )
         )
     baltic = annual.filter(pl.col("datum") == "baltic").sort("year")
     if baltic.height:
         fig.add_trace(
             go.Scatter(
-                x=baltic["year"].to_list(), y=baltic["level_m"].to_list(), mode="markers", name=baltic_name,
+                x=baltic["year"].to_list(),
+                y=baltic["level_m"].to_list(),
+                mode="markers",
+                name=baltic_name,
                 marker=dict(size=11, symbol="diamond", color=PALETTE[5]),
                 customdata=[[format_number(v, lang, decimals=2)] for v in baltic["level_m"]],
                 hovertemplate="%{x}: %{customdata[0]} " + t("m (Baltic system)", lang) + "<extra></extra>",
@@ -240,7 +255,9 @@ def caspian_obs_figure(obs: pl.DataFrame, lang: str) -> go.Figure:
     fig = go.Figure()
     fig.add_trace(
         go.Scatter(
-            x=regular["date"].to_list(), y=regular["level_m"].to_list(), mode="lines",
+            x=regular["date"].to_list(),
+            y=regular["level_m"].to_list(),
+            mode="lines",
             name=t("DAHITI, 10-day observations, m in DAHITI heights", lang),
             line=dict(color=PALETTE[0], width=1.2),
             customdata=[[format_number(v, lang, decimals=2)] for v in regular["level_m"]],
@@ -250,7 +267,9 @@ def caspian_obs_figure(obs: pl.DataFrame, lang: str) -> go.Figure:
     if outliers.height:
         fig.add_trace(
             go.Scatter(
-                x=outliers["date"].to_list(), y=outliers["level_m"].to_list(), mode="markers",
+                x=outliers["date"].to_list(),
+                y=outliers["level_m"].to_list(),
+                mode="markers",
                 name=t("Outlier (flagged in the snapshot)", lang),
                 marker=dict(size=10, symbol="x", color=PALETTE[5]),
                 customdata=[[format_number(v, lang, decimals=2)] for v in outliers["level_m"]],
@@ -283,8 +302,9 @@ def flagged_marker_symbols(flags: Sequence[str]) -> list[str]:
     return ["circle-open" if has_flag(f, "stale") or has_flag(f, "range_warning") else "circle" for f in flags]
 
 
-def explorer_line_figure(shown: pl.DataFrame, geo_names: dict[str, str], unit_label: str, flag_words,
-                         lang: str, region_id: str = "CA5") -> go.Figure:
+def explorer_line_figure(
+    shown: pl.DataFrame, geo_names: dict[str, str], unit_label: str, flag_words, lang: str, region_id: str = "CA5"
+) -> go.Figure:
     """One line per place over the chosen years; the regional figure dashed; flagged values hollow."""
     if shown.height == 0:
         return empty_figure(t("No values for this choice.", lang), lang)
@@ -292,34 +312,60 @@ def explorer_line_figure(shown: pl.DataFrame, geo_names: dict[str, str], unit_la
     for index, (geo_id,) in enumerate(shown.select("geo_id").unique(maintain_order=True).iter_rows()):
         series = shown.filter(pl.col("geo_id") == geo_id).sort("year")
         name = geo_names.get(geo_id, geo_id)
-        fig.add_trace(go.Scatter(
-            x=series["year"].to_list(), y=series["value"].to_list(), mode="lines+markers", name=name,
-            line=dict(color=NEUTRAL if geo_id == region_id else PALETTE[index % len(PALETTE)], width=2,
-                      dash="dash" if geo_id == region_id else "solid"),
-            marker=dict(size=6, symbol=flagged_marker_symbols(series["flags"].to_list())),
-            customdata=[[format_number(v, lang), flag_words(f)] for v, f in zip(series["value"], series["flags"])],
-            hovertemplate=f"{name}<br>%{{x}}: %{{customdata[0]}} {unit_label}<br>%{{customdata[1]}}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=series["year"].to_list(),
+                y=series["value"].to_list(),
+                mode="lines+markers",
+                name=name,
+                line=dict(
+                    color=NEUTRAL if geo_id == region_id else PALETTE[index % len(PALETTE)],
+                    width=2,
+                    dash="dash" if geo_id == region_id else "solid",
+                ),
+                marker=dict(size=6, symbol=flagged_marker_symbols(series["flags"].to_list())),
+                customdata=[
+                    [format_number(v, lang), flag_words(f)]
+                    for v, f in zip(series["value"], series["flags"], strict=False)
+                ],
+                hovertemplate=f"{name}<br>%{{x}}: %{{customdata[0]}} {unit_label}<br>%{{customdata[1]}}<extra></extra>",
+            )
+        )
     fig.update_layout(**base_layout(lang, height=400, hovermode="closest"))
     fig.update_xaxes(title_text=t("Year", lang), tickformat="d")
     fig.update_yaxes(title_text=unit_label, exponentformat="none", separatethousands=True)
     return fig
 
 
-def explorer_bar_figure(year_rows: pl.DataFrame, geo_names: dict[str, str], unit_label: str, year: int,
-                        lang: str) -> go.Figure:
+def explorer_bar_figure(
+    year_rows: pl.DataFrame, geo_names: dict[str, str], unit_label: str, year: int, lang: str
+) -> go.Figure:
     if year_rows.height == 0:
         return empty_figure(t("No values for {year}.", lang, year=year), lang)
     ordered = year_rows.sort("value", descending=True)
     names = [geo_names.get(g, g) for g in ordered["geo_id"]]
     texts = [format_number(v, lang) for v in ordered["value"]]
-    fig = go.Figure(go.Bar(
-        x=names, y=ordered["value"].to_list(), marker_color=PALETTE[0], text=texts, textposition="outside",
-        cliponaxis=False, customdata=[[txt] for txt in texts],
-        hovertemplate=f"%{{x}}, {year}: %{{customdata[0]}} {unit_label}<extra></extra>",
-    ))
-    fig.update_layout(**base_layout(lang, height=340, showlegend=False, margin=dict(l=60, r=20, t=40, b=60),
-                                    title=dict(text=f"{year}", x=0.01, font=dict(size=14))))
+    fig = go.Figure(
+        go.Bar(
+            x=names,
+            y=ordered["value"].to_list(),
+            marker_color=PALETTE[0],
+            text=texts,
+            textposition="outside",
+            cliponaxis=False,
+            customdata=[[txt] for txt in texts],
+            hovertemplate=f"%{{x}}, {year}: %{{customdata[0]}} {unit_label}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        **base_layout(
+            lang,
+            height=340,
+            showlegend=False,
+            margin=dict(l=60, r=20, t=40, b=60),
+            title=dict(text=f"{year}", x=0.01, font=dict(size=14)),
+        )
+    )
     fig.update_yaxes(title_text=unit_label, exponentformat="none", separatethousands=True, rangemode="tozero")
     return fig
 
@@ -330,13 +376,16 @@ def country_geojson(polygons: pl.DataFrame) -> dict:
 
     return {
         "type": "FeatureCollection",
-        "features": [{"type": "Feature", "id": fid, "properties": {}, "geometry": json.loads(geometry)}
-                     for fid, geometry in polygons.iter_rows()],
+        "features": [
+            {"type": "Feature", "id": fid, "properties": {}, "geometry": json.loads(geometry)}
+            for fid, geometry in polygons.iter_rows()
+        ],
     }
 
 
-def explorer_map_figure(year_rows: pl.DataFrame, geojson: dict, geo_names: dict[str, str], unit_label: str,
-                        year: int, lang: str) -> go.Figure:
+def explorer_map_figure(
+    year_rows: pl.DataFrame, geojson: dict, geo_names: dict[str, str], unit_label: str, year: int, lang: str
+) -> go.Figure:
     """Countries coloured by value in one year. MapLibre with a blank style and our own polygons: no tiles,
     no fonts, no requests outside the app."""
     mapped_ids = {f["id"] for f in geojson.get("features", [])}
@@ -344,16 +393,25 @@ def explorer_map_figure(year_rows: pl.DataFrame, geojson: dict, geo_names: dict[
     if rows.height == 0:
         return empty_figure(t("No country values for {year} to map.", lang, year=year), lang)
     texts = [format_number(v, lang) for v in rows["value"]]
-    fig = go.Figure(go.Choroplethmap(
-        geojson=geojson, locations=rows["geo_id"].to_list(), z=rows["value"].to_list(),
-        colorscale="Blues", marker_line_color="#ffffff", marker_line_width=1,
-        colorbar=dict(title=dict(text=unit_label, side="right"), thickness=12, separatethousands=True,
-                      exponentformat="none"),
-        customdata=[[geo_names.get(g, g), txt] for g, txt in zip(rows["geo_id"], texts)],
-        hovertemplate=f"%{{customdata[0]}}, {year}: %{{customdata[1]}} {unit_label}<extra></extra>",
-    ))
-    fig.update_layout(**base_layout(lang, height=380, margin=dict(l=0, r=0, t=10, b=0)),
-                      map=dict(style="white-bg", center=MAP_CENTER, zoom=MAP_ZOOM))
+    fig = go.Figure(
+        go.Choroplethmap(
+            geojson=geojson,
+            locations=rows["geo_id"].to_list(),
+            z=rows["value"].to_list(),
+            colorscale="Blues",
+            marker_line_color="#ffffff",
+            marker_line_width=1,
+            colorbar=dict(
+                title=dict(text=unit_label, side="right"), thickness=12, separatethousands=True, exponentformat="none"
+            ),
+            customdata=[[geo_names.get(g, g), txt] for g, txt in zip(rows["geo_id"], texts, strict=False)],
+            hovertemplate=f"%{{customdata[0]}}, {year}: %{{customdata[1]}} {unit_label}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        **base_layout(lang, height=380, margin=dict(l=0, r=0, t=10, b=0)),
+        map=dict(style="white-bg", center=MAP_CENTER, zoom=MAP_ZOOM),
+    )
     return fig
 
 
@@ -380,8 +438,9 @@ def geometry_bounds(geometries: Sequence[dict]) -> tuple[float, float, float, fl
     return min(lons), min(lats), max(lons), max(lats)
 
 
-def map_view(bounds: tuple[float, float, float, float], width_px: int = 900, height_px: int = 480,
-             padding: float = 0.08) -> tuple[dict, float]:
+def map_view(
+    bounds: tuple[float, float, float, float], width_px: int = 900, height_px: int = 480, padding: float = 0.08
+) -> tuple[dict, float]:
     """Centre and zoom that fit `bounds` into a web-Mercator map of the given size (one tile = 512 px at zoom 0)."""
     import math
 
@@ -409,25 +468,52 @@ def seas_map_figure(seas: Sequence[dict], countries: Sequence[dict], lang: str, 
         return empty_figure(t("No shorelines in the snapshot.", lang), lang)
     fig = go.Figure()
     for country in countries:
-        fig.add_trace(go.Choroplethmap(
-            geojson={"type": "FeatureCollection",
-                     "features": [{"type": "Feature", "id": "c", "properties": {}, "geometry": country["geometry"]}]},
-            locations=["c"], z=[0], colorscale=[[0, "#f1f3f5"], [1, "#f1f3f5"]], showscale=False,
-            marker_line_color="#9aa5b1", marker_line_width=0.8, name=country["label"], showlegend=False,
-            hovertemplate=f"{country['label']}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Choroplethmap(
+                geojson={
+                    "type": "FeatureCollection",
+                    "features": [{"type": "Feature", "id": "c", "properties": {}, "geometry": country["geometry"]}],
+                },
+                locations=["c"],
+                z=[0],
+                colorscale=[[0, "#f1f3f5"], [1, "#f1f3f5"]],
+                showscale=False,
+                marker_line_color="#9aa5b1",
+                marker_line_width=0.8,
+                name=country["label"],
+                showlegend=False,
+                hovertemplate=f"{country['label']}<extra></extra>",
+            )
+        )
     for sea in seas:
-        fig.add_trace(go.Choroplethmap(
-            geojson={"type": "FeatureCollection",
-                     "features": [{"type": "Feature", "id": "s", "properties": {}, "geometry": sea["geometry"]}]},
-            locations=["s"], z=[1], colorscale=[[0, sea["fill"]], [1, sea["fill"]]], showscale=False,
-            marker_line_color=sea["line"], marker_line_width=1.2, marker_opacity=0.9,
-            name=sea["label"], showlegend=True, hovertemplate=f"{sea['label']}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Choroplethmap(
+                geojson={
+                    "type": "FeatureCollection",
+                    "features": [{"type": "Feature", "id": "s", "properties": {}, "geometry": sea["geometry"]}],
+                },
+                locations=["s"],
+                z=[1],
+                colorscale=[[0, sea["fill"]], [1, sea["fill"]]],
+                showscale=False,
+                marker_line_color=sea["line"],
+                marker_line_width=1.2,
+                marker_opacity=0.9,
+                name=sea["label"],
+                showlegend=True,
+                hovertemplate=f"{sea['label']}<extra></extra>",
+            )
+        )
     centre, zoom = map_view(geometry_bounds([s["geometry"] for s in seas]))
-    fig.update_layout(**base_layout(lang, height=height, margin=dict(l=0, r=0, t=10, b=10),
-                                    legend=dict(orientation="h", yanchor="top", y=-0.02, x=0)),
-                      map=dict(style="white-bg", center=centre, zoom=zoom))
+    fig.update_layout(
+        **base_layout(
+            lang,
+            height=height,
+            margin=dict(l=0, r=0, t=10, b=10),
+            legend=dict(orientation="h", yanchor="top", y=-0.02, x=0),
+        ),
+        map=dict(style="white-bg", center=centre, zoom=zoom),
+    )
     return fig
 
 
@@ -439,12 +525,18 @@ def driver_line_figure(series: pl.DataFrame, geo_names: dict[str, str], unit_lab
     for index, (geo_id,) in enumerate(series.select("geo_id").unique(maintain_order=True).iter_rows()):
         rows = series.filter(pl.col("geo_id") == geo_id).sort("year")
         name = geo_names.get(geo_id, geo_id)
-        fig.add_trace(go.Scatter(
-            x=rows["year"].to_list(), y=rows["value"].to_list(), mode="lines+markers", name=name,
-            line=dict(color=PALETTE[index % len(PALETTE)], width=2), marker=dict(size=4),
-            customdata=[[format_number(v, lang)] for v in rows["value"]],
-            hovertemplate=f"{name}<br>%{{x}}: %{{customdata[0]}} {unit_label}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=rows["year"].to_list(),
+                y=rows["value"].to_list(),
+                mode="lines+markers",
+                name=name,
+                line=dict(color=PALETTE[index % len(PALETTE)], width=2),
+                marker=dict(size=4),
+                customdata=[[format_number(v, lang)] for v in rows["value"]],
+                hovertemplate=f"{name}<br>%{{x}}: %{{customdata[0]}} {unit_label}<extra></extra>",
+            )
+        )
     fig.update_layout(**base_layout(lang, height=380, hovermode="closest"))
     fig.update_xaxes(title_text=t("Year", lang), tickformat="d")
     fig.update_yaxes(title_text=unit_label, rangemode="tozero", exponentformat="none", separatethousands=True)

@@ -1,4 +1,5 @@
 """Read-only, parameterised queries for the funding and summit pages (tables of the funding theme)."""
+
 from __future__ import annotations
 
 import tempfile
@@ -33,7 +34,9 @@ def crs_breakdown(snap: Snapshot, dimension: str, geo_id: str) -> pl.DataFrame:
 
 
 def crs_coverage(snap: Snapshot) -> pl.DataFrame:
-    return snap.query("SELECT year, covered_iso3, coverage_pop_share, published FROM funding_crs_coverage ORDER BY year")
+    return snap.query(
+        "SELECT year, covered_iso3, coverage_pop_share, published FROM funding_crs_coverage ORDER BY year"
+    )
 
 
 def sources_side_by_side(snap: Snapshot, geo_ids: list[str]) -> pl.DataFrame:

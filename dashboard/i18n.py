@@ -4,12 +4,13 @@ Interface strings live in gettext catalogues `dashboard/locales/<lang>/LC_MESSAG
 English text as msgid. They are read once with Babel at import; no compiled .mo files are needed.
 Names of indicators, units and places are NOT translated here: they come from the snapshot tables.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import re
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from babel import Locale
@@ -54,7 +55,7 @@ def request_lang(value: object, remembered: object = None) -> str:
     return normalize_lang(remembered)
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(lang: str) -> Mapping[str, str]:
     """msgid -> translation for one language; untranslated and fuzzy entries are left out."""
     po_path = LOCALES_DIR / lang / "LC_MESSAGES" / "messages.po"

@@ -6,6 +6,7 @@ later ones come from the answer cache. `caei dashboard` runs a `Prewarmer` threa
 for it, so the first viewers after a weekly publish get cached answers too. A newer publish interrupts the
 warm-up of an older one.
 """
+
 from __future__ import annotations
 
 import threading
@@ -34,7 +35,9 @@ def page_paths(snap: data.Snapshot) -> list[str]:
 def page_views(snap: data.Snapshot) -> list[tuple[str, str]]:
     """(path, query string) of the views to compute: each page as linked in each language, and as first opened
     without a language (Russian)."""
-    return [(path, search) for path in page_paths(snap) for search in ("", *(f"?lang={lang}" for lang in SUPPORTED_LANGS))]
+    return [
+        (path, search) for path in page_paths(snap) for search in ("", *(f"?lang={lang}" for lang in SUPPORTED_LANGS))
+    ]
 
 
 def router_request(path: str, search: str) -> dict:
@@ -42,8 +45,10 @@ def router_request(path: str, search: str) -> dict:
     return {
         "output": ROUTER_OUTPUT,
         "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
-        "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
-                   {"id": "_pages_location", "property": "search", "value": search}],
+        "inputs": [
+            {"id": "_pages_location", "property": "pathname", "value": path},
+            {"id": "_pages_location", "property": "search", "value": search},
+        ],
         "changedPropIds": ["_pages_location.pathname", "_pages_location.search"],
         "state": [],
     }
@@ -74,7 +79,9 @@ class Prewarmer(threading.Thread):
                 try:
                     self.warm(snap)
                 except Exception as problem:  # noqa: BLE001 - warming is an optimisation: never stop serving for it
-                    self.log(f"pre-computing pages of {snap.snapshot_id} failed: {problem!r}; pages are computed when asked")
+                    self.log(
+                        f"pre-computing pages of {snap.snapshot_id} failed: {problem!r}; pages are computed when asked"
+                    )
                     self.warmed = snap.snapshot_id
             self.stopped.wait(self.poll_seconds)
 
@@ -90,15 +97,19 @@ class Prewarmer(threading.Thread):
         for path, search in views:
             current = self.current_snapshot()
             if self.stopped.is_set() or current is None or current.snapshot_id != snap.snapshot_id:
-                self.log(f"pre-computing pages of {snap.snapshot_id} stopped after {done} of {len(views)}: "
-                         "a newer snapshot was published")
+                self.log(
+                    f"pre-computing pages of {snap.snapshot_id} stopped after {done} of {len(views)}: "
+                    "a newer snapshot was published"
+                )
                 return done
-            answer = client.post(CALLBACK_PATH, json=router_request(path, search),
-                                 headers={"Accept-Encoding": BROWSER_ENCODINGS})
+            answer = client.post(
+                CALLBACK_PATH, json=router_request(path, search), headers={"Accept-Encoding": BROWSER_ENCODINGS}
+            )
             if answer.status_code != 200:
                 self.log(f"pre-computing {path}{search} of {snap.snapshot_id}: HTTP {answer.status_code}")
             done += 1
         self.warmed = snap.snapshot_id
-        self.log(f"pre-computed {done} page views of snapshot {snap.snapshot_id} in "
-                 f"{time.perf_counter() - started:.1f} s")
+        self.log(
+            f"pre-computed {done} page views of snapshot {snap.snapshot_id} in {time.perf_counter() - started:.1f} s"
+        )
         return done

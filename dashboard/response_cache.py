@@ -6,6 +6,7 @@ The first request computes it; later ones are served from here without running t
 JSON again (bench/README.md: cold and warm times). Keys hold the snapshot id, so a publish never serves an old
 answer; only complete 200 answers that name their snapshot are kept; the cache is bounded by bytes.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -151,8 +152,13 @@ def install(server: flask.Flask, cache: AnswerCache | None = None) -> AnswerCach
     @server.after_request
     def keep_answer(response: flask.Response) -> flask.Response:
         key = flask.g.get("caei_answer_key")
-        if (key and not flask.g.get("caei_answer_from_cache") and response.status_code == 200
-                and response.headers.get(data.SNAPSHOT_HEADER) == key[0] and not response.direct_passthrough):
+        if (
+            key
+            and not flask.g.get("caei_answer_from_cache")
+            and response.status_code == 200
+            and response.headers.get(data.SNAPSHOT_HEADER) == key[0]
+            and not response.direct_passthrough
+        ):
             headers = tuple((k, v) for k, v in response.headers.items() if k in KEPT_HEADERS)
             cache.put(key, Answer(response.get_data(), headers))
         return response

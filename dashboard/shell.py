@@ -1,4 +1,5 @@
 """The frame around every page (header, navigation, language switch, footer) and shared pieces."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,8 +12,8 @@ from dash import State, dcc, html
 from dash.exceptions import PreventUpdate
 
 from dashboard import data
-from dashboard.pages import nav_items
 from dashboard.i18n import LANG_COOKIE, SWITCHER_LANGS, format_day, format_timestamp_utc, request_lang, t
+from dashboard.pages import nav_items
 
 # Flags worth a visible badge next to a value, with the class that colours it.
 FLAG_BADGES = {
@@ -70,7 +71,6 @@ def source_title(source: dict, lang: str) -> str:
     return t(title, lang) if lang != "en" else title
 
 
-
 def href(path: str, lang: str) -> str:
     """A link to `path` that keeps the language."""
     return f"{path}?lang={lang}"
@@ -106,8 +106,10 @@ def header(lang: str, path: str) -> html.Header:
                     html.Div(
                         [
                             html.Div(t("Central Asia Environmental Indicators", lang), className="site-title"),
-                            html.Div(t("Regional Ecological Summit 2026: data for the eight directions", lang),
-                                     className="site-subtitle"),
+                            html.Div(
+                                t("Regional Ecological Summit 2026: data for the eight directions", lang),
+                                className="site-subtitle",
+                            ),
                         ]
                     ),
                     html.Nav(nav_links, className="site-nav", **{"aria-label": t("Sections", lang)}),
@@ -132,11 +134,18 @@ def footer(lang: str, info: dict[str, Any] | None) -> html.Footer:
         text = [before, html.Code(info.get("snapshot_id", "")), after]
     return html.Footer(
         className="site-footer",
-        children=[html.Div([
-            html.Span(text, id="snapshot-stamp"),
-            dcc.Link(t("Sources, licences and checks", lang), href=href("/catalogue", lang), className="footer-link"),
-            html.Button(t("Print", lang), id="print-button", className="print-button no-print", type="button"),
-        ], className="footer-inner")],
+        children=[
+            html.Div(
+                [
+                    html.Span(text, id="snapshot-stamp"),
+                    dcc.Link(
+                        t("Sources, licences and checks", lang), href=href("/catalogue", lang), className="footer-link"
+                    ),
+                    html.Button(t("Print", lang), id="print-button", className="print-button no-print", type="button"),
+                ],
+                className="footer-inner",
+            )
+        ],
     )
 
 
@@ -179,12 +188,15 @@ def snapshot_callback(app: dash.Dash, *dependencies: Any, **options: Any):
     keeps its own signature (tested as a plain function); if the page's snapshot has been pruned, the view stays
     as it is rather than mixing two snapshots.
     """
+
     def register(func):
         expected = list(typing.get_type_hints(func).values())
 
         def answer_from_pinned_snapshot(*args: Any):
             *values, pinned = args
-            values = [untrusted(value, kind) for value, kind in zip(values, expected)] + values[len(expected):]
+            values = [untrusted(value, kind) for value, kind in zip(values, expected, strict=False)] + values[
+                len(expected) :
+            ]
             data.pin_snapshot(pinned if isinstance(pinned, str) else None)
             try:
                 return func(*values)
@@ -218,8 +230,14 @@ def snapshot_problem_notice(lang: str, detail: str) -> html.Div:
         id="snapshot-problem",
         children=[
             html.H2(t("The published snapshot cannot be shown", lang)),
-            html.P([t("It lacks data this page reads. Publish a new snapshot with", lang), " ",
-                    html.Code("caei materialize"), "."]),
+            html.P(
+                [
+                    t("It lacks data this page reads. Publish a new snapshot with", lang),
+                    " ",
+                    html.Code("caei materialize"),
+                    ".",
+                ]
+            ),
             html.P(detail, className="notice-detail"),
         ],
     )
@@ -231,8 +249,13 @@ def source_title_element(source: dict, lang: str) -> Any:
     return html.Span(title, lang="en") if lang != "en" and title == source.get("title") else title
 
 
-def source_caption(sources_by_id: dict[str, dict], source_ids: Sequence[str | None], created_at: dt.datetime | None,
-                   lang: str, element_id: str | None = None) -> html.P:
+def source_caption(
+    sources_by_id: dict[str, dict],
+    source_ids: Sequence[str | None],
+    created_at: dt.datetime | None,
+    lang: str,
+    element_id: str | None = None,
+) -> html.P:
     """`Source: <title> (<publisher>, licence <licence>). Snapshot date: <date>` for one or more sources.
 
     Titles are in the page language where translated; publishers are proper names and stay as published.
@@ -258,18 +281,32 @@ def source_caption(sources_by_id: dict[str, dict], source_ids: Sequence[str | No
             parts.append(")")
     count = len(dict.fromkeys(s for s in source_ids if s))
     label = t("Sources", lang) if count > 1 else t("Source", lang)
-    children = [f"{label}: ", *(parts or ["–"]), ". " + t("Snapshot date: {date}", lang, date=format_day(created_at, lang))]
+    children = [
+        f"{label}: ",
+        *(parts or ["–"]),
+        ". " + t("Snapshot date: {date}", lang, date=format_day(created_at, lang)),
+    ]
     props = {"id": element_id} if element_id else {}
     return html.P(children, className="source-caption", **props)
 
 
-def simple_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], numeric: Sequence[bool] | None = None,
-                 element_id: str | None = None, caption: str | None = None) -> html.Table:
+def simple_table(
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    numeric: Sequence[bool] | None = None,
+    element_id: str | None = None,
+    caption: str | None = None,
+) -> html.Table:
     """A plain HTML table; numeric columns are right-aligned (values arrive already formatted)."""
     numeric = list(numeric or [False] * len(columns))
-    head = html.Thead(html.Tr([html.Th(c, className="num" if n else None) for c, n in zip(columns, numeric)]))
+    head = html.Thead(
+        html.Tr([html.Th(c, className="num" if n else None) for c, n in zip(columns, numeric, strict=False)])
+    )
     body = html.Tbody(
-        [html.Tr([html.Td(v, className="num" if n else None) for v, n in zip(row, numeric)]) for row in rows]
+        [
+            html.Tr([html.Td(v, className="num" if n else None) for v, n in zip(row, numeric, strict=False)])
+            for row in rows
+        ]
     )
     children = ([html.Caption(caption)] if caption else []) + [head, body]
     props = {"id": element_id} if element_id else {}

@@ -1,4 +1,5 @@
 """Plain functions that turn snapshot frames into what the pages show (no Dash, no DuckDB here)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -74,10 +75,12 @@ def summarize_region_aggregates(aggregates: pl.DataFrame, trend_years: int = TRE
         trend: list[tuple[int, float]] = []
         if last_published is not None:
             window = published.filter(pl.col("year") > last_published["year"] - trend_years)
-            trend = [(int(y), float(v)) for y, v in zip(window["year"], window["value"])]
+            trend = [(int(y), float(v)) for y, v in zip(window["year"], window["value"], strict=False)]
         projected_after = projected_rows.filter(
-            (pl.col("indicator_id") == indicator_id) & (pl.col("year") > latest["year"])
-            & (pl.col("status") == "published") & pl.col("value").is_not_null()
+            (pl.col("indicator_id") == indicator_id)
+            & (pl.col("year") > latest["year"])
+            & (pl.col("status") == "published")
+            & pl.col("value").is_not_null()
         ).sort("year")
         summaries[str(indicator_id)] = RegionSummary(
             indicator_id=str(indicator_id),
@@ -92,7 +95,8 @@ def summarize_region_aggregates(aggregates: pl.DataFrame, trend_years: int = TRE
             published_covered_iso3=split_codes(last_published["covered_iso3"]) if last_published else [],
             trend=trend,
             next_projected=(int(projected_after["year"][0]), float(projected_after["value"][0]))
-            if projected_after.height else None,
+            if projected_after.height
+            else None,
         )
     return summaries
 
@@ -161,8 +165,12 @@ def indicator_directions(directions: str | None) -> list[int]:
     return [int(d) for d in (directions or "").split(";") if d.strip().isdigit()]
 
 
-def summarize_directions(direction_numbers: list[int], catalogue: pl.DataFrame,
-                         with_regional_data: set[str], with_country_data: set[str] = frozenset()) -> list[DirectionSummary]:
+def summarize_directions(
+    direction_numbers: list[int],
+    catalogue: pl.DataFrame,
+    with_regional_data: set[str],
+    with_country_data: set[str] = frozenset(),
+) -> list[DirectionSummary]:
     """One DirectionSummary per direction, in the given order.
 
     The headline is the catalogue's `headline_direction` indicator when it has regional or country data;
@@ -173,13 +181,18 @@ def summarize_directions(direction_numbers: list[int], catalogue: pl.DataFrame,
     out = []
     for number in direction_numbers:
         headline = next(
-            (row["indicator_id"] for row in catalogue.iter_rows(named=True)
-             if row.get("is_headline") and row.get("direction") == number and row["indicator_id"] in with_data),
+            (
+                row["indicator_id"]
+                for row in catalogue.iter_rows(named=True)
+                if row.get("is_headline") and row.get("direction") == number and row["indicator_id"] in with_data
+            ),
             None,
         )
         others = [
-            row["indicator_id"] for row in catalogue.iter_rows(named=True)
-            if number in indicator_directions(row.get("directions")) and row["indicator_id"] in with_regional_data
+            row["indicator_id"]
+            for row in catalogue.iter_rows(named=True)
+            if number in indicator_directions(row.get("directions"))
+            and row["indicator_id"] in with_regional_data
             and row["indicator_id"] != headline
         ]
         out.append(DirectionSummary(number, headline, others))

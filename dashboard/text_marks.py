@@ -4,6 +4,7 @@ codes (`<code>`), and the seed tables' explanatory texts, which exist in Russian
 Marking matters twice: screen readers switch voice on `lang`, and the language test of the Russian and Kazakh
 pages skips what is marked, so anything left unmarked in Latin script shows up there as untranslated.
 """
+
 from __future__ import annotations
 
 import re
@@ -39,7 +40,7 @@ def with_latin_names(text: str, names: Iterable[str], lang: str) -> list:
     position = 0
     for match in pattern.finditer(text):
         if match.start() > position:
-            parts.append(text[position:match.start()])
+            parts.append(text[position : match.start()])
         parts.append(html.Span(match.group(0), lang="en"))
         position = match.end()
     if position < len(text):

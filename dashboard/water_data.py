@@ -1,4 +1,5 @@
 """Read-only, parameterised queries for the water page (through dashboard.data's Snapshot, the only DuckDB reader)."""
+
 from __future__ import annotations
 
 import polars as pl
@@ -48,7 +49,8 @@ def river_lines(snap: Snapshot) -> pl.DataFrame:
 
 
 def worst_exceedances(snap: Snapshot, limit: int = 15) -> pl.DataFrame:
-    return snap.query("""
+    return snap.query(
+        """
         SELECT e.site_id, s.site_name_en, s.site_name_ru, e.parameter_id, p.name_en AS parameter_en,
                p.name_ru AS parameter_ru, e.value, e.unit, e.limit, e.ratio, e.source_id, o.multiplicity_published
         FROM water_worst_exceedances e
@@ -56,12 +58,15 @@ def worst_exceedances(snap: Snapshot, limit: int = 15) -> pl.DataFrame:
         LEFT JOIN water_parameters p USING (parameter_id)
         LEFT JOIN water_observations o ON o.site_id = e.site_id AND o.parameter_id = e.parameter_id AND o.period = e.period
         ORDER BY e.ratio DESC LIMIT ?
-    """, (limit,))
+    """,
+        (limit,),
+    )
 
 
 def site_harmonisation(snap: Snapshot, site_id: str) -> pl.DataFrame:
     """The site's observations with their ratio to every applicable norm (one row per observation and norm)."""
-    return snap.query("""
+    return snap.query(
+        """
         SELECT h.period, h.sample_date, h.parameter_id, p.name_en AS parameter_en, p.name_ru AS parameter_ru, p.basis,
                h.value, h.unit, o.multiplicity_published, h.norm_id, h.water_use, h.jurisdiction, h.document,
                h.document_table, h.limit, h.norm_unit, h.conversion_factor, h.ratio, h.breaches, h.source_id
@@ -71,7 +76,9 @@ def site_harmonisation(snap: Snapshot, site_id: str) -> pl.DataFrame:
              AND o.line = h.line AND o.origin = h.origin
         WHERE h.site_id = ?
         ORDER BY h.period, h.parameter_id, h.water_use, h.jurisdiction
-    """, (site_id,))
+    """,
+        (site_id,),
+    )
 
 
 def breaches_by_water_use(snap: Snapshot) -> pl.DataFrame:
@@ -93,12 +100,15 @@ def norms(snap: Snapshot) -> pl.DataFrame:
 
 def jmp_latest(snap: Snapshot, geo_ids: list[str]) -> pl.DataFrame:
     """Access to drinking water (WHO/UNICEF JMP): each country's latest value of each indicator."""
-    return snap.query("""
+    return snap.query(
+        """
         SELECT indicator_id, geo_id, year, value, unit, source_id, flags FROM indicator_values
         WHERE indicator_id IN (SELECT unnest(?)) AND geo_id IN (SELECT unnest(?))
         QUALIFY year = max(year) OVER (PARTITION BY indicator_id, geo_id)
         ORDER BY indicator_id, geo_id
-    """, (list(JMP_INDICATORS), geo_ids))
+    """,
+        (list(JMP_INDICATORS), geo_ids),
+    )
 
 
 def inbox_summary(snap: Snapshot) -> dict:

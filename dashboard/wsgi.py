@@ -3,6 +3,7 @@
 The published directory comes from CAEI_HOME (see assets.common.settings). Inside the project, prefer
 `caei dashboard --host --port`, which calls `dashboard.app.serve`.
 """
+
 from __future__ import annotations
 
 from dashboard.app import create_app, serve

@@ -1,4 +1,5 @@
 """The `caei` command. Exit codes: 0 done, 1 failed (source, check or publish; the reason is printed), 2 usage."""
+
 from __future__ import annotations
 
 import argparse
@@ -57,26 +58,36 @@ def cmd_materialize(args) -> int:
     selected = set(selection or all_keys)
     n_checks = sum(1 for c in defs.resolve_asset_graph().asset_check_keys if c.asset_key in selected)
     os.environ["CAEI_PROGRESS_TOTAL"] = str(len(selected) + n_checks)
-    print(f"caei: materialising {len(selected)} assets and {n_checks} checks into {settings.home}"
-          f" (sources from {settings.mirror or 'their public URLs'})", flush=True)
+    print(
+        f"caei: materialising {len(selected)} assets and {n_checks} checks into {settings.home}"
+        f" (sources from {settings.mirror or 'their public URLs'})",
+        flush=True,
+    )
     with DagsterInstance.get() as instance:
-        result = job.execute_in_process(run_config={"loggers": {"console": {}}}, instance=instance,
-                                         asset_selection=selection, raise_on_error=False)
+        result = job.execute_in_process(
+            run_config={"loggers": {"console": {}}}, instance=instance, asset_selection=selection, raise_on_error=False
+        )
     if result.success:
         published = [
-            m for m in result.get_asset_materialization_events()
-            if m.asset_key == AssetKey(["published", "snapshot"])
+            m for m in result.get_asset_materialization_events() if m.asset_key == AssetKey(["published", "snapshot"])
         ]
         if published:
             sid = published[-1].materialization.metadata["snapshot_id"].value
             print(f"caei: published snapshot {sid}")
         # Not a step: e.g. the warehouse's commit at the end of the run (disk full). Dagster calls the run a success.
-        engine_errors = [e for e in result.all_events
-                         if e.event_type_value == "ENGINE_EVENT" and getattr(e.event_specific_data, "error", None)]
+        engine_errors = [
+            e
+            for e in result.all_events
+            if e.event_type_value == "ENGINE_EVENT" and getattr(e.event_specific_data, "error", None)
+        ]
         if engine_errors:
             for event in engine_errors:
-                print(f"caei: FAILED {event.message}: {_root_message(event.event_specific_data.error)}", file=sys.stderr)
-            print(f"caei: run {result.run_id} could not save the warehouse; the next run recomputes it", file=sys.stderr)
+                print(
+                    f"caei: FAILED {event.message}: {_root_message(event.event_specific_data.error)}", file=sys.stderr
+                )
+            print(
+                f"caei: run {result.run_id} could not save the warehouse; the next run recomputes it", file=sys.stderr
+            )
             return EXIT_FAILED
         print(f"caei: done (run {result.run_id})")
         return EXIT_OK
@@ -112,8 +123,14 @@ def cmd_export(args) -> int:
     from assets.exports.export import ExportError, export_table
 
     try:
-        written = export_table(args.table, fmt=args.format, lang=args.lang, out=Path(args.out), year=args.year,
-                               published_dir=load_settings().published_dir)
+        written = export_table(
+            args.table,
+            fmt=args.format,
+            lang=args.lang,
+            out=Path(args.out),
+            year=args.year,
+            published_dir=load_settings().published_dir,
+        )
     except ExportError as exc:
         print(f"caei: {exc}", file=sys.stderr)
         return EXIT_FAILED
@@ -142,8 +159,10 @@ def cmd_ingest(args) -> int:
     sha = wq.file_sha256(target)
     known = wq.load_ledger(wq.ledger_path(settings.home))["files"].filter(pl_col_eq("file_sha256", sha))
     if known.height:
-        print(f"caei: {source.name}: the same content was ingested on {known['ingested_at'][0]:%Y-%m-%d %H:%M} UTC "
-              f"as {known['file_name'][0]}; nothing changed")
+        print(
+            f"caei: {source.name}: the same content was ingested on {known['ingested_at'][0]:%Y-%m-%d %H:%M} UTC "
+            f"as {known['file_name'][0]}; nothing changed"
+        )
         return EXIT_OK
     from dagster import DagsterInstance
 
@@ -151,22 +170,27 @@ def cmd_ingest(args) -> int:
 
     with DagsterInstance.get() as instance:
         result = defs.resolve_job_def("water_inbox_job").execute_in_process(
-            run_config={"loggers": {"console": {}}}, instance=instance, raise_on_error=False)
+            run_config={"loggers": {"console": {}}}, instance=instance, raise_on_error=False
+        )
     ledger = wq.load_ledger(wq.ledger_path(settings.home))
     row = ledger["files"].filter(pl_col_eq("file_sha256", sha))
     if row.height:
         r = row.row(0, named=True)
-        print(f"caei: {r['file_name']}: {r['status']}: {r['n_landed']} row(s) landed, {r['n_quarantined']} quarantined, "
-              f"{r['n_already_landed']} already landed, {r['n_identical_duplicates']} identical duplicate(s), "
-              f"{r['n_resolved']} earlier quarantine entr(ies) resolved")
+        print(
+            f"caei: {r['file_name']}: {r['status']}: {r['n_landed']} row(s) landed, {r['n_quarantined']} quarantined, "
+            f"{r['n_already_landed']} already landed, {r['n_identical_duplicates']} identical duplicate(s), "
+            f"{r['n_resolved']} earlier quarantine entr(ies) resolved"
+        )
         for q in ledger["quarantine"].filter(pl_col_eq("file_sha256", sha)).iter_rows(named=True):
             print(f"  quarantined line {q['line']}: {q['reason']}: {q['detail']}")
     if not result.success:
         for event in result.all_events:
             if event.is_step_failure:
                 print(f"caei: FAILED {event.step_key}: {_root_message(event.step_failure_data.error)}", file=sys.stderr)
-        print("caei: the water tables were not published (run `caei materialize` once first if this CAEI_HOME is new)",
-              file=sys.stderr)
+        print(
+            "caei: the water tables were not published (run `caei materialize` once first if this CAEI_HOME is new)",
+            file=sys.stderr,
+        )
         return EXIT_FAILED
     if not row.height or row["status"][0] == "rejected":
         return EXIT_FAILED
@@ -204,7 +228,9 @@ def cmd_snapshots(args) -> int:
         print("no snapshot published yet: run `caei materialize`")
     for s in items:
         note = "  never served: its publish stopped before CURRENT moved (complete; `caei rollback` can serve it)"
-        print(f"{'*' if s.current else ' '} {s.snapshot_id}  {s.created_at:%Y-%m-%d %H:%M:%S} UTC{note if s.never_served else ''}")
+        print(
+            f"{'*' if s.current else ' '} {s.snapshot_id}  {s.created_at:%Y-%m-%d %H:%M:%S} UTC{note if s.never_served else ''}"
+        )
     return EXIT_OK
 
 
@@ -229,8 +255,19 @@ def cmd_ui(args) -> int:
     dagster = shutil.which("dagster") or str(Path(sys.executable).with_name("dagster"))
     # A background shell leaves SIGINT ignored, and dagster dev then ignores SIGTERM too (STACK-NOTES).
     signal.signal(signal.SIGINT, signal.SIG_DFL)
-    os.execv(dagster, [dagster, "dev", "-w", str(Path(__file__).resolve().parents[1] / "workspace.yaml"),
-                       "-h", args.host, "-p", str(args.port)])
+    os.execv(
+        dagster,
+        [
+            dagster,
+            "dev",
+            "-w",
+            str(Path(__file__).resolve().parents[1] / "workspace.yaml"),
+            "-h",
+            args.host,
+            "-p",
+            str(args.port),
+        ],
+    )
 
 
 def cmd_assets(args) -> int:
@@ -242,8 +279,10 @@ def cmd_assets(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="caei", description="Central Asia Environmental Indicators. "
-                                "Exit codes: 0 done, 1 failed (reason printed), 2 usage.")
+    p = argparse.ArgumentParser(
+        prog="caei",
+        description="Central Asia Environmental Indicators. Exit codes: 0 done, 1 failed (reason printed), 2 usage.",
+    )
     sub = p.add_subparsers(dest="command", required=True)
     m = sub.add_parser("materialize", help="fetch, transform, check and publish (in-process)")
     m.add_argument("--select", help="comma-separated asset keys or names (e.g. staged/aral_area,aral_area)")

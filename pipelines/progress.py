@@ -1,4 +1,5 @@
 """A console logger that prints one line per finished step instead of Dagster's debug stream."""
+
 from __future__ import annotations
 
 import logging
@@ -40,7 +41,10 @@ class StepProgressHandler(logging.Handler):
         elif kind == "ASSET_CHECK_EVALUATION":
             check = event.event_specific_data
             if not check.passed:
-                print(f"      check {check.check_name}: {check.severity.value}: {(check.description or '')[:300]}", flush=True)
+                print(
+                    f"      check {check.check_name}: {check.severity.value}: {(check.description or '')[:300]}",
+                    flush=True,
+                )
 
 
 @logger(description="One line per finished step; failed checks with their reason.")

@@ -1,4 +1,5 @@
 """Resources: the warehouse IO manager (polars frames <-> DuckDB tables) with its one-writer lock."""
+
 from __future__ import annotations
 
 import fcntl
@@ -14,10 +15,24 @@ from pydantic import PrivateAttr
 from assets.common.settings import load_settings
 
 # Types DuckDB gives back to polars unchanged: a frame made only of these is handed on without reading it back.
-SAME_AFTER_ROUND_TRIP = frozenset({
-    pl.Boolean, pl.String, pl.Date, pl.Datetime("us"), pl.Float32, pl.Float64,
-    pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32, pl.UInt64,
-})
+SAME_AFTER_ROUND_TRIP = frozenset(
+    {
+        pl.Boolean,
+        pl.String,
+        pl.Date,
+        pl.Datetime("us"),
+        pl.Float32,
+        pl.Float64,
+        pl.Int8,
+        pl.Int16,
+        pl.Int32,
+        pl.Int64,
+        pl.UInt8,
+        pl.UInt16,
+        pl.UInt32,
+        pl.UInt64,
+    }
+)
 
 
 class WriterBusyError(RuntimeError):
@@ -157,7 +172,9 @@ class WarehouseIOManager(ConfigurableIOManager):
         if obj is None:
             return
         if not isinstance(obj, pl.DataFrame):
-            raise TypeError(f"{context.asset_key.to_user_string()}: assets must return polars DataFrames, got {type(obj).__name__}")
+            raise TypeError(
+                f"{context.asset_key.to_user_string()}: assets must return polars DataFrames, got {type(obj).__name__}"
+            )
         schema, name = self._table(list(context.asset_key.path))
         if self._con is not None:
             self._write_in_run(schema, name, obj)

@@ -1,4 +1,5 @@
 """Shared fixtures: the real shared data, and one real materialisation into a temporary CAEI_HOME."""
+
 from __future__ import annotations
 
 import os
@@ -19,14 +20,22 @@ def shared_data() -> Path:
     return data.resolve()
 
 
-def run_caei(args: list[str], home: Path, mirror: Path | str | None = None, timeout: float = 600, **env) -> subprocess.CompletedProcess:
+def run_caei(
+    args: list[str], home: Path, mirror: Path | str | None = None, timeout: float = 600, **env
+) -> subprocess.CompletedProcess:
     """Run the real `caei` command in a subprocess, as a user would."""
     environ = {**os.environ, "CAEI_HOME": str(home), **env}
     environ.pop("DAGSTER_HOME", None)
     if mirror is not None:
         environ["CAEI_MIRROR"] = str(mirror)
-    return subprocess.run([sys.executable, "-m", "pipelines.cli", *args], cwd=REPO, env=environ,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", *args],
+        cwd=REPO,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,5 @@
 """Exports in Kazakh (`caei export --lang kk`), read back as a user's spreadsheet would."""
+
 from __future__ import annotations
 
 import openpyxl
@@ -9,8 +10,9 @@ from tests.conftest import run_caei
 
 def test_xlsx_in_kazakh_has_kazakh_headers_names_and_units(published_home, snapshot, tmp_path):
     out = tmp_path / "indicators-kk.xlsx"
-    done = run_caei(["export", "--table", "indicators", "--format", "xlsx", "--lang", "kk", "--out", str(out)],
-                    published_home)
+    done = run_caei(
+        ["export", "--table", "indicators", "--format", "xlsx", "--lang", "kk", "--out", str(out)], published_home
+    )
     assert done.returncode == 0, done.stderr
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["data", "metadata"]
@@ -31,9 +33,12 @@ def test_xlsx_in_kazakh_has_kazakh_headers_names_and_units(published_home, snaps
     meta_header = [c.value for c in wb["metadata"][1]]
     # the catalogue's Kazakh definition, under a plain Kazakh header
     assert "Анықтама" in meta_header and "Деректер кесіндісі" in meta_header
-    meta = {r[0]: dict(zip(meta_header, r)) for r in wb["metadata"].iter_rows(min_row=2, values_only=True)}
+    meta = {
+        r[0]: dict(zip(meta_header, r, strict=False)) for r in wb["metadata"].iter_rows(min_row=2, values_only=True)
+    }
     definition_kk, definition_ru = snapshot.execute(
-        "SELECT definition_kk, definition_ru FROM indicators WHERE indicator_id = 'freshwater_withdrawals'").fetchone()
+        "SELECT definition_kk, definition_ru FROM indicators WHERE indicator_id = 'freshwater_withdrawals'"
+    ).fetchone()
     assert definition_kk and definition_kk != definition_ru
     assert meta["freshwater_withdrawals"]["Анықтама"] == definition_kk
 
@@ -41,12 +46,14 @@ def test_xlsx_in_kazakh_has_kazakh_headers_names_and_units(published_home, snaps
 def test_a_theme_export_without_kazakh_headers_is_refused_with_the_languages_it_has(published_home, tmp_path):
     from assets.exports.export import THEME_EXPORTS, available_tables, theme_export_languages
 
-    without_kk = [name for name in THEME_EXPORTS
-                  if name in available_tables() and "kk" not in theme_export_languages(name)]
+    without_kk = [
+        name for name in THEME_EXPORTS if name in available_tables() and "kk" not in theme_export_languages(name)
+    ]
     if not without_kk:
         pytest.skip("every theme export speaks Kazakh")
-    done = run_caei(["export", "--table", without_kk[0], "--lang", "kk", "--out", str(tmp_path / "x.csv")],
-                    published_home)
+    done = run_caei(
+        ["export", "--table", without_kk[0], "--lang", "kk", "--out", str(tmp_path / "x.csv")], published_home
+    )
     assert done.returncode == 1
     assert "'kk'" in done.stderr and "ru" in done.stderr
     assert not (tmp_path / "x.csv").exists()

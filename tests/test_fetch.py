@@ -1,4 +1,5 @@
 """The fetch layer against a local HTTP server that serves the shared data plus fault routes."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -22,8 +23,10 @@ FAST = dict(timeout=(1, 0.2), backoff=0.001)  # keeps the fault tests well under
 
 def shared_data_dir() -> Path:
     mirror = os.environ.get("CAEI_MIRROR")
-    data = Path(mirror) if mirror and not mirror.startswith("http") else (
-        Path(__file__).resolve().parents[2] / "shared" / "data"
+    data = (
+        Path(mirror)
+        if mirror and not mirror.startswith("http")
+        else (Path(__file__).resolve().parents[2] / "shared" / "data")
     )
     assert data.is_dir(), f"shared data not found at {data}; set CAEI_MIRROR to it"
     return data
@@ -129,9 +132,7 @@ def test_fetch_over_http_from_mirror_url(tmp_path, server, real_entry):
 
 
 def test_public_url_is_used_without_mirror(tmp_path, server):
-    entry = dataclasses.replace(
-        make_entry("indicators/anything.csv"), public_url=f"{server.base_url}/public/file.csv"
-    )
+    entry = dataclasses.replace(make_entry("indicators/anything.csv"), public_url=f"{server.base_url}/public/file.csv")
     server.routes["/public/file.csv"] = lambda h: send(h, 200, b"year,value\n2020,1\n")
 
     raw = fetch_source(entry, tmp_path, None, **FAST)

@@ -129,7 +129,8 @@ def export_record(home: Path, mirror: Path, out_dir: Path, table: str, lang: str
         elif zipfile.is_zipfile(path):  # the summit pack as CSV is a zip of tables, whatever its name
             with zipfile.ZipFile(path) as z:
                 record[name] = {
-                    m: _digest(mask(z.read(m).decode("utf-8-sig", errors="surrogateescape"))) for m in sorted(z.namelist())
+                    m: _digest(mask(z.read(m).decode("utf-8-sig", errors="surrogateescape")))
+                    for m in sorted(z.namelist())
                 }
         else:
             record[name] = _csv_record(path, mask)

@@ -1,11 +1,16 @@
 """Domain logic without Dagster: region aggregates with coverage, Caspian datums, Aral units."""
+
 from __future__ import annotations
 
 import polars as pl
 import pytest
 
 from assets.indicators.country import (
-    VALUES_SCHEMA, caspian_annual, caspian_annual_dahiti, caspian_datum_difference, region_aggregates,
+    VALUES_SCHEMA,
+    caspian_annual,
+    caspian_annual_dahiti,
+    caspian_datum_difference,
+    region_aggregates,
 )
 
 CATALOGUE = pl.DataFrame({"indicator_id": ["x_sum", "x_mean"], "aggregation": ["sum", "pop_weighted_mean"]})
@@ -18,9 +23,13 @@ def values(rows):
 
 
 def test_sum_and_population_weighted_mean_with_full_coverage():
-    rows = [("x_sum", g, 2020, 1.0, "u", "s", "") for g in POP] + [("x_mean", "KAZ", 2020, 10.0, "u", "s", ""),
-            ("x_mean", "KGZ", 2020, 20.0, "u", "s", ""), ("x_mean", "TJK", 2020, 30.0, "u", "s", ""),
-            ("x_mean", "TKM", 2020, 40.0, "u", "s", ""), ("x_mean", "UZB", 2020, 50.0, "u", "s", "")]
+    rows = [("x_sum", g, 2020, 1.0, "u", "s", "") for g in POP] + [
+        ("x_mean", "KAZ", 2020, 10.0, "u", "s", ""),
+        ("x_mean", "KGZ", 2020, 20.0, "u", "s", ""),
+        ("x_mean", "TJK", 2020, 30.0, "u", "s", ""),
+        ("x_mean", "TKM", 2020, 40.0, "u", "s", ""),
+        ("x_mean", "UZB", 2020, 50.0, "u", "s", ""),
+    ]
     agg = region_aggregates(values(rows), CATALOGUE)
     by_id = {r["indicator_id"]: r for r in agg.iter_rows(named=True)}
     assert by_id["x_sum"]["value"] == 5.0
@@ -47,7 +56,8 @@ def test_partial_coverage_above_threshold_is_published_and_flagged():
 
 def test_projected_population_flags_the_aggregate():
     v = values([("x_mean", g, 2020, 1.0, "u", "s", "") for g in POP]).with_columns(
-        flags=pl.when(pl.col("indicator_id") == "population").then(pl.lit("projection")).otherwise(pl.col("flags")))
+        flags=pl.when(pl.col("indicator_id") == "population").then(pl.lit("projection")).otherwise(pl.col("flags"))
+    )
     assert "projection" in region_aggregates(v, CATALOGUE).row(0, named=True)["flags"]
 
 

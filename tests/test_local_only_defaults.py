@@ -1,5 +1,6 @@
 """The dashboard and the Dagster UI listen on the loopback interface unless told otherwise (README: put a
 reverse proxy with authentication in front to serve others)."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Parsers on the real files: the full public layout keeps the same rows, and bad input is named, not dropped."""
+
 from __future__ import annotations
 
 import polars as pl

@@ -1,17 +1,30 @@
 """The real pipeline end to end: materialise, provenance, checks that block a bad publish, snapshots, CLI."""
+
 from __future__ import annotations
 
 import hashlib
 import shutil
 
-import pytest
-
 from assets.published.snapshots import current_snapshot_id
 from tests.conftest import run_caei
 
-PUBLISHED_TABLES = {"indicator_values", "indicators", "units", "region_aggregates", "geographies", "sources",
-                    "provenance", "check_results", "aral_area", "caspian_level_obs", "caspian_level_annual",
-                    "caspian_datum_difference", "geo_features", "snapshot_info", "summit_directions"}
+PUBLISHED_TABLES = {
+    "indicator_values",
+    "indicators",
+    "units",
+    "region_aggregates",
+    "geographies",
+    "sources",
+    "provenance",
+    "check_results",
+    "aral_area",
+    "caspian_level_obs",
+    "caspian_level_annual",
+    "caspian_datum_difference",
+    "geo_features",
+    "snapshot_info",
+    "summit_directions",
+}
 
 
 def test_snapshot_holds_every_table(snapshot):
@@ -54,14 +67,25 @@ def test_region_aggregates_only_with_coverage(snapshot):
     assert stats["published"][0] >= 0.8
     assert stats["insufficient_coverage"][1] < 0.8 and stats["insufficient_coverage"][2] == 0
     # Kazakhstan-only WDI indicators never get a regional figure
-    assert snapshot.execute("SELECT count(*) FROM indicator_values WHERE indicator_id='water_stress_kaz' AND geo_id='CA5'").fetchone()[0] == 0
+    assert (
+        snapshot.execute(
+            "SELECT count(*) FROM indicator_values WHERE indicator_id='water_stress_kaz' AND geo_id='CA5'"
+        ).fetchone()[0]
+        == 0
+    )
 
 
 def test_population_projection_flagged(snapshot):
-    flags = snapshot.execute("SELECT flags FROM indicator_values WHERE indicator_id='population' AND geo_id='KAZ' AND year=2030").fetchone()[0]
+    flags = snapshot.execute(
+        "SELECT flags FROM indicator_values WHERE indicator_id='population' AND geo_id='KAZ' AND year=2030"
+    ).fetchone()[0]
     assert "projection" in flags
-    assert "projection" not in snapshot.execute(
-        "SELECT flags FROM indicator_values WHERE indicator_id='population' AND geo_id='KAZ' AND year=2020").fetchone()[0]
+    assert (
+        "projection"
+        not in snapshot.execute(
+            "SELECT flags FROM indicator_values WHERE indicator_id='population' AND geo_id='KAZ' AND year=2020"
+        ).fetchone()[0]
+    )
 
 
 def _bad_mirror(shared_data_dir, tmp_path, edit):
@@ -99,7 +123,9 @@ def test_failed_check_blocks_publish_and_keeps_previous_snapshot(published_home,
 def test_missing_source_fails_naming_it(published_home, shared_data_dir, tmp_path):
     home = _copy_home(published_home, tmp_path)
     before = current_snapshot_id(home / "published")
-    mirror = _bad_mirror(shared_data_dir, tmp_path, lambda m: (m / "caspian" / "caspian_level_official_statements.csv").unlink())
+    mirror = _bad_mirror(
+        shared_data_dir, tmp_path, lambda m: (m / "caspian" / "caspian_level_official_statements.csv").unlink()
+    )
     done = run_caei(["materialize"], home, mirror)
     assert done.returncode == 1
     assert "caspian_official" in done.stderr and "caspian/caspian_level_official_statements.csv" in done.stderr
@@ -108,8 +134,9 @@ def test_missing_source_fails_naming_it(published_home, shared_data_dir, tmp_pat
 
 def test_snapshots_and_rollback_cli(published_home, tmp_path):
     home = _copy_home(published_home, tmp_path)
-    from assets.published.snapshots import publish
     import polars as pl
+
+    from assets.published.snapshots import publish
 
     first = current_snapshot_id(home / "published")
     second = publish({"indicator_values": pl.DataFrame({"x": [1]})}, home / "published")
@@ -132,6 +159,8 @@ def test_definitions_load_with_every_asset_check_and_schedule():
     graph = defs.resolve_asset_graph()
     keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
     assert {"raw/aral_area", "staged/aral_area", "indicators/indicator_values", "published/snapshot"} <= keys
-    spine_checks = {c.name for c in graph.asset_check_keys if c.asset_key.to_user_string() == "indicators/indicator_values"}
+    spine_checks = {
+        c.name for c in graph.asset_check_keys if c.asset_key.to_user_string() == "indicators/indicator_values"
+    }
     assert spine_checks == {"schema", "units", "duplicate_keys", "indicators_present", "plausible_ranges", "freshness"}
     assert defs.resolve_schedule_def("weekly_refresh")

@@ -4,13 +4,14 @@ Files checked: seeds/summit_directions.csv, seeds/summit_consultations.csv, seed
 seeds/seed_facts.csv (see seeds/SEEDS.md). The documents are the plain-text seed documents in
 `../shared/seed-docs` beside the repository (override with CAEI_SEED_DOCS).
 """
+
 from __future__ import annotations
 
 import csv
 import os
 import re
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pytest
@@ -22,17 +23,43 @@ CITATION_RE = re.compile(r"seed-docs/(?P<file>(?P<doc>\d{3})_[0-9a-f]+\.txt):L(?
 NUMBER_RE = re.compile(r"\d+(?:[ \u00a0\u202f,.]\d+)*")
 # Numbers the documents write in words, as they occur in key tokens.
 WORD_NUMBERS = {
-    "двух": 2, "два": 2, "трех": 3, "трёх": 3, "три": 3, "четырех": 4, "четыре": 4,
-    "пяти": 5, "пять": 5, "шести": 6, "шесть": 6, "тридцать": 30,
+    "двух": 2,
+    "два": 2,
+    "трех": 3,
+    "трёх": 3,
+    "три": 3,
+    "четырех": 4,
+    "четыре": 4,
+    "пяти": 5,
+    "пять": 5,
+    "шести": 6,
+    "шесть": 6,
+    "тридцать": 30,
 }
 MONTHS = {
-    1: r"январ[ья]", 2: r"феврал[ья]", 3: r"марта?", 4: r"апрел[ья]", 5: r"ма[йя]", 6: r"июн[ья]",
-    7: r"июл[ья]", 8: r"августа?", 9: r"сентябр[ья]", 10: r"октябр[ья]", 11: r"ноябр[ья]", 12: r"декабр[ья]",
+    1: r"январ[ья]",
+    2: r"феврал[ья]",
+    3: r"марта?",
+    4: r"апрел[ья]",
+    5: r"ма[йя]",
+    6: r"июн[ья]",
+    7: r"июл[ья]",
+    8: r"августа?",
+    9: r"сентябр[ья]",
+    10: r"октябр[ья]",
+    11: r"ноябр[ья]",
+    12: r"декабр[ья]",
 }
 # Country codes used in summit_consultations.csv and how the document names the country.
 COUNTRY_RU = {
-    "KAZ": "Казахстан", "UZB": "Узбекистан", "TKM": "Туркменистан", "TJK": "Таджикистан",
-    "DEU": "Германия", "USA": "США", "BRA": "Бразилия", "KEN": "Кения",
+    "KAZ": "Казахстан",
+    "UZB": "Узбекистан",
+    "TKM": "Туркменистан",
+    "TJK": "Таджикистан",
+    "DEU": "Германия",
+    "USA": "США",
+    "BRA": "Бразилия",
+    "KEN": "Кения",
 }
 # Funders used in seed_facts.csv and how the documents name them (checked in the cited lines).
 FUNDER_PATTERNS = {
@@ -58,7 +85,15 @@ FUNDER_PATTERNS = {
 }
 UNITS = {"count", "persons", "thousand_persons", "percent", "years", "eur", "eur_million"}
 SUMMIT_KINDS = {
-    "event_date", "place", "participants", "aim", "programme_area", "expected_outcome", "partner", "initiative", "support",
+    "event_date",
+    "place",
+    "participants",
+    "aim",
+    "programme_area",
+    "expected_outcome",
+    "partner",
+    "initiative",
+    "support",
 }
 KAZAKH_CYRILLIC = re.compile(r"[А-ЯЁа-яёӘәҒғҚқҢңӨөҰұҮүҺһІі\s,\-–]+")
 
@@ -75,7 +110,7 @@ def read_rows(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
-@lru_cache(maxsize=None)
+@cache
 def doc_lines(file_name: str) -> tuple[str, ...]:
     text = (seed_docs_dir() / file_name).read_text(encoding="utf-8")
     lines = text.split("\n")  # not splitlines(): line numbers must match grep and editors
@@ -92,7 +127,7 @@ def cited(citation: str) -> tuple[str, str]:
     b = int(m["b"] or a)
     lines = doc_lines(m["file"])
     assert 1 <= a <= b <= len(lines), f"{citation}: lines {a}-{b} outside 1-{len(lines)}"
-    text = "\n".join(lines[a - 1:b])
+    text = "\n".join(lines[a - 1 : b])
     assert text.strip(), f"{citation}: the cited lines are empty"
     return m["doc"], text
 
@@ -135,14 +170,16 @@ def no_long_copy(summary: str, source: str, where: str, words: int = 7) -> None:
     sw = re.findall(r"\w+", summary.casefold())
     src = " ".join(re.findall(r"\w+", source.casefold()))
     for i in range(len(sw) - words + 1):
-        run = " ".join(sw[i:i + words])
+        run = " ".join(sw[i : i + words])
         assert run not in src, f"{where}: copies the document's wording: {run!r}"
 
 
 # ---------------------------------------------------------------- all files
 
 
-@pytest.mark.parametrize("name", ["summit_directions.csv", "summit_consultations.csv", "summit_facts.csv", "seed_facts.csv"])
+@pytest.mark.parametrize(
+    "name", ["summit_directions.csv", "summit_consultations.csv", "summit_facts.csv", "seed_facts.csv"]
+)
 def test_cells_are_clean_and_every_row_cites(name):
     rows = read_rows(name)
     assert rows, f"{name} is empty"
@@ -156,8 +193,12 @@ def test_cells_are_clean_and_every_row_cites(name):
 
 @pytest.mark.parametrize(
     "name,id_col",
-    [("summit_directions.csv", "direction"), ("summit_consultations.csv", "id"), ("summit_facts.csv", "fact_id"),
-     ("seed_facts.csv", "fact_id")],
+    [
+        ("summit_directions.csv", "direction"),
+        ("summit_consultations.csv", "id"),
+        ("summit_facts.csv", "fact_id"),
+        ("seed_facts.csv", "fact_id"),
+    ],
 )
 def test_no_duplicate_ids(name, id_col):
     ids = [r[id_col] for r in read_rows(name)]
@@ -267,7 +308,9 @@ def test_seed_fact_values_are_the_stated_figures():
         value, unit = r["value"], r["unit"]
         assert bool(value) == bool(unit), f"{where}: value and unit go together"
         if not value:
-            assert r["year_or_period"] or r["funder"], f"{where}: a row without a value must state a date, period or funder"
+            assert r["year_or_period"] or r["funder"], (
+                f"{where}: a row without a value must state a date, period or funder"
+            )
             continue
         assert re.fullmatch(r"\d+(?:\.\d+)?(?:-\d+(?:\.\d+)?)?", value), f"{where}: value {value!r} is not a number"
         assert unit in UNITS, f"{where}: unit {unit!r} not in {sorted(UNITS)}"

@@ -1,4 +1,5 @@
 """Snapshot store and the one-writer lock, without Dagster."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,8 +14,10 @@ from pipelines.resources import WriterBusyError, WriterLock
 
 
 def test_publish_swaps_and_prunes(tmp_path):
-    ids = [publish({"indicator_values": pl.DataFrame({"v": [i]})}, tmp_path, keep=3, keep_younger_than=dt.timedelta(0))
-           for i in range(5)]
+    ids = [
+        publish({"indicator_values": pl.DataFrame({"v": [i]})}, tmp_path, keep=3, keep_younger_than=dt.timedelta(0))
+        for i in range(5)
+    ]
     assert current_snapshot_id(tmp_path) == ids[-1]
     assert [s.snapshot_id for s in list_snapshots(tmp_path)] == sorted(ids, reverse=True)[:3]
     con = open_snapshot(tmp_path)
@@ -27,7 +30,7 @@ def test_publish_swaps_and_prunes(tmp_path):
 def test_recent_snapshots_outlive_the_keep_count_so_open_pages_keep_answering(tmp_path):
     ids = [publish({"indicator_values": pl.DataFrame({"v": [i]})}, tmp_path, keep=2) for i in range(4)]
     assert [s.snapshot_id for s in list_snapshots(tmp_path)] == sorted(ids, reverse=True)  # all younger than 2 h
-    old = dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=3)
+    old = dt.datetime.now(dt.UTC) - dt.timedelta(hours=3)
     stale = publish({"indicator_values": pl.DataFrame({"v": [9]})}, tmp_path, keep=2, now=old)
     newest = publish({"indicator_values": pl.DataFrame({"v": [10]})}, tmp_path, keep=2)
     kept = [s.snapshot_id for s in list_snapshots(tmp_path)]

@@ -2,6 +2,7 @@
 
 Raw cells are read with the csv module, independently of the polars parsers.
 """
+
 from __future__ import annotations
 
 import csv
@@ -10,12 +11,15 @@ import statistics
 
 import pytest
 
-from assets.sources.catalogue import CENTRAL_ASIA, iso3_by_source_name, sources
 from assets.indicators.country import indicator_catalogue
+from assets.sources.catalogue import CENTRAL_ASIA, iso3_by_source_name, sources
 
 # Theme indicators (selector "theme") are computed by their theme and tested in tests/<theme>/.
-CATALOGUE = [row for row in indicator_catalogue().iter_rows(named=True)
-             if row["indicator_id"] != "caspian_level_dahiti" and row["selector"] != "theme"]
+CATALOGUE = [
+    row
+    for row in indicator_catalogue().iter_rows(named=True)
+    if row["indicator_id"] != "caspian_level_dahiti" and row["selector"] != "theme"
+]
 
 
 def conversion_factors() -> dict[tuple[str, str], float]:
@@ -61,7 +65,11 @@ def raw_cells(entry: dict, data_dir) -> list[tuple[str, int, float]]:
                 cells.append(("CASPIAN", int(row["year"]), row[sel]))
             else:
                 raise AssertionError(f"no raw reader for format {fmt}")
-    cells = [(g, y, float(v)) for g, y, v in cells if v not in ("", None) and (g in CENTRAL_ASIA or g in ("ARAL", "CASPIAN", "USA"))]
+    cells = [
+        (g, y, float(v))
+        for g, y, v in cells
+        if v not in ("", None) and (g in CENTRAL_ASIA or g in ("ARAL", "CASPIAN", "USA"))
+    ]
     assert len(cells) >= 3, f"{entry['indicator_id']}: fewer than 3 raw cells found"
     return [cells[0], cells[len(cells) // 2], cells[-1]]
 
@@ -82,22 +90,36 @@ def test_published_value_is_raw_times_declared_factor(entry, snapshot, shared_da
 def test_every_indicator_source_is_covered():
     covered = {e["source_id"] for e in CATALOGUE} | {"caspian_dahiti"}
     # The spine's sources; the water, funding and air themes test their own (tests/<theme>/).
-    value_sources = {s.source_id for s in sources().values()
-                     if s.theme in ("indicators", "aral", "caspian") and s.format not in ("geojson", "codebook")}
+    value_sources = {
+        s.source_id
+        for s in sources().values()
+        if s.theme in ("indicators", "aral", "caspian") and s.format not in ("geojson", "codebook")
+    }
     assert value_sources <= covered, f"sources without a conversion test: {sorted(value_sources - covered)}"
 
 
 # The traps SOURCES.md documents, with the factor typed from the documentation itself.
-@pytest.mark.parametrize("indicator_id, geo, year, raw_column, documented_factor, unit", [
-    ("freshwater_withdrawals", "UZB", 2022, "Annual freshwater withdrawals", 1e-9, "billion_m3"),  # m3 although labelled billions
-    ("fossil_co2", "KAZ", 2023, "fossil_co2_MtC", 3.664, "mt_co2"),  # GCB is in carbon, not CO2
-    ("aral_sea_area", "ARAL", 1986, "Total", 1000, "km2"),  # thousand km2
-])
+@pytest.mark.parametrize(
+    "indicator_id, geo, year, raw_column, documented_factor, unit",
+    [
+        (
+            "freshwater_withdrawals",
+            "UZB",
+            2022,
+            "Annual freshwater withdrawals",
+            1e-9,
+            "billion_m3",
+        ),  # m3 although labelled billions
+        ("fossil_co2", "KAZ", 2023, "fossil_co2_MtC", 3.664, "mt_co2"),  # GCB is in carbon, not CO2
+        ("aral_sea_area", "ARAL", 1986, "Total", 1000, "km2"),  # thousand km2
+    ],
+)
 def test_documented_unit_traps(indicator_id, geo, year, raw_column, documented_factor, unit, snapshot, shared_data_dir):
     entry = next(e for e in CATALOGUE if e["indicator_id"] == indicator_id)
     raw = next(v for g, y, v in raw_cells_all(entry, shared_data_dir, raw_column) if g == geo and y == year)
     value, got_unit = snapshot.execute(
-        "SELECT value, unit FROM indicator_values WHERE indicator_id = ? AND geo_id = ? AND year = ?", [indicator_id, geo, year]
+        "SELECT value, unit FROM indicator_values WHERE indicator_id = ? AND geo_id = ? AND year = ?",
+        [indicator_id, geo, year],
     ).fetchone()
     assert got_unit == unit
     assert value == pytest.approx(raw * documented_factor)

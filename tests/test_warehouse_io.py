@@ -1,4 +1,5 @@
 """The warehouse IO manager: one transaction per run, and one bad table never loses the run's other tables."""
+
 from __future__ import annotations
 
 import duckdb
@@ -35,8 +36,12 @@ def independent() -> pl.DataFrame:
 
 def _run(tmp_path, monkeypatch, assets):
     monkeypatch.setenv("CAEI_HOME", str(tmp_path))
-    defs = Definitions(assets=assets, resources={"io_manager": WarehouseIOManager()}, executor=in_process_executor,
-                       jobs=[define_asset_job("all", executor_def=in_process_executor)])
+    defs = Definitions(
+        assets=assets,
+        resources={"io_manager": WarehouseIOManager()},
+        executor=in_process_executor,
+        jobs=[define_asset_job("all", executor_def=in_process_executor)],
+    )
     return defs.resolve_job_def("all").execute_in_process(raise_on_error=False)
 
 

@@ -1,4 +1,5 @@
 """The World Bank API client against a local server answering with the real API samples."""
+
 from __future__ import annotations
 
 import json
@@ -19,8 +20,10 @@ FAST = dict(timeout=(1, 1), backoff=0.001)
 
 def api_sample(name: str):
     mirror = os.environ.get("CAEI_MIRROR")
-    data = Path(mirror) if mirror and not mirror.startswith("http") else (
-        Path(__file__).resolve().parents[2] / "shared" / "data"
+    data = (
+        Path(mirror)
+        if mirror and not mirror.startswith("http")
+        else (Path(__file__).resolve().parents[2] / "shared" / "data")
     )
     path = data / "api_samples" / name
     assert path.is_file(), f"API sample not found at {path}; set CAEI_MIRROR to the shared data"
@@ -94,7 +97,10 @@ def test_all_pages_are_followed_and_null_values_dropped(api):
         url = urlsplit(request)
         assert url.path == "/v2/country/KAZ;KGZ;TJK;TKM;UZB/indicator/SH.STA.MMRT"
         assert parse_qs(url.query) == {
-            "format": ["json"], "per_page": ["5"], "page": [str(page)], "date": ["2016:2018"]
+            "format": ["json"],
+            "per_page": ["5"],
+            "page": [str(page)],
+            "date": ["2016:2018"],
         }
 
 
@@ -110,9 +116,13 @@ def test_empty_result_gives_an_empty_frame_with_the_schema(api):
 
 def test_error_message_raises_naming_the_indicator(api):
     # The shape the API uses to reject a query (it answers HTTP 200 all the same).
-    api.pages = [[{"message": [{"id": "120", "key": "Invalid value", "value": "The provided parameter value is not valid"}]}]]
+    api.pages = [
+        [{"message": [{"id": "120", "key": "Invalid value", "value": "The provided parameter value is not valid"}]}]
+    ]
 
-    with pytest.raises(SourceError, match=r"NOT.AN.INDICATOR.*Invalid value: The provided parameter value is not valid"):
+    with pytest.raises(
+        SourceError, match=r"NOT.AN.INDICATOR.*Invalid value: The provided parameter value is not valid"
+    ):
         fetch_wdi_series("NOT.AN.INDICATOR", base_url=api.base_url, **FAST)
 
 
@@ -133,14 +143,30 @@ def test_wdi_api_catalogue_source_is_stored_with_provenance_and_parsed(api, tmp_
 
     header, observations = api_sample("worldbank_api_v2_indicators_AFG_excerpt.json")
     paging = {"pages": 2, "per_page": 5, "total": len(observations)}
-    api.pages = [[{**header, **paging, "page": 1}, observations[:5]], [{**header, **paging, "page": 2}, observations[5:]]]
-    entry = SourceEntry("wb_afg", "WB API sample", "World Bank", "CC BY 4.0", "World Bank WDI",
-                        f"{api.base_url}/country/AFG/indicator/SH.STA.MMRT", "api/wb_afg.json", "wdi_api", "indicators", "")
+    api.pages = [
+        [{**header, **paging, "page": 1}, observations[:5]],
+        [{**header, **paging, "page": 2}, observations[5:]],
+    ]
+    entry = SourceEntry(
+        "wb_afg",
+        "WB API sample",
+        "World Bank",
+        "CC BY 4.0",
+        "World Bank WDI",
+        f"{api.base_url}/country/AFG/indicator/SH.STA.MMRT",
+        "api/wb_afg.json",
+        "wdi_api",
+        "indicators",
+        "",
+    )
     raw = fetch_wdi_api_source(entry, tmp_path, None, **FAST)
     assert raw.changed and raw.version == 1 and len(read_provenance(tmp_path)) == 1
     staged = parse_wdi_api(raw.path)
-    expected = {(o["countryiso3code"], int(o["date"]), o["indicator"]["id"]): o["value"]
-                for o in observations if o["value"] is not None}
+    expected = {
+        (o["countryiso3code"], int(o["date"]), o["indicator"]["id"]): o["value"]
+        for o in observations
+        if o["value"] is not None
+    }
     got = {(r["geo_id"], r["year"], r["variable"]): r["value"] for r in staged.iter_rows(named=True)}
     assert got == pytest.approx(expected)
     again = fetch_wdi_api_source(entry, tmp_path, None, **FAST)  # same answer: no new version

@@ -1,4 +1,5 @@
 """Asset keys by step: the warehouse schema is the step, so keys read like the data's path."""
+
 from __future__ import annotations
 
 from dagster import AssetKey

@@ -1,4 +1,5 @@
 """Settings from the environment: CAEI_HOME and CAEI_MIRROR; everything else has a default."""
+
 from __future__ import annotations
 
 import os

@@ -4,6 +4,7 @@ A theme (water quality, funding and summit, air) is two modules:
   assets/<theme>.py         pure polars: parsers (PARSERS: format -> function) and domain logic
   assets/<theme>_assets.py  Dagster: THEME = Theme(assets, checks, published tables, headline values, ...)
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -13,9 +14,9 @@ from dagster import AssetKey
 
 from assets.indicators.air import air
 from assets.indicators.funding import funding
-from assets.staged import parsers
 from assets.indicators.water import water_quality
 from assets.sources.worldbank_api import parse_wdi_api
+from assets.staged import parsers
 
 PARSERS = {**parsers.PARSERS, "wdi_api": parse_wdi_api, **water_quality.PARSERS, **funding.PARSERS, **air.PARSERS}
 

@@ -3,17 +3,17 @@
 Every exported value keeps its unit and its source (title, licence, URL, retrieval time, sha256), and
 the snapshot it came from. Text cells that a spreadsheet would run as a formula are neutralised.
 """
+
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import polars as pl
 import xlsxwriter
 
-from assets.sources.catalogue import CENTRAL_ASIA
 from assets.published.snapshots import NoSnapshotError, open_snapshot
-
-import importlib
+from assets.sources.catalogue import CENTRAL_ASIA
 
 TABLES = ("indicators", "indicators_wide")
 # Theme exports: name -> "module:function"; the function takes (con, lang, year) and returns
@@ -36,25 +36,74 @@ def available_tables() -> list[str]:
         if hasattr(importlib.import_module(module), func):
             out.append(name)
     return out
+
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 HEADERS = {
-    "ru": {"indicator_id": "Код показателя", "indicator": "Показатель", "geo_id": "Код территории", "geo": "Территория",
-           "year": "Год", "value": "Значение", "unit": "Единица измерения", "source": "Источник", "licence": "Лицензия",
-           "flags": "Отметки", "definition": "Определение", "citation": "Цитирование", "public_url": "Адрес источника", "retrieved_from": "Получено из",
-           "retrieved_at": "Дата получения", "sha256": "Контрольная сумма SHA-256", "snapshot_id": "Снимок данных",
-           "snapshot_date": "Дата снимка", "source_id": "Код источника"},
-    "en": {"indicator_id": "Indicator code", "indicator": "Indicator", "geo_id": "Area code", "geo": "Area",
-           "year": "Year", "value": "Value", "unit": "Unit", "source": "Source", "licence": "Licence",
-           "flags": "Flags", "definition": "Definition", "citation": "Citation", "public_url": "Source URL", "retrieved_from": "Retrieved from",
-           "retrieved_at": "Retrieved at", "sha256": "SHA-256 checksum", "snapshot_id": "Data snapshot",
-           "snapshot_date": "Snapshot date", "source_id": "Source code"},
-    "kk": {"indicator_id": "Көрсеткіш коды", "indicator": "Көрсеткіш", "geo_id": "Аумақ коды", "geo": "Аумақ",
-           "year": "Жыл", "value": "Мәні", "unit": "Өлшем бірлігі", "source": "Дереккөз", "licence": "Лицензия",
-           "flags": "Белгілер", "definition": "Анықтама", "citation": "Дәйексөз",
-           "public_url": "Дереккөз мекенжайы", "retrieved_from": "Алынған мекенжайы", "retrieved_at": "Алынған күні",
-           "sha256": "SHA-256 бақылау сомасы", "snapshot_id": "Деректер кесіндісі",
-           "snapshot_date": "Деректер кесіндісінің күні", "source_id": "Дереккөз коды"},
+    "ru": {
+        "indicator_id": "Код показателя",
+        "indicator": "Показатель",
+        "geo_id": "Код территории",
+        "geo": "Территория",
+        "year": "Год",
+        "value": "Значение",
+        "unit": "Единица измерения",
+        "source": "Источник",
+        "licence": "Лицензия",
+        "flags": "Отметки",
+        "definition": "Определение",
+        "citation": "Цитирование",
+        "public_url": "Адрес источника",
+        "retrieved_from": "Получено из",
+        "retrieved_at": "Дата получения",
+        "sha256": "Контрольная сумма SHA-256",
+        "snapshot_id": "Снимок данных",
+        "snapshot_date": "Дата снимка",
+        "source_id": "Код источника",
+    },
+    "en": {
+        "indicator_id": "Indicator code",
+        "indicator": "Indicator",
+        "geo_id": "Area code",
+        "geo": "Area",
+        "year": "Year",
+        "value": "Value",
+        "unit": "Unit",
+        "source": "Source",
+        "licence": "Licence",
+        "flags": "Flags",
+        "definition": "Definition",
+        "citation": "Citation",
+        "public_url": "Source URL",
+        "retrieved_from": "Retrieved from",
+        "retrieved_at": "Retrieved at",
+        "sha256": "SHA-256 checksum",
+        "snapshot_id": "Data snapshot",
+        "snapshot_date": "Snapshot date",
+        "source_id": "Source code",
+    },
+    "kk": {
+        "indicator_id": "Көрсеткіш коды",
+        "indicator": "Көрсеткіш",
+        "geo_id": "Аумақ коды",
+        "geo": "Аумақ",
+        "year": "Жыл",
+        "value": "Мәні",
+        "unit": "Өлшем бірлігі",
+        "source": "Дереккөз",
+        "licence": "Лицензия",
+        "flags": "Белгілер",
+        "definition": "Анықтама",
+        "citation": "Дәйексөз",
+        "public_url": "Дереккөз мекенжайы",
+        "retrieved_from": "Алынған мекенжайы",
+        "retrieved_at": "Алынған күні",
+        "sha256": "SHA-256 бақылау сомасы",
+        "snapshot_id": "Деректер кесіндісі",
+        "snapshot_date": "Деректер кесіндісінің күні",
+        "source_id": "Дереккөз коды",
+    },
 }
 # Columns the catalogue holds in fewer languages than the exports: (column base, language) -> language read.
 # Empty now that the catalogue has Kazakh definitions (definition_kk).
@@ -73,7 +122,9 @@ def neutralise_formulas(df: pl.DataFrame) -> pl.DataFrame:
     text_cols = [c for c, t in df.schema.items() if t == pl.String]
     return df.with_columns(
         pl.when(pl.col(c).str.starts_with(FORMULA_START[0]) | pl.col(c).str.contains(r"^[+\-@\t\r]"))
-        .then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
+        .then(pl.lit("'") + pl.col(c))
+        .otherwise(pl.col(c))
+        .alias(c)
         for c in text_cols
     )
 
@@ -84,7 +135,9 @@ def _read(con, sql: str, params: list | None = None) -> pl.DataFrame:
 
 def indicators_long(con, lang: str) -> pl.DataFrame:
     """indicator_values joined with the catalogue, names and units in the language."""
-    return _read(con, f"""
+    return _read(
+        con,
+        f"""
         SELECT v.indicator_id, i.name_{lang} AS indicator, v.geo_id, g.name_{lang} AS geo, v.year, v.value,
                u.label_{lang} AS unit, s.title AS source, s.licence, v.flags
         FROM indicator_values v
@@ -93,16 +146,21 @@ def indicators_long(con, lang: str) -> pl.DataFrame:
         LEFT JOIN geographies g USING (geo_id)
         LEFT JOIN sources s ON s.source_id = v.source_id
         ORDER BY v.indicator_id, v.geo_id, v.year
-    """)  # lang is validated against HEADERS before it reaches here
+    """,
+    )  # lang is validated against HEADERS before it reaches here
 
 
 def indicators_wide(con, lang: str, year: int | None) -> pl.DataFrame:
     """Indicators x (five countries + region) for one year, or each indicator's latest year."""
     areas = [*CENTRAL_ASIA, "CA5"]
-    long = _read(con, """
+    long = _read(
+        con,
+        """
         SELECT indicator_id, geo_id, year, value FROM indicator_values
         WHERE geo_id IN (SELECT unnest(?)) AND (? IS NULL OR year = ?)
-    """, [areas, year, year])
+    """,
+        [areas, year, year],
+    )
     if year is None:
         latest = long.group_by("indicator_id").agg(pl.col("year").max())
         long = long.join(latest, on=["indicator_id", "year"])
@@ -114,10 +172,13 @@ def indicators_wide(con, lang: str, year: int | None) -> pl.DataFrame:
     for area in areas:
         if area not in wide.columns:
             wide = wide.with_columns(pl.lit(None, dtype=pl.Float64).alias(area))
-    catalogue = _read(con, f"""
+    catalogue = _read(
+        con,
+        f"""
         SELECT i.indicator_id, i.name_{lang} AS indicator, u.label_{lang} AS unit
         FROM indicators i LEFT JOIN units u USING (unit)
-    """)
+    """,
+    )
     wide = catalogue.join(wide, on="indicator_id").select("indicator_id", "indicator", "unit", "year", *areas)
     return wide.rename({a: f"{label.get(a, a)} ({a})" for a in areas}).sort("indicator_id")
 
@@ -133,7 +194,9 @@ def theme_export_languages(table: str) -> tuple[str, ...]:
 
 
 def metadata(con, lang: str, indicator_ids: list[str]) -> pl.DataFrame:
-    return _read(con, f"""
+    return _read(
+        con,
+        f"""
         WITH latest AS (
             SELECT * FROM provenance QUALIFY row_number() OVER (PARTITION BY source_id ORDER BY version DESC) = 1
         )
@@ -148,7 +211,9 @@ def metadata(con, lang: str, indicator_ids: list[str]) -> pl.DataFrame:
         LEFT JOIN latest p USING (source_id)
         WHERE i.indicator_id IN (SELECT unnest(?))
         ORDER BY i.indicator_id
-    """, [indicator_ids])
+    """,
+        [indicator_ids],
+    )
 
 
 def _localise_headers(df: pl.DataFrame, lang: str) -> pl.DataFrame:
@@ -170,15 +235,25 @@ def write_xlsx(data: pl.DataFrame, meta: pl.DataFrame, out: Path) -> list[Path]:
     return [out]
 
 
-def export_table(table: str, *, fmt: str, lang: str, out: Path, published_dir: Path, year: int | None = None,
-                 snapshot_id: str | None = None) -> list[Path]:
+def export_table(
+    table: str,
+    *,
+    fmt: str,
+    lang: str,
+    out: Path,
+    published_dir: Path,
+    year: int | None = None,
+    snapshot_id: str | None = None,
+) -> list[Path]:
     if table not in available_tables():
         raise ExportError(f"unknown table {table!r}; choose one of {', '.join(available_tables())}")
     if lang not in HEADERS:
         raise ExportError(f"unknown language {lang!r}; choose one of {', '.join(HEADERS)}")
     if table in THEME_EXPORTS and lang not in theme_export_languages(table):
-        raise ExportError(f"the table {table!r} is not exported in {lang!r} yet; choose one of "
-                          f"{', '.join(theme_export_languages(table))}")
+        raise ExportError(
+            f"the table {table!r} is not exported in {lang!r} yet; choose one of "
+            f"{', '.join(theme_export_languages(table))}"
+        )
     if fmt not in ("csv", "xlsx"):
         raise ExportError(f"unknown format {fmt!r}; choose csv or xlsx")
     try:

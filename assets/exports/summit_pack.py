@@ -1,37 +1,84 @@
 """The Summit 2026 indicator pack: one sheet per direction, sources and notes (XLSX, or a zip of CSV tables)."""
+
 from __future__ import annotations
 
-from assets.sources.catalogue import CENTRAL_ASIA
-from pathlib import Path
 import io
-import polars as pl
 import re
-from assets.exports.funding import _read, snapshot_stamp, sources_sheet
+from pathlib import Path
 
+import polars as pl
+
+from assets.exports.funding import _read, snapshot_stamp, sources_sheet
+from assets.sources.catalogue import CENTRAL_ASIA
 
 AREAS = [*CENTRAL_ASIA, "CA5"]
 TREND_YEARS = 10  # the trend compares the latest value with the value about ten years earlier
 PACK_HEADERS = {
-    "ru": {"direction": "Направление", "indicator_id": "Код показателя", "indicator": "Показатель", "unit": "Единица",
-           "geo_id": "Код территории", "geo": "Территория", "latest_year": "Последний год", "latest_value": "Последнее значение",
-           "earlier_year": "Год сравнения", "earlier_value": "Значение в год сравнения", "change": "Изменение",
-           "trend": "Тенденция", "coverage_pop_share": "Охват (доля населения)", "covered_iso3": "Охваченные страны",
-           "flags": "Отметки", "source_id": "Код источника", "snapshot_id": "Снимок данных", "snapshot_date": "Дата снимка",
-           "note": "Примечание", "title": "Название", "publisher": "Издатель", "licence": "Лицензия",
-           "citation": "Цитирование", "public_url": "Адрес источника", "retrieved_at": "Дата получения",
-           "sha256": "Контрольная сумма SHA-256"},
-    "en": {"direction": "Direction", "indicator_id": "Indicator code", "indicator": "Indicator", "unit": "Unit",
-           "geo_id": "Area code", "geo": "Area", "latest_year": "Latest year", "latest_value": "Latest value",
-           "earlier_year": "Comparison year", "earlier_value": "Value in comparison year", "change": "Change",
-           "trend": "Trend", "coverage_pop_share": "Coverage (population share)", "covered_iso3": "Countries covered",
-           "flags": "Flags", "source_id": "Source code", "snapshot_id": "Data snapshot", "snapshot_date": "Snapshot date",
-           "note": "Note", "title": "Title", "publisher": "Publisher", "licence": "Licence", "citation": "Citation",
-           "public_url": "Source URL", "retrieved_at": "Retrieved at", "sha256": "SHA-256 checksum"},
+    "ru": {
+        "direction": "Направление",
+        "indicator_id": "Код показателя",
+        "indicator": "Показатель",
+        "unit": "Единица",
+        "geo_id": "Код территории",
+        "geo": "Территория",
+        "latest_year": "Последний год",
+        "latest_value": "Последнее значение",
+        "earlier_year": "Год сравнения",
+        "earlier_value": "Значение в год сравнения",
+        "change": "Изменение",
+        "trend": "Тенденция",
+        "coverage_pop_share": "Охват (доля населения)",
+        "covered_iso3": "Охваченные страны",
+        "flags": "Отметки",
+        "source_id": "Код источника",
+        "snapshot_id": "Снимок данных",
+        "snapshot_date": "Дата снимка",
+        "note": "Примечание",
+        "title": "Название",
+        "publisher": "Издатель",
+        "licence": "Лицензия",
+        "citation": "Цитирование",
+        "public_url": "Адрес источника",
+        "retrieved_at": "Дата получения",
+        "sha256": "Контрольная сумма SHA-256",
+    },
+    "en": {
+        "direction": "Direction",
+        "indicator_id": "Indicator code",
+        "indicator": "Indicator",
+        "unit": "Unit",
+        "geo_id": "Area code",
+        "geo": "Area",
+        "latest_year": "Latest year",
+        "latest_value": "Latest value",
+        "earlier_year": "Comparison year",
+        "earlier_value": "Value in comparison year",
+        "change": "Change",
+        "trend": "Trend",
+        "coverage_pop_share": "Coverage (population share)",
+        "covered_iso3": "Countries covered",
+        "flags": "Flags",
+        "source_id": "Source code",
+        "snapshot_id": "Data snapshot",
+        "snapshot_date": "Snapshot date",
+        "note": "Note",
+        "title": "Title",
+        "publisher": "Publisher",
+        "licence": "Licence",
+        "citation": "Citation",
+        "public_url": "Source URL",
+        "retrieved_at": "Retrieved at",
+        "sha256": "SHA-256 checksum",
+    },
 }
-TREND_WORDS = {"ru": {"up": "рост", "down": "снижение", "flat": "без изменений"},
-               "en": {"up": "up", "down": "down", "flat": "no change"}}
-NO_DATA = {"ru": "Для этого направления в каталоге нет показателей с данными: данных нет.",
-           "en": "This direction has no catalogue indicator with data: no data."}
+TREND_WORDS = {
+    "ru": {"up": "рост", "down": "снижение", "flat": "без изменений"},
+    "en": {"up": "up", "down": "down", "flat": "no change"},
+}
+NO_DATA = {
+    "ru": "Для этого направления в каталоге нет показателей с данными: данных нет.",
+    "en": "This direction has no catalogue indicator with data: no data.",
+}
 PACK_NOTES = {
     "ru": [
         "Последнее значение — последний год с фактическими данными (прогнозы не используются).",
@@ -52,56 +99,105 @@ PACK_NOTES = {
 
 def _trend(change: pl.Expr, lang: str) -> pl.Expr:
     words = TREND_WORDS[lang]
-    return pl.when(change > 0).then(pl.lit(words["up"])).when(change < 0).then(pl.lit(words["down"])) \
-        .when(change == 0).then(pl.lit(words["flat"]))
+    return (
+        pl.when(change > 0)
+        .then(pl.lit(words["up"]))
+        .when(change < 0)
+        .then(pl.lit(words["down"]))
+        .when(change == 0)
+        .then(pl.lit(words["flat"]))
+    )
 
 
 def latest_and_trend(values: pl.DataFrame) -> pl.DataFrame:
     """Per indicator and area: the latest value and year, and the value about TREND_YEARS earlier."""
     observed = values.filter(~pl.col("flags").fill_null("").str.contains("projection"))
-    latest = observed.sort("year").group_by("indicator_id", "geo_id").agg(
-        latest_year=pl.col("year").last(), latest_value=pl.col("value").last(), flags=pl.col("flags").last())
-    earlier = observed.join(latest.select("indicator_id", "geo_id", "latest_year"), on=["indicator_id", "geo_id"]).filter(
-        pl.col("year") <= pl.col("latest_year") - TREND_YEARS).sort("year").group_by("indicator_id", "geo_id").agg(
-        earlier_year=pl.col("year").last(), earlier_value=pl.col("value").last())
+    latest = (
+        observed.sort("year")
+        .group_by("indicator_id", "geo_id")
+        .agg(latest_year=pl.col("year").last(), latest_value=pl.col("value").last(), flags=pl.col("flags").last())
+    )
+    earlier = (
+        observed.join(latest.select("indicator_id", "geo_id", "latest_year"), on=["indicator_id", "geo_id"])
+        .filter(pl.col("year") <= pl.col("latest_year") - TREND_YEARS)
+        .sort("year")
+        .group_by("indicator_id", "geo_id")
+        .agg(earlier_year=pl.col("year").last(), earlier_value=pl.col("value").last())
+    )
     return latest.join(earlier, on=["indicator_id", "geo_id"], how="left").with_columns(
-        change=pl.col("latest_value") - pl.col("earlier_value"))
+        change=pl.col("latest_value") - pl.col("earlier_value")
+    )
 
 
 def summit_pack_tables(con, lang: str) -> dict[str, pl.DataFrame]:
     """The pack's tables: one per direction, then sources and notes; every table names the snapshot."""
     snapshot_id, snapshot_date = snapshot_stamp(con)
-    directions = _read(con, f"SELECT CAST(direction AS INTEGER) AS direction, title_{lang} AS title FROM summit_directions ORDER BY 1")
-    links = _read(con, f"""
+    directions = _read(
+        con, f"SELECT CAST(direction AS INTEGER) AS direction, title_{lang} AS title FROM summit_directions ORDER BY 1"
+    )
+    links = _read(
+        con,
+        f"""
         SELECT l.direction, l.indicator_id, i.name_{lang} AS indicator, u.label_{lang} AS unit, i.source_id
         FROM summit_direction_indicators l JOIN indicators i USING (indicator_id) LEFT JOIN units u ON u.unit = i.unit
         ORDER BY l.direction, l.is_headline DESC, l.indicator_id
-    """)
-    values = _read(con, "SELECT indicator_id, geo_id, year, value, flags FROM indicator_values WHERE geo_id IN (SELECT unnest(?))", [AREAS])
-    coverage = _read(con, """
+    """,
+    )
+    values = _read(
+        con,
+        "SELECT indicator_id, geo_id, year, value, flags FROM indicator_values WHERE geo_id IN (SELECT unnest(?))",
+        [AREAS],
+    )
+    coverage = _read(
+        con,
+        """
         SELECT indicator_id, year AS latest_year, coverage_pop_share, covered_iso3 FROM region_aggregates
         UNION ALL
         SELECT i.indicator_id, c.year, c.coverage_pop_share, c.covered_iso3
         FROM funding_crs_coverage c CROSS JOIN (SELECT DISTINCT indicator_id FROM indicator_values WHERE source_id = 'oecd_crs_climate') i
-    """).with_columns(geo_id=pl.lit("CA5"), latest_year=pl.col("latest_year").cast(pl.Int32))
+    """,
+    ).with_columns(geo_id=pl.lit("CA5"), latest_year=pl.col("latest_year").cast(pl.Int32))
     names = _read(con, f"SELECT geo_id, name_{lang} AS geo FROM geographies")
-    summary = latest_and_trend(values).join(coverage, on=["indicator_id", "geo_id", "latest_year"], how="left").join(
-        names, on="geo_id", how="left")
+    summary = (
+        latest_and_trend(values)
+        .join(coverage, on=["indicator_id", "geo_id", "latest_year"], how="left")
+        .join(names, on="geo_id", how="left")
+    )
     area_order = pl.DataFrame({"geo_id": AREAS, "area_order": list(range(len(AREAS)))})
     tables: dict[str, pl.DataFrame] = {}
     stamp = {"snapshot_id": pl.lit(snapshot_id), "snapshot_date": pl.lit(snapshot_date)}
     for direction, title in directions.iter_rows():
         mine = links.filter(pl.col("direction") == direction)
-        table = mine.join(summary, on="indicator_id", how="inner").join(area_order, on="geo_id").sort(
-            pl.col("indicator_id").replace_strict({i: n for n, i in enumerate(mine["indicator_id"])}, default=999), "area_order")
+        table = (
+            mine.join(summary, on="indicator_id", how="inner")
+            .join(area_order, on="geo_id")
+            .sort(
+                pl.col("indicator_id").replace_strict({i: n for n, i in enumerate(mine["indicator_id"])}, default=999),
+                "area_order",
+            )
+        )
         if table.is_empty():
-            table = pl.DataFrame({"direction": [direction], "note": [NO_DATA[lang]]},
-                                 schema={"direction": pl.Int32, "note": pl.String}).with_columns(**stamp)
+            table = pl.DataFrame(
+                {"direction": [direction], "note": [NO_DATA[lang]]}, schema={"direction": pl.Int32, "note": pl.String}
+            ).with_columns(**stamp)
         else:
             table = table.select(
-                "direction", "indicator_id", "indicator", "unit", "geo_id", "geo", "latest_year", "latest_value",
-                "earlier_year", "earlier_value", "change", trend=_trend(pl.col("change"), lang),
-                coverage_pop_share="coverage_pop_share", covered_iso3="covered_iso3", flags="flags", source_id="source_id",
+                "direction",
+                "indicator_id",
+                "indicator",
+                "unit",
+                "geo_id",
+                "geo",
+                "latest_year",
+                "latest_value",
+                "earlier_year",
+                "earlier_value",
+                "change",
+                trend=_trend(pl.col("change"), lang),
+                coverage_pop_share="coverage_pop_share",
+                covered_iso3="covered_iso3",
+                flags="flags",
+                source_id="source_id",
             ).with_columns(**stamp)
         tables[f"{direction}. {title}"] = table
     used = sorted(set(links["source_id"].drop_nulls()))
@@ -131,8 +227,10 @@ def write_summit_pack(con, fmt: str, lang: str, out: Path) -> list[Path]:
 
     if lang not in PACK_HEADERS:
         raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(PACK_HEADERS)}")
-    tables = {name: neutralise_formulas(t.rename({c: PACK_HEADERS[lang].get(c, c) for c in t.columns}))
-              for name, t in summit_pack_tables(con, lang).items()}
+    tables = {
+        name: neutralise_formulas(t.rename({c: PACK_HEADERS[lang].get(c, c) for c in t.columns}))
+        for name, t in summit_pack_tables(con, lang).items()
+    }
     out = Path(out)
     if fmt == "xlsx":
         taken: set[str] = set()
@@ -144,7 +242,11 @@ def write_summit_pack(con, fmt: str, lang: str, out: Path) -> list[Path]:
         with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for n, (name, table) in enumerate(tables.items()):
                 # ASCII member names: zip tools differ in how they decode other characters.
-                member = f"{n:02d}_{name}.csv" if name in ("sources", "notes") else f"{n:02d}_direction_{name.split('.')[0]}.csv"
+                member = (
+                    f"{n:02d}_{name}.csv"
+                    if name in ("sources", "notes")
+                    else f"{n:02d}_direction_{name.split('.')[0]}.csv"
+                )
                 buffer = io.BytesIO()
                 table.write_csv(buffer, include_bom=True)
                 archive.writestr(member, buffer.getvalue())
@@ -159,4 +261,6 @@ def export_summit_pack(con, lang: str, year: int | None) -> tuple[pl.DataFrame, 
     data = pl.concat(directions, how="diagonal")
     meta = pl.concat([tables["sources"], tables["notes"]], how="diagonal")
     headers = PACK_HEADERS[lang]
-    return data.rename({c: headers.get(c, c) for c in data.columns}), meta.rename({c: headers.get(c, c) for c in meta.columns})
+    return data.rename({c: headers.get(c, c) for c in data.columns}), meta.rename(
+        {c: headers.get(c, c) for c in meta.columns}
+    )

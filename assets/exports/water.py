@@ -1,34 +1,78 @@
 """Water-quality exports: observations with their ratios to each norm, and the lab-file quarantine (read the published snapshot)."""
+
 from __future__ import annotations
 
 import polars as pl
+
 from assets.indicators.water.water_quality import DRINKING_SOURCE, QUARANTINE_REASONS, SANPIN_SOURCE, SURFACE_SOURCE
 
-
 EXPORT_HEADERS = {
-    "ru": {"site_id": "Код пункта", "water_body": "Водный объект", "region": "Область", "period": "Период",
-           "sample_date": "Дата отбора", "parameter_id": "Код показателя", "parameter": "Показатель", "basis": "Химическая форма",
-           "value": "Концентрация", "unit": "Единица измерения", "multiplicity_published": "Кратность превышения ПДК (опубл.)",
-           "ratio_fishery": "Отношение к ПДК рыбохоз. (выведенной)", "ratio_drinking_kaz": "Отношение к ПДК питьевой воды (КАЗ)",
-           "ratio_household_rus": "Отношение к ПДК СанПиН 1.2.3685-21 (РФ)", "wpi_published": "ИЗВ (опубл.)",
-           "class_published": "Класс (опубл.)", "class_from_table": "Класс по таблице классов", "source_id": "Код источника",
-           "origin": "Файл", "line": "Строка", "file_name": "Файл", "raw_row": "Строка как в файле", "reason": "Причина",
-           "detail": "Подробности", "status": "Статус", "resolved_by_file": "Исправлено файлом",
-           "resolved_by_line": "Исправлено строкой", "quarantined_at": "Помещено в карантин"},
-    "en": {"site_id": "Site code", "water_body": "Water body", "region": "Region", "period": "Period",
-           "sample_date": "Sample date", "parameter_id": "Parameter code", "parameter": "Parameter", "basis": "Chemical basis",
-           "value": "Concentration", "unit": "Unit", "multiplicity_published": "Multiplicity of the MPC (published)",
-           "ratio_fishery": "Ratio to the fishery MPC (implied)", "ratio_drinking_kaz": "Ratio to the drinking-water MPC (KAZ)",
-           "ratio_household_rus": "Ratio to the SanPiN 1.2.3685-21 MPC (RUS)", "wpi_published": "WPI (published)",
-           "class_published": "Class (published)", "class_from_table": "Class by the class table", "source_id": "Source code",
-           "origin": "File", "line": "Line", "file_name": "File", "raw_row": "Row as written", "reason": "Reason",
-           "detail": "Detail", "status": "Status", "resolved_by_file": "Resolved by file",
-           "resolved_by_line": "Resolved by line", "quarantined_at": "Quarantined at"},
+    "ru": {
+        "site_id": "Код пункта",
+        "water_body": "Водный объект",
+        "region": "Область",
+        "period": "Период",
+        "sample_date": "Дата отбора",
+        "parameter_id": "Код показателя",
+        "parameter": "Показатель",
+        "basis": "Химическая форма",
+        "value": "Концентрация",
+        "unit": "Единица измерения",
+        "multiplicity_published": "Кратность превышения ПДК (опубл.)",
+        "ratio_fishery": "Отношение к ПДК рыбохоз. (выведенной)",
+        "ratio_drinking_kaz": "Отношение к ПДК питьевой воды (КАЗ)",
+        "ratio_household_rus": "Отношение к ПДК СанПиН 1.2.3685-21 (РФ)",
+        "wpi_published": "ИЗВ (опубл.)",
+        "class_published": "Класс (опубл.)",
+        "class_from_table": "Класс по таблице классов",
+        "source_id": "Код источника",
+        "origin": "Файл",
+        "line": "Строка",
+        "file_name": "Файл",
+        "raw_row": "Строка как в файле",
+        "reason": "Причина",
+        "detail": "Подробности",
+        "status": "Статус",
+        "resolved_by_file": "Исправлено файлом",
+        "resolved_by_line": "Исправлено строкой",
+        "quarantined_at": "Помещено в карантин",
+    },
+    "en": {
+        "site_id": "Site code",
+        "water_body": "Water body",
+        "region": "Region",
+        "period": "Period",
+        "sample_date": "Sample date",
+        "parameter_id": "Parameter code",
+        "parameter": "Parameter",
+        "basis": "Chemical basis",
+        "value": "Concentration",
+        "unit": "Unit",
+        "multiplicity_published": "Multiplicity of the MPC (published)",
+        "ratio_fishery": "Ratio to the fishery MPC (implied)",
+        "ratio_drinking_kaz": "Ratio to the drinking-water MPC (KAZ)",
+        "ratio_household_rus": "Ratio to the SanPiN 1.2.3685-21 MPC (RUS)",
+        "wpi_published": "WPI (published)",
+        "class_published": "Class (published)",
+        "class_from_table": "Class by the class table",
+        "source_id": "Source code",
+        "origin": "File",
+        "line": "Line",
+        "file_name": "File",
+        "raw_row": "Row as written",
+        "reason": "Reason",
+        "detail": "Detail",
+        "status": "Status",
+        "resolved_by_file": "Resolved by file",
+        "resolved_by_line": "Resolved by line",
+        "quarantined_at": "Quarantined at",
+    },
 }
 
 
 def _export_metadata(con, lang: str, source_ids: list[str], notes: list[str]) -> pl.DataFrame:
-    meta = con.execute("""
+    meta = con.execute(
+        """
         WITH latest AS (
             SELECT * FROM provenance QUALIFY row_number() OVER (PARTITION BY source_id ORDER BY version DESC) = 1)
         SELECT s.source_id, s.title AS source, s.citation, s.licence, s.public_url, p.url AS retrieved_from,
@@ -37,7 +81,9 @@ def _export_metadata(con, lang: str, source_ids: list[str], notes: list[str]) ->
                (SELECT strftime(created_at, '%Y-%m-%d %H:%M UTC') FROM snapshot_info) AS snapshot_date
         FROM sources s LEFT JOIN latest p USING (source_id)
         WHERE s.source_id IN (SELECT unnest(?)) ORDER BY s.source_id
-    """, [source_ids]).pl()
+    """,
+        [source_ids],
+    ).pl()
     note_label = "Примечание" if lang == "ru" else "Note"
     return pl.concat([meta, pl.DataFrame({"source_id": [note_label] * len(notes), "source": notes})], how="diagonal")
 
@@ -45,7 +91,8 @@ def _export_metadata(con, lang: str, source_ids: list[str], notes: list[str]) ->
 def export_water_quality(con, lang: str, year: int | None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Observations with their ratios to each kind of norm and the site's WPI and class as published."""
     name = "name_ru" if lang == "ru" else "name_en"
-    data = con.execute(f"""
+    data = con.execute(
+        f"""
         WITH ratio AS (
             SELECT site_id, period, parameter_id, line, origin,
                    max(ratio) FILTER (WHERE water_use = 'fishery') AS ratio_fishery,
@@ -70,11 +117,17 @@ def export_water_quality(con, lang: str, year: int | None) -> tuple[pl.DataFrame
                        AND ratio.line = o.line AND ratio.origin = o.origin
         WHERE ? IS NULL OR substr(o.period, 1, 4) = CAST(? AS VARCHAR)
         ORDER BY o.site_id, o.period, o.parameter_id, o.line
-    """, [SURFACE_SOURCE, SURFACE_SOURCE, SURFACE_SOURCE, year, year]).pl()
-    notes_ru = ["Только загрязняющие вещества выше ПДК (апрель 2006); ИЗВ приведён как опубликован и не пересчитывается.",
-                "ПДК рыбохозяйственные выведены как концентрация / кратность (таблица water_norms, provenance = implied)."]
-    notes_en = ["Only pollutants over the limit (April 2006); the WPI is shown as published and not recomputed.",
-                "Fishery MPCs are implied as concentration / multiplicity (table water_norms, provenance = implied)."]
+    """,
+        [SURFACE_SOURCE, SURFACE_SOURCE, SURFACE_SOURCE, year, year],
+    ).pl()
+    notes_ru = [
+        "Только загрязняющие вещества выше ПДК (апрель 2006); ИЗВ приведён как опубликован и не пересчитывается.",
+        "ПДК рыбохозяйственные выведены как концентрация / кратность (таблица water_norms, provenance = implied).",
+    ]
+    notes_en = [
+        "Only pollutants over the limit (April 2006); the WPI is shown as published and not recomputed.",
+        "Fishery MPCs are implied as concentration / multiplicity (table water_norms, provenance = implied).",
+    ]
     sources = sorted({SURFACE_SOURCE, DRINKING_SOURCE, SANPIN_SOURCE})
     meta = _export_metadata(con, lang, sources, notes_ru if lang == "ru" else notes_en)
     return data.rename({c: EXPORT_HEADERS[lang].get(c, c) for c in data.columns}), meta
@@ -88,7 +141,10 @@ def export_quarantine(con, lang: str, year: int | None) -> tuple[pl.DataFrame, p
     """).pl()
     labels = {code: text for code, text in QUARANTINE_REASONS.items()}
     data = data.with_columns(pl.col("reason").replace(labels).alias("reason") if lang == "en" else pl.col("reason"))
-    notes = (["Строки лабораторных файлов, не принятые в данные, с причиной; исправленный файл помечает их resolved."]
-             if lang == "ru" else ["Lab-file rows not accepted into the data, with the reason; a corrected file marks them resolved."])
+    notes = (
+        ["Строки лабораторных файлов, не принятые в данные, с причиной; исправленный файл помечает их resolved."]
+        if lang == "ru"
+        else ["Lab-file rows not accepted into the data, with the reason; a corrected file marks them resolved."]
+    )
     meta = _export_metadata(con, lang, [], notes)
     return data.rename({c: EXPORT_HEADERS[lang].get(c, c) for c in data.columns}), meta

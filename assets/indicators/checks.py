@@ -2,6 +2,7 @@
 
 ERROR outcomes block publishing; WARN outcomes are published as flags on the values they concern.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,8 +22,14 @@ class CheckOutcome:
     n_failed: int = 0
 
     def as_row(self, asset: str) -> dict:
-        return {"check_name": self.check_name, "asset": asset, "severity": self.severity,
-                "passed": self.passed, "description": self.description, "n_failed": self.n_failed}
+        return {
+            "check_name": self.check_name,
+            "asset": asset,
+            "severity": self.severity,
+            "passed": self.passed,
+            "description": self.description,
+            "n_failed": self.n_failed,
+        }
 
 
 def _examples(df: pl.DataFrame, n: int = 5) -> str:
@@ -36,27 +43,41 @@ def check_schema(values: pl.DataFrame) -> CheckOutcome:
     extra = sorted(set(actual) - set(expected))
     if extra:
         problems.append(f"unexpected columns {extra}")
-    nulls = [c for c in ("indicator_id", "geo_id", "year", "value", "unit", "source_id") if c in actual and values[c].null_count()]
+    nulls = [
+        c
+        for c in ("indicator_id", "geo_id", "year", "value", "unit", "source_id")
+        if c in actual and values[c].null_count()
+    ]
     problems += [f"{c} has {values[c].null_count()} empty value(s)" for c in nulls]
-    return CheckOutcome("schema", "ERROR", not problems, "; ".join(problems) or "columns and types as declared", len(problems))
+    return CheckOutcome(
+        "schema", "ERROR", not problems, "; ".join(problems) or "columns and types as declared", len(problems)
+    )
 
 
 def check_units(values: pl.DataFrame, catalogue: pl.DataFrame, known_units: set[str]) -> CheckOutcome:
     declared = catalogue.select("indicator_id", declared_unit="unit")
     wrong = values.join(declared, on="indicator_id", how="left").filter(
-        (pl.col("unit") != pl.col("declared_unit")) | pl.col("declared_unit").is_null() | ~pl.col("unit").is_in(sorted(known_units))
+        (pl.col("unit") != pl.col("declared_unit"))
+        | pl.col("declared_unit").is_null()
+        | ~pl.col("unit").is_in(sorted(known_units))
     )
-    desc = "every value carries its catalogue unit" if wrong.is_empty() else (
-        f"{wrong.height} value(s) with a unit that differs from the catalogue or is not in seeds/units.csv: "
-        + _examples(wrong.select("indicator_id", "geo_id", "year", "unit", "declared_unit").unique())
+    desc = (
+        "every value carries its catalogue unit"
+        if wrong.is_empty()
+        else (
+            f"{wrong.height} value(s) with a unit that differs from the catalogue or is not in seeds/units.csv: "
+            + _examples(wrong.select("indicator_id", "geo_id", "year", "unit", "declared_unit").unique())
+        )
     )
     return CheckOutcome("units", "ERROR", wrong.is_empty(), desc, wrong.height)
 
 
 def check_duplicate_keys(values: pl.DataFrame) -> CheckOutcome:
     dup = values.filter(pl.struct("indicator_id", "geo_id", "year").is_duplicated())
-    desc = "one value per indicator, place and year" if dup.is_empty() else (
-        f"{dup.height} rows share a key: " + _examples(dup.select("indicator_id", "geo_id", "year", "source_id"))
+    desc = (
+        "one value per indicator, place and year"
+        if dup.is_empty()
+        else (f"{dup.height} rows share a key: " + _examples(dup.select("indicator_id", "geo_id", "year", "source_id")))
     )
     return CheckOutcome("duplicate_keys", "ERROR", dup.is_empty(), desc, dup.height)
 
@@ -74,9 +95,13 @@ def out_of_range(values: pl.DataFrame, catalogue: pl.DataFrame) -> pl.Expr:
 def check_ranges(values: pl.DataFrame, catalogue: pl.DataFrame) -> CheckOutcome:
     bounds = catalogue.select("indicator_id", "min_plausible", "max_plausible")
     bad = values.join(bounds, on="indicator_id").filter(out_of_range(values, catalogue))
-    desc = "all values inside their plausible ranges" if bad.is_empty() else (
-        f"{bad.height} value(s) outside the catalogue's plausible range (flagged range_warning): "
-        + _examples(bad.select("indicator_id", "geo_id", "year", "value", "min_plausible", "max_plausible"))
+    desc = (
+        "all values inside their plausible ranges"
+        if bad.is_empty()
+        else (
+            f"{bad.height} value(s) outside the catalogue's plausible range (flagged range_warning): "
+            + _examples(bad.select("indicator_id", "geo_id", "year", "value", "min_plausible", "max_plausible"))
+        )
     )
     return CheckOutcome("plausible_ranges", "WARN", bad.is_empty(), desc, bad.height)
 
@@ -90,9 +115,13 @@ def stale_indicators(values: pl.DataFrame, catalogue: pl.DataFrame, today: dt.da
 
 def check_freshness(values: pl.DataFrame, catalogue: pl.DataFrame, today: dt.date) -> CheckOutcome:
     stale = stale_indicators(values, catalogue, today)
-    desc = "every indicator within its declared freshness" if stale.is_empty() else (
-        f"{stale.height} indicator(s) older than their declared freshness (flagged stale): "
-        + _examples(stale.sort("indicator_id"), 40)
+    desc = (
+        "every indicator within its declared freshness"
+        if stale.is_empty()
+        else (
+            f"{stale.height} indicator(s) older than their declared freshness (flagged stale): "
+            + _examples(stale.sort("indicator_id"), 40)
+        )
     )
     return CheckOutcome("freshness", "WARN", stale.is_empty(), desc, stale.height)
 
@@ -101,15 +130,19 @@ def apply_warning_flags(values: pl.DataFrame, catalogue: pl.DataFrame, today: dt
     """Publish warnings as flags on the values they concern."""
     bounds = catalogue.select("indicator_id", "min_plausible", "max_plausible")
     stale_ids = stale_indicators(values, catalogue, today)["indicator_id"].to_list()
-    flagged = values.join(bounds, on="indicator_id", how="left").with_columns(
-        flags=add_flag(pl.col("flags"), "range_warning", out_of_range(values, catalogue).fill_null(False))
-    ).with_columns(
-        flags=add_flag(pl.col("flags"), "stale", pl.col("indicator_id").is_in(stale_ids))
+    flagged = (
+        values.join(bounds, on="indicator_id", how="left")
+        .with_columns(
+            flags=add_flag(pl.col("flags"), "range_warning", out_of_range(values, catalogue).fill_null(False))
+        )
+        .with_columns(flags=add_flag(pl.col("flags"), "stale", pl.col("indicator_id").is_in(stale_ids)))
     )
     return flagged.select(values.columns)
 
 
-def run_value_checks(values: pl.DataFrame, catalogue: pl.DataFrame, known_units: set[str], today: dt.date) -> list[CheckOutcome]:
+def run_value_checks(
+    values: pl.DataFrame, catalogue: pl.DataFrame, known_units: set[str], today: dt.date
+) -> list[CheckOutcome]:
     return [
         check_schema(values),
         check_units(values, catalogue, known_units),

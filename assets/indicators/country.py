@@ -2,6 +2,7 @@
 
 Pure polars functions; the Dagster assets in assets/definitions_*.py only call them.
 """
+
 from __future__ import annotations
 
 import polars as pl
@@ -9,8 +10,13 @@ import polars as pl
 from assets.sources.catalogue import CENTRAL_ASIA, read_seed
 
 VALUES_SCHEMA = {
-    "indicator_id": pl.String, "geo_id": pl.String, "year": pl.Int32, "value": pl.Float64,
-    "unit": pl.String, "source_id": pl.String, "flags": pl.String,
+    "indicator_id": pl.String,
+    "geo_id": pl.String,
+    "year": pl.Int32,
+    "value": pl.Float64,
+    "unit": pl.String,
+    "source_id": pl.String,
+    "flags": pl.String,
 }
 REGION_ID = "CA5"
 THEME_SELECTOR = "theme"  # catalogue entries computed by a theme's own assets (assets/themes.py)
@@ -43,11 +49,7 @@ def conversion_factor(raw_unit: str, unit: str, conversions: pl.DataFrame) -> fl
 
 def add_flag(flags: pl.Expr, flag: str, when: pl.Expr) -> pl.Expr:
     """Append a flag to the ';'-joined flags where `when` holds."""
-    return (
-        pl.when(when)
-        .then(pl.when(flags == "").then(pl.lit(flag)).otherwise(flags + ";" + flag))
-        .otherwise(flags)
-    )
+    return pl.when(when).then(pl.when(flags == "").then(pl.lit(flag)).otherwise(flags + ";" + flag)).otherwise(flags)
 
 
 def select_indicator(staged: pl.DataFrame, entry: dict, conversions: pl.DataFrame) -> pl.DataFrame:
@@ -55,7 +57,9 @@ def select_indicator(staged: pl.DataFrame, entry: dict, conversions: pl.DataFram
     factor = conversion_factor(entry["raw_unit"], entry["unit"], conversions)
     picked = staged.filter(pl.col("variable") == entry["selector"])
     if picked.is_empty():
-        raise KeyError(f"indicator {entry['indicator_id']}: source {entry['source_id']} has no variable {entry['selector']!r}")
+        raise KeyError(
+            f"indicator {entry['indicator_id']}: source {entry['source_id']} has no variable {entry['selector']!r}"
+        )
     return picked.select(
         indicator_id=pl.lit(entry["indicator_id"]),
         geo_id="geo_id",
@@ -67,7 +71,9 @@ def select_indicator(staged: pl.DataFrame, entry: dict, conversions: pl.DataFram
     )
 
 
-def build_indicator_values(staged_by_source: dict[str, pl.DataFrame], catalogue: pl.DataFrame, conversions: pl.DataFrame) -> pl.DataFrame:
+def build_indicator_values(
+    staged_by_source: dict[str, pl.DataFrame], catalogue: pl.DataFrame, conversions: pl.DataFrame
+) -> pl.DataFrame:
     """The long table for every catalogue indicator (country and water-body level; no aggregates yet)."""
     parts = []
     for entry in catalogue.filter(pl.col("selector") != THEME_SELECTOR).iter_rows(named=True):
@@ -79,9 +85,9 @@ def build_indicator_values(staged_by_source: dict[str, pl.DataFrame], catalogue:
 
 def population_weights(values: pl.DataFrame) -> pl.DataFrame:
     """Population of the five countries per year (UN WPP; projections keep their flag)."""
-    return values.filter(
-        (pl.col("indicator_id") == "population") & pl.col("geo_id").is_in(CENTRAL_ASIA)
-    ).select("geo_id", "year", population="value", population_projected=pl.col("flags").str.contains("projection"))
+    return values.filter((pl.col("indicator_id") == "population") & pl.col("geo_id").is_in(CENTRAL_ASIA)).select(
+        "geo_id", "year", population="value", population_projected=pl.col("flags").str.contains("projection")
+    )
 
 
 def region_aggregates(values: pl.DataFrame, catalogue: pl.DataFrame) -> pl.DataFrame:
@@ -91,12 +97,18 @@ def region_aggregates(values: pl.DataFrame, catalogue: pl.DataFrame) -> pl.DataF
     countries' population no aggregate value is published (status `insufficient_coverage`).
     """
     weights = population_weights(values)
-    total_population = weights.group_by("year").agg(
-        total_population=pl.col("population").sum(),
-        n_population=pl.len(),
-        any_projection=pl.col("population_projected").any(),
-    ).filter(pl.col("n_population") == len(CENTRAL_ASIA))
-    methods = catalogue.filter(pl.col("aggregation").is_in(["sum", "pop_weighted_mean"])).select("indicator_id", "aggregation")
+    total_population = (
+        weights.group_by("year")
+        .agg(
+            total_population=pl.col("population").sum(),
+            n_population=pl.len(),
+            any_projection=pl.col("population_projected").any(),
+        )
+        .filter(pl.col("n_population") == len(CENTRAL_ASIA))
+    )
+    methods = catalogue.filter(pl.col("aggregation").is_in(["sum", "pop_weighted_mean"])).select(
+        "indicator_id", "aggregation"
+    )
     country = (
         values.filter(pl.col("geo_id").is_in(CENTRAL_ASIA))
         .join(methods, on="indicator_id")
@@ -110,15 +122,22 @@ def region_aggregates(values: pl.DataFrame, catalogue: pl.DataFrame) -> pl.DataF
         weighted_sum=(pl.col("value") * pl.col("population")).sum(),
         input_projection=pl.col("flags").str.contains("projection").any(),
     )
-    out = grouped.join(total_population, on="year", how="left").with_columns(
-        coverage_pop_share=pl.col("covered_population") / pl.col("total_population"),
-    ).with_columns(
-        published=pl.col("coverage_pop_share") >= MIN_POPULATION_COVERAGE,
-        raw_value=pl.when(pl.col("aggregation") == "sum").then(pl.col("value_sum"))
-        .otherwise(pl.col("weighted_sum") / pl.col("covered_population")),
+    out = (
+        grouped.join(total_population, on="year", how="left")
+        .with_columns(
+            coverage_pop_share=pl.col("covered_population") / pl.col("total_population"),
+        )
+        .with_columns(
+            published=pl.col("coverage_pop_share") >= MIN_POPULATION_COVERAGE,
+            raw_value=pl.when(pl.col("aggregation") == "sum")
+            .then(pl.col("value_sum"))
+            .otherwise(pl.col("weighted_sum") / pl.col("covered_population")),
+        )
     )
     flags = add_flag(pl.lit(""), "projection", pl.col("any_projection") | pl.col("input_projection"))
-    flags = add_flag(flags, "partial_coverage", pl.col("published") & (pl.col("covered").list.len() < len(CENTRAL_ASIA)))
+    flags = add_flag(
+        flags, "partial_coverage", pl.col("published") & (pl.col("covered").list.len() < len(CENTRAL_ASIA))
+    )
     return out.select(
         "indicator_id",
         geo_id=pl.lit(REGION_ID),
@@ -135,7 +154,11 @@ def region_aggregates(values: pl.DataFrame, catalogue: pl.DataFrame) -> pl.DataF
 
 def with_published_aggregates(values: pl.DataFrame, aggregates: pl.DataFrame, catalogue: pl.DataFrame) -> pl.DataFrame:
     source_of = catalogue.select("indicator_id", "source_id")
-    regional = aggregates.filter(pl.col("status") == "published").join(source_of, on="indicator_id").select(list(VALUES_SCHEMA))
+    regional = (
+        aggregates.filter(pl.col("status") == "published")
+        .join(source_of, on="indicator_id")
+        .select(list(VALUES_SCHEMA))
+    )
     return pl.concat([values, regional.cast(VALUES_SCHEMA)]).sort("indicator_id", "geo_id", "year")
 
 
@@ -168,9 +191,14 @@ def caspian_annual_dahiti(obs: pl.DataFrame, *, full_year_min_obs: int = 30) -> 
         first=pl.col("date").min(),
         last=pl.col("date").max(),
     )
-    partial = (pl.col("first").dt.month() > 1) | (pl.col("last").dt.month() < 12) | (pl.col("n_obs") < full_year_min_obs)
+    partial = (
+        (pl.col("first").dt.month() > 1) | (pl.col("last").dt.month() < 12) | (pl.col("n_obs") < full_year_min_obs)
+    )
     return annual.select(
-        "year", datum=pl.lit("dahiti"), level_m="level_m", n_obs=pl.col("n_obs").cast(pl.Int32),
+        "year",
+        datum=pl.lit("dahiti"),
+        level_m="level_m",
+        n_obs=pl.col("n_obs").cast(pl.Int32),
         source_id=pl.lit("caspian_dahiti"),
         flags=pl.when(partial).then(pl.lit("partial_year")).otherwise(pl.lit("")),
     ).sort("year")
@@ -179,8 +207,12 @@ def caspian_annual_dahiti(obs: pl.DataFrame, *, full_year_min_obs: int = 30) -> 
 def caspian_annual(dahiti_annual: pl.DataFrame, official: pl.DataFrame) -> pl.DataFrame:
     """The two series side by side in one table, each keeping its datum."""
     baltic = official.select(
-        "year", datum=pl.lit("baltic"), level_m="value", n_obs=pl.lit(1, dtype=pl.Int32),
-        source_id=pl.lit("caspian_official"), flags="flags",
+        "year",
+        datum=pl.lit("baltic"),
+        level_m="value",
+        n_obs=pl.lit(1, dtype=pl.Int32),
+        source_id=pl.lit("caspian_official"),
+        flags="flags",
     )
     return pl.concat([dahiti_annual, baltic]).sort("datum", "year")
 
@@ -189,9 +221,12 @@ def caspian_datum_difference(annual: pl.DataFrame) -> pl.DataFrame:
     """DAHITI minus Baltic for the years both exist: shown, never used as a single offset."""
     dahiti = annual.filter(pl.col("datum") == "dahiti").select("year", dahiti_m="level_m", dahiti_flags="flags")
     baltic = annual.filter(pl.col("datum") == "baltic").select("year", baltic_m="level_m")
-    return dahiti.join(baltic, on="year", how="inner").with_columns(
-        difference_m=pl.col("dahiti_m") - pl.col("baltic_m")
-    ).select("year", "dahiti_m", "baltic_m", "difference_m", "dahiti_flags").sort("year")
+    return (
+        dahiti.join(baltic, on="year", how="inner")
+        .with_columns(difference_m=pl.col("dahiti_m") - pl.col("baltic_m"))
+        .select("year", "dahiti_m", "baltic_m", "difference_m", "dahiti_flags")
+        .sort("year")
+    )
 
 
 def dahiti_annual_staged(dahiti_annual: pl.DataFrame) -> pl.DataFrame:

@@ -1,19 +1,27 @@
 """Step 3, indicators: the long indicator table, region aggregates, Aral and Caspian tables, geometry."""
+
 from __future__ import annotations
 
 import datetime as dt
 
 import polars as pl
 from dagster import (
-    AssetCheckResult, AssetCheckSeverity, AssetIn, AssetKey, AssetsDefinition, asset, asset_check,
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetIn,
+    AssetKey,
+    AssetsDefinition,
+    asset,
+    asset_check,
 )
 
+from assets.common.keys import indicators_key as key
+from assets.common.keys import raw_key, staged_key
+from assets.common.settings import load_settings
 from assets.indicators import checks
 from assets.indicators import country as indicators
 from assets.sources.catalogue import read_seed, sources
 from assets.sources.fetch import read_provenance
-from assets.common.keys import indicators_key as key, raw_key, staged_key
-from assets.common.settings import load_settings
 
 GROUP = "indicators"
 _catalogue = indicators.indicator_catalogue().filter(pl.col("selector") != indicators.THEME_SELECTOR)
@@ -21,85 +29,136 @@ CATALOGUE_SOURCES = sorted(set(_catalogue["source_id"]) - {"caspian_dahiti"})
 GEO_SOURCES = sorted(s.source_id for s in sources().values() if s.format == "geojson")
 
 
-@asset(key=key("caspian_level_obs"), group_name=GROUP, ins={"obs": AssetIn(key=staged_key("caspian_dahiti"))},
-       description="DAHITI 10-day altimetry series (DAHITI heights), outliers flagged.")
+@asset(
+    key=key("caspian_level_obs"),
+    group_name=GROUP,
+    ins={"obs": AssetIn(key=staged_key("caspian_dahiti"))},
+    description="DAHITI 10-day altimetry series (DAHITI heights), outliers flagged.",
+)
 def caspian_level_obs(obs: pl.DataFrame) -> pl.DataFrame:
     return obs
 
 
-@asset(key=key("caspian_level_annual"), group_name=GROUP,
-       ins={"obs": AssetIn(key=key("caspian_level_obs")), "official": AssetIn(key=staged_key("caspian_official"))},
-       description="Annual Caspian levels in two datums (DAHITI, Baltic system), never merged into one series.")
+@asset(
+    key=key("caspian_level_annual"),
+    group_name=GROUP,
+    ins={"obs": AssetIn(key=key("caspian_level_obs")), "official": AssetIn(key=staged_key("caspian_official"))},
+    description="Annual Caspian levels in two datums (DAHITI, Baltic system), never merged into one series.",
+)
 def caspian_level_annual(obs: pl.DataFrame, official: pl.DataFrame) -> pl.DataFrame:
     return indicators.caspian_annual(indicators.caspian_annual_dahiti(obs), official)
 
 
-@asset(key=key("caspian_datum_difference"), group_name=GROUP, ins={"annual": AssetIn(key=key("caspian_level_annual"))},
-       description="DAHITI minus Baltic-system level for the years both exist (0.2-0.6 m; no single offset).")
+@asset(
+    key=key("caspian_datum_difference"),
+    group_name=GROUP,
+    ins={"annual": AssetIn(key=key("caspian_level_annual"))},
+    description="DAHITI minus Baltic-system level for the years both exist (0.2-0.6 m; no single offset).",
+)
 def caspian_datum_difference(annual: pl.DataFrame) -> pl.DataFrame:
     return indicators.caspian_datum_difference(annual)
 
 
-@asset(key=key("aral_area"), group_name=GROUP, ins={"staged": AssetIn(key=staged_key("aral_area"))},
-       description="Aral Sea water-surface area by basin, km² (source in thousand km²).")
+@asset(
+    key=key("aral_area"),
+    group_name=GROUP,
+    ins={"staged": AssetIn(key=staged_key("aral_area"))},
+    description="Aral Sea water-surface area by basin, km² (source in thousand km²).",
+)
 def aral_area(staged: pl.DataFrame) -> pl.DataFrame:
     return indicators.aral_area(staged, indicators.unit_conversions())
 
 
 @asset(
-    key=key("country_values"), group_name=GROUP,
-    ins={**{f"s_{sid}": AssetIn(key=staged_key(sid)) for sid in CATALOGUE_SOURCES},
-         "caspian_annual": AssetIn(key=key("caspian_level_annual"))},
+    key=key("country_values"),
+    group_name=GROUP,
+    ins={
+        **{f"s_{sid}": AssetIn(key=staged_key(sid)) for sid in CATALOGUE_SOURCES},
+        "caspian_annual": AssetIn(key=key("caspian_level_annual")),
+    },
     description="Every catalogue indicator for countries and seas, converted to its catalogue unit.",
 )
 def country_values(context, caspian_annual: pl.DataFrame, **staged: pl.DataFrame) -> pl.DataFrame:
     by_source = {name.removeprefix("s_"): frame for name, frame in staged.items()}
     by_source["caspian_dahiti"] = indicators.dahiti_annual_staged(caspian_annual.filter(pl.col("datum") == "dahiti"))
-    values = indicators.build_indicator_values(by_source, indicators.indicator_catalogue(), indicators.unit_conversions())
+    values = indicators.build_indicator_values(
+        by_source, indicators.indicator_catalogue(), indicators.unit_conversions()
+    )
     context.add_output_metadata({"indicators": values["indicator_id"].n_unique()})
     return values
 
 
-@asset(key=key("region_aggregates"), group_name=GROUP, ins={"values": AssetIn(key=key("country_values"))},
-       description="Central Asia (5 countries) aggregates with population coverage; none below 80 %.")
+@asset(
+    key=key("region_aggregates"),
+    group_name=GROUP,
+    ins={"values": AssetIn(key=key("country_values"))},
+    description="Central Asia (5 countries) aggregates with population coverage; none below 80 %.",
+)
 def region_aggregates(values: pl.DataFrame) -> pl.DataFrame:
     return indicators.region_aggregates(values, indicators.indicator_catalogue())
 
 
 def build_indicator_values(theme_value_keys: list[AssetKey]) -> AssetsDefinition:
     """The one long table: country values, published aggregates, and each theme's headline values."""
-    @asset(key=key("indicator_values"), group_name=GROUP,
-           ins={"values": AssetIn(key=key("country_values")), "aggregates": AssetIn(key=key("region_aggregates")),
-                **{f"t_{i}": AssetIn(key=k) for i, k in enumerate(theme_value_keys)}},
-           description="The one long table every view reads: countries, seas, regional aggregates and theme "
-                       "headline values, with flags.")
+
+    @asset(
+        key=key("indicator_values"),
+        group_name=GROUP,
+        ins={
+            "values": AssetIn(key=key("country_values")),
+            "aggregates": AssetIn(key=key("region_aggregates")),
+            **{f"t_{i}": AssetIn(key=k) for i, k in enumerate(theme_value_keys)},
+        },
+        description="The one long table every view reads: countries, seas, regional aggregates and theme "
+        "headline values, with flags.",
+    )
     def indicator_values(values: pl.DataFrame, aggregates: pl.DataFrame, **theme_values: pl.DataFrame) -> pl.DataFrame:
         catalogue = indicators.indicator_catalogue()
         combined = indicators.with_published_aggregates(values, aggregates, catalogue)
-        combined = pl.concat([combined, *(v.select(list(indicators.VALUES_SCHEMA)).cast(indicators.VALUES_SCHEMA)
-                                          for v in theme_values.values())])
+        combined = pl.concat(
+            [
+                combined,
+                *(
+                    v.select(list(indicators.VALUES_SCHEMA)).cast(indicators.VALUES_SCHEMA)
+                    for v in theme_values.values()
+                ),
+            ]
+        )
         return checks.apply_warning_flags(combined, catalogue, dt.date.today())
 
     return indicator_values
 
 
-@asset(key=key("geo_features"), group_name=GROUP,
-       ins={f"g_{sid}": AssetIn(key=staged_key(sid)) for sid in GEO_SOURCES},
-       description="Natural Earth features of every geo source, one table with a layer column.")
+@asset(
+    key=key("geo_features"),
+    group_name=GROUP,
+    ins={f"g_{sid}": AssetIn(key=staged_key(sid)) for sid in GEO_SOURCES},
+    description="Natural Earth features of every geo source, one table with a layer column.",
+)
 def geo_features(**layers: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([f.with_columns(layer=pl.lit(name.removeprefix("g_"))) for name, f in layers.items()])
 
 
-@asset(key=key("provenance"), group_name=GROUP, deps=[raw_key(sid) for sid in sources()],
-       description="Every version of every raw file: URL, retrieval time, sha256, bytes, licence.")
+@asset(
+    key=key("provenance"),
+    group_name=GROUP,
+    deps=[raw_key(sid) for sid in sources()],
+    description="Every version of every raw file: URL, retrieval time, sha256, bytes, licence.",
+)
 def provenance() -> pl.DataFrame:
     rows = read_provenance(load_settings().raw_dir)
-    return pl.DataFrame(rows).select("source_id", "version", "url", "retrieved_at", "sha256", "bytes", "licence", "path")
+    return pl.DataFrame(rows).select(
+        "source_id", "version", "url", "retrieved_at", "sha256", "bytes", "licence", "path"
+    )
 
 
 def _value_check(name: str, blocking: bool):
-    @asset_check(asset=key("indicator_values"), name=name, blocking=blocking,
-                 description=f"{name} ({'blocks publishing' if blocking else 'published as flags'})")
+    @asset_check(
+        asset=key("indicator_values"),
+        name=name,
+        blocking=blocking,
+        description=f"{name} ({'blocks publishing' if blocking else 'published as flags'})",
+    )
     def _check(indicator_values: pl.DataFrame) -> AssetCheckResult:
         outcome = next(o for o in run_checks(indicator_values) if o.check_name == name)
         return AssetCheckResult(
@@ -108,6 +167,7 @@ def _value_check(name: str, blocking: bool):
             description=outcome.description[:2000],
             metadata={"n_failed": outcome.n_failed},
         )
+
     return _check
 
 
@@ -116,9 +176,23 @@ def run_checks(values: pl.DataFrame) -> list[checks.CheckOutcome]:
     return checks.run_value_checks(values, indicators.indicator_catalogue(), known_units, dt.date.today())
 
 
-VALUE_CHECKS = {"schema": True, "units": True, "duplicate_keys": True, "indicators_present": True,
-                "plausible_ranges": False, "freshness": False}
+VALUE_CHECKS = {
+    "schema": True,
+    "units": True,
+    "duplicate_keys": True,
+    "indicators_present": True,
+    "plausible_ranges": False,
+    "freshness": False,
+}
 indicator_checks = [_value_check(name, blocking) for name, blocking in VALUE_CHECKS.items()]
 
-indicator_assets = [caspian_level_obs, caspian_level_annual, caspian_datum_difference, aral_area, country_values,
-                    region_aggregates, geo_features, provenance]
+indicator_assets = [
+    caspian_level_obs,
+    caspian_level_annual,
+    caspian_datum_difference,
+    aral_area,
+    country_values,
+    region_aggregates,
+    geo_features,
+    provenance,
+]

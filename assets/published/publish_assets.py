@@ -1,4 +1,5 @@
 """Step 4, published: one complete read-only snapshot, swapped in atomically (assets/snapshots.py)."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -6,21 +7,36 @@ from collections.abc import Callable
 import polars as pl
 from dagster import AssetIn, AssetKey, AssetsDefinition, Failure, MaterializeResult, asset
 
-from assets.indicators import checks
-from assets.published import snapshots
-from assets.sources.catalogue import read_seed
-from assets.indicators.country_assets import run_checks
 from assets.common.keys import indicators_key as key
 from assets.common.settings import SEEDS_DIR, load_settings
+from assets.indicators import checks
+from assets.indicators.country_assets import run_checks
+from assets.published import snapshots
+from assets.sources.catalogue import read_seed
 
 # A theme's publish-time check: the snapshot's tables in, (outcome, asset name) pairs out.
 ThemeCheck = Callable[[dict[str, pl.DataFrame]], list[tuple[checks.CheckOutcome, str]]]
 
-PUBLISHED_TABLES = {name: key(name) for name in [
-    "indicator_values", "region_aggregates", "aral_area", "caspian_level_obs", "caspian_level_annual",
-    "caspian_datum_difference", "geo_features", "provenance"]}
-SEED_TABLES = {"indicators": "indicators.csv", "units": "units.csv", "geographies": "geographies.csv",
-               "sources": "sources.csv", "summit_directions": "summit_directions.csv"}
+PUBLISHED_TABLES = {
+    name: key(name)
+    for name in [
+        "indicator_values",
+        "region_aggregates",
+        "aral_area",
+        "caspian_level_obs",
+        "caspian_level_annual",
+        "caspian_datum_difference",
+        "geo_features",
+        "provenance",
+    ]
+}
+SEED_TABLES = {
+    "indicators": "indicators.csv",
+    "units": "units.csv",
+    "geographies": "geographies.csv",
+    "sources": "sources.csv",
+    "summit_directions": "summit_directions.csv",
+}
 
 
 def seed_tables() -> dict[str, pl.DataFrame]:
@@ -31,9 +47,12 @@ def build_published_snapshot(tables: dict[str, AssetKey], theme_checks: list[The
     """`tables` maps a snapshot table name to the asset that holds it (the spine's and each theme's);
     `theme_checks` are pure functions over those tables whose ERROR outcomes also block publishing."""
 
-    @asset(key=AssetKey(["published", "snapshot"]), group_name="published",
-           ins={name: AssetIn(key=k) for name, k in tables.items()},
-           description="Checks the indicator table once more, then writes and swaps in a new serving snapshot.")
+    @asset(
+        key=AssetKey(["published", "snapshot"]),
+        group_name="published",
+        ins={name: AssetIn(key=k) for name, k in tables.items()},
+        description="Checks the indicator table once more, then writes and swaps in a new serving snapshot.",
+    )
     def published_snapshot(context, **tables: pl.DataFrame) -> MaterializeResult:
         outcomes = [(o, "indicators/indicator_values") for o in run_checks(tables["indicator_values"])]
         for theme_check in theme_checks:
@@ -41,16 +60,19 @@ def build_published_snapshot(tables: dict[str, AssetKey], theme_checks: list[The
         failures = checks.blocking_failures([o for o, _ in outcomes])
         if failures:
             raise Failure(
-                description="publishing blocked by failed checks: " + " | ".join(f"{o.check_name}: {o.description}" for o in failures),
+                description="publishing blocked by failed checks: "
+                + " | ".join(f"{o.check_name}: {o.description}" for o in failures),
             )
         check_results = pl.DataFrame([o.as_row(asset) for o, asset in outcomes])
         published_dir = load_settings().published_dir
         snapshot_id = snapshots.publish({**tables, **seed_tables(), "check_results": check_results}, published_dir)
         context.log.info(f"published snapshot {snapshot_id}")
-        return MaterializeResult(metadata={
-            "snapshot_id": snapshot_id,
-            "values": tables["indicator_values"].height,
-            "warnings": sum(1 for o, _ in outcomes if not o.passed),
-        })
+        return MaterializeResult(
+            metadata={
+                "snapshot_id": snapshot_id,
+                "values": tables["indicator_values"].height,
+                "warnings": sum(1 for o, _ in outcomes if not o.passed),
+            }
+        )
 
     return published_snapshot

@@ -8,6 +8,7 @@ published/
 Readers (dashboard, exports) open only the file CURRENT names, read-only, so the pipeline's writer
 never holds a lock they need, and a crash while publishing leaves the previous snapshot served.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -103,21 +104,29 @@ def open_snapshot(published_dir: Path, snapshot_id: str | None = None) -> duckdb
     return duckdb.connect(str(path), read_only=True)
 
 
-def publish(tables: dict[str, pl.DataFrame], published_dir: Path, *, keep: int = KEEP_SNAPSHOTS,
-            keep_younger_than: dt.timedelta = KEEP_YOUNGER_THAN, now: dt.datetime | None = None) -> str:
+def publish(
+    tables: dict[str, pl.DataFrame],
+    published_dir: Path,
+    *,
+    keep: int = KEEP_SNAPSHOTS,
+    keep_younger_than: dt.timedelta = KEEP_YOUNGER_THAN,
+    now: dt.datetime | None = None,
+) -> str:
     """Write every table into a new snapshot file, then swap CURRENT to it. Returns the snapshot id."""
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     snapshot_id = f"{now:%Y%m%dT%H%M%S%fZ}-{secrets.token_hex(3)}"
     folder = snapshots_dir(published_dir)
     folder.mkdir(parents=True, exist_ok=True)
     for leftover in folder.glob(".tmp-*"):  # from a publish that crashed before its swap
         leftover.unlink(missing_ok=True)
     tmp = folder / f".tmp-{snapshot_id}.duckdb"
-    info = pl.DataFrame({
-        "snapshot_id": [snapshot_id],
-        "created_at": [now.replace(tzinfo=None)],
-        "n_values": [tables["indicator_values"].height if "indicator_values" in tables else 0],
-    })
+    info = pl.DataFrame(
+        {
+            "snapshot_id": [snapshot_id],
+            "created_at": [now.replace(tzinfo=None)],
+            "n_values": [tables["indicator_values"].height if "indicator_values" in tables else 0],
+        }
+    )
     con = duckdb.connect(str(tmp))
     try:
         for name, frame in {**tables, "snapshot_info": info}.items():
@@ -147,7 +156,7 @@ def list_snapshots(published_dir: Path) -> list[SnapshotInfo]:
     for path in sorted(folder.glob("*.duckdb")) if folder.exists() else []:
         sid = path.stem
         if SNAPSHOT_ID.match(sid):
-            created = dt.datetime.strptime(sid.split("-")[0], "%Y%m%dT%H%M%S%fZ").replace(tzinfo=dt.timezone.utc)
+            created = dt.datetime.strptime(sid.split("-")[0], "%Y%m%dT%H%M%S%fZ").replace(tzinfo=dt.UTC)
             # only snapshots made since the log began can be known never served (ids sort by age)
             never_served = bool(served) and sid > min(served) and sid not in served and sid != current
             out.append(SnapshotInfo(sid, created, path, sid == current, never_served))
@@ -161,7 +170,7 @@ def rollback(published_dir: Path, snapshot_id: str) -> None:
 
 def prune(published_dir: Path, keep: int, keep_younger_than: dt.timedelta = KEEP_YOUNGER_THAN) -> None:
     """Keep the newest `keep` snapshots, any younger than `keep_younger_than` and, always, the one being served."""
-    cutoff = dt.datetime.now(dt.timezone.utc) - keep_younger_than
+    cutoff = dt.datetime.now(dt.UTC) - keep_younger_than
     for info in list_snapshots(published_dir)[keep:]:
         if not info.current and info.created_at < cutoff:
             info.path.unlink(missing_ok=True)

@@ -1,4 +1,5 @@
 """The curated catalogues in seeds/: sources, indicators, geographies, units, summit directions."""
+
 from __future__ import annotations
 
 import csv

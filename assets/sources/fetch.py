@@ -5,6 +5,7 @@ which is either an http(s) base URL or a local directory. The bytes are kept con
 at raw_dir/<source_id>/<sha256[:16]><suffix>, and every distinct version is recorded in
 raw_dir/<source_id>/provenance.jsonl, so any output can be traced to the exact bytes it used.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -16,7 +17,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
@@ -56,6 +57,7 @@ class RawFile:
 def retry_policy(timeout=None, retries: int | None = None, backoff: float | None = None) -> tuple:
     """(timeout, retries, backoff): the arguments given, else CAEI_FETCH_TIMEOUT ("connect,read" or one
     number of seconds), CAEI_FETCH_RETRIES and CAEI_FETCH_BACKOFF, else the defaults above."""
+
     def env(name: str, cast, default):
         text = os.environ.get(name, "").strip()
         if not text:
@@ -139,8 +141,10 @@ def get_with_retries(
         for attempt in range(retries + 1):
             if attempt:
                 wait = backoff * 2 ** (attempt - 1)
-                on_retry(f"{who}: attempt {attempt} of {retries + 1} failed "
-                         f"({_describe(last_error, timeout)}); retrying in {wait:g} s")
+                on_retry(
+                    f"{who}: attempt {attempt} of {retries + 1} failed "
+                    f"({_describe(last_error, timeout)}); retrying in {wait:g} s"
+                )
                 time.sleep(wait)
             try:
                 with session.get(url, stream=True, timeout=timeout) as response:
@@ -203,10 +207,7 @@ def fetch_source(
     if mirror is None or mirror.startswith(("http://", "https://")):
         if mirror is None:
             url = entry.public_url
-            hint = (
-                "Check your connection, or set CAEI_MIRROR to a directory or URL "
-                f"that holds {entry.mirror_path}"
-            )
+            hint = f"Check your connection, or set CAEI_MIRROR to a directory or URL that holds {entry.mirror_path}"
         else:
             url = f"{mirror.rstrip('/')}/{_checked_mirror_path(entry)}"
             hint = (
@@ -221,8 +222,14 @@ def fetch_source(
             return _write_part(response.iter_content(CHUNK_BYTES), source_dir, who, url, max_bytes)
 
         part, sha256, size = get_with_retries(
-            url, receive, who=who, hint=hint, session=session,
-            timeout=timeout, retries=retries, backoff=backoff,
+            url,
+            receive,
+            who=who,
+            hint=hint,
+            session=session,
+            timeout=timeout,
+            retries=retries,
+            backoff=backoff,
         )
     else:
         mirror_dir = Path(mirror).resolve()
@@ -265,9 +272,7 @@ def _too_large(who: str, url: str, max_bytes: int, detail: str) -> str:
     )
 
 
-def _write_part(
-    chunks: Iterable[bytes], directory: Path, who: str, url: str, max_bytes: int
-) -> tuple[Path, str, int]:
+def _write_part(chunks: Iterable[bytes], directory: Path, who: str, url: str, max_bytes: int) -> tuple[Path, str, int]:
     """Copy chunks to a temporary file in directory, hashing on the way: (path, sha256, size).
 
     The temporary file is deleted on any failure, so an aborted fetch leaves nothing behind.
@@ -307,7 +312,7 @@ def _store(raw_dir: Path, entry: SourceEntry, url: str, part: Path, sha256: str,
         "source_id": entry.source_id,
         "version": history[-1]["version"] + 1 if history else 1,
         "url": url,
-        "retrieved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "retrieved_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "sha256": sha256,
         "bytes": size,
         "licence": entry.licence,

@@ -1,4 +1,5 @@
 """Step 1, raw: one asset per catalogue source fetches its file (public URL or CAEI_MIRROR) with provenance."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -6,11 +7,11 @@ import dataclasses
 import polars as pl
 from dagster import AssetsDefinition, MetadataValue, asset
 
+from assets.common.keys import raw_key
+from assets.common.settings import load_settings
 from assets.sources.catalogue import SourceEntry, sources
 from assets.sources.fetch import fetch_source
 from assets.sources.worldbank_api import fetch_wdi_api_source
-from assets.common.keys import raw_key
-from assets.common.settings import load_settings
 
 
 def _raw_asset(entry: SourceEntry) -> AssetsDefinition:
@@ -25,15 +26,17 @@ def _raw_asset(entry: SourceEntry) -> AssetsDefinition:
         settings = load_settings()
         fetch = fetch_wdi_api_source if entry.format == "wdi_api" else fetch_source
         raw = fetch(entry, settings.raw_dir, settings.mirror)
-        context.add_output_metadata({
-            "url": MetadataValue.url(raw.url) if raw.url.startswith("http") else raw.url,
-            "sha256": raw.sha256,
-            "bytes": raw.bytes,
-            "retrieved_at": raw.retrieved_at,
-            "version": raw.version,
-            "changed": raw.changed,
-            "licence": raw.licence,
-        })
+        context.add_output_metadata(
+            {
+                "url": MetadataValue.url(raw.url) if raw.url.startswith("http") else raw.url,
+                "sha256": raw.sha256,
+                "bytes": raw.bytes,
+                "retrieved_at": raw.retrieved_at,
+                "version": raw.version,
+                "changed": raw.changed,
+                "licence": raw.licence,
+            }
+        )
         row = dataclasses.asdict(raw)
         row["path"] = str(raw.path)
         return pl.DataFrame([row])

@@ -4,6 +4,7 @@ A response page is `[paging header, observations]`. A query without data answers
 `[{"page":0,"pages":0,"per_page":null,"total":0}, null]`; a rejected query answers
 `[{"message": [{"id": ..., "key": ..., "value": ...}]}]` (with HTTP 200, hence the check).
 """
+
 from __future__ import annotations
 
 import json
@@ -51,8 +52,9 @@ def fetch_wdi_series(
     Columns: geo_id (ISO3), year, value, indicator_code, indicator_name (see WDI_SCHEMA).
     """
     url = f"{base_url.rstrip('/')}/country/{';'.join(countries)}/indicator/{indicator_code}"
-    observations = fetch_wdi_observations(url, session=session, per_page=per_page, date=date,
-                                          timeout=timeout, retries=retries, backoff=backoff)
+    observations = fetch_wdi_observations(
+        url, session=session, per_page=per_page, date=date, timeout=timeout, retries=retries, backoff=backoff
+    )
     who = f"World Bank indicator {indicator_code}"
     rows = [_row(obs, who) for obs in observations if obs.get("value") is not None]
     return pl.DataFrame(rows, schema=WDI_SCHEMA, orient="row")
@@ -71,10 +73,7 @@ def fetch_wdi_observations(
     """Every observation (nulls included) of `.../country/<codes>/indicator/<code>`, all pages."""
     indicator_code = series_url.rstrip("/").rsplit("/", 1)[-1]
     who = f"World Bank indicator {indicator_code}"
-    hint = (
-        "Check your connection and the indicator code "
-        "(https://data.worldbank.org/indicator), or try again later"
-    )
+    hint = "Check your connection and the indicator code (https://data.worldbank.org/indicator), or try again later"
     own_session = session is None
     session = session or requests.Session()
     observations: list[dict] = []
@@ -86,8 +85,14 @@ def fetch_wdi_observations(
                 query["date"] = date
             url = f"{series_url}?{urlencode(query, safe=':;')}"
             body = get_with_retries(
-                url, lambda response: _json(response, who, url), who=who, hint=hint,
-                session=session, timeout=timeout, retries=retries, backoff=backoff,
+                url,
+                lambda response: _json(response, who, url),
+                who=who,
+                hint=hint,
+                session=session,
+                timeout=timeout,
+                retries=retries,
+                backoff=backoff,
             )
             header, page_observations = _split_page(body, who, url)
             observations.extend(page_observations)
@@ -99,8 +104,9 @@ def fetch_wdi_observations(
     return observations
 
 
-def fetch_wdi_api_source(entry: SourceEntry, raw_dir: Path, mirror: str | None, *,
-                         session: requests.Session | None = None, **fetch_options) -> RawFile:
+def fetch_wdi_api_source(
+    entry: SourceEntry, raw_dir: Path, mirror: str | None, *, session: requests.Session | None = None, **fetch_options
+) -> RawFile:
     """A catalogue source of format `wdi_api`: its public_url is `<API>/country/<codes>/indicator/<code>`.
 
     Online, every page is fetched and the observations kept as one response file (so the raw store holds
@@ -110,12 +116,16 @@ def fetch_wdi_api_source(entry: SourceEntry, raw_dir: Path, mirror: str | None, 
     if mirror is not None:
         return fetch_source(entry, raw_dir, mirror, session=session, **fetch_options)
     if "/indicator/" not in urlsplit(entry.public_url).path:
-        raise SourceError(f"source '{entry.source_id}': public_url {entry.public_url!r} is not a World Bank "
-                          "API series URL (.../country/<codes>/indicator/<code>). Fix it in seeds/sources.csv")
+        raise SourceError(
+            f"source '{entry.source_id}': public_url {entry.public_url!r} is not a World Bank "
+            "API series URL (.../country/<codes>/indicator/<code>). Fix it in seeds/sources.csv"
+        )
     max_bytes = fetch_options.pop("max_bytes", DEFAULT_MAX_BYTES)
     observations = fetch_wdi_observations(entry.public_url, session=session, **fetch_options)
-    body = json.dumps([{"page": 1, "pages": 1, "per_page": len(observations), "total": len(observations)},
-                       observations], ensure_ascii=False).encode("utf-8")
+    body = json.dumps(
+        [{"page": 1, "pages": 1, "per_page": len(observations), "total": len(observations)}, observations],
+        ensure_ascii=False,
+    ).encode("utf-8")
     source_dir = Path(raw_dir) / entry.source_id
     source_dir.mkdir(parents=True, exist_ok=True)
     part, sha256, size = _write_part([body], source_dir, f"source '{entry.source_id}'", entry.public_url, max_bytes)
@@ -125,7 +135,7 @@ def fetch_wdi_api_source(entry: SourceEntry, raw_dir: Path, mirror: str | None, 
 def parse_wdi_api(path: Path) -> pl.DataFrame:
     """A saved API response (or a list of page responses) -> staged rows (geo_id, year, variable, value)."""
     from assets.sources.catalogue import kept_iso3
-    from assets.staged.parsers import ParseError, STAGED_SCHEMA, read_text
+    from assets.staged.parsers import STAGED_SCHEMA, ParseError, read_text
 
     try:
         body = json.loads(read_text(path))
@@ -140,9 +150,12 @@ def parse_wdi_api(path: Path) -> pl.DataFrame:
         except SourceError as exc:
             raise ParseError(str(exc)) from exc
     frame = pl.DataFrame(rows, schema=WDI_SCHEMA, orient="row")
-    return frame.filter(pl.col("geo_id").is_in(kept_iso3())).select(
-        "geo_id", "year", variable="indicator_code", value="value", flags=pl.lit("")
-    ).cast(STAGED_SCHEMA).sort("variable", "geo_id", "year")
+    return (
+        frame.filter(pl.col("geo_id").is_in(kept_iso3()))
+        .select("geo_id", "year", variable="indicator_code", value="value", flags=pl.lit(""))
+        .cast(STAGED_SCHEMA)
+        .sort("variable", "geo_id", "year")
+    )
 
 
 def _json(response: requests.Response, who: str, url: str):
@@ -163,8 +176,7 @@ def _split_page(body, who: str, url: str) -> tuple[dict, list[dict]]:
         else:
             text = str(messages)
         raise SourceError(
-            f"{who}: the World Bank API rejected {url}: {text}. "
-            "Check the indicator code and the country codes"
+            f"{who}: the World Bank API rejected {url}: {text}. Check the indicator code and the country codes"
         )
     if not (isinstance(body, list) and len(body) == 2 and isinstance(body[0], dict)):
         raise SourceError(f"{who}: {url} answered with an unexpected shape: {str(body)[:200]}")

@@ -6,6 +6,7 @@ keeping only the countries of seeds/geographies.csv, so the mirror extract and t
 give the same rows. Values are as published (no unit conversion here: that is the indicators step).
 Every value that is present but not a number raises ParseError naming the file, row and column.
 """
+
 from __future__ import annotations
 
 import csv
@@ -27,6 +28,7 @@ class ParseError(ValueError):
 
 
 # ---------------------------------------------------------------- reading text
+
 
 def read_text(path: Path) -> str:
     """The text of a raw file; a zip archive (World Bank bulk download) yields its data member."""
@@ -62,8 +64,10 @@ def decode_office_text(data: bytes, name: str) -> str:
     # cp1251 decodes almost any bytes, so a binary file (or UTF-16 without its mark) shows as NUL characters.
     if text is None or "\x00" in text:
         line = data[: data.find(b"\x00")].count(b"\n") + 1 if b"\x00" in data else 1
-        raise ParseError(f"{name}: line {line}: not a text file in UTF-8, cp1251 or UTF-16 "
-                         "(save it from Excel as CSV UTF-8 or as XLSX)")
+        raise ParseError(
+            f"{name}: line {line}: not a text file in UTF-8, cp1251 or UTF-16 "
+            "(save it from Excel as CSV UTF-8 or as XLSX)"
+        )
     return text
 
 
@@ -91,8 +95,10 @@ def _csv_shape_problem(body: str, skip_lines: int, separator: str = ",") -> str:
         header = next(reader)
         for cells in reader:
             if len(cells) != len(header) and any(c.strip() for c in cells):
-                return (f"line {reader.line_num + skip_lines} has {len(cells)} fields where the header "
-                        f"(line {skip_lines + 1}) has {len(header)}")
+                return (
+                    f"line {reader.line_num + skip_lines} has {len(cells)} fields where the header "
+                    f"(line {skip_lines + 1}) has {len(header)}"
+                )
     except csv.Error as exc:
         return f"line {reader.line_num + skip_lines}: not well-formed CSV ({exc})"
     return "not well-formed CSV (a quoted field is never closed?)"
@@ -110,7 +116,9 @@ def to_number(df: pl.DataFrame, column: str, path: Path, *, header_lines: int = 
     numbers = text.cast(dtype, strict=False)
     bad = df.with_row_index("row").filter(numbers.is_null() & text.is_not_null() & (text != ""))
     if bad.height:
-        examples = ", ".join(f"line {r + header_lines + 1}: {v!r}" for r, v in bad.select("row", column).head(5).iter_rows())
+        examples = ", ".join(
+            f"line {r + header_lines + 1}: {v!r}" for r, v in bad.select("row", column).head(5).iter_rows()
+        )
         raise ParseError(f"{path}: column {column!r} has {bad.height} non-numeric value(s) ({examples})")
     return numbers
 
@@ -127,13 +135,20 @@ def _staged(df: pl.DataFrame, path: Path) -> pl.DataFrame:
     # Two values for one country, year and variable: which one is right is not ours to choose.
     repeated = staged.filter(pl.struct("geo_id", "year", "variable").is_duplicated())
     if repeated.height:
-        examples = "; ".join(f"{g} {y} {v!r}" for g, y, v in repeated.select("geo_id", "year", "variable").unique(maintain_order=True).head(3).iter_rows())
-        raise ParseError(f"{path}: {repeated.height} values repeat the same place, year and variable ({examples}); "
-                         "keep one row per place and year")
+        examples = "; ".join(
+            f"{g} {y} {v!r}"
+            for g, y, v in repeated.select("geo_id", "year", "variable").unique(maintain_order=True).head(3).iter_rows()
+        )
+        raise ParseError(
+            f"{path}: {repeated.height} values repeat the same place, year and variable ({examples}); "
+            "keep one row per place and year"
+        )
     return staged
 
 
-def _melt_numeric(df: pl.DataFrame, id_cols: list[str], value_cols: list[str], path: Path, header_lines: int = 1) -> pl.DataFrame:
+def _melt_numeric(
+    df: pl.DataFrame, id_cols: list[str], value_cols: list[str], path: Path, header_lines: int = 1
+) -> pl.DataFrame:
     numeric = df.select(id_cols).with_columns(
         [to_number(df, c, path, header_lines=header_lines).alias(c) for c in value_cols]
     )
@@ -150,6 +165,7 @@ def _year(df: pl.DataFrame, column: str, path: Path, header_lines: int = 1) -> p
 
 
 # ---------------------------------------------------------------- country formats
+
 
 def parse_owid_chart(path: Path) -> pl.DataFrame:
     """OWID chart download: Entity, Code, Year, one or more value columns (annotation columns ignored)."""
@@ -192,7 +208,13 @@ def parse_wdi_bulk(path: Path) -> pl.DataFrame:
     require_columns(df, ["Country Code", "Indicator Code"], path)
     df = df.filter(pl.col("Country Code").is_in(kept_iso3()))
     year_cols = [c for c in df.columns if re.fullmatch(r"\d{4}", c)]
-    long = _melt_numeric(df.rename({"Country Code": "geo_id", "Indicator Code": "code"}), ["geo_id", "code"], year_cols, path, header_lines=header_at + 1)
+    long = _melt_numeric(
+        df.rename({"Country Code": "geo_id", "Indicator Code": "code"}),
+        ["geo_id", "code"],
+        year_cols,
+        path,
+        header_lines=header_at + 1,
+    )
     long = long.rename({"variable": "year"}).with_columns(pl.col("year").cast(pl.Int32), variable=pl.col("code"))
     return _staged(long, path)
 
@@ -230,7 +252,9 @@ def parse_faostat_long(path: Path) -> pl.DataFrame:
     )
     duplicated = out.filter(pl.struct("geo_id", "year", "variable").is_duplicated())
     if duplicated.height:
-        raise ParseError(f"{path}: {duplicated.height} duplicate rows for the same country, year, element and item, e.g. {duplicated.row(0)}")
+        raise ParseError(
+            f"{path}: {duplicated.height} duplicate rows for the same country, year, element and item, e.g. {duplicated.row(0)}"
+        )
     return _staged(out, path)
 
 
@@ -246,6 +270,7 @@ def parse_sust_energy(path: Path) -> pl.DataFrame:
 
 
 # ---------------------------------------------------------------- Aral and Caspian
+
 
 def parse_aral_area(path: Path) -> pl.DataFrame:
     """UNESCO Aral area table: Year, Total, Large, Eastern, Small in thousand km2."""
@@ -268,17 +293,23 @@ def parse_dahiti(path: Path) -> pl.DataFrame:
     if dates.is_null().any():
         row = dates.is_null().arg_max()
         raise ParseError(f"{path}: line {row + 2}: bad date {df['date'][row]!r} (expected YYYY-MM-DD)")
-    obs = pl.DataFrame({
-        "date": dates,
-        "level_m": to_number(df, "water level", path),
-        "error_m": to_number(df, "error", path),
-    }).sort("date")
+    obs = pl.DataFrame(
+        {
+            "date": dates,
+            "level_m": to_number(df, "water level", path),
+            "error_m": to_number(df, "error", path),
+        }
+    ).sort("date")
     if obs["date"].is_duplicated().any():
-        raise ParseError(f"{path}: duplicate dates {obs.filter(pl.col('date').is_duplicated())['date'].unique().to_list()[:5]}")
+        raise ParseError(
+            f"{path}: duplicate dates {obs.filter(pl.col('date').is_duplicated())['date'].unique().to_list()[:5]}"
+        )
     neighbours = pl.col("level_m").rolling_median(window_size=9, center=True, min_samples=3)
     return obs.with_columns(
         datum=pl.lit("dahiti"),
-        flags=pl.when((pl.col("level_m") - neighbours).abs() > DAHITI_OUTLIER_M).then(pl.lit("outlier")).otherwise(pl.lit("")),
+        flags=pl.when((pl.col("level_m") - neighbours).abs() > DAHITI_OUTLIER_M)
+        .then(pl.lit("outlier"))
+        .otherwise(pl.lit("")),
     )
 
 
@@ -297,6 +328,7 @@ def parse_caspian_official(path: Path) -> pl.DataFrame:
 
 # ---------------------------------------------------------------- geometry and metadata
 
+
 def parse_geojson(path: Path) -> pl.DataFrame:
     """Natural Earth GeoJSON: one row per feature, properties and geometry kept as JSON text."""
     try:
@@ -310,13 +342,15 @@ def parse_geojson(path: Path) -> pl.DataFrame:
         props = feature.get("properties") or {}
         if not feature.get("geometry"):
             raise ParseError(f"{path}: feature {i} has no geometry")
-        rows.append({
-            "feature_id": str(props.get("ADM0_A3") or props.get("adm1_code") or props.get("GEONAMEID") or i),
-            "name": props.get("NAME") or props.get("name") or props.get("NAME_EN") or "",
-            "name_ru": props.get("NAME_RU") or "",
-            "properties": json.dumps(props, ensure_ascii=False),
-            "geometry": json.dumps(feature["geometry"], separators=(",", ":")),
-        })
+        rows.append(
+            {
+                "feature_id": str(props.get("ADM0_A3") or props.get("adm1_code") or props.get("GEONAMEID") or i),
+                "name": props.get("NAME") or props.get("name") or props.get("NAME_EN") or "",
+                "name_ru": props.get("NAME_RU") or "",
+                "properties": json.dumps(props, ensure_ascii=False),
+                "geometry": json.dumps(feature["geometry"], separators=(",", ":")),
+            }
+        )
     if not rows:
         raise ParseError(f"{path}: the FeatureCollection has no features")
     return pl.DataFrame(rows)

@@ -1,4 +1,5 @@
 """Step 2, staged: each raw file parsed by its format's pure parser (assets/parsers.py)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,9 +7,9 @@ from pathlib import Path
 import polars as pl
 from dagster import AssetIn, AssetsDefinition, asset
 
-from assets.sources.catalogue import SourceEntry, sources
 from assets.common.keys import raw_key, staged_key
 from assets.common.themes import PARSERS
+from assets.sources.catalogue import SourceEntry, sources
 
 
 def _staged_asset(entry: SourceEntry) -> AssetsDefinition:

@@ -7,6 +7,7 @@ four other parameters get a value. The parameters' roles use the product's vocab
 null = the others). The polars engine runs the product's own functions (assets/water_quality.py).
 Prints one line: engine, wall seconds, CPU seconds (all threads), peak RSS (MiB), rows out.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,17 +26,30 @@ def run_polars(src: Path, out: Path) -> int:
 
     # One Int64 key instead of three columns (hashing one integer is about twice as fast), exact for every
     # Int32 site and Int16 month and parameter, so no range check of the data is needed.
-    packed = (pl.col("site").cast(pl.Int64) * 2**32 + (pl.col("month").cast(pl.Int64) + 2**15) * 2**16
-              + (pl.col("parameter").cast(pl.Int64) + 2**15))
+    packed = (
+        pl.col("site").cast(pl.Int64) * 2**32
+        + (pl.col("month").cast(pl.Int64) + 2**15) * 2**16
+        + (pl.col("parameter").cast(pl.Int64) + 2**15)
+    )
     monthly = pl.scan_parquet(src / "measurements.parquet").group_by(key=packed).agg(mean=pl.col("value").mean())
-    rated = monthly.select(
-        site_month=pl.col("key") // 2**16, parameter=(pl.col("key") % 2**16 - 2**15).cast(pl.Int16), mean="mean",
-    ).join(pl.scan_parquet(src / "norms.parquet"), on="parameter").select(
-        "site_month", "wpi_role", ratio=wpi_ratio(pl.col("mean"), pl.col("limit"), pl.col("wpi_role")))
-    wpi = wpi_of_groups(rated, ["site_month"]).filter(pl.col("wpi").is_not_null()).select(
-        site=(pl.col("site_month") // 2**16).cast(pl.Int32),
-        month=(pl.col("site_month") % 2**16 - 2**15).cast(pl.Int16),
-        wpi="wpi")
+    rated = (
+        monthly.select(
+            site_month=pl.col("key") // 2**16,
+            parameter=(pl.col("key") % 2**16 - 2**15).cast(pl.Int16),
+            mean="mean",
+        )
+        .join(pl.scan_parquet(src / "norms.parquet"), on="parameter")
+        .select("site_month", "wpi_role", ratio=wpi_ratio(pl.col("mean"), pl.col("limit"), pl.col("wpi_role")))
+    )
+    wpi = (
+        wpi_of_groups(rated, ["site_month"])
+        .filter(pl.col("wpi").is_not_null())
+        .select(
+            site=(pl.col("site_month") // 2**16).cast(pl.Int32),
+            month=(pl.col("site_month") % 2**16 - 2**15).cast(pl.Int16),
+            wpi="wpi",
+        )
+    )
     result = wpi.collect()
     result.write_parquet(out)
     return result.height
@@ -46,7 +60,8 @@ def run_duckdb(src: Path, out: Path) -> int:
     import pyarrow.parquet as pq
 
     con = duckdb.connect()
-    table = con.execute("""
+    table = con.execute(
+        """
         WITH monthly AS (
           SELECT site, month, parameter, avg(value) AS mean FROM read_parquet(?) GROUP BY ALL),
         rated AS (
@@ -62,7 +77,9 @@ def run_duckdb(src: Path, out: Path) -> int:
         HAVING count(*) FILTER (WHERE wpi_role = 'mandatory_inverse') = 1
            AND count(*) FILTER (WHERE wpi_role = 'mandatory') = 1
            AND count(*) FILTER (WHERE wpi_role IS NULL) = 4
-    """, [str(src / "measurements.parquet"), str(src / "norms.parquet")]).to_arrow_table()
+    """,
+        [str(src / "measurements.parquet"), str(src / "norms.parquet")],
+    ).to_arrow_table()
     pq.write_table(table, out)
     return table.num_rows
 
@@ -81,10 +98,14 @@ def run_pandas(src: Path, out: Path) -> int:
     is_other = rated["wpi_role"].isna()
     others = rated[is_other].sort_values("ratio", ascending=False).groupby(["site", "month"], sort=False).head(4)
     chosen = pd.concat([rated[~is_other], others])
-    flags = chosen.assign(do=chosen["wpi_role"] == "mandatory_inverse", bod=chosen["wpi_role"] == "mandatory",
-                          other=chosen["wpi_role"].isna())
-    agg = flags.groupby(["site", "month"]).agg(total=("ratio", "sum"), do=("do", "sum"), bod=("bod", "sum"),
-                                                other=("other", "sum"))
+    flags = chosen.assign(
+        do=chosen["wpi_role"] == "mandatory_inverse",
+        bod=chosen["wpi_role"] == "mandatory",
+        other=chosen["wpi_role"].isna(),
+    )
+    agg = flags.groupby(["site", "month"]).agg(
+        total=("ratio", "sum"), do=("do", "sum"), bod=("bod", "sum"), other=("other", "sum")
+    )
     agg = agg[(agg["do"] == 1) & (agg["bod"] == 1) & (agg["other"] == 4)]
     result = (agg["total"] / 6).rename("wpi").reset_index()
     result.to_parquet(out, index=False)

@@ -5,6 +5,7 @@ measurements.parquet: site (int32), month (int16, 0-23), parameter (int16), valu
 norms.parquet:        parameter (int16), limit (float64), wpi_role ('mandatory_inverse', 'mandatory', null)
 The norms are placeholders of the right magnitude for the arithmetic, not a norm table.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,21 +27,29 @@ def generate(rows: int, out: Path, seed: int = 7) -> None:
     writer_parts = []
     for start in range(0, rows, chunk):
         n = min(chunk, rows - start)
-        writer_parts.append(pl.DataFrame({
-            "site": rng.integers(0, n_sites, n, dtype=np.int32),
-            "month": rng.integers(0, N_MONTHS, n, dtype=np.int16),
-            "parameter": rng.integers(0, N_PARAMETERS, n, dtype=np.int16),
-            "value": rng.lognormal(mean=-1.0, sigma=1.0, size=n),
-        }))
+        writer_parts.append(
+            pl.DataFrame(
+                {
+                    "site": rng.integers(0, n_sites, n, dtype=np.int32),
+                    "month": rng.integers(0, N_MONTHS, n, dtype=np.int16),
+                    "parameter": rng.integers(0, N_PARAMETERS, n, dtype=np.int16),
+                    "value": rng.lognormal(mean=-1.0, sigma=1.0, size=n),
+                }
+            )
+        )
     # In the order lab results arrive: per site and month (the parameters of a month stay interleaved).
     pl.concat(writer_parts).sort("site", "month", maintain_order=True).write_parquet(
-        out / "measurements.parquet", row_group_size=1_000_000)
-    pl.DataFrame({
-        "parameter": np.arange(N_PARAMETERS, dtype=np.int16),
-        "limit": [6.0, 2.0] + [float(x) for x in rng.uniform(0.05, 1.0, N_PARAMETERS - 2)],
-        # The product's roles (seeds/water_parameters.csv): dissolved oxygen, BOD5, then null for the others.
-        "wpi_role": ["mandatory_inverse", "mandatory"] + [None] * (N_PARAMETERS - 2),
-    }, schema_overrides={"wpi_role": pl.String}).write_parquet(out / "norms.parquet")
+        out / "measurements.parquet", row_group_size=1_000_000
+    )
+    pl.DataFrame(
+        {
+            "parameter": np.arange(N_PARAMETERS, dtype=np.int16),
+            "limit": [6.0, 2.0] + [float(x) for x in rng.uniform(0.05, 1.0, N_PARAMETERS - 2)],
+            # The product's roles (seeds/water_parameters.csv): dissolved oxygen, BOD5, then null for the others.
+            "wpi_role": ["mandatory_inverse", "mandatory"] + [None] * (N_PARAMETERS - 2),
+        },
+        schema_overrides={"wpi_role": pl.String},
+    ).write_parquet(out / "norms.parquet")
 
 
 if __name__ == "__main__":

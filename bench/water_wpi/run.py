@@ -5,6 +5,7 @@ all read the same Parquet input, and their results are asserted equal. Usage:
     .venv/bin/python bench/water_wpi/run.py --rows 10000000 [--rows 50000000] [--work /tmp/wpi_bench] [--repeat 3]
 pandas is the optional `bench` extra (`uv pip install -p .venv/bin/python pandas`).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,8 +30,11 @@ def run(rows: int, work: Path, engines: tuple[str, ...], repeat: int = 1) -> dic
     for _round in range(repeat):  # engines interleaved, so a slow moment of the machine falls on all of them
         for engine in engines:
             out = src / f"wpi_{engine}.parquet"
-            done = subprocess.run([sys.executable, str(HERE / "engines.py"), engine, "--src", str(src), "--out", str(out)],
-                                  capture_output=True, text=True)
+            done = subprocess.run(
+                [sys.executable, str(HERE / "engines.py"), engine, "--src", str(src), "--out", str(out)],
+                capture_output=True,
+                text=True,
+            )
             if done.returncode:
                 print(f"{engine}: FAILED\n{done.stderr[-2000:]}")
                 samples.pop(engine, None)
@@ -42,12 +46,20 @@ def run(rows: int, work: Path, engines: tuple[str, ...], repeat: int = 1) -> dic
     results = {}
     for engine, runs in samples.items():
         # median time and CPU of the runs, the highest peak memory
-        results[engine] = (statistics.median(r[0] for r in runs), max(r[1] for r in runs), statistics.median(r[2] for r in runs))
+        results[engine] = (
+            statistics.median(r[0] for r in runs),
+            max(r[1] for r in runs),
+            statistics.median(r[2] for r in runs),
+        )
         seconds, peak, cpu = results[engine]
-        print(f"{rows:>11,} rows  {engine:7} {seconds:8.2f} s  (CPU {cpu:6.2f} s)  peak {peak:7.0f} MiB"
-              f"  {sites[engine]:,} site-months  (median of {len(runs)}: {', '.join(f'{r[0]:.2f}' for r in runs)} s)")
-    frames = {e: pl.read_parquet(src / f"wpi_{e}.parquet").cast({"site": pl.Int32, "month": pl.Int16}).sort("site", "month")
-              for e in results}
+        print(
+            f"{rows:>11,} rows  {engine:7} {seconds:8.2f} s  (CPU {cpu:6.2f} s)  peak {peak:7.0f} MiB"
+            f"  {sites[engine]:,} site-months  (median of {len(runs)}: {', '.join(f'{r[0]:.2f}' for r in runs)} s)"
+        )
+    frames = {
+        e: pl.read_parquet(src / f"wpi_{e}.parquet").cast({"site": pl.Int32, "month": pl.Int16}).sort("site", "month")
+        for e in results
+    }
     reference = frames.get("duckdb") if "duckdb" in frames else next(iter(frames.values()))
     for engine, frame in frames.items():
         assert frame.select("site", "month").equals(reference.select("site", "month")), f"{engine}: other site-months"
@@ -56,8 +68,10 @@ def run(rows: int, work: Path, engines: tuple[str, ...], repeat: int = 1) -> dic
     if "polars" in results:
         for other in ("duckdb", "pandas"):
             if other in results:
-                print(f"    polars is {results[other][0] / results['polars'][0]:.2f}x as fast as {other}"
-                      f" (CPU time {results[other][2] / results['polars'][2]:.2f}x less)")
+                print(
+                    f"    polars is {results[other][0] / results['polars'][0]:.2f}x as fast as {other}"
+                    f" (CPU time {results[other][2] / results['polars'][2]:.2f}x less)"
+                )
         print(f"    polars peak memory {results['polars'][1] / 1024:.2f} GiB (target < 4)")
     return results
 

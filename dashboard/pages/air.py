@@ -3,6 +3,7 @@
 Every figure names its sources and licences; AirData.kz values always carry the CC BY-NC 4.0 licence, the
 attribution and the note that they predate the source's October 2026 day-boundary correction.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -16,8 +17,15 @@ from assets.indicators.air import air
 from dashboard import air_data, air_series, data, outlines
 from dashboard.figures import DAY_MS, GRAPH_CONFIG, PALETTE, base_layout, empty_figure
 from dashboard.i18n import format_number, format_share, format_signed_percent_change, localized, normalize_lang, t
-from dashboard.shell import no_snapshot_notice, snapshot_callback, page_frame, simple_table, snapshot_problem_notice
-from dashboard.shell import page_lang, source_title_element
+from dashboard.shell import (
+    no_snapshot_notice,
+    page_frame,
+    page_lang,
+    simple_table,
+    snapshot_callback,
+    snapshot_problem_notice,
+    source_title_element,
+)
 from dashboard.text_marks import as_published, code, seed_text, translated_or_published, with_latin_names
 
 PATH = "/air"
@@ -47,8 +55,9 @@ AVERAGING_MSGIDS = {"24h": "24 hours", "annual": "year"}
 
 
 def register(app: dash.Dash) -> None:
-    dash.register_page(__name__, path=PATH, name="Air quality", title="Качество воздуха / Air quality · CAEI", order=3,
-                       layout=layout)
+    dash.register_page(
+        __name__, path=PATH, name="Air quality", title="Качество воздуха / Air quality · CAEI", order=3, layout=layout
+    )
     snapshot_callback(
         app,
         Output(CITY_VIEW_ID, "children"),
@@ -108,40 +117,76 @@ def sources_caption(snap: data.Snapshot, source_ids: list[str], lang: str, eleme
         source = sources.get(source_id, {})
         note = seed_text(notes.get(source_id, {}), "note", lang)
         licence_prefix = t("Licence: {licence}.", lang, licence="\0").split("\0")
-        items.append(html.Li([
-            html.Strong(source_title_element(source, lang) if source else source_id), " — ",
-            as_published(source.get("citation"), lang), ". ",
-            licence_prefix[0], as_published(source.get("licence") or "–", lang), licence_prefix[-1], " ",
-            *with_latin_names(note, LATIN_NAMES, lang),
-        ]))
-    return html.Div([html.Span(t("Sources and licences", lang) + ":"), html.Ul(items)], className="source-caption",
-                    id=element_id)
+        items.append(
+            html.Li(
+                [
+                    html.Strong(source_title_element(source, lang) if source else source_id),
+                    " — ",
+                    as_published(source.get("citation"), lang),
+                    ". ",
+                    licence_prefix[0],
+                    as_published(source.get("licence") or "–", lang),
+                    licence_prefix[-1],
+                    " ",
+                    *with_latin_names(note, LATIN_NAMES, lang),
+                ]
+            )
+        )
+    return html.Div(
+        [html.Span(t("Sources and licences", lang) + ":"), html.Ul(items)], className="source-caption", id=element_id
+    )
 
 
 # The attribution AirData.kz asks for, verbatim in every language.
-AIRDATA_ATTRIBUTION = "AirData.kz. Open Air Quality Dataset for Kazakhstan. Global Shapers Almaty Hub, 2019-present. https://airdata.kz"
+AIRDATA_ATTRIBUTION = (
+    "AirData.kz. Open Air Quality Dataset for Kazakhstan. Global Shapers Almaty Hub, 2019-present. https://airdata.kz"
+)
 
 
 def airdata_notice(lang: str) -> html.Aside:
     return html.Aside(
-        id="air-caveat", className="caveat", role="note",
+        id="air-caveat",
+        className="caveat",
+        role="note",
         children=[
             html.Strong(t("About these data", lang)),
-            html.Ul([
-                html.Li([
-                    *with_latin_names(t("AirData.kz values (Kazakhstan) are from the May 2026 release, before the source "
-                                        "corrected its day boundaries in October 2026: days were counted in "
-                                        "America/Los_Angeles time, 12–13 hours off local days. Licence CC BY-NC 4.0 "
-                                        "(non-commercial use only). Attribution:", lang), LATIN_NAMES, lang),
-                    " ", as_published(AIRDATA_ATTRIBUTION, lang),
-                ]),
-                html.Li(t("Tashkent: a municipal network of low-cost sensors, not an official reference network; the daily "
-                          "value is a city median, not a mean.", lang)),
-                html.Li(t("A yearly or seasonal mean is shown only if at least {share} of the days of the period have "
-                          "data; otherwise the period is marked incomplete and no number is given.", lang,
-                          share=format_share(air.COMPLETE_SHARE, lang))),
-                html.Li(t("No measured series were found for Dushanbe or Ashgabat.", lang)),
-            ]),
+            html.Ul(
+                [
+                    html.Li(
+                        [
+                            *with_latin_names(
+                                t(
+                                    "AirData.kz values (Kazakhstan) are from the May 2026 release, before the source "
+                                    "corrected its day boundaries in October 2026: days were counted in "
+                                    "America/Los_Angeles time, 12–13 hours off local days. Licence CC BY-NC 4.0 "
+                                    "(non-commercial use only). Attribution:",
+                                    lang,
+                                ),
+                                LATIN_NAMES,
+                                lang,
+                            ),
+                            " ",
+                            as_published(AIRDATA_ATTRIBUTION, lang),
+                        ]
+                    ),
+                    html.Li(
+                        t(
+                            "Tashkent: a municipal network of low-cost sensors, not an official reference network; the daily "
+                            "value is a city median, not a mean.",
+                            lang,
+                        )
+                    ),
+                    html.Li(
+                        t(
+                            "A yearly or seasonal mean is shown only if at least {share} of the days of the period have "
+                            "data; otherwise the period is marked incomplete and no number is given.",
+                            lang,
+                            share=format_share(air.COMPLETE_SHARE, lang),
+                        )
+                    ),
+                    html.Li(t("No measured series were found for Dushanbe or Ashgabat.", lang)),
+                ]
+            ),
         ],
     )
 
@@ -167,56 +212,134 @@ def city_map_section(snap: data.Snapshot, cities: dict, lang: str) -> html.Secti
     without = sorted(present - set(latest["city_id"]) if latest.height else present)
     figure = city_map_figure(snap, air_data.one_series_per_city(latest), cities, without, lang)
     ranking_rows = [
-        [str(i + 1), city_name(cities.get(r["city_id"]), lang), format_number(r["mean"], lang, decimals=1), unit_text(lang),
-         str(r["year"]), f"{r['days_with_data']}/{r['days_in_period']}", code(r["source_id"])]
+        [
+            str(i + 1),
+            city_name(cities.get(r["city_id"]), lang),
+            format_number(r["mean"], lang, decimals=1),
+            unit_text(lang),
+            str(r["year"]),
+            f"{r['days_with_data']}/{r['days_in_period']}",
+            code(r["source_id"]),
+        ]
         for i, r in enumerate(latest.iter_rows(named=True))
     ]
     no_point = [city_name(cities.get(c), lang) for c in latest["city_id"] if cities.get(c, {}).get("lat") is None]
-    return html.Section(id="air-cities", children=[
-        html.H2(t("PM2.5: latest complete annual mean by city", lang)),
-        html.P(with_latin_names(t("Circle size and colour: the latest calendar year with complete data. Grey: a PM2.5 "
-                                  "series exists but no year is complete. Where a city has two series, the map shows the "
-                                  "AirData.kz city-wide one and the table lists both: they can disagree strongly "
-                                  "(Karaganda).", lang), LATIN_NAMES, lang), className="muted"),
-        dcc.Graph(id="air-city-map", figure=figure, config=GRAPH_CONFIG, className="graph"),
-        html.P(with_latin_names(t("Not on the map (no location in Natural Earth): {cities}.", lang,
-                                  cities=", ".join(no_point)), LATIN_NAMES, lang),
-               className="muted", id="air-no-point") if no_point else html.P(""),
-        html.P(t("No complete year: {cities}.", lang, cities=", ".join(city_name(cities.get(c), lang) for c in without)),
-               className="muted", id="air-incomplete-cities") if without else html.P(""),
-        simple_table([t("Rank", lang), t("City", lang), t("Mean", lang), t("Unit", lang), t("Year", lang),
-                      t("Days with data", lang), t("Source code", lang)],
-                     ranking_rows, numeric=[True, False, True, False, True, True, False], element_id="air-ranking-table",
-                     caption=t("Series ranked by their latest complete annual PM2.5 mean (years differ between series).", lang)),
-        sources_caption(snap, latest["source_id"].unique().sort().to_list() if latest.height else [], lang, "air-map-source"),
-    ])
+    return html.Section(
+        id="air-cities",
+        children=[
+            html.H2(t("PM2.5: latest complete annual mean by city", lang)),
+            html.P(
+                with_latin_names(
+                    t(
+                        "Circle size and colour: the latest calendar year with complete data. Grey: a PM2.5 "
+                        "series exists but no year is complete. Where a city has two series, the map shows the "
+                        "AirData.kz city-wide one and the table lists both: they can disagree strongly "
+                        "(Karaganda).",
+                        lang,
+                    ),
+                    LATIN_NAMES,
+                    lang,
+                ),
+                className="muted",
+            ),
+            dcc.Graph(id="air-city-map", figure=figure, config=GRAPH_CONFIG, className="graph"),
+            html.P(
+                with_latin_names(
+                    t("Not on the map (no location in Natural Earth): {cities}.", lang, cities=", ".join(no_point)),
+                    LATIN_NAMES,
+                    lang,
+                ),
+                className="muted",
+                id="air-no-point",
+            )
+            if no_point
+            else html.P(""),
+            html.P(
+                t(
+                    "No complete year: {cities}.",
+                    lang,
+                    cities=", ".join(city_name(cities.get(c), lang) for c in without),
+                ),
+                className="muted",
+                id="air-incomplete-cities",
+            )
+            if without
+            else html.P(""),
+            simple_table(
+                [
+                    t("Rank", lang),
+                    t("City", lang),
+                    t("Mean", lang),
+                    t("Unit", lang),
+                    t("Year", lang),
+                    t("Days with data", lang),
+                    t("Source code", lang),
+                ],
+                ranking_rows,
+                numeric=[True, False, True, False, True, True, False],
+                element_id="air-ranking-table",
+                caption=t(
+                    "Series ranked by their latest complete annual PM2.5 mean (years differ between series).", lang
+                ),
+            ),
+            sources_caption(
+                snap, latest["source_id"].unique().sort().to_list() if latest.height else [], lang, "air-map-source"
+            ),
+        ],
+    )
 
 
 def map_layout(snap: data.Snapshot, lang: str, height: int = 480) -> dict:
-    return base_layout(lang, height=height, margin=dict(l=0, r=0, t=10, b=0), showlegend=False,
-                       map=dict(style="white-bg", center=MAP_CENTER, zoom=3.4, layers=outlines.outline_layers(snap)))
+    return base_layout(
+        lang,
+        height=height,
+        margin=dict(l=0, r=0, t=10, b=0),
+        showlegend=False,
+        map=dict(style="white-bg", center=MAP_CENTER, zoom=3.4, layers=outlines.outline_layers(snap)),
+    )
 
 
-def city_map_figure(snap: data.Snapshot, latest: pl.DataFrame, cities: dict, without: list[str], lang: str) -> go.Figure:
+def city_map_figure(
+    snap: data.Snapshot, latest: pl.DataFrame, cities: dict, without: list[str], lang: str
+) -> go.Figure:
     placed = [r for r in latest.iter_rows(named=True) if cities.get(r["city_id"], {}).get("lat") is not None]
     fig = go.Figure()
     grey = [cities[c] for c in without if cities.get(c, {}).get("lat") is not None]
     if grey:
-        fig.add_trace(go.Scattermap(
-            lat=[c["lat"] for c in grey], lon=[c["lon"] for c in grey], mode="markers",
-            marker=dict(size=7, color="#b0b7c3"), name=t("No complete year", lang),
-            text=[f"{city_name(c, lang)}: {t('no complete year', lang)}" for c in grey], hoverinfo="text"))
+        fig.add_trace(
+            go.Scattermap(
+                lat=[c["lat"] for c in grey],
+                lon=[c["lon"] for c in grey],
+                mode="markers",
+                marker=dict(size=7, color="#b0b7c3"),
+                name=t("No complete year", lang),
+                text=[f"{city_name(c, lang)}: {t('no complete year', lang)}" for c in grey],
+                hoverinfo="text",
+            )
+        )
     if placed:
         means = [r["mean"] for r in placed]
         top = max(means)
-        fig.add_trace(go.Scattermap(
-            lat=[cities[r["city_id"]]["lat"] for r in placed], lon=[cities[r["city_id"]]["lon"] for r in placed],
-            mode="markers",
-            marker=dict(size=[10 + 30 * m / top for m in means], color=means, colorscale="YlOrRd", cmin=0,
-                        colorbar=dict(title=dict(text=unit_text(lang)), thickness=12)),
-            text=[f"{city_name(cities[r['city_id']], lang)}: {format_number(r['mean'], lang, decimals=1)} {unit_text(lang)} ({r['year']})"
-                  for r in placed],
-            hoverinfo="text", name="PM2.5"))
+        fig.add_trace(
+            go.Scattermap(
+                lat=[cities[r["city_id"]]["lat"] for r in placed],
+                lon=[cities[r["city_id"]]["lon"] for r in placed],
+                mode="markers",
+                marker=dict(
+                    size=[10 + 30 * m / top for m in means],
+                    color=means,
+                    colorscale="YlOrRd",
+                    cmin=0,
+                    colorbar=dict(title=dict(text=unit_text(lang)), thickness=12),
+                ),
+                text=[
+                    f"{city_name(cities[r['city_id']], lang)}: {format_number(r['mean'], lang, decimals=1)} {unit_text(lang)} ({r['year']})"
+                    for r in placed
+                ],
+                hoverinfo="text",
+                name="PM2.5",
+            )
+        )
     fig.update_layout(**map_layout(snap, lang))
     return fig
 
@@ -228,8 +351,10 @@ def series_options(snap: data.Snapshot, cities: dict, lang: str) -> list[dict]:
     index = air_data.series_index(snap)
     options = []
     for r in index.iter_rows(named=True):
-        label = (f"{city_name(cities.get(r['city_id']), lang)} · {air.POLLUTANT_LABELS.get(r['pollutant'], r['pollutant'])} · "
-                 f"{series_source_label(r['source_id'], lang)} ({r['first_day'].year}–{r['last_day'].year})")
+        label = (
+            f"{city_name(cities.get(r['city_id']), lang)} · {air.POLLUTANT_LABELS.get(r['pollutant'], r['pollutant'])} · "
+            f"{series_source_label(r['source_id'], lang)} ({r['first_day'].year}–{r['last_day'].year})"
+        )
         options.append({"label": label, "value": f"{r['city_id']}|{r['source_id']}|{r['pollutant']}"})
     return options
 
@@ -244,14 +369,23 @@ def city_section(snap: data.Snapshot, cities: dict, lang: str) -> html.Section:
     default = "|".join(DEFAULT_SERIES)
     if options and default not in {o["value"] for o in options}:
         default = options[0]["value"]
-    return html.Section(id="air-city", children=[
-        html.H2(t("One city: daily values, seasons and days above thresholds", lang)),
-        html.Label(t("City, pollutant and source", lang), htmlFor=SERIES_DROPDOWN_ID, className="control-label"),
-        dcc.Dropdown(id=SERIES_DROPDOWN_ID, options=options, value=default, clearable=False, searchable=True,
-                     className="indicator-dropdown"),
-        dcc.Store(id=LANG_STORE_ID, data=lang),
-        html.Div(city_view(snap, parse_series(default), lang), id=CITY_VIEW_ID),
-    ])
+    return html.Section(
+        id="air-city",
+        children=[
+            html.H2(t("One city: daily values, seasons and days above thresholds", lang)),
+            html.Label(t("City, pollutant and source", lang), htmlFor=SERIES_DROPDOWN_ID, className="control-label"),
+            dcc.Dropdown(
+                id=SERIES_DROPDOWN_ID,
+                options=options,
+                value=default,
+                clearable=False,
+                searchable=True,
+                className="indicator-dropdown",
+            ),
+            dcc.Store(id=LANG_STORE_ID, data=lang),
+            html.Div(city_view(snap, parse_series(default), lang), id=CITY_VIEW_ID),
+        ],
+    )
 
 
 def city_view(snap: data.Snapshot, series: tuple[str, str, str], lang: str) -> list:
@@ -269,12 +403,28 @@ def city_view(snap: data.Snapshot, series: tuple[str, str, str], lang: str) -> l
     statistic = daily["statistic"][0]
     return [
         html.H3(t("{city}: daily {pollutant} and 30-day rolling mean", lang, city=name, pollutant=label)),
-        html.P(t("Daily statistic: {statistic}. Dashed lines: WHO 2021 24-hour guideline levels registered for this "
-                 "pollutant.", lang, statistic=t("city median", lang) if statistic == "daily_median" else t("daily mean", lang)),
-               className="muted"),
-        dcc.Graph(id="air-daily-graph", figure=daily_figure(daily, registry, pollutant, lang), config=GRAPH_CONFIG, className="graph"),
+        html.P(
+            t(
+                "Daily statistic: {statistic}. Dashed lines: WHO 2021 24-hour guideline levels registered for this "
+                "pollutant.",
+                lang,
+                statistic=t("city median", lang) if statistic == "daily_median" else t("daily mean", lang),
+            ),
+            className="muted",
+        ),
+        dcc.Graph(
+            id="air-daily-graph",
+            figure=daily_figure(daily, registry, pollutant, lang),
+            config=GRAPH_CONFIG,
+            className="graph",
+        ),
         html.H3(t("Calendar of {year}: month by day of month", lang, year=last_year)),
-        dcc.Graph(id="air-calendar-graph", figure=calendar_figure(daily, last_year, lang), config=GRAPH_CONFIG, className="graph"),
+        dcc.Graph(
+            id="air-calendar-graph",
+            figure=calendar_figure(daily, last_year, lang),
+            config=GRAPH_CONFIG,
+            className="graph",
+        ),
         html.H3(t("Heating season (October–April) and summer (May–September)", lang)),
         dcc.Graph(id="air-season-graph", figure=season_figure(stats, lang), config=GRAPH_CONFIG, className="graph"),
         season_table(snap, stats, series, lang),
@@ -287,21 +437,46 @@ def city_view(snap: data.Snapshot, series: tuple[str, str, str], lang: str) -> l
 
 def daily_figure(daily: pl.DataFrame, registry: pl.DataFrame, pollutant: str, lang: str) -> go.Figure:
     rolling = air_series.rolling_mean(daily)  # one row per calendar day from the first counted day to the last
-    counted = rolling.select("date").join(daily.filter(pl.col("day_counts")).select("date", "value"), on="date", how="left")
+    counted = rolling.select("date").join(
+        daily.filter(pl.col("day_counts")).select("date", "value"), on="date", how="left"
+    )
     # Both traces are laid on that calendar (start + one day per value): the page sends no dates, only values, and
     # days without a counted value are gaps in the line rather than straight joins across them.
     days = dict(x0=rolling["date"][0].isoformat() if rolling.height else None, dx=DAY_MS, xhoverformat="%Y-%m-%d")
     fig = go.Figure()
-    fig.add_trace(go.Scatter(**days, y=counted["value"].to_list(), mode="lines", name=t("Daily value", lang),
-                             line=dict(width=1, color="#9fb3c8")))
+    fig.add_trace(
+        go.Scatter(
+            **days,
+            y=counted["value"].to_list(),
+            mode="lines",
+            name=t("Daily value", lang),
+            line=dict(width=1, color="#9fb3c8"),
+        )
+    )
     # Drawn to the daily values' precision (two decimals): full floats tripled the page's JSON for no visible change.
-    fig.add_trace(go.Scatter(**days, y=rolling["rolling_mean"].round(2).to_list(), mode="lines",
-                             name=t("30-day rolling mean", lang), line=dict(width=2, color=PALETTE[0])))
-    levels = registry.filter((pl.col("pollutant") == pollutant) & (pl.col("averaging") == "24h") & pl.col("value").is_not_null()
-                             & pl.col("level").is_in(["AQG", "IT-1"]))
+    fig.add_trace(
+        go.Scatter(
+            **days,
+            y=rolling["rolling_mean"].round(2).to_list(),
+            mode="lines",
+            name=t("30-day rolling mean", lang),
+            line=dict(width=2, color=PALETTE[0]),
+        )
+    )
+    levels = registry.filter(
+        (pl.col("pollutant") == pollutant)
+        & (pl.col("averaging") == "24h")
+        & pl.col("value").is_not_null()
+        & pl.col("level").is_in(["AQG", "IT-1"])
+    )
     for r in levels.iter_rows(named=True):
-        fig.add_hline(y=r["value"], line_dash="dash", line_color="#D55E00" if r["level"] == "AQG" else "#999999",
-                      annotation_text=f"WHO 2021 {r['level']} {format_number(r['value'], lang)}", annotation_position="top left")
+        fig.add_hline(
+            y=r["value"],
+            line_dash="dash",
+            line_color="#D55E00" if r["level"] == "AQG" else "#999999",
+            annotation_text=f"WHO 2021 {r['level']} {format_number(r['value'], lang)}",
+            annotation_position="top left",
+        )
     fig.update_layout(**base_layout(lang, height=380))
     fig.update_xaxes(type="date")  # x0/dx alone would not tell plotly the axis holds dates
     fig.update_yaxes(title_text=unit_text(lang), rangemode="tozero")
@@ -313,8 +488,16 @@ def calendar_figure(daily: pl.DataFrame, year: int, lang: str) -> go.Figure:
     if all(v is None for row in grid for v in row):
         return empty_figure(t("No data.", lang), lang)
     months = MONTHS[normalize_lang(lang)]
-    fig = go.Figure(go.Heatmap(z=grid, x=list(range(1, 32)), y=months, colorscale="YlOrRd", hoverongaps=False,
-                               colorbar=dict(title=dict(text=unit_text(lang)), thickness=12)))
+    fig = go.Figure(
+        go.Heatmap(
+            z=grid,
+            x=list(range(1, 32)),
+            y=months,
+            colorscale="YlOrRd",
+            hoverongaps=False,
+            colorbar=dict(title=dict(text=unit_text(lang)), thickness=12),
+        )
+    )
     fig.update_layout(**base_layout(lang, height=360))
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title_text=t("Day of month", lang), dtick=1)
@@ -323,10 +506,21 @@ def calendar_figure(daily: pl.DataFrame, year: int, lang: str) -> go.Figure:
 
 def season_figure(stats: pl.DataFrame, lang: str) -> go.Figure:
     fig = go.Figure()
-    for kind, name, color in (("heating_season", t("Heating season", lang), PALETTE[5]), ("summer", t("Summer", lang), PALETTE[2])):
+    for kind, name, color in (
+        ("heating_season", t("Heating season", lang), PALETTE[5]),
+        ("summer", t("Summer", lang), PALETTE[2]),
+    ):
         rows = stats.filter((pl.col("period_kind") == kind) & pl.col("complete"))
-        fig.add_trace(go.Bar(x=[str(y) for y in rows["year"]], y=rows["mean"].to_list(), name=name, marker_color=color,
-                             text=rows["period"].to_list(), hovertemplate="%{text}: %{y:.1f}<extra></extra>"))
+        fig.add_trace(
+            go.Bar(
+                x=[str(y) for y in rows["year"]],
+                y=rows["mean"].to_list(),
+                name=name,
+                marker_color=color,
+                text=rows["period"].to_list(),
+                hovertemplate="%{text}: %{y:.1f}<extra></extra>",
+            )
+        )
     if not any(len(tr.y or []) for tr in fig.data):
         return empty_figure(t("No complete season.", lang), lang)
     fig.update_layout(**base_layout(lang, height=320, barmode="group"))
@@ -344,24 +538,51 @@ def season_table(snap: data.Snapshot, stats: pl.DataFrame, series: tuple[str, st
     rows = []
     for r in stats.sort("year", "period_kind").iter_rows(named=True):
         ratio = ratios.get(r["year"], {}).get("ratio") if r["period_kind"] == "heating_season" else None
-        rows.append([
-            {"year": t("Year", lang), "heating_season": t("Heating season", lang), "summer": t("Summer", lang)}[r["period_kind"]],
-            r["period"], f"{r['days_with_data']}/{r['days_in_period']}", format_share(r["completeness"], lang),
-            format_number(r["mean"], lang, decimals=1) if r["complete"] else t("incomplete", lang),
-            format_number(ratio, lang, decimals=1) if ratio is not None else "",
-        ])
-    return simple_table([t("Period type", lang), t("Period", lang), t("Days with data", lang), t("Completeness", lang),
-                         t("Mean, µg/m³", lang), t("Winter/summer ratio", lang)], rows,
-                        numeric=[False, False, True, True, True, True], element_id="air-period-table")
+        rows.append(
+            [
+                {"year": t("Year", lang), "heating_season": t("Heating season", lang), "summer": t("Summer", lang)}[
+                    r["period_kind"]
+                ],
+                r["period"],
+                f"{r['days_with_data']}/{r['days_in_period']}",
+                format_share(r["completeness"], lang),
+                format_number(r["mean"], lang, decimals=1) if r["complete"] else t("incomplete", lang),
+                format_number(ratio, lang, decimals=1) if ratio is not None else "",
+            ]
+        )
+    return simple_table(
+        [
+            t("Period type", lang),
+            t("Period", lang),
+            t("Days with data", lang),
+            t("Completeness", lang),
+            t("Mean, µg/m³", lang),
+            t("Winter/summer ratio", lang),
+        ],
+        rows,
+        numeric=[False, False, True, True, True, True],
+        element_id="air-period-table",
+    )
 
 
 def trend_line(snap: data.Snapshot, series: tuple[str, str, str], lang: str) -> html.P:
     trend = air_data.trend(snap, *series)
     if not trend or trend["slope_per_year"] is None:
-        return html.P(t("Trend: fewer than {n} complete years.", lang, n=air.MIN_TREND_YEARS), className="muted", id="air-trend")
-    return html.P(t("Trend of complete annual means {first}–{last} ({n} years): {slope} µg/m³ per year.", lang,
-                    first=trend["first_year"], last=trend["last_year"], n=trend["n_complete_years"],
-                    slope=format_number(trend["slope_per_year"], lang, decimals=1)), className="lead", id="air-trend")
+        return html.P(
+            t("Trend: fewer than {n} complete years.", lang, n=air.MIN_TREND_YEARS), className="muted", id="air-trend"
+        )
+    return html.P(
+        t(
+            "Trend of complete annual means {first}–{last} ({n} years): {slope} µg/m³ per year.",
+            lang,
+            first=trend["first_year"],
+            last=trend["last_year"],
+            n=trend["n_complete_years"],
+            slope=format_number(trend["slope_per_year"], lang, decimals=1),
+        ),
+        className="lead",
+        id="air-trend",
+    )
 
 
 def exceedance_table(rows: pl.DataFrame, lang: str) -> html.Table | html.P:
@@ -369,19 +590,32 @@ def exceedance_table(rows: pl.DataFrame, lang: str) -> html.Table | html.P:
     if rows.is_empty():
         return html.P(t("No threshold is registered for this pollutant.", lang), id="air-exceedance-table")
     levels = rows.select("threshold_id", "level", "threshold").unique().sort("threshold").rows()
-    header = [t("Year", lang), t("Days with data", lang)] + [
-        f"> {format_number(value, lang)} ({level})" for _id, level, value in levels] + [t("Status", lang)]
+    header = (
+        [t("Year", lang), t("Days with data", lang)]
+        + [f"> {format_number(value, lang)} ({level})" for _id, level, value in levels]
+        + [t("Status", lang)]
+    )
     table_rows = []
     for (year,), group in rows.group_by(["year"], maintain_order=True):
         first = group.row(0, named=True)
-        days = dict(zip(group["threshold_id"], group["days_above"]))
-        table_rows.append([str(year), f"{first['days_with_data']}/{first['days_in_period']}"]
-                          + [str(days.get(threshold_id, "–")) for threshold_id, _l, _v in levels]
-                          + [t("complete", lang) if first["complete"] else t("incomplete year: count is a lower bound", lang)])
-    return simple_table(header, table_rows, numeric=[True, True] + [True] * len(levels) + [False],
-                        element_id="air-exceedance-table",
-                        caption=t("Days above WHO 2021 24-hour levels ({unit}). These levels are 99th percentiles: 3–4 days "
-                                  "above per year are consistent with the guideline.", lang, unit=unit_text(lang)))
+        days = dict(zip(group["threshold_id"], group["days_above"], strict=False))
+        table_rows.append(
+            [str(year), f"{first['days_with_data']}/{first['days_in_period']}"]
+            + [str(days.get(threshold_id, "–")) for threshold_id, _l, _v in levels]
+            + [t("complete", lang) if first["complete"] else t("incomplete year: count is a lower bound", lang)]
+        )
+    return simple_table(
+        header,
+        table_rows,
+        numeric=[True, True] + [True] * len(levels) + [False],
+        element_id="air-exceedance-table",
+        caption=t(
+            "Days above WHO 2021 24-hour levels ({unit}). These levels are 99th percentiles: 3–4 days "
+            "above per year are consistent with the guideline.",
+            lang,
+            unit=unit_text(lang),
+        ),
+    )
 
 
 # ---- thresholds and regions -----------------------------------------------------------------------------
@@ -394,21 +628,45 @@ def averaging_text(averaging: str, lang: str) -> str:
 
 def thresholds_section(snap: data.Snapshot, lang: str) -> html.Section:
     registry = air_data.thresholds(snap)
-    rows = [[air.POLLUTANT_LABELS.get(r["pollutant"], r["pollutant"]),
-             averaging_text(r["averaging"], lang), r["level"],
-             format_number(r["value"], lang) if r["value"] is not None else t("gap: not entered", lang),
-             as_published(r["table_ref"], lang), translated_or_published(r["note"], lang)]
-            for r in registry.iter_rows(named=True)]
+    rows = [
+        [
+            air.POLLUTANT_LABELS.get(r["pollutant"], r["pollutant"]),
+            averaging_text(r["averaging"], lang),
+            r["level"],
+            format_number(r["value"], lang) if r["value"] is not None else t("gap: not entered", lang),
+            as_published(r["table_ref"], lang),
+            translated_or_published(r["note"], lang),
+        ]
+        for r in registry.iter_rows(named=True)
+    ]
     documents = registry["document"].unique().sort().to_list()
-    return html.Section(id="air-thresholds", children=[
-        html.H2(t("Threshold registry", lang)),
-        html.P(t("Every value cites its document and table; a value that could not be checked is left empty.", lang), className="muted"),
-        simple_table([t("Pollutant", lang), t("Averaging", lang), t("Level", lang), t("Value, µg/m³", lang),
-                      t("Table", lang), t("Note", lang)], rows,
-                     numeric=[False, False, False, True, False, False], element_id="air-threshold-table",
-                     caption=[t("Document: {documents}", lang, documents="\0").split("\0")[0],
-                              as_published("; ".join(documents), lang)]),
-    ])
+    return html.Section(
+        id="air-thresholds",
+        children=[
+            html.H2(t("Threshold registry", lang)),
+            html.P(
+                t("Every value cites its document and table; a value that could not be checked is left empty.", lang),
+                className="muted",
+            ),
+            simple_table(
+                [
+                    t("Pollutant", lang),
+                    t("Averaging", lang),
+                    t("Level", lang),
+                    t("Value, µg/m³", lang),
+                    t("Table", lang),
+                    t("Note", lang),
+                ],
+                rows,
+                numeric=[False, False, False, True, False, False],
+                element_id="air-threshold-table",
+                caption=[
+                    t("Document: {documents}", lang, documents="\0").split("\0")[0],
+                    as_published("; ".join(documents), lang),
+                ],
+            ),
+        ],
+    )
 
 
 def regions_section(snap: data.Snapshot, lang: str) -> html.Section:
@@ -420,39 +678,82 @@ def regions_section(snap: data.Snapshot, lang: str) -> html.Section:
     fig = go.Figure()
     if placed.height:
         top = placed["value"].max()
-        fig.add_trace(go.Scattermap(
-            lat=placed["lat"].to_list(), lon=placed["lon"].to_list(), mode="markers",
-            marker=dict(size=[8 + 40 * (v / top) ** 0.5 for v in placed["value"]], color=PALETTE[0], opacity=0.7),
-            text=[f"{region_label(r, lang)}: {format_number(r['value'], lang, decimals=1)} {t('thousand t', lang)} ({r['year']})"
-                  for r in placed.iter_rows(named=True)], hoverinfo="text"))
+        fig.add_trace(
+            go.Scattermap(
+                lat=placed["lat"].to_list(),
+                lon=placed["lon"].to_list(),
+                mode="markers",
+                marker=dict(size=[8 + 40 * (v / top) ** 0.5 for v in placed["value"]], color=PALETTE[0], opacity=0.7),
+                text=[
+                    f"{region_label(r, lang)}: {format_number(r['value'], lang, decimals=1)} {t('thousand t', lang)} ({r['year']})"
+                    for r in placed.iter_rows(named=True)
+                ],
+                hoverinfo="text",
+            )
+        )
     fig.update_layout(**map_layout(snap, lang, height=440))
     unplaced = [region_label(r, lang) for r in regions.filter(pl.col("lat").is_null()).iter_rows(named=True)]
-    rows = [[region_label(r, lang), str(r["year"]), format_number(r["value"], lang, decimals=1),
-             f"{r['first_year']}–{r['last_year']}" if r["first_year"] else "",
-             format_signed_percent_change(r["change_pct"], lang),
-             format_number(r["slope_per_year"], lang, decimals=1) if r["slope_per_year"] is not None else "–",
-             r["trend_note"] and t("compared up to 2021 (boundary change in 2022)", lang) or ""]
-            for r in regions.iter_rows(named=True)]
+    rows = [
+        [
+            region_label(r, lang),
+            str(r["year"]),
+            format_number(r["value"], lang, decimals=1),
+            f"{r['first_year']}–{r['last_year']}" if r["first_year"] else "",
+            format_signed_percent_change(r["change_pct"], lang),
+            format_number(r["slope_per_year"], lang, decimals=1) if r["slope_per_year"] is not None else "–",
+            r["trend_note"] and t("compared up to 2021 (boundary change in 2022)", lang) or "",
+        ]
+        for r in regions.iter_rows(named=True)
+    ]
     national = air_data.national_emissions(snap)
     lead = ""
     if national.height:
         first, last = national.row(0, named=True), national.row(-1, named=True)
-        lead = t("Kazakhstan, total: {first} thousand t in {first_year}, {last} thousand t in {last_year}.", lang,
-                 first=format_number(first["value"], lang, decimals=1), first_year=first["year"],
-                 last=format_number(last["value"], lang, decimals=1), last_year=last["year"])
-    return html.Section(id="air-regions", children=[
-        html.H2(t("Kazakhstan: emissions from stationary sources by region", lang)),
-        html.P(lead, className="lead", id="air-national-emissions"),
-        html.P(with_latin_names(t("Points are Natural Earth label points, not boundaries; circle area follows the latest "
-                                  "value. Regions created in 2022 have no point: {regions}. No population by region exists "
-                                  "in the sources, so no per-capita values are shown.", lang, regions=", ".join(unplaced)),
-                                LATIN_NAMES, lang), className="muted"),
-        dcc.Graph(id="air-region-map", figure=fig, config=GRAPH_CONFIG, className="graph"),
-        simple_table([t("Region", lang), t("Year", lang), t("Thousand t", lang), t("Compared years", lang), t("Change", lang),
-                      t("Trend, thousand t per year", lang), t("Note", lang)], rows,
-                     numeric=[False, True, True, False, True, True, False], element_id="air-region-table"),
-        sources_caption(snap, ["kz_emissions_stationary_by_region"], lang, "air-region-source"),
-    ])
+        lead = t(
+            "Kazakhstan, total: {first} thousand t in {first_year}, {last} thousand t in {last_year}.",
+            lang,
+            first=format_number(first["value"], lang, decimals=1),
+            first_year=first["year"],
+            last=format_number(last["value"], lang, decimals=1),
+            last_year=last["year"],
+        )
+    return html.Section(
+        id="air-regions",
+        children=[
+            html.H2(t("Kazakhstan: emissions from stationary sources by region", lang)),
+            html.P(lead, className="lead", id="air-national-emissions"),
+            html.P(
+                with_latin_names(
+                    t(
+                        "Points are Natural Earth label points, not boundaries; circle area follows the latest "
+                        "value. Regions created in 2022 have no point: {regions}. No population by region exists "
+                        "in the sources, so no per-capita values are shown.",
+                        lang,
+                        regions=", ".join(unplaced),
+                    ),
+                    LATIN_NAMES,
+                    lang,
+                ),
+                className="muted",
+            ),
+            dcc.Graph(id="air-region-map", figure=fig, config=GRAPH_CONFIG, className="graph"),
+            simple_table(
+                [
+                    t("Region", lang),
+                    t("Year", lang),
+                    t("Thousand t", lang),
+                    t("Compared years", lang),
+                    t("Change", lang),
+                    t("Trend, thousand t per year", lang),
+                    t("Note", lang),
+                ],
+                rows,
+                numeric=[False, True, True, False, True, True, False],
+                element_id="air-region-table",
+            ),
+            sources_caption(snap, ["kz_emissions_stationary_by_region"], lang, "air-region-source"),
+        ],
+    )
 
 
 def region_label(row: dict, lang: str) -> str:

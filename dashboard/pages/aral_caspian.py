@@ -1,5 +1,6 @@
 """Aral & Caspian `/aral-caspian`: the seas on our own shorelines, the Aral Sea area by basin, the two Caspian
 level series with their datum notes, and the related drivers (freshwater withdrawals, agricultural land)."""
+
 from __future__ import annotations
 
 import json
@@ -19,7 +20,14 @@ from dashboard.figures import (
     seas_map_figure,
 )
 from dashboard.i18n import format_number, format_signed_percent_change, localized, t
-from dashboard.shell import no_snapshot_notice, page_frame, page_lang, snapshot_problem_notice, simple_table, source_caption
+from dashboard.shell import (
+    no_snapshot_notice,
+    page_frame,
+    page_lang,
+    simple_table,
+    snapshot_problem_notice,
+    source_caption,
+)
 from dashboard.summaries import aral_small_basin_drop, datum_difference_range, has_flag, percent_change, rows_by_key
 
 PATH = "/aral-caspian"
@@ -46,7 +54,14 @@ NAV = (10, PATH, "Aral & Caspian")
 
 
 def register(app: dash.Dash) -> None:
-    dash.register_page(__name__, path=PATH, name="Aral & Caspian", title="Арал и Каспий / Aral & Caspian · CAEI", order=1, layout=layout)
+    dash.register_page(
+        __name__,
+        path=PATH,
+        name="Aral & Caspian",
+        title="Арал и Каспий / Aral & Caspian · CAEI",
+        order=1,
+        layout=layout,
+    )
 
 
 def layout(lang: str | None = None, **_query: Any) -> html.Div:
@@ -109,8 +124,15 @@ def sea_layers(polygons: pl.DataFrame, lang: str) -> tuple[list[dict], list[str]
         if name not in geometry_by_name:
             missing.append(name)
             continue
-        layers.append({"name": name, "label": t(label_msgid, lang), "geometry": json.loads(geometry_by_name[name]),
-                       "fill": fill, "line": line})
+        layers.append(
+            {
+                "name": name,
+                "label": t(label_msgid, lang),
+                "geometry": json.loads(geometry_by_name[name]),
+                "fill": fill,
+                "line": line,
+            }
+        )
     return layers, missing
 
 
@@ -118,28 +140,55 @@ def shorelines_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lan
     layers, missing = sea_layers(data.lake_and_sea_polygons(snap, [f[0] for f in SEA_FEATURES]), lang)
     iso3 = data.central_asia_iso3(snap)
     names = {r["geo_id"]: localized(r, "name", lang) for r in data.geographies(snap).iter_rows(named=True)}
-    countries = [{"label": names.get(fid, fid), "geometry": json.loads(geometry)}
-                 for fid, geometry in data.country_polygons(snap, iso3).iter_rows()]
+    countries = [
+        {"label": names.get(fid, fid), "geometry": json.loads(geometry)}
+        for fid, geometry in data.country_polygons(snap, iso3).iter_rows()
+    ]
     notes = [
-        html.Li(with_proper_names(t("The former extent is the historic Aral Sea layer of Natural Earth: the sea before it "
-                                    "shrank.", lang), lang)),
-        html.Li(t("The darker Aral shoreline is from the 2000s: it is not the current extent. The area series below "
-                  "shows how the sea changed since.", lang)),
+        html.Li(
+            with_proper_names(
+                t("The former extent is the historic Aral Sea layer of Natural Earth: the sea before it shrank.", lang),
+                lang,
+            )
+        ),
+        html.Li(
+            t(
+                "The darker Aral shoreline is from the 2000s: it is not the current extent. The area series below "
+                "shows how the sea changed since.",
+                lang,
+            )
+        ),
         html.Li(t("Countries of Central Asia are drawn for orientation only.", lang)),
     ]
     if missing:
-        notes.append(html.Li(t("Not in the snapshot, so not drawn: {names}.", lang, names=", ".join(missing)),
-                             id="seas-map-missing"))
+        notes.append(
+            html.Li(
+                t("Not in the snapshot, so not drawn: {names}.", lang, names=", ".join(missing)), id="seas-map-missing"
+            )
+        )
     return html.Section(
         id="seas",
         children=[
             html.H2(with_proper_names(t("The seas on Natural Earth shorelines", lang), lang)),
-            html.Aside([html.Strong(t("About this map", lang)), html.Ul(notes)], className="caveat",
-                       id="seas-map-note", role="note"),
-            dcc.Graph(id="seas-map", figure=seas_map_figure(layers, countries, lang),
-                      config={**GRAPH_CONFIG, "scrollZoom": False}, className="graph"),
-            source_caption(sources_by_id, [SHORELINE_SOURCE_ID, COUNTRIES_SOURCE_ID], info.get("created_at"), lang,
-                           element_id="seas-source"),
+            html.Aside(
+                [html.Strong(t("About this map", lang)), html.Ul(notes)],
+                className="caveat",
+                id="seas-map-note",
+                role="note",
+            ),
+            dcc.Graph(
+                id="seas-map",
+                figure=seas_map_figure(layers, countries, lang),
+                config={**GRAPH_CONFIG, "scrollZoom": False},
+                className="graph",
+            ),
+            source_caption(
+                sources_by_id,
+                [SHORELINE_SOURCE_ID, COUNTRIES_SOURCE_ID],
+                info.get("created_at"),
+                lang,
+                element_id="seas-source",
+            ),
         ],
     )
 
@@ -153,8 +202,10 @@ def drivers_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: 
     entries = rows_by_key(data.indicator_entries(snap, list(DRIVER_INDICATORS)), "indicator_id")
     children: list = [
         html.H2(t("Related drivers: water withdrawn and land farmed", lang)),
-        html.P(t("Country totals for the five Central Asian countries: they are not limited to the Aral Sea basin.",
-                 lang), className="muted"),
+        html.P(
+            t("Country totals for the five Central Asian countries: they are not limited to the Aral Sea basin.", lang),
+            className="muted",
+        ),
     ]
     latest_rows: dict[str, dict[str, dict]] = {}
     for indicator_id in DRIVER_INDICATORS:
@@ -164,15 +215,25 @@ def drivers_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: 
             continue
         unit_label = localized(entry, "unit_label", lang) or entry["unit"]
         series = data.indicator_series(snap, indicator_id, iso3)
-        latest_rows[indicator_id] = {r["geo_id"]: r for r in data.latest_country_values(snap, indicator_id, iso3)
-                                     .iter_rows(named=True)}
+        latest_rows[indicator_id] = {
+            r["geo_id"]: r for r in data.latest_country_values(snap, indicator_id, iso3).iter_rows(named=True)
+        }
         source_ids = series["source_id"].unique(maintain_order=True).to_list() if series.height else []
         children += [
             html.H3(f"{localized(entry, 'name', lang)}, {unit_label}"),
-            dcc.Graph(id=f"driver-{indicator_id}-graph", figure=driver_line_figure(series, names, unit_label, lang),
-                      config=GRAPH_CONFIG, className="graph"),
-            source_caption(sources_by_id, source_ids or [entry["source_id"]], info.get("created_at"), lang,
-                           element_id=f"driver-{indicator_id}-source"),
+            dcc.Graph(
+                id=f"driver-{indicator_id}-graph",
+                figure=driver_line_figure(series, names, unit_label, lang),
+                config=GRAPH_CONFIG,
+                className="graph",
+            ),
+            source_caption(
+                sources_by_id,
+                source_ids or [entry["source_id"]],
+                info.get("created_at"),
+                lang,
+                element_id=f"driver-{indicator_id}-source",
+            ),
         ]
     children.append(drivers_table(iso3, names, entries, latest_rows, lang))
     return html.Section(id="drivers", children=children)
@@ -192,8 +253,13 @@ def drivers_table(iso3: list[str], names: dict[str, str], entries: dict, latest_
             row = latest_rows[indicator_id].get(geo_id)
             cells.append("–" if row is None else f"{format_number(row['value'], lang)} ({row['year']})")
         rows.append(cells)
-    return simple_table(columns, rows, numeric=[False] + [True] * len(shown), element_id="drivers-table",
-                        caption=t("Latest value per country (year in brackets)", lang))
+    return simple_table(
+        columns,
+        rows,
+        numeric=[False] + [True] * len(shown),
+        element_id="drivers-table",
+        caption=t("Latest value per country (year in brackets)", lang),
+    )
 
 
 # ---- Aral ----------------------------------------------------------------------------------------------
@@ -209,15 +275,19 @@ def aral_section(aral: pl.DataFrame, sources_by_id: dict, info: dict, lang: str)
             html.H2(t("Aral Sea: water-surface area by basin, {first}–{last}", lang, first=first_year, last=last_year)),
             aral_key_figures(aral, lang),
             aral_caveats(aral, lang),
-            dcc.Graph(id="aral-area-graph", figure=aral_area_figure(aral, lang, first_lower_quality_year(aral)),
-                      config=GRAPH_CONFIG, className="graph"),
+            dcc.Graph(
+                id="aral-area-graph",
+                figure=aral_area_figure(aral, lang, first_lower_quality_year(aral)),
+                config=GRAPH_CONFIG,
+                className="graph",
+            ),
             source_caption(sources_by_id, [ARAL_SOURCE_ID], info.get("created_at"), lang, element_id="aral-source"),
         ],
     )
 
 
 def first_lower_quality_year(aral: pl.DataFrame) -> int:
-    flagged = [int(y) for y, f in zip(aral["year"], aral["flags"]) if has_flag(f, "lower_quality")]
+    flagged = [int(y) for y, f in zip(aral["year"], aral["flags"], strict=False) if has_flag(f, "lower_quality")]
     return min(flagged) if flagged else LOW_QUALITY_FROM_YEAR
 
 
@@ -245,8 +315,13 @@ def aral_key_figures(aral: pl.DataFrame, lang: str) -> html.P:
 def aral_caveats(aral: pl.DataFrame, lang: str) -> html.Aside:
     """The source's own warnings, shown next to the chart rather than hidden in a footnote."""
     items = [
-        html.Li(t("Values after 2018 were compiled manually from news articles and studies: they are of lower "
-                  "quality (shaded on the chart).", lang)),
+        html.Li(
+            t(
+                "Values after 2018 were compiled manually from news articles and studies: they are of lower "
+                "quality (shaded on the chart).",
+                lang,
+            )
+        ),
     ]
     drop = aral_small_basin_drop(aral)
     if drop is not None:
@@ -261,10 +336,21 @@ def aral_caveats(aral: pl.DataFrame, lang: str) -> html.Aside:
                 )
             )
         )
-    items.append(html.Li(t("Until 2006 the Large Aral is reported as one basin; from 2007 its western and eastern "
-                           "basins are reported separately.", lang)))
-    return html.Aside([html.Strong(t("Caution about these data", lang)), html.Ul(items)], className="caveat",
-                      id="aral-caveat", role="note")
+    items.append(
+        html.Li(
+            t(
+                "Until 2006 the Large Aral is reported as one basin; from 2007 its western and eastern "
+                "basins are reported separately.",
+                lang,
+            )
+        )
+    )
+    return html.Aside(
+        [html.Strong(t("Caution about these data", lang)), html.Ul(items)],
+        className="caveat",
+        id="aral-caveat",
+        role="note",
+    )
 
 
 # ---- Caspian -------------------------------------------------------------------------------------------
@@ -276,23 +362,32 @@ def caspian_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: 
     observations = data.caspian_level_obs(snap)
     created_at = info.get("created_at")
     annual_sources = annual["source_id"].unique(maintain_order=True).to_list() if annual.height else []
-    dahiti_sources = (annual.filter(pl.col("datum") == "dahiti")["source_id"].unique().to_list()
-                      if annual.height else []) or [DAHITI_SOURCE_ID]
+    dahiti_sources = (
+        annual.filter(pl.col("datum") == "dahiti")["source_id"].unique().to_list() if annual.height else []
+    ) or [DAHITI_SOURCE_ID]
     return html.Section(
         id="caspian",
         children=[
             html.H2(t("Caspian Sea level", lang)),
             datum_note(differences, lang),
             partial_years_note(annual, lang),
-            dcc.Graph(id="caspian-annual-graph", figure=caspian_annual_figure(annual, lang), config=GRAPH_CONFIG,
-                      className="graph"),
+            dcc.Graph(
+                id="caspian-annual-graph",
+                figure=caspian_annual_figure(annual, lang),
+                config=GRAPH_CONFIG,
+                className="graph",
+            ),
             source_caption(sources_by_id, annual_sources, created_at, lang, element_id="caspian-source"),
             html.H3(t("Years with both series: DAHITI minus Baltic system", lang)),
             difference_table(differences, lang),
             html.H3(t("10-day satellite observations", lang)),
             outliers_note(observations, lang),
-            dcc.Graph(id="caspian-obs-graph", figure=caspian_obs_figure(observations, lang), config=GRAPH_CONFIG,
-                      className="graph"),
+            dcc.Graph(
+                id="caspian-obs-graph",
+                figure=caspian_obs_figure(observations, lang),
+                config=GRAPH_CONFIG,
+                className="graph",
+            ),
             source_caption(sources_by_id, dahiti_sources, created_at, lang, element_id="caspian-obs-source"),
         ],
     )
@@ -300,26 +395,41 @@ def caspian_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: 
 
 def datum_note(differences: pl.DataFrame, lang: str) -> html.Aside:
     text = [
-        t("Two height references. The satellite series (DAHITI) gives heights in its own reference; the official "
-          "statements use the Baltic height system of the Caspian hydrometeorological services. The two series "
-          "are therefore shown apart and never joined into one line.", lang)
+        t(
+            "Two height references. The satellite series (DAHITI) gives heights in its own reference; the official "
+            "statements use the Baltic height system of the Caspian hydrometeorological services. The two series "
+            "are therefore shown apart and never joined into one line.",
+            lang,
+        )
     ]
     spread = datum_difference_range(differences)
     if spread is not None:
         text.append(
-            t("There is no single offset between them: in the years with both values DAHITI is {low}–{high} m higher.",
-              lang, low=format_number(spread[0], lang, decimals=2), high=format_number(spread[1], lang, decimals=2))
+            t(
+                "There is no single offset between them: in the years with both values DAHITI is {low}–{high} m higher.",
+                lang,
+                low=format_number(spread[0], lang, decimals=2),
+                high=format_number(spread[1], lang, decimals=2),
+            )
         )
-    return html.Aside([html.Strong(t("Datum note", lang)), html.P(" ".join(text))], className="caveat",
-                      id="datum-note", role="note")
+    return html.Aside(
+        [html.Strong(t("Datum note", lang)), html.P(" ".join(text))], className="caveat", id="datum-note", role="note"
+    )
 
 
 def partial_years_note(annual: pl.DataFrame, lang: str) -> html.P:
-    partial = [str(y) for y, f in zip(annual["year"], annual["flags"]) if has_flag(f, "partial_year")]
+    partial = [str(y) for y, f in zip(annual["year"], annual["flags"], strict=False) if has_flag(f, "partial_year")]
     if not partial:
         return html.P("")
-    return html.P(t("Hollow markers: partial years ({years}); their mean covers only part of the year.", lang,
-                    years=", ".join(partial)), className="muted", id="partial-years-note")
+    return html.P(
+        t(
+            "Hollow markers: partial years ({years}); their mean covers only part of the year.",
+            lang,
+            years=", ".join(partial),
+        ),
+        className="muted",
+        id="partial-years-note",
+    )
 
 
 def outliers_note(observations: pl.DataFrame, lang: str) -> html.P:
@@ -327,10 +437,15 @@ def outliers_note(observations: pl.DataFrame, lang: str) -> html.P:
     if outliers.height == 0:
         return html.P("")
     date_format = "%Y-%m-%d" if lang == "en" else "%d.%m.%Y"
-    dates = ", ".join(f"{d.strftime(date_format)} ({format_number(v, lang, decimals=2)} {t('m', lang)})"
-                      for d, v in zip(outliers["date"], outliers["level_m"]))
-    return html.P(t("Marked ×: observations flagged as outliers: {dates}.", lang, dates=dates), className="muted",
-                  id="outliers-note")
+    dates = ", ".join(
+        f"{d.strftime(date_format)} ({format_number(v, lang, decimals=2)} {t('m', lang)})"
+        for d, v in zip(outliers["date"], outliers["level_m"], strict=False)
+    )
+    return html.P(
+        t("Marked ×: observations flagged as outliers: {dates}.", lang, dates=dates),
+        className="muted",
+        id="outliers-note",
+    )
 
 
 def difference_table(differences: pl.DataFrame, lang: str) -> html.Table | html.P:
@@ -339,8 +454,12 @@ def difference_table(differences: pl.DataFrame, lang: str) -> html.Table | html.
     return simple_table(
         [t("Year", lang), t("DAHITI, m", lang), t("Baltic system, m", lang), t("Difference, m", lang)],
         [
-            [str(r["year"]), format_number(r["dahiti_m"], lang, decimals=2), format_number(r["baltic_m"], lang, decimals=2),
-             format_number(r["difference_m"], lang, decimals=2)]
+            [
+                str(r["year"]),
+                format_number(r["dahiti_m"], lang, decimals=2),
+                format_number(r["baltic_m"], lang, decimals=2),
+                format_number(r["difference_m"], lang, decimals=2),
+            ]
             for r in differences.iter_rows(named=True)
         ],
         numeric=[True, True, True, True],

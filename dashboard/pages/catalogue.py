@@ -1,5 +1,6 @@
 """Data catalogue `/catalogue`: every indicator and source with definition, unit, licence, provenance,
 last update and the status of the asset checks, from the snapshot's own tables."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -11,7 +12,6 @@ from dashboard import data
 from dashboard.i18n import format_day, localized, t
 from dashboard.shell import (
     flag_badges,
-    href,
     no_snapshot_notice,
     page_frame,
     page_lang,
@@ -25,8 +25,14 @@ NAV = (90, PATH, "Data catalogue")
 
 
 def register(app: dash.Dash) -> None:
-    dash.register_page(__name__, path=PATH, name="Data catalogue", title="Каталог данных / Data catalogue · CAEI",
-                       order=90, layout=layout)
+    dash.register_page(
+        __name__,
+        path=PATH,
+        name="Data catalogue",
+        title="Каталог данных / Data catalogue · CAEI",
+        order=90,
+        layout=layout,
+    )
 
 
 def layout(lang: str | None = None, **_query: Any) -> html.Div:
@@ -71,11 +77,19 @@ def catalogue_content(snap: data.Snapshot, info: dict, lang: str) -> list:
     failed = checks.filter(~checks["passed"])
     return [
         html.H1(t("Data catalogue", lang)),
-        html.P(t("Every indicator and source of the published snapshot: definition, unit, licence, where and when "
-                 "the file was retrieved, and what the automatic checks found.", lang), className="lead"),
+        html.P(
+            t(
+                "Every indicator and source of the published snapshot: definition, unit, licence, where and when "
+                "the file was retrieved, and what the automatic checks found.",
+                lang,
+            ),
+            className="lead",
+        ),
         checks_summary(checks, failed, lang),
         html.H2(t("Indicators", lang), id="catalogue-indicators"),
-        html.Div(indicator_table(details, status_by_id, sources_by_id, provenance_by_id, lang), className="table-scroll"),
+        html.Div(
+            indicator_table(details, status_by_id, sources_by_id, provenance_by_id, lang), className="table-scroll"
+        ),
         html.H2(t("Sources", lang), id="catalogue-sources"),
         html.Div(source_table(sources, provenance_by_id, lang), className="table-scroll"),
         html.H2(t("Asset checks", lang), id="catalogue-checks"),
@@ -85,14 +99,33 @@ def catalogue_content(snap: data.Snapshot, info: dict, lang: str) -> list:
 
 def checks_summary(checks, failed, lang: str) -> html.Div:
     if failed.height == 0:
-        return html.P(t("All {n} checks of this snapshot passed.", lang, n=checks.height), className="ok-note",
-                      id="checks-summary")
-    return html.Div([
-        html.Strong(t("{failed} of {n} checks raised a warning (blocking checks all passed, or nothing would be "
-                      "published):", lang, failed=failed.height, n=checks.height)),
-        html.Ul([html.Li([html.Code(r["check_name"]), " · ", html.Code(r["asset"]), ": ", english(r["description"])])
-                 for r in failed.iter_rows(named=True)]),
-    ], className="caveat", id="checks-summary", role="note")
+        return html.P(
+            t("All {n} checks of this snapshot passed.", lang, n=checks.height),
+            className="ok-note",
+            id="checks-summary",
+        )
+    return html.Div(
+        [
+            html.Strong(
+                t(
+                    "{failed} of {n} checks raised a warning (blocking checks all passed, or nothing would be "
+                    "published):",
+                    lang,
+                    failed=failed.height,
+                    n=checks.height,
+                )
+            ),
+            html.Ul(
+                [
+                    html.Li([html.Code(r["check_name"]), " · ", html.Code(r["asset"]), ": ", english(r["description"])])
+                    for r in failed.iter_rows(named=True)
+                ]
+            ),
+        ],
+        className="caveat",
+        id="checks-summary",
+        role="note",
+    )
 
 
 def indicator_table(details, status_by_id: dict, sources_by_id: dict, provenance_by_id: dict, lang: str) -> html.Table:
@@ -102,58 +135,115 @@ def indicator_table(details, status_by_id: dict, sources_by_id: dict, provenance
         flags = indicator_check_status(status.get("n_stale"), status.get("n_range_warning"))
         source = sources_by_id.get(row["source_id"], {"source_id": row["source_id"]})
         provenance = provenance_by_id.get(row["source_id"], {})
-        years = (f"{status['first_year']}–{status['latest_year']}" if status.get("first_year") is not None else "–")
+        years = f"{status['first_year']}–{status['latest_year']}" if status.get("first_year") is not None else "–"
         definition = localized(row, "definition", lang)
-        unit = localized({k.removeprefix("unit_"): v for k, v in row.items() if k.startswith("unit_label_")}, "label", lang)
-        freshness = (t("{n} years", lang, n=row["freshness_years"]) if row.get("freshness_years") is not None else "–")
-        rows.append(html.Tr([
-            html.Td([dcc.Link(localized(row, "name", lang) or row["indicator_id"],
-                              href=f"/explorer?lang={lang}&indicator={row['indicator_id']}"),
-                     html.Div(html.Code(row["indicator_id"]), className="muted")]),
-            html.Td(definition, className="definition"),
-            html.Td(unit or row.get("unit") or ""),
-            html.Td(years, className="num"),
-            html.Td(freshness, className="num"),
-            html.Td([source_title_element(source, lang), html.Div(english(source.get("licence")), className="muted")]),
-            html.Td(retrieved_day(provenance.get("retrieved_at"), lang), className="num"),
-            html.Td(flag_badges(";".join(flags), lang) if flags else html.Span(t("checks passed", lang), className="ok"),
-                    id=f"status-{row['indicator_id']}"),
-        ]))
-    head = [t("Indicator", lang), t("Definition", lang), t("Unit", lang), t("Years", lang),
-            t("Freshness declared", lang), t("Source and licence", lang), t("Last update", lang), t("Status", lang)]
-    return html.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
-                      className="data-table catalogue-table", id="catalogue-indicator-table")
+        unit = localized(
+            {k.removeprefix("unit_"): v for k, v in row.items() if k.startswith("unit_label_")}, "label", lang
+        )
+        freshness = t("{n} years", lang, n=row["freshness_years"]) if row.get("freshness_years") is not None else "–"
+        rows.append(
+            html.Tr(
+                [
+                    html.Td(
+                        [
+                            dcc.Link(
+                                localized(row, "name", lang) or row["indicator_id"],
+                                href=f"/explorer?lang={lang}&indicator={row['indicator_id']}",
+                            ),
+                            html.Div(html.Code(row["indicator_id"]), className="muted"),
+                        ]
+                    ),
+                    html.Td(definition, className="definition"),
+                    html.Td(unit or row.get("unit") or ""),
+                    html.Td(years, className="num"),
+                    html.Td(freshness, className="num"),
+                    html.Td(
+                        [
+                            source_title_element(source, lang),
+                            html.Div(english(source.get("licence")), className="muted"),
+                        ]
+                    ),
+                    html.Td(retrieved_day(provenance.get("retrieved_at"), lang), className="num"),
+                    html.Td(
+                        flag_badges(";".join(flags), lang)
+                        if flags
+                        else html.Span(t("checks passed", lang), className="ok"),
+                        id=f"status-{row['indicator_id']}",
+                    ),
+                ]
+            )
+        )
+    head = [
+        t("Indicator", lang),
+        t("Definition", lang),
+        t("Unit", lang),
+        t("Years", lang),
+        t("Freshness declared", lang),
+        t("Source and licence", lang),
+        t("Last update", lang),
+        t("Status", lang),
+    ]
+    return html.Table(
+        [html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
+        className="data-table catalogue-table",
+        id="catalogue-indicator-table",
+    )
 
 
 def source_table(sources, provenance_by_id: dict, lang: str) -> html.Table:
     rows = []
     for row in sources.iter_rows(named=True):
         provenance = provenance_by_id.get(row["source_id"], {})
-        rows.append(html.Tr([
-            html.Td([source_title_element(row, lang), html.Div(html.Code(row["source_id"]), className="muted")]),
-            html.Td(english(row.get("publisher"))),
-            html.Td(english(row.get("licence"))),
-            html.Td(english(row.get("citation")), className="definition"),
-            html.Td(retrieved_day(provenance.get("retrieved_at"), lang), className="num"),
-            html.Td(html.Code((provenance.get("sha256") or "")[:12]), title=provenance.get("sha256") or ""),
-        ], id=f"source-{row['source_id']}"))
-    head = [t("Source", lang), t("Publisher", lang), t("Licence", lang), t("Citation", lang), t("Retrieved", lang),
-            t("SHA-256 (start)", lang)]
-    return html.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
-                      className="data-table catalogue-table", id="catalogue-source-table")
+        rows.append(
+            html.Tr(
+                [
+                    html.Td(
+                        [source_title_element(row, lang), html.Div(html.Code(row["source_id"]), className="muted")]
+                    ),
+                    html.Td(english(row.get("publisher"))),
+                    html.Td(english(row.get("licence"))),
+                    html.Td(english(row.get("citation")), className="definition"),
+                    html.Td(retrieved_day(provenance.get("retrieved_at"), lang), className="num"),
+                    html.Td(html.Code((provenance.get("sha256") or "")[:12]), title=provenance.get("sha256") or ""),
+                ],
+                id=f"source-{row['source_id']}",
+            )
+        )
+    head = [
+        t("Source", lang),
+        t("Publisher", lang),
+        t("Licence", lang),
+        t("Citation", lang),
+        t("Retrieved", lang),
+        t("SHA-256 (start)", lang),
+    ]
+    return html.Table(
+        [html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
+        className="data-table catalogue-table",
+        id="catalogue-source-table",
+    )
 
 
 def checks_table(checks, lang: str) -> html.Table:
     rows = [
-        html.Tr([
-            html.Td(html.Code(r["check_name"])), html.Td(html.Code(r["asset"])),
-            html.Td(t("blocking", lang) if r["severity"] == "ERROR" else t("warning", lang)),
-            html.Td(html.Span(t("passed", lang), className="ok") if r["passed"]
-                    else html.Span(t("failed: {n}", lang, n=r["n_failed"]), className="flag flag-warning")),
-            html.Td(english(r["description"]), className="definition"),
-        ])
+        html.Tr(
+            [
+                html.Td(html.Code(r["check_name"])),
+                html.Td(html.Code(r["asset"])),
+                html.Td(t("blocking", lang) if r["severity"] == "ERROR" else t("warning", lang)),
+                html.Td(
+                    html.Span(t("passed", lang), className="ok")
+                    if r["passed"]
+                    else html.Span(t("failed: {n}", lang, n=r["n_failed"]), className="flag flag-warning")
+                ),
+                html.Td(english(r["description"]), className="definition"),
+            ]
+        )
         for r in checks.iter_rows(named=True)
     ]
     head = [t("Check", lang), t("Asset", lang), t("Kind", lang), t("Result", lang), t("Details", lang)]
-    return html.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
-                      className="data-table", id="catalogue-check-table")
+    return html.Table(
+        [html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
+        className="data-table",
+        id="catalogue-check-table",
+    )

@@ -1,4 +1,5 @@
 """Country profile `/country/<iso3>`: every indicator for one country beside the regional figure of the same year."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -26,8 +27,15 @@ NAV = (3, f"/country/{DEFAULT_COUNTRY}", "Countries")
 
 
 def register(app: dash.Dash) -> None:
-    dash.register_page(__name__, path_template=PATH_TEMPLATE, path=f"/country/{DEFAULT_COUNTRY}", name="Countries",
-                       title="Страна / Country · CAEI", order=3, layout=layout)
+    dash.register_page(
+        __name__,
+        path_template=PATH_TEMPLATE,
+        path=f"/country/{DEFAULT_COUNTRY}",
+        name="Countries",
+        title="Страна / Country · CAEI",
+        order=3,
+        layout=layout,
+    )
 
 
 def layout(iso3: str | None = None, lang: str | None = None, **_query: Any) -> html.Div:
@@ -51,24 +59,50 @@ def country_content(snap: data.Snapshot, info: dict, code: str, lang: str) -> li
     geographies = rows_by_key(data.geographies(snap), "geo_id")
     switcher = html.Nav(
         [html.Span(t("Country profiles:", lang), className="list-title")]
-        + [dcc.Link(localized(geographies[c], "name", lang), href=href(f"/country/{c}", lang),
-                    className="chip current" if c == code else "chip", id=f"country-link-{c}") for c in countries],
-        className="country-links", **{"aria-label": t("Country profiles:", lang)},
+        + [
+            dcc.Link(
+                localized(geographies[c], "name", lang),
+                href=href(f"/country/{c}", lang),
+                className="chip current" if c == code else "chip",
+                id=f"country-link-{c}",
+            )
+            for c in countries
+        ],
+        className="country-links",
+        **{"aria-label": t("Country profiles:", lang)},
     )
     # Only codes of the geographies table are accepted, and only Central Asian countries have a profile.
     if code not in countries:
-        return [switcher, html.H1(t("No profile for this code", lang)),
-                html.P(t("“{code}” is not one of the Central Asian countries of the catalogue.", lang, code=code[:12]),
-                       className="notice", id="country-unknown")]
+        return [
+            switcher,
+            html.H1(t("No profile for this code", lang)),
+            html.P(
+                t("“{code}” is not one of the Central Asian countries of the catalogue.", lang, code=code[:12]),
+                className="notice",
+                id="country-unknown",
+            ),
+        ]
     name = localized(geographies[code], "name", lang)
     region_name = localized(geographies.get(data.REGION_ID, {}), "name", lang) or t("Central Asia", lang)
     catalogue = data.indicator_catalogue(snap)
     indicators_by_id = rows_by_key(catalogue, "indicator_id")
     values = rows_by_key(data.country_profile_values(snap, code), "indicator_id")
-    sections: list = [switcher, html.H1(name, id="country-name"),
-                      html.P(t("Every indicator of the catalogue with a value for {country}: the latest year, its trend, "
-                               "and the Central Asian figure of the same year.", lang, country=name), className="lead")]
-    directions = {int(r["direction"]): localized(r, "title", lang) for r in data.summit_directions(snap).iter_rows(named=True)}
+    sections: list = [
+        switcher,
+        html.H1(name, id="country-name"),
+        html.P(
+            t(
+                "Every indicator of the catalogue with a value for {country}: the latest year, its trend, "
+                "and the Central Asian figure of the same year.",
+                lang,
+                country=name,
+            ),
+            className="lead",
+        ),
+    ]
+    directions = {
+        int(r["direction"]): localized(r, "title", lang) for r in data.summit_directions(snap).iter_rows(named=True)
+    }
     current: object = object()
     rows: list = []
     for indicator_id in catalogue["indicator_id"].to_list():
@@ -78,50 +112,91 @@ def country_content(snap: data.Snapshot, info: dict, code: str, lang: str) -> li
         indicator = indicators_by_id[indicator_id]
         if indicator.get("direction") != current:
             current = indicator.get("direction")
-            heading = (t("Direction {number}", lang, number=current) + f". {directions.get(current, '')}"
-                       if current is not None else t("Other indicators", lang))
+            heading = (
+                t("Direction {number}", lang, number=current) + f". {directions.get(current, '')}"
+                if current is not None
+                else t("Other indicators", lang)
+            )
             rows.append(html.Tr(html.Th(heading, colSpan=6, className="group-row", scope="colgroup")))
         rows.append(profile_row(indicator, row, code, lang))
     missing = [i for i in catalogue["indicator_id"].to_list() if i not in values]
-    table = html.Table([
-        html.Caption(t("{country} and {region}", lang, country=name, region=region_name)),
-        html.Thead(html.Tr([html.Th(t("Indicator", lang)), html.Th(name, className="num"),
-                            html.Th(t("Year", lang), className="num"), html.Th(t("Trend", lang)),
-                            html.Th(region_name, className="num"), html.Th(t("Notes", lang))])),
-        html.Tbody(rows),
-    ], className="data-table profile-table", id="country-profile-table")
+    table = html.Table(
+        [
+            html.Caption(t("{country} and {region}", lang, country=name, region=region_name)),
+            html.Thead(
+                html.Tr(
+                    [
+                        html.Th(t("Indicator", lang)),
+                        html.Th(name, className="num"),
+                        html.Th(t("Year", lang), className="num"),
+                        html.Th(t("Trend", lang)),
+                        html.Th(region_name, className="num"),
+                        html.Th(t("Notes", lang)),
+                    ]
+                )
+            ),
+            html.Tbody(rows),
+        ],
+        className="data-table profile-table",
+        id="country-profile-table",
+    )
     sections += [html.Div(table, className="table-scroll")]
     if missing:
-        sections.append(html.P(t("No value for {country}: {names}.", lang, country=name,
-                                 names=", ".join(localized(indicators_by_id[i], "name", lang) or i for i in missing)),
-                               className="muted", id="country-missing"))
+        sections.append(
+            html.P(
+                t(
+                    "No value for {country}: {names}.",
+                    lang,
+                    country=name,
+                    names=", ".join(localized(indicators_by_id[i], "name", lang) or i for i in missing),
+                ),
+                className="muted",
+                id="country-missing",
+            )
+        )
     source_ids = list(dict.fromkeys(r["source_id"] for r in values.values()))
-    sections.append(source_caption(rows_by_key(data.all_sources(snap), "source_id"), source_ids, info.get("created_at"),
-                                   lang, element_id="country-sources"))
+    sections.append(
+        source_caption(
+            rows_by_key(data.all_sources(snap), "source_id"),
+            source_ids,
+            info.get("created_at"),
+            lang,
+            element_id="country-sources",
+        )
+    )
     return sections
 
 
 def profile_row(indicator: dict, row: dict, code: str, lang: str) -> html.Tr:
-    unit = localized({k.removeprefix("unit_"): v for k, v in indicator.items() if k.startswith("unit_label_")},
-                     "label", lang) or str(row.get("unit") or "")
+    unit = localized(
+        {k.removeprefix("unit_"): v for k, v in indicator.items() if k.startswith("unit_label_")}, "label", lang
+    ) or str(row.get("unit") or "")
     series = [float(v) for v in (row.get("series") or [])][-20:]
     link = f"/explorer?lang={lang}&indicator={indicator['indicator_id']}&geo={code},{data.REGION_ID}"
-    return html.Tr([
-        html.Td(dcc.Link(localized(indicator, "name", lang) or indicator["indicator_id"], href=link)),
-        html.Td([format_number(row["value"], lang), " ", html.Span(unit, className="unit")], className="num"),
-        html.Td(str(row["year"]), className="num"),
-        html.Td(html.Img(src=sparkline_data_uri(series, width=90, height=24), alt="", width=90, height=24)
-                if len(series) >= 2 else ""),
-        html.Td(region_cell(row, unit, lang), className="num"),
-        html.Td(flag_badges(row.get("flags"), lang)),
-    ], id=f"profile-{indicator['indicator_id']}")
+    return html.Tr(
+        [
+            html.Td(dcc.Link(localized(indicator, "name", lang) or indicator["indicator_id"], href=link)),
+            html.Td([format_number(row["value"], lang), " ", html.Span(unit, className="unit")], className="num"),
+            html.Td(str(row["year"]), className="num"),
+            html.Td(
+                html.Img(src=sparkline_data_uri(series, width=90, height=24), alt="", width=90, height=24)
+                if len(series) >= 2
+                else ""
+            ),
+            html.Td(region_cell(row, unit, lang), className="num"),
+            html.Td(flag_badges(row.get("flags"), lang)),
+        ],
+        id=f"profile-{indicator['indicator_id']}",
+    )
 
 
 def region_cell(row: dict, unit: str, lang: str) -> Any:
     if row.get("region_value") is None or row.get("region_status") != "published":
         if row.get("region_status") == "insufficient_coverage":
-            return html.Span(t("not published: coverage {share}", lang, share=format_share(row.get("region_coverage_share"), lang)),
-                             className="muted")
+            return html.Span(
+                t("not published: coverage {share}", lang, share=format_share(row.get("region_coverage_share"), lang)),
+                className="muted",
+            )
         return html.Span("–", className="muted")
     text = [format_number(row["region_value"], lang), " ", html.Span(unit, className="unit")]
     if has_flag(row.get("region_flags"), "projection"):

@@ -1,5 +1,6 @@
 """Indicator explorer `/explorer`: any indicator x places x years as a line, a bar chart and a map for one year,
 the table beneath and a download of exactly those rows. The state is in the URL (see explorer_state)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -31,12 +32,12 @@ from dashboard.figures import (
 )
 from dashboard.i18n import format_number, localized, normalize_lang, t
 from dashboard.shell import (
-    snapshot_callback,
     flag_badges,
     flag_text,
     no_snapshot_notice,
     page_frame,
     page_lang,
+    snapshot_callback,
     snapshot_problem_notice,
     source_caption,
 )
@@ -62,24 +63,40 @@ TABLE_ROW_LIMIT = 200  # the table shows at most this many rows; the download ha
 
 
 def register(app: dash.Dash) -> None:
-    dash.register_page(__name__, path=PATH, name="Explorer", title="Показатели / Explorer · CAEI", order=5,
-                       layout=layout)
+    dash.register_page(
+        __name__, path=PATH, name="Explorer", title="Показатели / Explorer · CAEI", order=5, layout=layout
+    )
     snapshot_callback(
         app,
-        Output(OUTPUT_IDS[0], "figure"), Output(OUTPUT_IDS[1], "figure"), Output(OUTPUT_IDS[2], "figure"),
-        Output(TABLE_ID, "children"), Output(CAPTION_ID, "children"),
-        Output(CSV_LINK_ID, "href"), Output(XLSX_LINK_ID, "href"), Output(URL_SYNC_ID, "data"),
-        Output(FROM_ID, "options"), Output(TO_ID, "options"), Output(YEAR_ID, "options"),
-        Output(FROM_ID, "value"), Output(TO_ID, "value"), Output(YEAR_ID, "value"),
-        Input(INDICATOR_ID, "value"), Input(GEO_ID, "value"), Input(FROM_ID, "value"), Input(TO_ID, "value"),
-        Input(YEAR_ID, "value"), State(LANG_STORE_ID, "data"),
+        Output(OUTPUT_IDS[0], "figure"),
+        Output(OUTPUT_IDS[1], "figure"),
+        Output(OUTPUT_IDS[2], "figure"),
+        Output(TABLE_ID, "children"),
+        Output(CAPTION_ID, "children"),
+        Output(CSV_LINK_ID, "href"),
+        Output(XLSX_LINK_ID, "href"),
+        Output(URL_SYNC_ID, "data"),
+        Output(FROM_ID, "options"),
+        Output(TO_ID, "options"),
+        Output(YEAR_ID, "options"),
+        Output(FROM_ID, "value"),
+        Output(TO_ID, "value"),
+        Output(YEAR_ID, "value"),
+        Input(INDICATOR_ID, "value"),
+        Input(GEO_ID, "value"),
+        Input(FROM_ID, "value"),
+        Input(TO_ID, "value"),
+        Input(YEAR_ID, "value"),
+        State(LANG_STORE_ID, "data"),
         prevent_initial_call=True,  # the layout already holds the view of the URL
     )(update_view)
     # Write the state into the address bar without a page reload (and without Dash re-rendering the page).
     app.clientside_callback(
         "function(search) { if (search) { window.history.replaceState(null, '', window.location.pathname + search); }"
         " return ''; }",
-        Output(URL_SYNC_ID + "-done", "data"), Input(URL_SYNC_ID, "data"), prevent_initial_call=True,
+        Output(URL_SYNC_ID + "-done", "data"),
+        Input(URL_SYNC_ID, "data"),
+        prevent_initial_call=True,
     )
     app.server.add_url_rule(DOWNLOAD_PATH, "explorer_download", download)
 
@@ -124,54 +141,123 @@ def explorer_content(snap: data.Snapshot, info: dict, query: dict, lang: str) ->
     year_options = view["year_options"]
     return [
         html.H1(t("Indicator explorer", lang)),
-        html.P(t("Choose an indicator, places and years. The address of the page keeps the choice, so a link "
-                 "reproduces this view; the download holds exactly the rows of the table.", lang), className="lead"),
-        html.Div(className="controls", children=[
-            html.Div([
-                html.Label(t("Indicator", lang), htmlFor=INDICATOR_ID, className="control-label",
-                           # Dash 4 names a dropdown by the element "<id>-value-count" (then its value).
-                           id=f"{INDICATOR_ID}-value-count"),
-                dcc.Dropdown(
-                    id=INDICATOR_ID, clearable=False, searchable=True, value=state.indicator_id,
-                    options=[{"label": localized(row, "name", lang) or row["indicator_id"], "value": row["indicator_id"]}
-                             for row in catalogue.iter_rows(named=True) if row["indicator_id"] in with_values],
-                    labels={"search": t("Search", lang), "no_options_found": t("Nothing found", lang),
-                            "clear_search": t("Clear", lang), "clear_selection": t("Clear", lang)},
-                    className="indicator-dropdown",
+        html.P(
+            t(
+                "Choose an indicator, places and years. The address of the page keeps the choice, so a link "
+                "reproduces this view; the download holds exactly the rows of the table.",
+                lang,
+            ),
+            className="lead",
+        ),
+        html.Div(
+            className="controls",
+            children=[
+                html.Div(
+                    [
+                        html.Label(
+                            t("Indicator", lang),
+                            htmlFor=INDICATOR_ID,
+                            className="control-label",
+                            # Dash 4 names a dropdown by the element "<id>-value-count" (then its value).
+                            id=f"{INDICATOR_ID}-value-count",
+                        ),
+                        dcc.Dropdown(
+                            id=INDICATOR_ID,
+                            clearable=False,
+                            searchable=True,
+                            value=state.indicator_id,
+                            options=[
+                                {
+                                    "label": localized(row, "name", lang) or row["indicator_id"],
+                                    "value": row["indicator_id"],
+                                }
+                                for row in catalogue.iter_rows(named=True)
+                                if row["indicator_id"] in with_values
+                            ],
+                            labels={
+                                "search": t("Search", lang),
+                                "no_options_found": t("Nothing found", lang),
+                                "clear_search": t("Clear", lang),
+                                "clear_selection": t("Clear", lang),
+                            },
+                            className="indicator-dropdown",
+                        ),
+                    ],
+                    className="control control-wide",
                 ),
-            ], className="control control-wide"),
-            html.Fieldset([
-                html.Legend(t("Places", lang), className="control-label"),
-                dcc.Checklist(id=GEO_ID, value=list(state.geo_ids), inline=True, className="checklist",
-                              options=[{"label": geo_names.get(g, g), "value": g} for g in place_ids(snap)]),
-            ], className="control"),
-            html.Div([
-                html.Label(t("From", lang), htmlFor=FROM_ID, className="control-label", id=f"{FROM_ID}-value-count"),
-                dcc.Dropdown(id=FROM_ID, options=year_options, value=state.year_from, clearable=False, searchable=False),
-            ], className="control control-year"),
-            html.Div([
-                html.Label(t("To", lang), htmlFor=TO_ID, className="control-label", id=f"{TO_ID}-value-count"),
-                dcc.Dropdown(id=TO_ID, options=year_options, value=state.year_to, clearable=False, searchable=False),
-            ], className="control control-year"),
-            html.Div([
-                html.Label(t("Year of the bar chart and map", lang), htmlFor=YEAR_ID, className="control-label", id=f"{YEAR_ID}-value-count"),
-                dcc.Dropdown(id=YEAR_ID, options=year_options, value=state.year, clearable=False, searchable=False),
-            ], className="control control-year"),
-        ]),
+                html.Fieldset(
+                    [
+                        html.Legend(t("Places", lang), className="control-label"),
+                        dcc.Checklist(
+                            id=GEO_ID,
+                            value=list(state.geo_ids),
+                            inline=True,
+                            className="checklist",
+                            options=[{"label": geo_names.get(g, g), "value": g} for g in place_ids(snap)],
+                        ),
+                    ],
+                    className="control",
+                ),
+                html.Div(
+                    [
+                        html.Label(
+                            t("From", lang), htmlFor=FROM_ID, className="control-label", id=f"{FROM_ID}-value-count"
+                        ),
+                        dcc.Dropdown(
+                            id=FROM_ID, options=year_options, value=state.year_from, clearable=False, searchable=False
+                        ),
+                    ],
+                    className="control control-year",
+                ),
+                html.Div(
+                    [
+                        html.Label(t("To", lang), htmlFor=TO_ID, className="control-label", id=f"{TO_ID}-value-count"),
+                        dcc.Dropdown(
+                            id=TO_ID, options=year_options, value=state.year_to, clearable=False, searchable=False
+                        ),
+                    ],
+                    className="control control-year",
+                ),
+                html.Div(
+                    [
+                        html.Label(
+                            t("Year of the bar chart and map", lang),
+                            htmlFor=YEAR_ID,
+                            className="control-label",
+                            id=f"{YEAR_ID}-value-count",
+                        ),
+                        dcc.Dropdown(
+                            id=YEAR_ID, options=year_options, value=state.year, clearable=False, searchable=False
+                        ),
+                    ],
+                    className="control control-year",
+                ),
+            ],
+        ),
         dcc.Store(id=LANG_STORE_ID, data=lang),
         dcc.Store(id=URL_SYNC_ID, data=None),
         dcc.Store(id=URL_SYNC_ID + "-done", data=None),
         dcc.Graph(id=OUTPUT_IDS[0], figure=view["line"], config=GRAPH_CONFIG, className="graph"),
-        html.Div(className="two-columns", children=[
-            dcc.Graph(id=OUTPUT_IDS[1], figure=view["bar"], config=GRAPH_CONFIG, className="graph"),
-            dcc.Graph(id=OUTPUT_IDS[2], figure=view["map"], config={**GRAPH_CONFIG, "scrollZoom": False},
-                      className="graph"),
-        ]),
-        html.Div(className="downloads no-print", children=[
-            html.Span(t("Download the table:", lang)),
-            html.A("CSV", id=CSV_LINK_ID, href=view["csv_href"], className="button-link", download=""),
-            html.A("XLSX", id=XLSX_LINK_ID, href=view["xlsx_href"], className="button-link", download=""),
-        ]),
+        html.Div(
+            className="two-columns",
+            children=[
+                dcc.Graph(id=OUTPUT_IDS[1], figure=view["bar"], config=GRAPH_CONFIG, className="graph"),
+                dcc.Graph(
+                    id=OUTPUT_IDS[2],
+                    figure=view["map"],
+                    config={**GRAPH_CONFIG, "scrollZoom": False},
+                    className="graph",
+                ),
+            ],
+        ),
+        html.Div(
+            className="downloads no-print",
+            children=[
+                html.Span(t("Download the table:", lang)),
+                html.A("CSV", id=CSV_LINK_ID, href=view["csv_href"], className="button-link", download=""),
+                html.A("XLSX", id=XLSX_LINK_ID, href=view["xlsx_href"], className="button-link", download=""),
+            ],
+        ),
         html.Div(view["table"], id=TABLE_ID, className="table-scroll"),
         html.Div(view["caption"], id=CAPTION_ID),
     ]
@@ -182,8 +268,9 @@ def geo_name_map(snap: data.Snapshot, lang: str) -> dict[str, str]:
 
 
 def unit_label_of(indicator: dict, lang: str) -> str:
-    label = localized({k.removeprefix("unit_"): v for k, v in indicator.items() if k.startswith("unit_label_")},
-                      "label", lang)
+    label = localized(
+        {k.removeprefix("unit_"): v for k, v in indicator.items() if k.startswith("unit_label_")}, "label", lang
+    )
     return label or str(indicator.get("unit") or "")
 
 
@@ -205,9 +292,12 @@ def build_view(snap: data.Snapshot, info: dict, state: ExplorerState, lang: str)
         "bar": explorer_bar_figure(one_year, geo_names, unit, state.year, lang),
         "map": explorer_map_figure(one_year, geojson, geo_names, unit, state.year, lang),
         "table": values_table(shown, geo_names, unit, name, lang),
-        "caption": source_caption(rows_by_key(data.all_sources(snap), "source_id"),
-                                  shown["source_id"].unique(maintain_order=True).to_list() or [indicator.get("source_id")],
-                                  info.get("created_at"), lang),
+        "caption": source_caption(
+            rows_by_key(data.all_sources(snap), "source_id"),
+            shown["source_id"].unique(maintain_order=True).to_list() or [indicator.get("source_id")],
+            info.get("created_at"),
+            lang,
+        ),
         # The download is pinned to this snapshot: it holds exactly the rows shown, even after a new publish.
         "csv_href": "/download/explorer.csv" + query + "&" + urlencode({"snapshot": info.get("snapshot_id") or ""}),
         "xlsx_href": "/download/explorer.xlsx" + query + "&" + urlencode({"snapshot": info.get("snapshot_id") or ""}),
@@ -220,31 +310,59 @@ def values_table(shown, geo_names: dict[str, str], unit: str, caption: str, lang
     if shown.height == 0:
         return html.P(t("No values for this choice.", lang))
     rows = [
-        html.Tr([
-            html.Td(geo_names.get(r["geo_id"], r["geo_id"])),
-            html.Td(str(r["year"]), className="num"),
-            html.Td(format_number(r["value"], lang), className="num"),
-            html.Td(unit),
-            html.Td(flag_badges(r["flags"], lang)),
-        ])
+        html.Tr(
+            [
+                html.Td(geo_names.get(r["geo_id"], r["geo_id"])),
+                html.Td(str(r["year"]), className="num"),
+                html.Td(format_number(r["value"], lang), className="num"),
+                html.Td(unit),
+                html.Td(flag_badges(r["flags"], lang)),
+            ]
+        )
         for r in shown.head(TABLE_ROW_LIMIT).iter_rows(named=True)
     ]
-    head = html.Thead(html.Tr([html.Th(t("Place", lang)), html.Th(t("Year", lang), className="num"),
-                               html.Th(t("Value", lang), className="num"), html.Th(t("Unit", lang)),
-                               html.Th(t("Notes", lang))]))
+    head = html.Thead(
+        html.Tr(
+            [
+                html.Th(t("Place", lang)),
+                html.Th(t("Year", lang), className="num"),
+                html.Th(t("Value", lang), className="num"),
+                html.Th(t("Unit", lang)),
+                html.Th(t("Notes", lang)),
+            ]
+        )
+    )
     children = [html.Caption(caption), head, html.Tbody(rows)]
     table = html.Table(children, className="data-table")
     if shown.height > TABLE_ROW_LIMIT:
-        return html.Div([table, html.P(t("The table shows the first {n} rows; the download holds all {total}.", lang,
-                                         n=TABLE_ROW_LIMIT, total=shown.height), className="muted")])
+        return html.Div(
+            [
+                table,
+                html.P(
+                    t(
+                        "The table shows the first {n} rows; the download holds all {total}.",
+                        lang,
+                        n=TABLE_ROW_LIMIT,
+                        total=shown.height,
+                    ),
+                    className="muted",
+                ),
+            ]
+        )
     return table
 
 
 # ---- callback and download (plain functions: tested without a browser) ----------------------------------
 
 
-def update_view(indicator_id: str | None, geo_ids: list[str] | None, year_from: int | None, year_to: int | None,
-                year: int | None, lang: str | None):
+def update_view(
+    indicator_id: str | None,
+    geo_ids: list[str] | None,
+    year_from: int | None,
+    year_to: int | None,
+    year: int | None,
+    lang: str | None,
+):
     """The whole view for the controls' values. A new indicator resets the years to its own range."""
     lang = normalize_lang(lang)
     try:
@@ -261,10 +379,22 @@ def update_view(indicator_id: str | None, geo_ids: list[str] | None, year_from: 
     if not geo_ids and state is not None:
         state = ExplorerState(state.indicator_id, (), state.year_from, state.year_to, state.year)
     view = build_view(snap, info, state, lang)
-    return (view["line"], view["bar"], view["map"], view["table"], view["caption"].children,
-            view["csv_href"], view["xlsx_href"], view["query"],
-            view["year_options"], view["year_options"], view["year_options"],
-            state.year_from, state.year_to, state.year)
+    return (
+        view["line"],
+        view["bar"],
+        view["map"],
+        view["table"],
+        view["caption"].children,
+        view["csv_href"],
+        view["xlsx_href"],
+        view["query"],
+        view["year_options"],
+        view["year_options"],
+        view["year_options"],
+        state.year_from,
+        state.year_to,
+        state.year,
+    )
 
 
 def download_payload(snap: data.Snapshot, query: dict, fmt: str) -> tuple[bytes, str]:
@@ -278,9 +408,16 @@ def download_payload(snap: data.Snapshot, query: dict, fmt: str) -> tuple[bytes,
     series = data.indicator_series(snap, state.indicator_id, place_ids(snap))
     shown = shown_rows(series, state)
     frames = download_frames(
-        shown, indicator, unit_label_of(indicator, lang), geo_name_map(snap, lang),
-        rows_by_key(data.all_sources(snap), "source_id"), rows_by_key(data.latest_provenance(snap), "source_id"),
-        info, state, lang, localized(indicator, "name", lang) or state.indicator_id,
+        shown,
+        indicator,
+        unit_label_of(indicator, lang),
+        geo_name_map(snap, lang),
+        rows_by_key(data.all_sources(snap), "source_id"),
+        rows_by_key(data.latest_provenance(snap), "source_id"),
+        info,
+        state,
+        lang,
+        localized(indicator, "name", lang) or state.indicator_id,
     )
     body = to_csv_bytes(*frames) if fmt == "csv" else to_xlsx_bytes(*frames)
     filename = f"caei_{state.indicator_id}_{state.year_from}-{state.year_to}_{info.get('snapshot_id')}.{fmt}"

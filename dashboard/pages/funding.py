@@ -1,5 +1,6 @@
 """Funding `/funding`: climate-related finance by country, donor, theme and year; per person; the sources side by
 side; Kazakhstan's domestic spending beside the international flows it received."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -12,8 +13,16 @@ from dash import Input, Output, State, dcc, html
 from dashboard import data, funding_data
 from dashboard.figures import GRAPH_CONFIG, PALETTE, base_layout, empty_figure
 from dashboard.i18n import format_number, localized, normalize_lang, t
-from dashboard.shell import no_snapshot_notice, snapshot_callback, page_frame, page_lang, simple_table, snapshot_problem_notice, source_caption
-from dashboard.shell import source_title_element
+from dashboard.shell import (
+    no_snapshot_notice,
+    page_frame,
+    page_lang,
+    simple_table,
+    snapshot_callback,
+    snapshot_problem_notice,
+    source_caption,
+    source_title_element,
+)
 from dashboard.summaries import rows_by_key
 from dashboard.text_marks import code, seed_text, translated_or_published
 
@@ -27,7 +36,9 @@ TOP_CATEGORIES = 6  # with "other", as many bands as the palette has colours
 
 
 def register(app: dash.Dash) -> None:
-    dash.register_page(__name__, path=PATH, name="Funding", title="Финансирование / Funding · CAEI", order=40, layout=layout)
+    dash.register_page(
+        __name__, path=PATH, name="Funding", title="Финансирование / Funding · CAEI", order=40, layout=layout
+    )
     snapshot_callback(
         app,
         Output(BREAKDOWN_GRAPH_ID, "figure"),
@@ -71,27 +82,65 @@ def funding_content(snap: data.Snapshot, info: dict, lang: str) -> list:
     crs_caption = source_caption(sources_by_id, ["oecd_crs_climate"], info.get("created_at"), lang)
     return [
         html.H1(t("Funding flows", lang)),
-        html.Aside(className="caveat", id="funding-caveats", children=[
-            html.P(t("Sources are shown side by side and never added together: commitments are not disbursements, "
-                     "and Rio-marked climate finance is an upper bound (the whole activity counts when climate is a "
-                     "significant objective).", lang)),
-            html.P(t("Negative disbursements are real reflows. A country without a report in a year is a gap, not a zero.", lang)),
-        ]),
-        html.Section(id="funding-by-country", children=[
-            html.H2(t("Climate-related development finance received (OECD CRS), by country", lang)),
-            dcc.Graph(id="funding-country-graph", className="graph", config=GRAPH_CONFIG,
-                      figure=country_figure(funding_data.crs_values(snap, "climate_finance_crs"), names, lang,
-                                            t("US$ million, current prices", lang), stacked=True)),
-            coverage_note(funding_data.crs_coverage(snap), lang),
-            crs_caption,
-        ]),
-        html.Section(id="funding-per-capita", children=[
-            html.H2(t("Per person", lang)),
-            dcc.Graph(id="funding-per-capita-graph", className="graph", config=GRAPH_CONFIG,
-                      figure=country_figure(funding_data.crs_values(snap, "climate_finance_crs_per_capita"), names, lang,
-                                            t("US$ per person, current prices", lang), stacked=False)),
-            crs_caption,
-        ]),
+        html.Aside(
+            className="caveat",
+            id="funding-caveats",
+            children=[
+                html.P(
+                    t(
+                        "Sources are shown side by side and never added together: commitments are not disbursements, "
+                        "and Rio-marked climate finance is an upper bound (the whole activity counts when climate is a "
+                        "significant objective).",
+                        lang,
+                    )
+                ),
+                html.P(
+                    t(
+                        "Negative disbursements are real reflows. A country without a report in a year is a gap, not a zero.",
+                        lang,
+                    )
+                ),
+            ],
+        ),
+        html.Section(
+            id="funding-by-country",
+            children=[
+                html.H2(t("Climate-related development finance received (OECD CRS), by country", lang)),
+                dcc.Graph(
+                    id="funding-country-graph",
+                    className="graph",
+                    config=GRAPH_CONFIG,
+                    figure=country_figure(
+                        funding_data.crs_values(snap, "climate_finance_crs"),
+                        names,
+                        lang,
+                        t("US$ million, current prices", lang),
+                        stacked=True,
+                    ),
+                ),
+                coverage_note(funding_data.crs_coverage(snap), lang),
+                crs_caption,
+            ],
+        ),
+        html.Section(
+            id="funding-per-capita",
+            children=[
+                html.H2(t("Per person", lang)),
+                dcc.Graph(
+                    id="funding-per-capita-graph",
+                    className="graph",
+                    config=GRAPH_CONFIG,
+                    figure=country_figure(
+                        funding_data.crs_values(snap, "climate_finance_crs_per_capita"),
+                        names,
+                        lang,
+                        t("US$ per person, current prices", lang),
+                        stacked=False,
+                    ),
+                ),
+                crs_caption,
+            ],
+        ),
         breakdown_section(snap, names, lang),
         sources_section(snap, sources_by_id, info, lang),
         domestic_section(snap, sources_by_id, info, lang),
@@ -110,14 +159,27 @@ def country_figure(values: pl.DataFrame, names: dict[str, str], lang: str, unit:
         if series.is_empty():
             continue
         texts = [format_number(v, lang) for v in series["value"]]
-        common = dict(x=series["year"].to_list(), y=series["value"].to_list(), name=names.get(geo, geo),
-                      customdata=texts, hovertemplate="%{x}: %{customdata} " + unit + "<extra>%{fullData.name}</extra>")
+        common = dict(
+            x=series["year"].to_list(),
+            y=series["value"].to_list(),
+            name=names.get(geo, geo),
+            customdata=texts,
+            hovertemplate="%{x}: %{customdata} " + unit + "<extra>%{fullData.name}</extra>",
+        )
         if stacked:
             fig.add_trace(go.Bar(marker_color=PALETTE[i % len(PALETTE)], **common))
         else:
-            fig.add_trace(go.Scatter(mode="lines+markers", line=dict(color=PALETTE[i % len(PALETTE)],
-                                     width=3 if geo == data.REGION_ID else 2, dash="dash" if geo == data.REGION_ID else None),
-                                     **common))
+            fig.add_trace(
+                go.Scatter(
+                    mode="lines+markers",
+                    line=dict(
+                        color=PALETTE[i % len(PALETTE)],
+                        width=3 if geo == data.REGION_ID else 2,
+                        dash="dash" if geo == data.REGION_ID else None,
+                    ),
+                    **common,
+                )
+            )
     fig.update_layout(**base_layout(lang, height=380, barmode="relative" if stacked else None))
     fig.update_yaxes(title_text=unit)
     return fig
@@ -125,8 +187,11 @@ def country_figure(values: pl.DataFrame, names: dict[str, str], lang: str, unit:
 
 def coverage_note(coverage: pl.DataFrame, lang: str) -> html.P:
     partial = coverage.filter(~pl.col("published"))["year"].to_list()
-    text = t("Central Asia totals are published only for years when the countries with reports hold at least 80 % of "
-             "the population.", lang)
+    text = t(
+        "Central Asia totals are published only for years when the countries with reports hold at least 80 % of "
+        "the population.",
+        lang,
+    )
     if partial:
         text += " " + t("Not published for: {years}.", lang, years=", ".join(str(y) for y in partial))
     return html.P(text, className="muted", id="funding-coverage-note")
@@ -134,31 +199,69 @@ def coverage_note(coverage: pl.DataFrame, lang: str) -> html.P:
 
 def breakdown_section(snap: data.Snapshot, names: dict[str, str], lang: str) -> html.Section:
     areas = [data.REGION_ID, *funding_data.CENTRAL_ASIA]
-    dimensions = [("donor", t("By donor", lang)), ("theme", t("By theme (sector)", lang)), ("flow", t("By instrument", lang))]
-    return html.Section(id="funding-breakdown", children=[
-        html.H2(t("Climate-related disbursements by donor, theme and year", lang)),
-        dcc.Store(id=LANG_STORE_ID, data=lang),
-        html.Div(className="controls", children=[
-            html.Label(t("Area", lang), htmlFor=AREA_DROPDOWN_ID, className="control-label"),
-            dcc.Dropdown(id=AREA_DROPDOWN_ID, options=[{"label": names.get(a, a), "value": a} for a in areas],
-                         value=data.REGION_ID, clearable=False, className="indicator-dropdown"),
-            html.Label(t("Breakdown", lang), htmlFor=DIMENSION_DROPDOWN_ID, className="control-label"),
-            dcc.Dropdown(id=DIMENSION_DROPDOWN_ID, options=[{"label": label, "value": v} for v, label in dimensions],
-                         value="donor", clearable=False, className="indicator-dropdown"),
-        ]),
-        dcc.Graph(id=BREAKDOWN_GRAPH_ID, className="graph", config=GRAPH_CONFIG,
-                  figure=breakdown_figure(funding_data.crs_breakdown(snap, "donor", data.REGION_ID), lang)),
-        html.P(t("Central Asia here is the sum of the countries that reported in each year.", lang), className="muted"),
-    ])
+    dimensions = [
+        ("donor", t("By donor", lang)),
+        ("theme", t("By theme (sector)", lang)),
+        ("flow", t("By instrument", lang)),
+    ]
+    return html.Section(
+        id="funding-breakdown",
+        children=[
+            html.H2(t("Climate-related disbursements by donor, theme and year", lang)),
+            dcc.Store(id=LANG_STORE_ID, data=lang),
+            html.Div(
+                className="controls",
+                children=[
+                    html.Label(t("Area", lang), htmlFor=AREA_DROPDOWN_ID, className="control-label"),
+                    dcc.Dropdown(
+                        id=AREA_DROPDOWN_ID,
+                        options=[{"label": names.get(a, a), "value": a} for a in areas],
+                        value=data.REGION_ID,
+                        clearable=False,
+                        className="indicator-dropdown",
+                    ),
+                    html.Label(t("Breakdown", lang), htmlFor=DIMENSION_DROPDOWN_ID, className="control-label"),
+                    dcc.Dropdown(
+                        id=DIMENSION_DROPDOWN_ID,
+                        options=[{"label": label, "value": v} for v, label in dimensions],
+                        value="donor",
+                        clearable=False,
+                        className="indicator-dropdown",
+                    ),
+                ],
+            ),
+            dcc.Graph(
+                id=BREAKDOWN_GRAPH_ID,
+                className="graph",
+                config=GRAPH_CONFIG,
+                figure=breakdown_figure(funding_data.crs_breakdown(snap, "donor", data.REGION_ID), lang),
+            ),
+            html.P(
+                t("Central Asia here is the sum of the countries that reported in each year.", lang), className="muted"
+            ),
+        ],
+    )
 
 
 def breakdown_figure(rows: pl.DataFrame, lang: str) -> go.Figure:
     if rows.is_empty():
         return empty_figure(t("No data.", lang), lang)
-    top = rows.group_by("category").agg(pl.col("amount").sum()).sort("amount", descending=True)["category"].head(TOP_CATEGORIES).to_list()
+    top = (
+        rows.group_by("category")
+        .agg(pl.col("amount").sum())
+        .sort("amount", descending=True)["category"]
+        .head(TOP_CATEGORIES)
+        .to_list()
+    )
     other = t("Other", lang)
-    grouped = rows.with_columns(category=pl.when(pl.col("category").is_in(top)).then(pl.col("category")).otherwise(pl.lit(other))) \
-        .group_by("year", "category").agg(pl.col("amount").sum()).sort("year")
+    grouped = (
+        rows.with_columns(
+            category=pl.when(pl.col("category").is_in(top)).then(pl.col("category")).otherwise(pl.lit(other))
+        )
+        .group_by("year", "category")
+        .agg(pl.col("amount").sum())
+        .sort("year")
+    )
     unit = t("US$ million, current prices", lang)
     fig = go.Figure()
     for i, category in enumerate([*top, other]):
@@ -167,65 +270,128 @@ def breakdown_figure(rows: pl.DataFrame, lang: str) -> go.Figure:
             continue
         # OECD CRS names donors, sectors and instruments in English; the catalogue has the ones that reach a legend.
         name = category if lang == "en" or category == other else t(category, lang)
-        fig.add_trace(go.Bar(x=series["year"].to_list(), y=series["amount"].to_list(), name=name,
-                             marker_color=PALETTE[i % len(PALETTE)],
-                             customdata=[format_number(v, lang) for v in series["amount"]],
-                             hovertemplate="%{x}: %{customdata} " + unit + "<extra>%{fullData.name}</extra>"))
+        fig.add_trace(
+            go.Bar(
+                x=series["year"].to_list(),
+                y=series["amount"].to_list(),
+                name=name,
+                marker_color=PALETTE[i % len(PALETTE)],
+                customdata=[format_number(v, lang) for v in series["amount"]],
+                hovertemplate="%{x}: %{customdata} " + unit + "<extra>%{fullData.name}</extra>",
+            )
+        )
     fig.update_layout(**base_layout(lang, height=420, barmode="relative"))
     fig.update_yaxes(title_text=unit)
     return fig
 
 
-FLOW_MSGIDS = {"commitment": "commitments", "disbursement": "disbursements", "unspecified": "flow type not stated",
-               "domestic_expenditure": "domestic expenditure", "allocation": "allocation (document)"}
+FLOW_MSGIDS = {
+    "commitment": "commitments",
+    "disbursement": "disbursements",
+    "unspecified": "flow type not stated",
+    "domestic_expenditure": "domestic expenditure",
+    "allocation": "allocation (document)",
+}
 
 
 def sources_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: str) -> html.Section:
     rows = funding_data.sources_side_by_side(snap, funding_data.CENTRAL_ASIA)
     table = simple_table(
-        [t("Source", lang), t("Flow", lang), t("Years", lang), t("Total as published", lang), t("Unit", lang), t("Records", lang)],
-        [[source_title_element(r, lang) if r["title"] else t("Seed documents (figures stated in them)", lang),
-          t(FLOW_MSGIDS.get(r["flow_type"], r["flow_type"]), lang),
-          f"{r['first_year']}–{r['last_year']}" if r["first_year"] is not None else t("unknown", lang),
-          format_number(r["amount"], lang), localized(r, "unit", lang) or r["amount_unit"], format_number(r["n_facts"], lang, 0)]
-         for r in rows.iter_rows(named=True)],
-        numeric=[False, False, False, True, False, True], element_id="funding-sources-table",
+        [
+            t("Source", lang),
+            t("Flow", lang),
+            t("Years", lang),
+            t("Total as published", lang),
+            t("Unit", lang),
+            t("Records", lang),
+        ],
+        [
+            [
+                source_title_element(r, lang) if r["title"] else t("Seed documents (figures stated in them)", lang),
+                t(FLOW_MSGIDS.get(r["flow_type"], r["flow_type"]), lang),
+                f"{r['first_year']}–{r['last_year']}" if r["first_year"] is not None else t("unknown", lang),
+                format_number(r["amount"], lang),
+                localized(r, "unit", lang) or r["amount_unit"],
+                format_number(r["n_facts"], lang, 0),
+            ]
+            for r in rows.iter_rows(named=True)
+        ],
+        numeric=[False, False, False, True, False, True],
+        element_id="funding-sources-table",
     )
-    return html.Section(id="funding-sources", children=[
-        html.H2(t("The sources side by side (five Central Asian countries)", lang)),
-        html.P(t("Each row is one source's own total in its own unit and price basis. The rows are not comparable "
-                 "with each other and must not be added up.", lang), className="muted"),
-        table,
-        source_caption(sources_by_id, rows["source_id"].unique().sort().to_list(), info.get("created_at"), lang),
-    ])
+    return html.Section(
+        id="funding-sources",
+        children=[
+            html.H2(t("The sources side by side (five Central Asian countries)", lang)),
+            html.P(
+                t(
+                    "Each row is one source's own total in its own unit and price basis. The rows are not comparable "
+                    "with each other and must not be added up.",
+                    lang,
+                ),
+                className="muted",
+            ),
+            table,
+            source_caption(sources_by_id, rows["source_id"].unique().sort().to_list(), info.get("created_at"), lang),
+        ],
+    )
 
 
 def domestic_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: str) -> html.Section:
     rows = funding_data.kazakhstan_domestic_and_international(snap)
-    title = html.H2(t("Kazakhstan: domestic spending on environmental protection beside international climate finance", lang))
+    title = html.H2(
+        t("Kazakhstan: domestic spending on environmental protection beside international climate finance", lang)
+    )
     if rows.filter(pl.col("series") == "domestic").is_empty():
-        return html.Section(id="funding-domestic", children=[
-            title, html.P(t("Kazakhstan's domestic expenditure is not in this snapshot.", lang), className="notice")])
-    labels = {"domestic": t("Domestic current expenditure on environmental protection (all payers)", lang),
-              "international": t("Climate-related development finance received (OECD CRS disbursements)", lang)}
+        return html.Section(
+            id="funding-domestic",
+            children=[
+                title,
+                html.P(t("Kazakhstan's domestic expenditure is not in this snapshot.", lang), className="notice"),
+            ],
+        )
+    labels = {
+        "domestic": t("Domestic current expenditure on environmental protection (all payers)", lang),
+        "international": t("Climate-related development finance received (OECD CRS disbursements)", lang),
+    }
     unit = t("US$ million, current prices", lang)
     fig = go.Figure()
     for i, series in enumerate(("domestic", "international")):
         part = rows.filter(pl.col("series") == series)
-        fig.add_trace(go.Scatter(x=part["year"].to_list(), y=part["amount"].to_list(), name=labels[series], mode="lines+markers",
-                                 line=dict(color=PALETTE[i]), customdata=[format_number(v, lang) for v in part["amount"]],
-                                 hovertemplate="%{x}: %{customdata} " + unit + "<extra></extra>"))
+        fig.add_trace(
+            go.Scatter(
+                x=part["year"].to_list(),
+                y=part["amount"].to_list(),
+                name=labels[series],
+                mode="lines+markers",
+                line=dict(color=PALETTE[i]),
+                customdata=[format_number(v, lang) for v in part["amount"]],
+                hovertemplate="%{x}: %{customdata} " + unit + "<extra></extra>",
+            )
+        )
     fig.update_layout(**base_layout(lang, height=380))
     fig.update_yaxes(title_text=unit)
-    return html.Section(id="funding-domestic", children=[
-        title,
-        html.P(t("Two different things, shown side by side: the domestic series is spending in tenge converted at the "
-                 "official exchange rate (World Bank WDI); the international series counts whole climate-relevant activities.",
-                 lang), className="muted"),
-        dcc.Graph(id="funding-domestic-graph", className="graph", config=GRAPH_CONFIG, figure=fig),
-        source_caption(sources_by_id, ["kz_env_protection_expenditure", "wdi_kaz_deflator_fx", "oecd_crs_climate"],
-                       info.get("created_at"), lang),
-    ])
+    return html.Section(
+        id="funding-domestic",
+        children=[
+            title,
+            html.P(
+                t(
+                    "Two different things, shown side by side: the domestic series is spending in tenge converted at the "
+                    "official exchange rate (World Bank WDI); the international series counts whole climate-relevant activities.",
+                    lang,
+                ),
+                className="muted",
+            ),
+            dcc.Graph(id="funding-domestic-graph", className="graph", config=GRAPH_CONFIG, figure=fig),
+            source_caption(
+                sources_by_id,
+                ["kz_env_protection_expenditure", "wdi_kaz_deflator_fx", "oecd_crs_climate"],
+                info.get("created_at"),
+                lang,
+            ),
+        ],
+    )
 
 
 DOCUMENT_UNIT_MSGIDS = {"count": "number", "eur": "EUR", "eur_million": "EUR million", "percent": "%"}
@@ -254,13 +420,31 @@ def document_unit(unit: str | None, lang: str) -> str:
 
 def document_section(snap: data.Snapshot, lang: str) -> html.Section:
     facts = funding_data.document_facts(snap)
-    return html.Section(id="funding-documents", children=[
-        html.H2(t("Funding figures stated in the seed documents", lang)),
-        simple_table(
-            [t("Subject", lang), t("Value", lang), t("Unit", lang), t("Period", lang), t("Funder", lang), t("Citation", lang)],
-            [[seed_text(r, "subject", lang), document_value(r["value"], lang), document_unit(r["unit"], lang),
-              r["year_or_period"] or t("unknown", lang), translated_or_published(r["funder"], lang), code(r["citation"])]
-             for r in facts.iter_rows(named=True)],
-            element_id="funding-documents-table",
-        ),
-    ])
+    return html.Section(
+        id="funding-documents",
+        children=[
+            html.H2(t("Funding figures stated in the seed documents", lang)),
+            simple_table(
+                [
+                    t("Subject", lang),
+                    t("Value", lang),
+                    t("Unit", lang),
+                    t("Period", lang),
+                    t("Funder", lang),
+                    t("Citation", lang),
+                ],
+                [
+                    [
+                        seed_text(r, "subject", lang),
+                        document_value(r["value"], lang),
+                        document_unit(r["unit"], lang),
+                        r["year_or_period"] or t("unknown", lang),
+                        translated_or_published(r["funder"], lang),
+                        code(r["citation"]),
+                    ]
+                    for r in facts.iter_rows(named=True)
+                ],
+                element_id="funding-documents-table",
+            ),
+        ],
+    )

@@ -1,4 +1,5 @@
 """The page for unknown paths (Dash pages looks for a module named `not_found_404`)."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,5 @@
 """Overview `/`: the Central Asia figure of every aggregated indicator, and the countries compared."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -17,7 +18,6 @@ from dashboard.i18n import (
     t,
 )
 from dashboard.shell import (
-    snapshot_callback,
     flag_badges,
     flag_text,
     href,
@@ -25,6 +25,7 @@ from dashboard.shell import (
     page_frame,
     page_lang,
     simple_table,
+    snapshot_callback,
     snapshot_problem_notice,
     source_caption,
 )
@@ -32,11 +33,11 @@ from dashboard.summaries import (
     COVERAGE_THRESHOLD,
     DirectionSummary,
     RegionSummary,
-    indicator_check_status,
-    summarize_directions,
     country_comparison_rows,
+    indicator_check_status,
     order_by_direction,
     rows_by_key,
+    summarize_directions,
     summarize_region_aggregates,
     trend_arrow,
 )
@@ -99,12 +100,18 @@ def overview_content(snap: data.Snapshot, info: dict, lang: str) -> list:
     indicators_by_id = rows_by_key(catalogue, "indicator_id")
     sources_by_id = rows_by_key(data.all_sources(snap), "source_id")
     countries = data.central_asia_iso3(snap)
-    country_names = {row["geo_id"]: localized(row, "name", lang) for row in data.geographies(snap).iter_rows(named=True)}
+    country_names = {
+        row["geo_id"]: localized(row, "name", lang) for row in data.geographies(snap).iter_rows(named=True)
+    }
     summaries = summarize_region_aggregates(data.region_aggregates(snap))
     status_by_id = rows_by_key(data.indicator_value_status(snap), "indicator_id")
     directions = data.summit_directions(snap)
-    direction_summaries = summarize_directions([int(d) for d in directions["direction"]], catalogue, set(summaries),
-                                               set(data.indicators_with_country_values(snap, countries)))
+    direction_summaries = summarize_directions(
+        [int(d) for d in directions["direction"]],
+        catalogue,
+        set(summaries),
+        set(data.indicators_with_country_values(snap, countries)),
+    )
     ordered_ids = order_by_direction(list(summaries), catalogue)
 
     sections: list = [
@@ -121,50 +128,113 @@ def overview_content(snap: data.Snapshot, info: dict, lang: str) -> list:
         ),
         html.Nav(
             [html.Span(t("Country profiles:", lang), className="list-title")]
-            + [dcc.Link(country_names.get(c, c), href=href(f"/country/{c}", lang), className="chip",
-                        id=f"overview-country-link-{c}") for c in countries],
-            className="country-links", **{"aria-label": t("Country profiles:", lang)},
+            + [
+                dcc.Link(
+                    country_names.get(c, c),
+                    href=href(f"/country/{c}", lang),
+                    className="chip",
+                    id=f"overview-country-link-{c}",
+                )
+                for c in countries
+            ],
+            className="country-links",
+            **{"aria-label": t("Country profiles:", lang)},
         ),
     ]
-    for direction_row, summary in zip(directions.iter_rows(named=True), direction_summaries):
-        sections.append(direction_section(direction_row, summary, summaries, indicators_by_id, status_by_id,
-                                          sources_by_id, info, snap, countries, country_names, lang))
+    for direction_row, summary in zip(directions.iter_rows(named=True), direction_summaries, strict=False):
+        sections.append(
+            direction_section(
+                direction_row,
+                summary,
+                summaries,
+                indicators_by_id,
+                status_by_id,
+                sources_by_id,
+                info,
+                snap,
+                countries,
+                country_names,
+                lang,
+            )
+        )
     sections.append(country_section(snap, info, catalogue, countries, ordered_ids, lang))
     return sections
 
 
-def direction_section(direction_row: dict, summary: DirectionSummary, summaries: dict[str, RegionSummary],
-                      indicators_by_id: dict, status_by_id: dict, sources_by_id: dict, info: dict,
-                      snap: data.Snapshot, countries: list[str], country_names: dict[str, str], lang: str) -> html.Section:
+def direction_section(
+    direction_row: dict,
+    summary: DirectionSummary,
+    summaries: dict[str, RegionSummary],
+    indicators_by_id: dict,
+    status_by_id: dict,
+    sources_by_id: dict,
+    info: dict,
+    snap: data.Snapshot,
+    countries: list[str],
+    country_names: dict[str, str],
+    lang: str,
+) -> html.Section:
     number = summary.direction
     title = localized(direction_row, "title", lang)
     children: list = [html.H2(t("Direction {number}", lang, number=number) + (f". {title}" if title else ""))]
     if not summary.has_data:
-        children.append(html.P(
-            t("No indicator with regional data measures this direction yet. The dashboard shows nothing here "
-              "rather than a stand-in.", lang),
-            className="no-data", id=f"direction-{number}-no-data"))
+        children.append(
+            html.P(
+                t(
+                    "No indicator with regional data measures this direction yet. The dashboard shows nothing here "
+                    "rather than a stand-in.",
+                    lang,
+                ),
+                className="no-data",
+                id=f"direction-{number}-no-data",
+            )
+        )
         return html.Section(children, className="direction direction-empty", id=f"direction-{number}")
     grid: list = []
     if summary.headline_id is not None and summary.headline_id not in summaries:
-        grid.append(countries_only_card(summary.headline_id, indicators_by_id.get(summary.headline_id, {}),
-                                        status_by_id.get(summary.headline_id, {}), sources_by_id, info, snap,
-                                        countries, country_names, lang))
+        grid.append(
+            countries_only_card(
+                summary.headline_id,
+                indicators_by_id.get(summary.headline_id, {}),
+                status_by_id.get(summary.headline_id, {}),
+                sources_by_id,
+                info,
+                snap,
+                countries,
+                country_names,
+                lang,
+            )
+        )
     elif summary.headline_id is not None:
-        grid.append(region_card(summaries[summary.headline_id], indicators_by_id.get(summary.headline_id, {}),
-                                status_by_id.get(summary.headline_id, {}), sources_by_id, info, snap, countries,
-                                country_names, lang))
+        grid.append(
+            region_card(
+                summaries[summary.headline_id],
+                indicators_by_id.get(summary.headline_id, {}),
+                status_by_id.get(summary.headline_id, {}),
+                sources_by_id,
+                info,
+                snap,
+                countries,
+                country_names,
+                lang,
+            )
+        )
     else:
-        grid.append(html.P(t("The catalogue names no headline indicator with regional data for this direction.", lang),
-                           className="no-data"))
+        grid.append(
+            html.P(
+                t("The catalogue names no headline indicator with regional data for this direction.", lang),
+                className="no-data",
+            )
+        )
     if summary.other_ids:
         grid.append(other_indicators_table(summary.other_ids, summaries, indicators_by_id, status_by_id, lang))
     children.append(html.Div(grid, className="direction-grid"))
     return html.Section(children, className="direction", id=f"direction-{number}")
 
 
-def other_indicators_table(indicator_ids: list[str], summaries: dict[str, RegionSummary], indicators_by_id: dict,
-                           status_by_id: dict, lang: str) -> html.Div:
+def other_indicators_table(
+    indicator_ids: list[str], summaries: dict[str, RegionSummary], indicators_by_id: dict, status_by_id: dict, lang: str
+) -> html.Div:
     rows = []
     for indicator_id in indicator_ids:
         summary = summaries[indicator_id]
@@ -172,19 +242,32 @@ def other_indicators_table(indicator_ids: list[str], summaries: dict[str, Region
         unit = unit_label(indicator, summary.unit, lang)
         status = status_by_id.get(indicator_id, {})
         flags = ";".join(indicator_check_status(status.get("n_stale"), status.get("n_range_warning")))
-        value = (f"{format_number(summary.published_value, lang)} {unit}" if summary.published_value is not None
-                 else t("no regional figure", lang))
-        rows.append(html.Tr([
-            html.Td(dcc.Link(localized(indicator, "name", lang) or indicator_id,
-                             href=explorer_href(indicator_id, lang))),
-            html.Td(value, className="num"),
-            html.Td(str(summary.published_year or ""), className="num"),
-            html.Td(flag_badges(flags, lang)),
-        ]))
-    return html.Div([
-        html.Div(t("More indicators of this direction (Central Asia, latest year)", lang), className="list-title"),
-        html.Div(html.Table([html.Tbody(rows)], className="data-table compact"), className="table-scroll"),
-    ], className="other-indicators")
+        value = (
+            f"{format_number(summary.published_value, lang)} {unit}"
+            if summary.published_value is not None
+            else t("no regional figure", lang)
+        )
+        rows.append(
+            html.Tr(
+                [
+                    html.Td(
+                        dcc.Link(
+                            localized(indicator, "name", lang) or indicator_id, href=explorer_href(indicator_id, lang)
+                        )
+                    ),
+                    html.Td(value, className="num"),
+                    html.Td(str(summary.published_year or ""), className="num"),
+                    html.Td(flag_badges(flags, lang)),
+                ]
+            )
+        )
+    return html.Div(
+        [
+            html.Div(t("More indicators of this direction (Central Asia, latest year)", lang), className="list-title"),
+            html.Div(html.Table([html.Tbody(rows)], className="data-table compact"), className="table-scroll"),
+        ],
+        className="other-indicators",
+    )
 
 
 def explorer_href(indicator_id: str, lang: str) -> str:
@@ -192,30 +275,48 @@ def explorer_href(indicator_id: str, lang: str) -> str:
 
 
 def unit_label(indicator: dict, fallback_unit: str | None, lang: str) -> str:
-    label = localized({k.removeprefix("unit_"): v for k, v in indicator.items() if k.startswith("unit_label_")}, "label", lang)
+    label = localized(
+        {k.removeprefix("unit_"): v for k, v in indicator.items() if k.startswith("unit_label_")}, "label", lang
+    )
     return label or (fallback_unit or "")
 
 
-def region_card(summary: RegionSummary, indicator: dict, status: dict, sources_by_id: dict, info: dict,
-                snap: data.Snapshot, countries: list[str], country_names: dict[str, str], lang: str) -> html.Article:
+def region_card(
+    summary: RegionSummary,
+    indicator: dict,
+    status: dict,
+    sources_by_id: dict,
+    info: dict,
+    snap: data.Snapshot,
+    countries: list[str],
+    country_names: dict[str, str],
+    lang: str,
+) -> html.Article:
     name = localized(indicator, "name", lang) or summary.indicator_id
     unit = unit_label(indicator, summary.unit, lang)
     flags = ";".join(indicator_check_status(status.get("n_stale"), status.get("n_range_warning")))
-    body: list = [html.Div(t("Headline indicator of the direction", lang), className="badge"),
-                  html.H3(dcc.Link(name, href=explorer_href(summary.indicator_id, lang)), className="card-title")]
+    body: list = [
+        html.Div(t("Headline indicator of the direction", lang), className="badge"),
+        html.H3(dcc.Link(name, href=explorer_href(summary.indicator_id, lang)), className="card-title"),
+    ]
     if flags:
         body.append(html.Div(flag_badges(flags, lang), className="flags"))
     if summary.has_current_regional_value:
         body += [
             html.Div(
-                [html.Span(format_number(summary.published_value, lang), className="value"), " ",
-                 html.Span(unit, className="unit")],
+                [
+                    html.Span(format_number(summary.published_value, lang), className="value"),
+                    " ",
+                    html.Span(unit, className="unit"),
+                ],
                 className="value-line",
             ),
             html.Div(t("Central Asia, {year}", lang, year=summary.published_year), className="value-year"),
             trend_line(summary, lang),
-            html.Div(coverage_text(summary.published_covered_iso3, summary.published_coverage_share, lang),
-                     className="coverage"),
+            html.Div(
+                coverage_text(summary.published_covered_iso3, summary.published_coverage_share, lang),
+                className="coverage",
+            ),
         ]
     else:
         body += [
@@ -236,44 +337,84 @@ def region_card(summary: RegionSummary, indicator: dict, status: dict, sources_b
         if summary.published_value is not None:
             body += [
                 html.Div(
-                    t("Last regional figure: {value} {unit} ({year})", lang,
-                      value=format_number(summary.published_value, lang), unit=unit, year=summary.published_year),
+                    t(
+                        "Last regional figure: {value} {unit} ({year})",
+                        lang,
+                        value=format_number(summary.published_value, lang),
+                        unit=unit,
+                        year=summary.published_year,
+                    ),
                     className="last-regional",
                 ),
                 trend_line(summary, lang),
             ]
     if summary.next_projected is not None:
         year, value = summary.next_projected
-        body.append(html.Div(
-            t("Projected figure for {year}: {value} {unit} (uses projected values or population weights; "
-              "not counted as the latest figure)", lang, year=year, value=format_number(value, lang), unit=unit),
-            className="projected"))
-    body.append(dcc.Link(t("Explore by country and year", lang), href=explorer_href(summary.indicator_id, lang),
-                         className="card-link"))
+        body.append(
+            html.Div(
+                t(
+                    "Projected figure for {year}: {value} {unit} (uses projected values or population weights; "
+                    "not counted as the latest figure)",
+                    lang,
+                    year=year,
+                    value=format_number(value, lang),
+                    unit=unit,
+                ),
+                className="projected",
+            )
+        )
+    body.append(
+        dcc.Link(
+            t("Explore by country and year", lang),
+            href=explorer_href(summary.indicator_id, lang),
+            className="card-link",
+        )
+    )
     body.append(source_caption(sources_by_id, [indicator.get("source_id")], info.get("created_at"), lang))
     return html.Article(body, className="card headline-card", id=f"card-{summary.indicator_id}")
 
 
-def countries_only_card(indicator_id: str, indicator: dict, status: dict, sources_by_id: dict, info: dict,
-                        snap: data.Snapshot, countries: list[str], country_names: dict[str, str], lang: str) -> html.Article:
+def countries_only_card(
+    indicator_id: str,
+    indicator: dict,
+    status: dict,
+    sources_by_id: dict,
+    info: dict,
+    snap: data.Snapshot,
+    countries: list[str],
+    country_names: dict[str, str],
+    lang: str,
+) -> html.Article:
     """A headline indicator the catalogue does not aggregate for the region: the latest value of each country."""
     name = localized(indicator, "name", lang) or indicator_id
     unit = unit_label(indicator, indicator.get("unit"), lang)
     flags = ";".join(indicator_check_status(status.get("n_stale"), status.get("n_range_warning")))
     latest = rows_by_key(data.latest_country_values(snap, indicator_id, countries), "geo_id")
     items = [
-        html.Li([html.Span(country_names.get(code, code)), html.Span(
-            f"{format_number(latest[code]['value'], lang)} {unit} ({latest[code]['year']})" if code in latest
-            else t("no data", lang), className="num" if code in latest else "muted")])
+        html.Li(
+            [
+                html.Span(country_names.get(code, code)),
+                html.Span(
+                    f"{format_number(latest[code]['value'], lang)} {unit} ({latest[code]['year']})"
+                    if code in latest
+                    else t("no data", lang),
+                    className="num" if code in latest else "muted",
+                ),
+            ]
+        )
         for code in countries
     ]
-    body = [html.Div(t("Headline indicator of the direction", lang), className="badge"),
-            html.H3(dcc.Link(name, href=explorer_href(indicator_id, lang)), className="card-title")]
+    body = [
+        html.Div(t("Headline indicator of the direction", lang), className="badge"),
+        html.H3(dcc.Link(name, href=explorer_href(indicator_id, lang)), className="card-title"),
+    ]
     if flags:
         body.append(html.Div(flag_badges(flags, lang), className="flags"))
     body += [
-        html.P(t("No regional figure: the catalogue does not combine this indicator across countries.", lang),
-               className="no-regional"),
+        html.P(
+            t("No regional figure: the catalogue does not combine this indicator across countries.", lang),
+            className="no-regional",
+        ),
         html.Div(t("Latest value of each country", lang), className="list-title"),
         html.Ul(items, className="country-values"),
         dcc.Link(t("Explore by country and year", lang), href=explorer_href(indicator_id, lang), className="card-link"),
@@ -287,12 +428,22 @@ def trend_line(summary: RegionSummary, lang: str) -> html.Div:
     if len(points) < 2:
         return html.Div(t("Too few years for a trend.", lang), className="trend muted")
     change = summary.trend_change_pct
-    description = t("{first}–{last}: {change}", lang, first=points[0][0], last=points[-1][0],
-                    change=format_signed_percent_change(change, lang))
+    description = t(
+        "{first}–{last}: {change}",
+        lang,
+        first=points[0][0],
+        last=points[-1][0],
+        change=format_signed_percent_change(change, lang),
+    )
     return html.Div(
         [
-            html.Img(src=sparkline_data_uri([v for _, v in points]), className="sparkline", alt=description,
-                     width=120, height=32),
+            html.Img(
+                src=sparkline_data_uri([v for _, v in points]),
+                className="sparkline",
+                alt=description,
+                width=120,
+                height=32,
+            ),
             html.Span(trend_arrow(change), className="arrow", **{"aria-hidden": "true"}),
             html.Span(description, className="trend-text"),
         ],
@@ -301,28 +452,49 @@ def trend_line(summary: RegionSummary, lang: str) -> html.Div:
 
 
 def coverage_text(covered: list[str], share: float | None, lang: str) -> str:
-    return t("Coverage: {codes} · {share} of the population", lang, codes=", ".join(covered) or "–",
-             share=format_share(share, lang))
+    return t(
+        "Coverage: {codes} · {share} of the population",
+        lang,
+        codes=", ".join(covered) or "–",
+        share=format_share(share, lang),
+    )
 
 
-def country_values_list(snap: data.Snapshot, summary: RegionSummary, countries: list[str],
-                        country_names: dict[str, str], unit: str, lang: str) -> html.Div:
+def country_values_list(
+    snap: data.Snapshot,
+    summary: RegionSummary,
+    countries: list[str],
+    country_names: dict[str, str],
+    unit: str,
+    lang: str,
+) -> html.Div:
     found = rows_by_key(data.country_values(snap, summary.indicator_id, countries, year=summary.latest_year), "geo_id")
     items = [
-        html.Li([html.Span(country_names.get(code, code)), html.Span(
-            f"{format_number(found[code]['value'], lang)} {unit}" if code in found else t("no data", lang),
-            className="num" if code in found else "muted")])
+        html.Li(
+            [
+                html.Span(country_names.get(code, code)),
+                html.Span(
+                    f"{format_number(found[code]['value'], lang)} {unit}" if code in found else t("no data", lang),
+                    className="num" if code in found else "muted",
+                ),
+            ]
+        )
         for code in countries
     ]
-    return html.Div([html.Div(t("Country values, {year}", lang, year=summary.latest_year), className="list-title"),
-                     html.Ul(items, className="country-values")])
+    return html.Div(
+        [
+            html.Div(t("Country values, {year}", lang, year=summary.latest_year), className="list-title"),
+            html.Ul(items, className="country-values"),
+        ]
+    )
 
 
 # ---- countries compared --------------------------------------------------------------------------------
 
 
-def country_section(snap: data.Snapshot, info: dict, catalogue, countries: list[str], region_ids: list[str],
-                    lang: str) -> html.Section:
+def country_section(
+    snap: data.Snapshot, info: dict, catalogue, countries: list[str], region_ids: list[str], lang: str
+) -> html.Section:
     available = set(data.indicators_with_country_values(snap, countries))
     options = [
         {"label": localized(row, "name", lang) or row["indicator_id"], "value": row["indicator_id"]}
@@ -342,8 +514,12 @@ def country_section(snap: data.Snapshot, info: dict, catalogue, countries: list[
                 value=default,
                 clearable=False,
                 searchable=True,
-                labels={"search": t("Search", lang), "no_options_found": t("Nothing found", lang),
-                        "clear_search": t("Clear", lang), "clear_selection": t("Clear", lang)},
+                labels={
+                    "search": t("Search", lang),
+                    "no_options_found": t("Nothing found", lang),
+                    "clear_search": t("Clear", lang),
+                    "clear_selection": t("Clear", lang),
+                },
                 className="indicator-dropdown",
             ),
             dcc.Store(id=LANG_STORE_ID, data=lang),
@@ -364,7 +540,9 @@ def country_comparison(snap: data.Snapshot, info: dict, indicator_id: str | None
     if indicator is None:  # e.g. the selection came from a page built on an older snapshot
         return empty_figure(t("This indicator is not in the current snapshot.", lang), lang), None, no_caption
     countries = data.central_asia_iso3(snap)
-    country_names = {row["geo_id"]: localized(row, "name", lang) for row in data.geographies(snap).iter_rows(named=True)}
+    country_names = {
+        row["geo_id"]: localized(row, "name", lang) for row in data.geographies(snap).iter_rows(named=True)
+    }
     latest = data.latest_country_values(snap, indicator_id, countries)
     rows = country_comparison_rows(latest, countries)
     unit = unit_label(indicator, indicator.get("unit"), lang)
@@ -372,11 +550,13 @@ def country_comparison(snap: data.Snapshot, info: dict, indicator_id: str | None
     table = simple_table(
         [t("Country", lang), t("Value", lang), t("Unit", lang), t("Year", lang), t("Notes", lang)],
         [
-            [country_names.get(r["geo_id"], r["geo_id"]),
-             format_number(r["value"], lang) if r["value"] is not None else t("no data", lang),
-             unit if r["value"] is not None else "",
-             str(r["year"]) if r["year"] is not None else "",
-             flag_text(r.get("flags") or "", lang)]
+            [
+                country_names.get(r["geo_id"], r["geo_id"]),
+                format_number(r["value"], lang) if r["value"] is not None else t("no data", lang),
+                unit if r["value"] is not None else "",
+                str(r["year"]) if r["year"] is not None else "",
+                flag_text(r.get("flags") or "", lang),
+            ]
             for r in rows
         ],
         numeric=[False, True, False, True, False],

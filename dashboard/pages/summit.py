@@ -1,5 +1,6 @@
 """Summit 2026 `/summit`: the 8 directions as cards with their headline indicators, the initiatives tracker,
 the consultations timeline, expected outcomes and partners, and the summit indicator pack to download."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -10,8 +11,16 @@ from dash import Input, Output, State, dcc, html
 
 from dashboard import data, funding_data
 from dashboard.i18n import catalogue, format_day, format_number, localized, normalize_lang, t
+from dashboard.shell import (
+    flag_badges,
+    no_snapshot_notice,
+    page_frame,
+    page_lang,
+    simple_table,
+    snapshot_callback,
+    snapshot_problem_notice,
+)
 from dashboard.text_marks import code, seed_text, with_latin_names
-from dashboard.shell import flag_badges, snapshot_callback, no_snapshot_notice, page_frame, page_lang, simple_table, snapshot_problem_notice
 
 PATH = "/summit"
 NAV = (45, PATH, "Summit 2026")
@@ -24,12 +33,20 @@ CARD_INDICATORS = 3  # a card lists the headline and at most two more indicators
 UNKNOWN = "unknown"
 # Partners and names printed in Latin script in the bulletin itself.
 LATIN_NAMES = ("SWITCH-Asia", "IMWI")
-STATUS_MSGIDS = {"proposed": "proposed", "approved": "approved", "ongoing": "ongoing", "completed": "completed",
-                 "cancelled": "cancelled", "": "unknown"}
+STATUS_MSGIDS = {
+    "proposed": "proposed",
+    "approved": "approved",
+    "ongoing": "ongoing",
+    "completed": "completed",
+    "cancelled": "cancelled",
+    "": "unknown",
+}
 
 
 def register(app: dash.Dash) -> None:
-    dash.register_page(__name__, path=PATH, name="Summit 2026", title="Саммит 2026 / Summit 2026 · CAEI", order=45, layout=layout)
+    dash.register_page(
+        __name__, path=PATH, name="Summit 2026", title="Саммит 2026 / Summit 2026 · CAEI", order=45, layout=layout
+    )
     snapshot_callback(
         app,
         Output(TRACKER_ID, "children"),
@@ -68,15 +85,28 @@ def summit_content(snap: data.Snapshot, lang: str) -> list:
         html.H1(t("Regional Ecological Summit 2026", lang)),
         facts_section(funding_data.summit_facts(snap), lang),
         dcc.Store(id=LANG_STORE_ID, data=lang),
-        html.Section(id="summit-pack", children=[
-            html.H2(t("Summit indicator pack", lang)),
-            html.P(t("One sheet per direction (latest value and year, trend, Central Asia value with coverage), sources "
-                     "with licences and notes, from the published snapshot.", lang), className="muted"),
-            html.Button(t("Download (Excel)", lang), id="summit-pack-xlsx", type="button", className="print-button"),
-            " ",
-            html.Button(t("Download (CSV, zip)", lang), id="summit-pack-csv", type="button", className="print-button"),
-            dcc.Download(id=DOWNLOAD_ID),
-        ]),
+        html.Section(
+            id="summit-pack",
+            children=[
+                html.H2(t("Summit indicator pack", lang)),
+                html.P(
+                    t(
+                        "One sheet per direction (latest value and year, trend, Central Asia value with coverage), sources "
+                        "with licences and notes, from the published snapshot.",
+                        lang,
+                    ),
+                    className="muted",
+                ),
+                html.Button(
+                    t("Download (Excel)", lang), id="summit-pack-xlsx", type="button", className="print-button"
+                ),
+                " ",
+                html.Button(
+                    t("Download (CSV, zip)", lang), id="summit-pack-csv", type="button", className="print-button"
+                ),
+                dcc.Download(id=DOWNLOAD_ID),
+            ],
+        ),
         directions_section(directions, funding_data.direction_indicators(snap), lang),
         tracker_section(directions, funding_data.initiatives(snap), lang),
         timeline_section(funding_data.consultations(snap), lang),
@@ -84,45 +114,81 @@ def summit_content(snap: data.Snapshot, lang: str) -> list:
 
 
 def facts_section(facts: pl.DataFrame, lang: str) -> html.Section:
-    by_kind = {k: [seed_text(r, "value", lang) for r in facts.filter(pl.col("kind") == k).iter_rows(named=True)]
-               for k in facts["kind"].unique()}
+    by_kind = {
+        k: [seed_text(r, "value", lang) for r in facts.filter(pl.col("kind") == k).iter_rows(named=True)]
+        for k in facts["kind"].unique()
+    }
     partners = ", ".join(by_kind.get("partner", []))
-    return html.Section(id="summit-facts", children=[
-        html.P([html.Strong(t("When and where", lang) + ": "), "; ".join(by_kind.get("event_date", [])[:1] + by_kind.get("place", []))]),
-        html.H2(t("Expected outcomes", lang)),
-        html.Ul([html.Li(v) for v in by_kind.get("expected_outcome", [])], id="summit-outcomes"),
-        html.P([html.Strong(t("International partners", lang) + ": "), *with_latin_names(partners, LATIN_NAMES, lang)],
-               id="summit-partners"),
-        html.P(t("Source: information bulletin of the Regional Ecological Summit 2026 (seed document 003).", lang),
-               className="source-caption"),
-    ])
+    return html.Section(
+        id="summit-facts",
+        children=[
+            html.P(
+                [
+                    html.Strong(t("When and where", lang) + ": "),
+                    "; ".join(by_kind.get("event_date", [])[:1] + by_kind.get("place", [])),
+                ]
+            ),
+            html.H2(t("Expected outcomes", lang)),
+            html.Ul([html.Li(v) for v in by_kind.get("expected_outcome", [])], id="summit-outcomes"),
+            html.P(
+                [html.Strong(t("International partners", lang) + ": "), *with_latin_names(partners, LATIN_NAMES, lang)],
+                id="summit-partners",
+            ),
+            html.P(
+                t("Source: information bulletin of the Regional Ecological Summit 2026 (seed document 003).", lang),
+                className="source-caption",
+            ),
+        ],
+    )
 
 
 def directions_section(directions: pl.DataFrame, indicators: pl.DataFrame, lang: str) -> html.Section:
-    return html.Section(id="summit-directions", children=[
-        html.H2(t("The eight directions and their indicators", lang)),
-        html.Div([direction_card(row, indicators.filter(pl.col("direction") == row["direction"]), lang)
-                  for row in directions.iter_rows(named=True)], className="card-grid"),
-    ])
+    return html.Section(
+        id="summit-directions",
+        children=[
+            html.H2(t("The eight directions and their indicators", lang)),
+            html.Div(
+                [
+                    direction_card(row, indicators.filter(pl.col("direction") == row["direction"]), lang)
+                    for row in directions.iter_rows(named=True)
+                ],
+                className="card-grid",
+            ),
+        ],
+    )
 
 
 def direction_card(direction: dict, indicators: pl.DataFrame, lang: str) -> html.Article:
     number = direction["direction"]
     with_data = indicators.filter(pl.col("value").is_not_null() | (pl.col("n_countries") > 0))
     if with_data.is_empty():
-        body = [html.P(t("No indicator in the catalogue has data for this direction yet.", lang), className="no-regional")]
+        body = [
+            html.P(t("No indicator in the catalogue has data for this direction yet.", lang), className="no-regional")
+        ]
     else:
-        body = [html.Ul([indicator_line(r, lang) for r in with_data.head(CARD_INDICATORS).iter_rows(named=True)],
-                        className="card-indicators")]
+        body = [
+            html.Ul(
+                [indicator_line(r, lang) for r in with_data.head(CARD_INDICATORS).iter_rows(named=True)],
+                className="card-indicators",
+            )
+        ]
         if with_data.height > CARD_INDICATORS:
-            body.append(html.P(t("{n} more indicators in the summit pack.", lang, n=with_data.height - CARD_INDICATORS),
-                               className="muted"))
-    return html.Article(className="card", id=f"direction-{number}", children=[
-        html.Div(f"{number}", className="badge"),
-        html.H3(localized(direction, "title", lang), className="card-title"),
-        html.P(seed_text(direction, "focus", lang), className="muted"),
-        *body,
-    ])
+            body.append(
+                html.P(
+                    t("{n} more indicators in the summit pack.", lang, n=with_data.height - CARD_INDICATORS),
+                    className="muted",
+                )
+            )
+    return html.Article(
+        className="card",
+        id=f"direction-{number}",
+        children=[
+            html.Div(f"{number}", className="badge"),
+            html.H3(localized(direction, "title", lang), className="card-title"),
+            html.P(seed_text(direction, "focus", lang), className="muted"),
+            *body,
+        ],
+    )
 
 
 def indicator_line(row: dict, lang: str) -> html.Li:
@@ -130,34 +196,69 @@ def indicator_line(row: dict, lang: str) -> html.Li:
     if row["value"] is None:
         value = t("no Central Asia value; {n} countries have data", lang, n=row["n_countries"])
         return html.Li([html.Span(name), ": ", html.Span(value, className="muted")])
-    return html.Li([
-        html.Span(name), ": ",
-        html.Span(format_number(row["value"], lang), className="value"), " ",
-        html.Span(localized(row, "unit", lang), className="unit"), " ",
-        html.Span(f"({t('Central Asia', lang)}, {row['year']})", className="value-year"),
-        *flag_badges(row["flags"], lang),
-    ])
+    return html.Li(
+        [
+            html.Span(name),
+            ": ",
+            html.Span(format_number(row["value"], lang), className="value"),
+            " ",
+            html.Span(localized(row, "unit", lang), className="unit"),
+            " ",
+            html.Span(f"({t('Central Asia', lang)}, {row['year']})", className="value-year"),
+            *flag_badges(row["flags"], lang),
+        ]
+    )
 
 
 def tracker_section(directions: pl.DataFrame, initiatives: pl.DataFrame, lang: str) -> html.Section:
-    direction_options = [{"label": t("All directions", lang), "value": "all"}] + [
-        {"label": f"{r['direction']}. {localized(r, 'title', lang)}", "value": str(r["direction"])}
-        for r in directions.iter_rows(named=True)] + [{"label": t("No direction stated", lang), "value": "none"}]
+    direction_options = (
+        [{"label": t("All directions", lang), "value": "all"}]
+        + [
+            {"label": f"{r['direction']}. {localized(r, 'title', lang)}", "value": str(r["direction"])}
+            for r in directions.iter_rows(named=True)
+        ]
+        + [{"label": t("No direction stated", lang), "value": "none"}]
+    )
     statuses = sorted({(s or "") for s in initiatives["status"].to_list()})
     status_options = [{"label": t("All statuses", lang), "value": "all"}] + [
-        {"label": t(STATUS_MSGIDS.get(s, s), lang), "value": s or UNKNOWN} for s in statuses]
-    return html.Section(id="summit-initiatives", children=[
-        html.H2(t("Initiatives tracker", lang)),
-        html.P(t("The registry starts with what the bulletin states: the initiative areas of the draft Programme of Action "
-                 "2026-2030. An empty field is unknown.", lang), className="muted"),
-        html.Div(className="controls", children=[
-            html.Label(t("Direction", lang), htmlFor=DIRECTION_FILTER_ID, className="control-label"),
-            dcc.Dropdown(id=DIRECTION_FILTER_ID, options=direction_options, value="all", clearable=False, className="indicator-dropdown"),
-            html.Label(t("Status", lang), htmlFor=STATUS_FILTER_ID, className="control-label"),
-            dcc.Dropdown(id=STATUS_FILTER_ID, options=status_options, value="all", clearable=False, className="indicator-dropdown"),
-        ]),
-        html.Div(tracker_table(initiatives, "all", "all", lang), id=TRACKER_ID),
-    ])
+        {"label": t(STATUS_MSGIDS.get(s, s), lang), "value": s or UNKNOWN} for s in statuses
+    ]
+    return html.Section(
+        id="summit-initiatives",
+        children=[
+            html.H2(t("Initiatives tracker", lang)),
+            html.P(
+                t(
+                    "The registry starts with what the bulletin states: the initiative areas of the draft Programme of Action "
+                    "2026-2030. An empty field is unknown.",
+                    lang,
+                ),
+                className="muted",
+            ),
+            html.Div(
+                className="controls",
+                children=[
+                    html.Label(t("Direction", lang), htmlFor=DIRECTION_FILTER_ID, className="control-label"),
+                    dcc.Dropdown(
+                        id=DIRECTION_FILTER_ID,
+                        options=direction_options,
+                        value="all",
+                        clearable=False,
+                        className="indicator-dropdown",
+                    ),
+                    html.Label(t("Status", lang), htmlFor=STATUS_FILTER_ID, className="control-label"),
+                    dcc.Dropdown(
+                        id=STATUS_FILTER_ID,
+                        options=status_options,
+                        value="all",
+                        clearable=False,
+                        className="indicator-dropdown",
+                    ),
+                ],
+            ),
+            html.Div(tracker_table(initiatives, "all", "all", lang), id=TRACKER_ID),
+        ],
+    )
 
 
 def filter_initiatives(initiatives: pl.DataFrame, direction: str, status: str) -> pl.DataFrame:
@@ -179,14 +280,33 @@ def tracker_table(initiatives: pl.DataFrame, direction: str, status: str, lang: 
         return html.P(t("No initiative matches these filters.", lang), className="muted")
     unknown = t("unknown", lang)
     return simple_table(
-        [t("Initiative", lang), t("Directions", lang), t("Lead", lang), t("Status", lang), t("Period", lang),
-         t("Budget", lang), t("Indicators", lang), t("Last update", lang), t("Source", lang)],
-        [[seed_text(r, "title", lang), r["directions"] or unknown, r["lead"] or unknown,
-          t(STATUS_MSGIDS.get(r["status"] or "", r["status"]), lang),
-          f"{r['start_date'] or unknown} – {r['end_date'] or unknown}",
-          f"{format_number(r['budget_amount'], lang)} {r['budget_currency'] or ''}".strip() if r["budget_amount"] is not None else unknown,
-          (r["indicator_ids"] or unknown).replace(";", ", "), r["last_update"] or unknown, code(r["citation"] or "")]
-         for r in rows.iter_rows(named=True)],
+        [
+            t("Initiative", lang),
+            t("Directions", lang),
+            t("Lead", lang),
+            t("Status", lang),
+            t("Period", lang),
+            t("Budget", lang),
+            t("Indicators", lang),
+            t("Last update", lang),
+            t("Source", lang),
+        ],
+        [
+            [
+                seed_text(r, "title", lang),
+                r["directions"] or unknown,
+                r["lead"] or unknown,
+                t(STATUS_MSGIDS.get(r["status"] or "", r["status"]), lang),
+                f"{r['start_date'] or unknown} – {r['end_date'] or unknown}",
+                f"{format_number(r['budget_amount'], lang)} {r['budget_currency'] or ''}".strip()
+                if r["budget_amount"] is not None
+                else unknown,
+                (r["indicator_ids"] or unknown).replace(";", ", "),
+                r["last_update"] or unknown,
+                code(r["citation"] or ""),
+            ]
+            for r in rows.iter_rows(named=True)
+        ],
         element_id="initiatives-tracker",
     )
 
@@ -208,15 +328,24 @@ def timeline_section(consultations: pl.DataFrame, lang: str) -> html.Section:
         start = format_day(dt.date.fromisoformat(r["date"]), lang)
         when = f"{start} – {format_day(dt.date.fromisoformat(r['date_end']), lang)}" if r["date_end"] else start
         side = seed_text(r, "side_event", lang)
-        items.append(html.Li([
-            html.Strong(when), f" · {city_name(r, lang)} · ", html.Span(seed_text(r, "event", lang)),
-            html.Span(f" — «{side}»" if side else ""),
-            html.Div(r["outcome_en"], className="muted", lang="en") if r.get("outcome_en") else None,
-        ]))
-    return html.Section(id="summit-timeline", children=[
-        html.H2(t("Consultations timeline, 2025", lang)),
-        html.Ol(items, className="timeline"),
-    ])
+        items.append(
+            html.Li(
+                [
+                    html.Strong(when),
+                    f" · {city_name(r, lang)} · ",
+                    html.Span(seed_text(r, "event", lang)),
+                    html.Span(f" — «{side}»" if side else ""),
+                    html.Div(r["outcome_en"], className="muted", lang="en") if r.get("outcome_en") else None,
+                ]
+            )
+        )
+    return html.Section(
+        id="summit-timeline",
+        children=[
+            html.H2(t("Consultations timeline, 2025", lang)),
+            html.Ol(items, className="timeline"),
+        ],
+    )
 
 
 def city_name(row: dict, lang: str) -> str:

@@ -4,6 +4,7 @@ norm (harmonisation view), access to drinking water (JMP), and the analysts' lab
 The monitored water bodies have no coordinates in the sources: a site is drawn on its river's Natural Earth
 line, at its reservoir's shape, or at its region's label point, and the page says which.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,16 @@ from dash import Input, Output, State, dcc, html
 from dashboard import data, outlines, water_data
 from dashboard.figures import GRAPH_CONFIG, PALETTE, base_layout, empty_figure
 from dashboard.i18n import format_number, format_signed_percent_change, normalize_lang, t
+from dashboard.shell import (
+    no_snapshot_notice,
+    page_frame,
+    page_lang,
+    simple_table,
+    snapshot_callback,
+    snapshot_problem_notice,
+    source_caption,
+)
 from dashboard.text_marks import as_published, with_codes
-from dashboard.shell import no_snapshot_notice, snapshot_callback, page_frame, page_lang, simple_table, snapshot_problem_notice, source_caption
 
 PATH = "/water"
 NAV = (25, PATH, "Water quality")
@@ -29,14 +38,26 @@ PROFILE_ID = "water-site-profile"
 MAP_CENTER = {"lat": 47.5, "lon": 68.0}
 CENTRAL_ASIA = ["KAZ", "KGZ", "TJK", "TKM", "UZB"]
 # Sequential hues from very clean (I) to extremely dirty (VII); III stays visible on a white map.
-CLASS_COLOURS = {"I": "#2c7bb6", "II": "#74add1", "III": "#e6b800", "IV": "#fc8d59", "V": "#d73027", "VI": "#a50026",
-                 "VII": "#5e0016"}
-WATER_USE_MSGIDS = {"fishery": "fishery (implied from the published multiplicities)",
-                    "drinking": "drinking water (Kazakhstan)", "household": "drinking/household water bodies (SanPiN, Russia)"}
-PLACEMENT_MSGIDS = {"river_line_near_region_label": "on the river line, nearest the region's label point",
-                    "lake_shape_centre": "at the centre of the reservoir's shape",
-                    "region_label_point": "at the region's label point (no line or shape for this water body)",
-                    "not_placed": "not placed"}
+CLASS_COLOURS = {
+    "I": "#2c7bb6",
+    "II": "#74add1",
+    "III": "#e6b800",
+    "IV": "#fc8d59",
+    "V": "#d73027",
+    "VI": "#a50026",
+    "VII": "#5e0016",
+}
+WATER_USE_MSGIDS = {
+    "fishery": "fishery (implied from the published multiplicities)",
+    "drinking": "drinking water (Kazakhstan)",
+    "household": "drinking/household water bodies (SanPiN, Russia)",
+}
+PLACEMENT_MSGIDS = {
+    "river_line_near_region_label": "on the river line, nearest the region's label point",
+    "lake_shape_centre": "at the centre of the reservoir's shape",
+    "region_label_point": "at the region's label point (no line or shape for this water body)",
+    "not_placed": "not placed",
+}
 SOURCES = ("kz_surface_water_quality_2006", "kz_wpi_classes", "kz_drinking_water_standards", "ru_sanpin_water_mpc")
 TEMPLATE_HEADERS = {
     "ru": ["Водный объект", "Область", "Дата отбора", "Показатель", "Значение", "Ед. изм."],
@@ -45,10 +66,16 @@ TEMPLATE_HEADERS = {
 
 
 def register(app: dash.Dash) -> None:
-    dash.register_page(__name__, path=PATH, name="Water quality", title="Качество воды / Water quality · CAEI", order=2,
-                       layout=layout)
-    snapshot_callback(app, Output(PROFILE_ID, "children"), Input(SITE_DROPDOWN_ID, "value"),
-                      State(LANG_STORE_ID, "data"), prevent_initial_call=True)(update_profile)
+    dash.register_page(
+        __name__, path=PATH, name="Water quality", title="Качество воды / Water quality · CAEI", order=2, layout=layout
+    )
+    snapshot_callback(
+        app,
+        Output(PROFILE_ID, "children"),
+        Input(SITE_DROPDOWN_ID, "value"),
+        State(LANG_STORE_ID, "data"),
+        prevent_initial_call=True,
+    )(update_profile)
 
 
 def layout(lang: str | None = None, **_query: Any) -> html.Div:
@@ -69,7 +96,9 @@ def update_profile(site_id: str | None, lang: str | None):
     lang = normalize_lang(lang)
     snap = data.snapshot_for_request()
     sites = water_data.sites(snap)
-    known = site_id in set(sites["site_id"].to_list())  # the dropdown offers only known sites; a forged id gets the first
+    known = site_id in set(
+        sites["site_id"].to_list()
+    )  # the dropdown offers only known sites; a forged id gets the first
     return site_profile(snap, sites, site_id if known else sites["site_id"][0], lang)
 
 
@@ -98,7 +127,7 @@ def basis_text(basis: str | None, lang: str) -> str:
     if basis.startswith("as "):
         return t("as {formula}", lang, formula=basis[3:])
     if basis.endswith(", total"):
-        return t("{formula}, total", lang, formula=basis[:-len(", total")])
+        return t("{formula}, total", lang, formula=basis[: -len(", total")])
     return basis
 
 
@@ -130,36 +159,74 @@ def water_content(snap: data.Snapshot, info: dict, lang: str) -> list:
 def caveats(sites: pl.DataFrame, lang: str) -> html.Aside:
     disagree = sites.filter(~pl.col("class_agrees"))
     items = [
-        html.Li(t("The bulletin lists only the pollutants above their maximum permissible concentration (MPC), so the "
-                  "water pollution index (WPI) cannot be recomputed from it: it is shown as published.", lang)),
-        html.Li(t("The fishery MPC are not in any source file: they are implied from the published multiplicities "
-                  "(concentration ÷ multiplicity) and agree across rows within rounding.", lang)),
-        html.Li(t("A later table lists the same April 2006 classification under today's region names: it is not a "
-                  "later year.", lang)),
+        html.Li(
+            t(
+                "The bulletin lists only the pollutants above their maximum permissible concentration (MPC), so the "
+                "water pollution index (WPI) cannot be recomputed from it: it is shown as published.",
+                lang,
+            )
+        ),
+        html.Li(
+            t(
+                "The fishery MPC are not in any source file: they are implied from the published multiplicities "
+                "(concentration ÷ multiplicity) and agree across rows within rounding.",
+                lang,
+            )
+        ),
+        html.Li(
+            t(
+                "A later table lists the same April 2006 classification under today's region names: it is not a "
+                "later year.",
+                lang,
+            )
+        ),
     ]
     for row in disagree.iter_rows(named=True):
-        items.append(html.Li(t("{site}: WPI {wpi} falls in {table_class} by the class table, but the bulletin publishes "
-                               "{published}. Shown as published.", lang, site=ru_or_en(row, "site_name", lang),
-                               wpi=format_number(row["wpi_2006_04"], lang, decimals=2),
-                               table_class=class_label(row["class_from_table"], lang),
-                               published=class_label(row["class_published"], lang)), id="water-class-disagreement"))
-    return html.Aside([html.Strong(t("About these data", lang)), html.Ul(items)], className="caveat", id="water-caveat",
-                      role="note")
+        items.append(
+            html.Li(
+                t(
+                    "{site}: WPI {wpi} falls in {table_class} by the class table, but the bulletin publishes "
+                    "{published}. Shown as published.",
+                    lang,
+                    site=ru_or_en(row, "site_name", lang),
+                    wpi=format_number(row["wpi_2006_04"], lang, decimals=2),
+                    table_class=class_label(row["class_from_table"], lang),
+                    published=class_label(row["class_published"], lang),
+                ),
+                id="water-class-disagreement",
+            )
+        )
+    return html.Aside(
+        [html.Strong(t("About these data", lang)), html.Ul(items)], className="caveat", id="water-caveat", role="note"
+    )
 
 
 def map_section(snap: data.Snapshot, sites: pl.DataFrame, lang: str) -> html.Section:
     by_placement = {}
     for row in sites.iter_rows(named=True):
         by_placement.setdefault(row["placement"] or "not_placed", []).append(ru_or_en(row, "site_name", lang))
-    notes = [html.Li(f"{t(PLACEMENT_MSGIDS.get(p, p), lang)}: {len(names)} — {', '.join(sorted(names))}")
-             for p, names in sorted(by_placement.items())]
-    return html.Section(id="water-map-section", children=[
-        html.H2(t("Monitored sites by water-quality class", lang)),
-        html.P(t("Colour: the class as published for April 2006. The sources give no coordinates; how each site is "
-                 "placed is listed below the map.", lang), className="muted"),
-        dcc.Graph(id="water-map", figure=site_map_figure(snap, sites, lang), config=GRAPH_CONFIG, className="graph"),
-        html.Ul(notes, id="water-placement", className="muted"),
-    ])
+    notes = [
+        html.Li(f"{t(PLACEMENT_MSGIDS.get(p, p), lang)}: {len(names)} — {', '.join(sorted(names))}")
+        for p, names in sorted(by_placement.items())
+    ]
+    return html.Section(
+        id="water-map-section",
+        children=[
+            html.H2(t("Monitored sites by water-quality class", lang)),
+            html.P(
+                t(
+                    "Colour: the class as published for April 2006. The sources give no coordinates; how each site is "
+                    "placed is listed below the map.",
+                    lang,
+                ),
+                className="muted",
+            ),
+            dcc.Graph(
+                id="water-map", figure=site_map_figure(snap, sites, lang), config=GRAPH_CONFIG, className="graph"
+            ),
+            html.Ul(notes, id="water-placement", className="muted"),
+        ],
+    )
 
 
 def _line_coords(geometry: dict) -> list[list[list[float]]]:
@@ -182,22 +249,45 @@ def site_map_figure(snap: data.Snapshot, sites: pl.DataFrame, lang: str) -> go.F
             lons += [c[0] for c in part] + [None]
             lats += [c[1] for c in part] + [None]
     if lons:
-        fig.add_trace(go.Scattermap(lon=lons, lat=lats, mode="lines", line=dict(color="#6baed6", width=2),
-                                    name=t("Monitored rivers and reservoirs", lang), hoverinfo="skip"))
+        fig.add_trace(
+            go.Scattermap(
+                lon=lons,
+                lat=lats,
+                mode="lines",
+                line=dict(color="#6baed6", width=2),
+                name=t("Monitored rivers and reservoirs", lang),
+                hoverinfo="skip",
+            )
+        )
     placed = sites.filter(pl.col("lat").is_not_null())
     for roman in CLASS_COLOURS:
         rows = placed.filter(pl.col("class_published") == roman)
         if rows.is_empty():
             continue
-        fig.add_trace(go.Scattermap(
-            lon=rows["lon"].to_list(), lat=rows["lat"].to_list(), mode="markers",
-            marker=dict(size=13, color=CLASS_COLOURS[roman]), name=class_label(roman, lang),
-            text=[f"{ru_or_en(r, 'site_name', lang)}<br>{t('WPI', lang)} {format_number(r['wpi_2006_04'], lang, decimals=2)}, "
-                  f"{class_label(r['class_published'], lang)}" for r in rows.iter_rows(named=True)],
-            hoverinfo="text"))
-    fig.update_layout(**base_layout(lang, height=520, margin=dict(l=0, r=0, t=10, b=0),
-                                    legend=dict(orientation="h", y=0, yanchor="bottom", x=0, bgcolor="rgba(255,255,255,0.8)"),
-                                    map=dict(style="white-bg", center=MAP_CENTER, zoom=3.6, layers=outlines.outline_layers(snap))))
+        fig.add_trace(
+            go.Scattermap(
+                lon=rows["lon"].to_list(),
+                lat=rows["lat"].to_list(),
+                mode="markers",
+                marker=dict(size=13, color=CLASS_COLOURS[roman]),
+                name=class_label(roman, lang),
+                text=[
+                    f"{ru_or_en(r, 'site_name', lang)}<br>{t('WPI', lang)} {format_number(r['wpi_2006_04'], lang, decimals=2)}, "
+                    f"{class_label(r['class_published'], lang)}"
+                    for r in rows.iter_rows(named=True)
+                ],
+                hoverinfo="text",
+            )
+        )
+    fig.update_layout(
+        **base_layout(
+            lang,
+            height=520,
+            margin=dict(l=0, r=0, t=10, b=0),
+            legend=dict(orientation="h", y=0, yanchor="bottom", x=0, bgcolor="rgba(255,255,255,0.8)"),
+            map=dict(style="white-bg", center=MAP_CENTER, zoom=3.6, layers=outlines.outline_layers(snap)),
+        )
+    )
     return fig
 
 
@@ -212,40 +302,78 @@ def shares_section(snap: data.Snapshot, lang: str) -> html.Section:
         total = int(part["n_region_sites"][0])
         name = t("Kazakhstan, all sites", lang) if region["region_id"] == "KAZ" else ru_or_en(region, "region", lang)
         rows.append([name, str(total)] + [str(counts[c]) if c in counts else "" for c in classes])
-    return html.Section(id="water-shares", children=[
-        html.H2(t("Monitored sites by class and region", lang)),
-        simple_table([t("Region", lang), t("Sites", lang)] + [class_label(c, lang) for c in classes], rows,
-                     numeric=[False] + [True] * (len(classes) + 1), element_id="water-shares-table",
-                     caption=t("Number of sites per published class (a water body monitored in two regions counts in "
-                               "each).", lang)),
-    ])
+    return html.Section(
+        id="water-shares",
+        children=[
+            html.H2(t("Monitored sites by class and region", lang)),
+            simple_table(
+                [t("Region", lang), t("Sites", lang)] + [class_label(c, lang) for c in classes],
+                rows,
+                numeric=[False] + [True] * (len(classes) + 1),
+                element_id="water-shares-table",
+                caption=t(
+                    "Number of sites per published class (a water body monitored in two regions counts in each).", lang
+                ),
+            ),
+        ],
+    )
 
 
 def exceedances_section(snap: data.Snapshot, lang: str) -> html.Section:
     worst = water_data.worst_exceedances(snap)
-    rows = [[ru_or_en(r, "site_name", lang), ru_or_en(r, "parameter", lang),
-             concentration(r["value"], lang), t("mg/dm³", lang), concentration(r["limit"], lang),
-             format_number(r["ratio"], lang, decimals=1), format_number(r["multiplicity_published"], lang, decimals=1)]
-            for r in worst.iter_rows(named=True)]
-    return html.Section(id="water-exceedances", children=[
-        html.H2(t("Worst exceedances of the fishery MPC", lang)),
-        simple_table([t("Site", lang), t("Parameter", lang), t("Concentration", lang), t("Unit", lang),
-                      t("MPC (fishery, implied)", lang), t("Ratio to MPC", lang), t("Multiplicity as published", lang)],
-                     rows, numeric=[False, False, True, False, True, True, True], element_id="water-exceedance-table",
-                     caption=t("Mean concentration in April 2006 divided by the implied fishery MPC.", lang)),
-    ])
+    rows = [
+        [
+            ru_or_en(r, "site_name", lang),
+            ru_or_en(r, "parameter", lang),
+            concentration(r["value"], lang),
+            t("mg/dm³", lang),
+            concentration(r["limit"], lang),
+            format_number(r["ratio"], lang, decimals=1),
+            format_number(r["multiplicity_published"], lang, decimals=1),
+        ]
+        for r in worst.iter_rows(named=True)
+    ]
+    return html.Section(
+        id="water-exceedances",
+        children=[
+            html.H2(t("Worst exceedances of the fishery MPC", lang)),
+            simple_table(
+                [
+                    t("Site", lang),
+                    t("Parameter", lang),
+                    t("Concentration", lang),
+                    t("Unit", lang),
+                    t("MPC (fishery, implied)", lang),
+                    t("Ratio to MPC", lang),
+                    t("Multiplicity as published", lang),
+                ],
+                rows,
+                numeric=[False, False, True, False, True, True, True],
+                element_id="water-exceedance-table",
+                caption=t("Mean concentration in April 2006 divided by the implied fishery MPC.", lang),
+            ),
+        ],
+    )
 
 
 def profile_section(snap: data.Snapshot, sites: pl.DataFrame, lang: str) -> html.Section:
-    options = [{"label": f"{ru_or_en(r, 'site_name', lang)} — {t('WPI', lang)} {format_number(r['wpi_2006_04'], lang, decimals=2)}",
-                "value": r["site_id"]} for r in sites.iter_rows(named=True)]
+    options = [
+        {
+            "label": f"{ru_or_en(r, 'site_name', lang)} — {t('WPI', lang)} {format_number(r['wpi_2006_04'], lang, decimals=2)}",
+            "value": r["site_id"],
+        }
+        for r in sites.iter_rows(named=True)
+    ]
     first = sites["site_id"][0]
-    return html.Section(id="water-profile", children=[
-        html.H2(t("Site profile", lang)),
-        html.Label(t("Site", lang), htmlFor=SITE_DROPDOWN_ID),
-        dcc.Dropdown(id=SITE_DROPDOWN_ID, options=options, value=first, clearable=False),
-        html.Div(site_profile(snap, sites, first, lang), id=PROFILE_ID),
-    ])
+    return html.Section(
+        id="water-profile",
+        children=[
+            html.H2(t("Site profile", lang)),
+            html.Label(t("Site", lang), htmlFor=SITE_DROPDOWN_ID),
+            dcc.Dropdown(id=SITE_DROPDOWN_ID, options=options, value=first, clearable=False),
+            html.Div(site_profile(snap, sites, first, lang), id=PROFILE_ID),
+        ],
+    )
 
 
 def site_profile(snap: data.Snapshot, sites: pl.DataFrame, site_id: str, lang: str) -> list:
@@ -254,21 +382,42 @@ def site_profile(snap: data.Snapshot, sites: pl.DataFrame, site_id: str, lang: s
     if site["wpi_2005_04"] is not None:
         change = (site["wpi_2006_04"] / site["wpi_2005_04"] - 1) * 100
     wpi_rows = [
-        [t("April 2005", lang), format_number(site["wpi_2005_04"], lang, decimals=2) if site["wpi_2005_04"] is not None else t("no value published", lang)],
-        [t("March 2006", lang), format_number(site["wpi_2006_03"], lang, decimals=2) if site["wpi_2006_03"] is not None else t("no value published", lang)],
+        [
+            t("April 2005", lang),
+            format_number(site["wpi_2005_04"], lang, decimals=2)
+            if site["wpi_2005_04"] is not None
+            else t("no value published", lang),
+        ],
+        [
+            t("March 2006", lang),
+            format_number(site["wpi_2006_03"], lang, decimals=2)
+            if site["wpi_2006_03"] is not None
+            else t("no value published", lang),
+        ],
         [t("April 2006", lang), format_number(site["wpi_2006_04"], lang, decimals=2)],
     ]
-    summary = t("WPI as published: {wpi} in April 2006, {published}; by the class table: {table}.", lang,
-                wpi=format_number(site["wpi_2006_04"], lang, decimals=2), published=class_label(site["class_published"], lang),
-                table=class_label(site["class_from_table"], lang))
-    change_text = (t("Change April 2005 → April 2006: {change}.", lang, change=format_signed_percent_change(change, lang))
-                   if change is not None else t("No April 2005 value is published for this site: no change is shown.", lang))
+    summary = t(
+        "WPI as published: {wpi} in April 2006, {published}; by the class table: {table}.",
+        lang,
+        wpi=format_number(site["wpi_2006_04"], lang, decimals=2),
+        published=class_label(site["class_published"], lang),
+        table=class_label(site["class_from_table"], lang),
+    )
+    change_text = (
+        t("Change April 2005 → April 2006: {change}.", lang, change=format_signed_percent_change(change, lang))
+        if change is not None
+        else t("No April 2005 value is published for this site: no change is shown.", lang)
+    )
     harm = water_data.site_harmonisation(snap, site_id)
     return [
         html.P(summary, id="water-profile-summary", className="lead"),
         html.P(change_text, id="water-profile-change"),
-        simple_table([t("Period", lang), t("WPI (published)", lang)], wpi_rows, numeric=[False, True],
-                     element_id="water-wpi-table"),
+        simple_table(
+            [t("Period", lang), t("WPI (published)", lang)],
+            wpi_rows,
+            numeric=[False, True],
+            element_id="water-wpi-table",
+        ),
         html.H3(t("Parameters and their ratio to each norm", lang)),
         ratio_table(harm, lang),
     ]
@@ -279,62 +428,129 @@ def ratio_table(harm: pl.DataFrame, lang: str) -> html.Table | html.P:
         return html.P(t("No pollutant above its limit was listed for this site.", lang), id="water-ratio-table")
     rows = []
     for r in harm.iter_rows(named=True):
-        norm = (t(WATER_USE_MSGIDS.get(r["water_use"], r["water_use"]), lang) if r["norm_id"] else t("no applicable norm", lang))
-        conversion = "" if not r["norm_id"] or r["conversion_factor"] == 1 else t(" (converted ×{factor})", lang, factor=format_number(r["conversion_factor"], lang, decimals=4))
-        rows.append([
-            ru_or_en(r, "parameter", lang) + f" ({basis_text(r['basis'], lang)})", concentration(r["value"], lang),
-            format_number(r["multiplicity_published"], lang, decimals=1) if r["multiplicity_published"] is not None else "",
-            norm + conversion, concentration(r["limit"], lang) if r["limit"] is not None else "",
-            format_number(r["ratio"], lang, decimals=2) if r["ratio"] is not None else "",
-            (t("exceeds", lang) if r["breaches"] else t("within", lang)) if r["norm_id"] else "",
-            as_published(f"{r['document'] or ''} {r['document_table'] or ''}".strip(), lang),
-        ])
-    return simple_table([t("Parameter (basis)", lang), t("mg/dm³", lang), t("Multiplicity as published", lang),
-                         t("Norm (water use)", lang), t("MPC, mg/dm³", lang), t("Ratio", lang), t("Status", lang),
-                         t("Document", lang)], rows, numeric=[False, True, True, False, True, True, False, False],
-                        element_id="water-ratio-table")
+        norm = (
+            t(WATER_USE_MSGIDS.get(r["water_use"], r["water_use"]), lang)
+            if r["norm_id"]
+            else t("no applicable norm", lang)
+        )
+        conversion = (
+            ""
+            if not r["norm_id"] or r["conversion_factor"] == 1
+            else t(" (converted ×{factor})", lang, factor=format_number(r["conversion_factor"], lang, decimals=4))
+        )
+        rows.append(
+            [
+                ru_or_en(r, "parameter", lang) + f" ({basis_text(r['basis'], lang)})",
+                concentration(r["value"], lang),
+                format_number(r["multiplicity_published"], lang, decimals=1)
+                if r["multiplicity_published"] is not None
+                else "",
+                norm + conversion,
+                concentration(r["limit"], lang) if r["limit"] is not None else "",
+                format_number(r["ratio"], lang, decimals=2) if r["ratio"] is not None else "",
+                (t("exceeds", lang) if r["breaches"] else t("within", lang)) if r["norm_id"] else "",
+                as_published(f"{r['document'] or ''} {r['document_table'] or ''}".strip(), lang),
+            ]
+        )
+    return simple_table(
+        [
+            t("Parameter (basis)", lang),
+            t("mg/dm³", lang),
+            t("Multiplicity as published", lang),
+            t("Norm (water use)", lang),
+            t("MPC, mg/dm³", lang),
+            t("Ratio", lang),
+            t("Status", lang),
+            t("Document", lang),
+        ],
+        rows,
+        numeric=[False, True, True, False, True, True, False, False],
+        element_id="water-ratio-table",
+    )
 
 
 def harmonisation_section(snap: data.Snapshot, lang: str) -> html.Section:
     counts = water_data.breaches_by_water_use(snap)
-    rows = [[t(WATER_USE_MSGIDS.get(r["water_use"], r["water_use"]), lang), str(r["n_observations"]), str(r["n_breaching"])]
-            for r in counts.iter_rows(named=True)]
-    return html.Section(id="water-harmonisation", children=[
-        html.H2(t("Harmonisation: the same observations against each set of norms", lang)),
-        html.P(t("Each observation is compared only with norms of the same chemical basis (nitrite as N is converted "
-                 "to nitrite ion with the declared factor) and the same unit. WHO and EU values are not in the "
-                 "shared sources and are not shown.", lang), className="muted"),
-        simple_table([t("Water use of the norm", lang), t("Observations compared", lang), t("Exceeding at least one norm", lang)],
-                     rows, numeric=[False, True, True], element_id="water-harmonisation-table"),
-    ])
+    rows = [
+        [t(WATER_USE_MSGIDS.get(r["water_use"], r["water_use"]), lang), str(r["n_observations"]), str(r["n_breaching"])]
+        for r in counts.iter_rows(named=True)
+    ]
+    return html.Section(
+        id="water-harmonisation",
+        children=[
+            html.H2(t("Harmonisation: the same observations against each set of norms", lang)),
+            html.P(
+                t(
+                    "Each observation is compared only with norms of the same chemical basis (nitrite as N is converted "
+                    "to nitrite ion with the declared factor) and the same unit. WHO and EU values are not in the "
+                    "shared sources and are not shown.",
+                    lang,
+                ),
+                className="muted",
+            ),
+            simple_table(
+                [
+                    t("Water use of the norm", lang),
+                    t("Observations compared", lang),
+                    t("Exceeding at least one norm", lang),
+                ],
+                rows,
+                numeric=[False, True, True],
+                element_id="water-harmonisation-table",
+            ),
+        ],
+    )
 
 
 def jmp_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: str) -> html.Section:
     values = water_data.jmp_latest(snap, CENTRAL_ASIA)
     names = {r["geo_id"]: r for r in data.geographies(snap).iter_rows(named=True)}
-    labels = {"basic_drinking_water": t("At least basic drinking water", lang),
-              "safely_managed_water": t("Safely managed drinking water", lang)}
+    labels = {
+        "basic_drinking_water": t("At least basic drinking water", lang),
+        "safely_managed_water": t("Safely managed drinking water", lang),
+    }
     fig = go.Figure()
     for i, indicator in enumerate(water_data.JMP_INDICATORS):
         part = values.filter(pl.col("indicator_id") == indicator)
         if part.is_empty():
             continue
-        fig.add_trace(go.Bar(
-            x=[ru_or_en(names.get(g, {}), "name", lang) or g for g in part["geo_id"]], y=part["value"].to_list(),
-            name=labels[indicator], marker_color=PALETTE[i],
-            text=[f"{format_number(v, lang, decimals=0)} % ({y})" for v, y in zip(part["value"], part["year"])],
-            textposition="outside", hoverinfo="text"))
+        fig.add_trace(
+            go.Bar(
+                x=[ru_or_en(names.get(g, {}), "name", lang) or g for g in part["geo_id"]],
+                y=part["value"].to_list(),
+                name=labels[indicator],
+                marker_color=PALETTE[i],
+                text=[
+                    f"{format_number(v, lang, decimals=0)} % ({y})"
+                    for v, y in zip(part["value"], part["year"], strict=False)
+                ],
+                textposition="outside",
+                hoverinfo="text",
+            )
+        )
     if fig.data:
-        fig.update_layout(**base_layout(lang, height=380, barmode="group", yaxis=dict(title=t("% of population", lang), range=[0, 110])))
+        fig.update_layout(
+            **base_layout(
+                lang, height=380, barmode="group", yaxis=dict(title=t("% of population", lang), range=[0, 110])
+            )
+        )
     else:
         fig = empty_figure(t("No data.", lang), lang)
-    return html.Section(id="water-jmp", children=[
-        html.H2(t("Access to drinking water (WHO/UNICEF JMP)", lang)),
-        html.P(t("Each country's latest year; the label gives the year.", lang), className="muted"),
-        dcc.Graph(id="water-jmp-graph", figure=fig, config=GRAPH_CONFIG, className="graph"),
-        source_caption(sources_by_id, values["source_id"].unique().sort().to_list(), info.get("created_at"), lang,
-                       element_id="water-jmp-source"),
-    ])
+    return html.Section(
+        id="water-jmp",
+        children=[
+            html.H2(t("Access to drinking water (WHO/UNICEF JMP)", lang)),
+            html.P(t("Each country's latest year; the label gives the year.", lang), className="muted"),
+            dcc.Graph(id="water-jmp-graph", figure=fig, config=GRAPH_CONFIG, className="graph"),
+            source_caption(
+                sources_by_id,
+                values["source_id"].unique().sort().to_list(),
+                info.get("created_at"),
+                lang,
+                element_id="water-jmp-source",
+            ),
+        ],
+    )
 
 
 def template_href(lang: str) -> str:
@@ -345,19 +561,48 @@ def template_href(lang: str) -> str:
 
 def inbox_section(snap: data.Snapshot, lang: str) -> html.Section:
     summary = water_data.inbox_summary(snap)
-    return html.Section(id="water-inbox", children=[
-        html.H2(t("Lab results from analysts", lang)),
-        html.P(t("{files} lab file(s) ingested: {landed} row(s) landed, {open} quarantined row(s) open.", lang,
-                 files=summary["files"], landed=summary["landed"], open=summary["quarantine_open"]), id="water-inbox-summary"),
-        html.P(with_codes("Drop CSV or XLSX files into the water-quality inbox or run {ingest}. Columns: water body, "
-                          "region, sample date, parameter, value, unit ({units}). Rows that cannot be accepted are kept "
-                          "in quarantine with the reason ({export}).", lang,
-                          ingest=f"caei ingest {t('FILE', lang)}", units="mg/l, мг/дм3, µg/l, мкг/дм3, mg-eq/l",
-                          export="caei export --table quarantine"), id="water-inbox-help"),
-        html.P([
-            html.A(t("Template (Russian headers)", lang), href=template_href("ru"), download="caei_lab_template_ru.csv",
-                   id="water-template-ru"), " · ",
-            html.A(t("Template (English headers)", lang), href=template_href("en"), download="caei_lab_template_en.csv",
-                   id="water-template-en"),
-        ]),
-    ])
+    return html.Section(
+        id="water-inbox",
+        children=[
+            html.H2(t("Lab results from analysts", lang)),
+            html.P(
+                t(
+                    "{files} lab file(s) ingested: {landed} row(s) landed, {open} quarantined row(s) open.",
+                    lang,
+                    files=summary["files"],
+                    landed=summary["landed"],
+                    open=summary["quarantine_open"],
+                ),
+                id="water-inbox-summary",
+            ),
+            html.P(
+                with_codes(
+                    "Drop CSV or XLSX files into the water-quality inbox or run {ingest}. Columns: water body, "
+                    "region, sample date, parameter, value, unit ({units}). Rows that cannot be accepted are kept "
+                    "in quarantine with the reason ({export}).",
+                    lang,
+                    ingest=f"caei ingest {t('FILE', lang)}",
+                    units="mg/l, мг/дм3, µg/l, мкг/дм3, mg-eq/l",
+                    export="caei export --table quarantine",
+                ),
+                id="water-inbox-help",
+            ),
+            html.P(
+                [
+                    html.A(
+                        t("Template (Russian headers)", lang),
+                        href=template_href("ru"),
+                        download="caei_lab_template_ru.csv",
+                        id="water-template-ru",
+                    ),
+                    " · ",
+                    html.A(
+                        t("Template (English headers)", lang),
+                        href=template_href("en"),
+                        download="caei_lab_template_en.csv",
+                        id="water-template-en",
+                    ),
+                ]
+            ),
+        ],
+    )

@@ -1,4 +1,5 @@
 """Completeness, means, ratios and exceedances, checked by hand against the real files."""
+
 from __future__ import annotations
 
 import csv
@@ -9,8 +10,8 @@ import polars as pl
 import pytest
 
 from assets.indicators.air import air
-from dashboard import air_series
 from assets.sources.catalogue import read_seed
+from dashboard import air_series
 
 
 def rows(path: Path) -> list[dict]:
@@ -26,18 +27,27 @@ def cities() -> pl.DataFrame:
 @pytest.fixture(scope="module")
 def bishkek(shared_data_dir, cities):
     path = shared_data_dir / "air" / "bishkek_us_embassy_pm25_daily_2019_2023.csv"
-    observations, quarantine = air.attribute_daily(air.parse_bishkek_daily(path), "bishkek_us_embassy_pm25", air.city_label_lookup(cities))
+    observations, quarantine = air.attribute_daily(
+        air.parse_bishkek_daily(path), "bishkek_us_embassy_pm25", air.city_label_lookup(cities)
+    )
     return path, observations, quarantine
 
 
 def test_bishkek_heating_season_by_hand(bishkek):
     path, observations, _ = bishkek
     start, end = dt.date(2020, 10, 1), dt.date(2021, 4, 30)
-    valid = [float(r["pm25_mean_ugm3"]) for r in rows(path)
-             if start <= dt.date.fromisoformat(r["date_local"]) <= end and int(r["n_valid_hours"]) >= 18 and r["pm25_mean_ugm3"]]
+    valid = [
+        float(r["pm25_mean_ugm3"])
+        for r in rows(path)
+        if start <= dt.date.fromisoformat(r["date_local"]) <= end
+        and int(r["n_valid_hours"]) >= 18
+        and r["pm25_mean_ugm3"]
+    ]
     days_in_season = (end - start).days + 1  # 212
     stats = air.period_stats(observations)
-    season = stats.filter((pl.col("period_kind") == "heating_season") & (pl.col("period") == "2020/21")).row(0, named=True)
+    season = stats.filter((pl.col("period_kind") == "heating_season") & (pl.col("period") == "2020/21")).row(
+        0, named=True
+    )
     assert season["days_in_period"] == days_in_season == 212
     assert season["days_with_data"] == len(valid)
     assert season["completeness"] == pytest.approx(len(valid) / 212)
@@ -70,19 +80,30 @@ def test_exceedance_days_by_hand(bishkek):
     stats = air.period_stats(observations)
     above = air.exceedances(observations, stats, registry)
     got = above.filter((pl.col("year") == 2021) & (pl.col("threshold_id") == "who2021_pm25_24h_aqg")).row(0, named=True)
-    by_hand = [float(r["pm25_mean_ugm3"]) for r in rows(path)
-               if r["date_local"].startswith("2021-") and r["pm25_mean_ugm3"] and int(r["n_valid_hours"]) >= 18]
+    by_hand = [
+        float(r["pm25_mean_ugm3"])
+        for r in rows(path)
+        if r["date_local"].startswith("2021-") and r["pm25_mean_ugm3"] and int(r["n_valid_hours"]) >= 18
+    ]
     assert got["threshold"] == 15.0
     assert got["days_above"] == sum(v > 15.0 for v in by_hand)
     assert got["days_with_data"] == len(by_hand)
 
 
 def test_season_ratio_only_when_both_seasons_complete():
-    stats = pl.DataFrame({
-        "city_id": ["x"] * 4, "source_id": ["s"] * 4, "pollutant": ["pm25"] * 4,
-        "period_kind": ["heating_season", "summer", "heating_season", "summer"], "period": ["2020/21", "2020", "2021/22", "2021"],
-        "year": [2020, 2020, 2021, 2021], "mean": [60.0, 20.0, None, 10.0], "complete": [True, True, False, True], "unit": ["ug_m3"] * 4,
-    })
+    stats = pl.DataFrame(
+        {
+            "city_id": ["x"] * 4,
+            "source_id": ["s"] * 4,
+            "pollutant": ["pm25"] * 4,
+            "period_kind": ["heating_season", "summer", "heating_season", "summer"],
+            "period": ["2020/21", "2020", "2021/22", "2021"],
+            "year": [2020, 2020, 2021, 2021],
+            "mean": [60.0, 20.0, None, 10.0],
+            "complete": [True, True, False, True],
+            "unit": ["ug_m3"] * 4,
+        }
+    )
     ratios = air.season_ratios(stats).sort("year")
     assert ratios["ratio"].to_list() == [3.0, None]
     assert ratios["status"].to_list() == ["complete", "incomplete"]
@@ -91,7 +112,11 @@ def test_season_ratio_only_when_both_seasons_complete():
 def test_every_source_label_maps_to_a_city(shared_data_dir, cities):
     labels = set(air.city_label_lookup(cities)["label"])
     for name in ("pm2_5", "pm10", "no2"):
-        found = {r["city"].strip() for r in rows(shared_data_dir / "air" / f"airdata_kz_daily_other_cities_{name}.csv") if r["city"].strip()}
+        found = {
+            r["city"].strip()
+            for r in rows(shared_data_dir / "air" / f"airdata_kz_daily_other_cities_{name}.csv")
+            if r["city"].strip()
+        }
         assert found <= labels, found - labels
     assert {"almaty", "astana", "karaganda", "Bishkek (US Embassy)"} <= labels
 
@@ -111,17 +136,26 @@ def test_every_threshold_value_cites_document_and_table():
 
 
 def test_trend_needs_three_complete_years():
-    stats = pl.DataFrame({
-        "city_id": ["a"] * 3 + ["b"] * 2, "source_id": ["s"] * 5, "pollutant": ["pm25"] * 5, "period_kind": ["year"] * 5,
-        "year": [2020, 2021, 2022, 2020, 2021], "mean": [30.0, 28.0, 26.0, 10.0, 12.0], "complete": [True] * 5,
-    })
+    stats = pl.DataFrame(
+        {
+            "city_id": ["a"] * 3 + ["b"] * 2,
+            "source_id": ["s"] * 5,
+            "pollutant": ["pm25"] * 5,
+            "period_kind": ["year"] * 5,
+            "year": [2020, 2021, 2022, 2020, 2021],
+            "mean": [30.0, 28.0, 26.0, 10.0, 12.0],
+            "complete": [True] * 5,
+        }
+    )
     out = air.trends(stats).sort("city_id")
     assert out["slope_per_year"].to_list() == [pytest.approx(-2.0), None]
     assert out["status"].to_list()[1] == "fewer than 3 complete years"
 
 
 def test_region_trend_stops_before_the_2022_split(shared_data_dir):
-    staged = air.parse_kz_region_wide(shared_data_dir / "air" / "kz_emissions_stationary_sources_by_region_2005_2022.csv")
+    staged = air.parse_kz_region_wide(
+        shared_data_dir / "air" / "kz_emissions_stationary_sources_by_region_2005_2022.csv"
+    )
     emissions = air.region_emissions(staged, read_seed("air_regions.csv"))
     assert set(emissions["unit"]) == {"kt"}
     trends = air.region_emission_trends(emissions)
@@ -132,7 +166,9 @@ def test_region_trend_stops_before_the_2022_split(shared_data_dir):
 
 
 def test_unknown_region_is_an_error():
-    staged = pl.DataFrame({"region": ["Новая"], "year": [2022], "value": [1.0], "flags": [""]}, schema=air.REGION_WIDE_SCHEMA)
+    staged = pl.DataFrame(
+        {"region": ["Новая"], "year": [2022], "value": [1.0], "flags": [""]}, schema=air.REGION_WIDE_SCHEMA
+    )
     with pytest.raises(ValueError, match="Новая"):
         air.region_emissions(staged, read_seed("air_regions.csv"))
 
@@ -140,9 +176,13 @@ def test_unknown_region_is_an_error():
 def test_rolling_mean_counts_calendar_days_and_keeps_gaps():
     days = [dt.date(2021, 1, 1) + dt.timedelta(days=i) for i in range(60) if not 30 <= i < 45]  # a 15-day gap
     daily = pl.DataFrame({"date": days, "value": [10.0] * len(days), "day_counts": [True] * len(days)})
-    rolling = air_series.rolling_mean(daily).filter(pl.col("date") == dt.date(2021, 2, 14))  # day 45: 15 of 30 days have data
+    rolling = air_series.rolling_mean(daily).filter(
+        pl.col("date") == dt.date(2021, 2, 14)
+    )  # day 45: 15 of 30 days have data
     assert rolling["rolling_mean"].to_list() == [None]
-    assert air_series.rolling_mean(daily).filter(pl.col("date") == dt.date(2021, 1, 30))["rolling_mean"].to_list() == [10.0]
+    assert air_series.rolling_mean(daily).filter(pl.col("date") == dt.date(2021, 1, 30))["rolling_mean"].to_list() == [
+        10.0
+    ]
 
 
 def test_calendar_grid_places_days_by_month_and_day(bishkek):
@@ -162,8 +202,10 @@ def test_seed_rows_cite_their_source():
 
 def test_region_registry_covers_both_region_tables(shared_data_dir):
     known = set(read_seed("air_regions.csv")["region_ru"])
-    for path in (shared_data_dir / "air" / "kz_emissions_stationary_sources_by_region_2005_2022.csv",
-                 shared_data_dir / "funding" / "kz_environmental_protection_current_expenditure_by_region_2005_2022.csv"):
+    for path in (
+        shared_data_dir / "air" / "kz_emissions_stationary_sources_by_region_2005_2022.csv",
+        shared_data_dir / "funding" / "kz_environmental_protection_current_expenditure_by_region_2005_2022.csv",
+    ):
         assert set(air.parse_kz_region_wide(path)["region"]) <= known, path.name
 
 
@@ -172,13 +214,16 @@ def test_daily_figure_lays_both_traces_on_the_calendar_with_gaps():
     a day that does not count is not drawn, and every value sits on its own date."""
     from dashboard.pages.air import daily_figure
 
-    daily = pl.DataFrame({
-        "date": [dt.date(2024, 1, 1), dt.date(2024, 1, 2), dt.date(2024, 1, 4), dt.date(2024, 1, 5)],
-        "value": [10.0, 20.0, 40.0, 50.0],
-        "day_counts": [True, True, True, False],
-    })
-    registry = pl.DataFrame(schema={"pollutant": pl.String, "averaging": pl.String, "value": pl.Float64,
-                                    "level": pl.String})
+    daily = pl.DataFrame(
+        {
+            "date": [dt.date(2024, 1, 1), dt.date(2024, 1, 2), dt.date(2024, 1, 4), dt.date(2024, 1, 5)],
+            "value": [10.0, 20.0, 40.0, 50.0],
+            "day_counts": [True, True, True, False],
+        }
+    )
+    registry = pl.DataFrame(
+        schema={"pollutant": pl.String, "averaging": pl.String, "value": pl.Float64, "level": pl.String}
+    )
     daily_trace, rolling_trace = daily_figure(daily, registry, "pm25", "ru").data
     for trace in (daily_trace, rolling_trace):
         assert trace.x is None and trace.x0 == "2024-01-01" and trace.dx == 24 * 3600 * 1000

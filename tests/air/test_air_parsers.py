@@ -1,4 +1,5 @@
 """The air parsers against the real shared files, read independently with the csv module."""
+
 from __future__ import annotations
 
 import csv
@@ -25,9 +26,13 @@ def air_dir(shared_data_dir) -> Path:
 
 def test_main_cities_day_equals_source(air_dir):
     path = air_dir / "airdata_kz_daily_almaty_astana_karaganda.csv"
-    source = next(r for r in rows(path) if r["city"] == "almaty" and r["parameter"] == "pm25" and r["date"] == "2021-01-15")
+    source = next(
+        r for r in rows(path) if r["city"] == "almaty" and r["parameter"] == "pm25" and r["date"] == "2021-01-15"
+    )
     parsed = air.parse_airdata_kz_main(path)
-    day = parsed.filter((pl.col("city_label") == "almaty") & (pl.col("pollutant") == "pm25") & (pl.col("date") == dt.date(2021, 1, 15)))
+    day = parsed.filter(
+        (pl.col("city_label") == "almaty") & (pl.col("pollutant") == "pm25") & (pl.col("date") == dt.date(2021, 1, 15))
+    )
     assert day["value"].to_list() == [float(source["value_ugm3"])]
     assert parsed.height == len(rows(path))  # every row kept
     assert parsed.filter(pl.col("problem") != "").is_empty()
@@ -80,7 +85,12 @@ def test_region_wide_values_dashes_and_national_total(air_dir):
         table = list(csv.reader(f))
     header, body = table[0], table[1:]
     parsed = air.parse_kz_region_wide(path)
-    expected = {(r[0].strip(), int(float(y))): float(v) for r in body for y, v in zip(header[1:], r[1:]) if v.strip() not in ("", "-")}
+    expected = {
+        (r[0].strip(), int(float(y))): float(v)
+        for r in body
+        for y, v in zip(header[1:], r[1:], strict=False)
+        if v.strip() not in ("", "-")
+    }
     got = {(r, y): v for r, y, v in parsed.select("region", "year", "value").iter_rows()}
     assert got == expected
     assert ("Абай", 2021) not in got and ("Абай", 2022) in got  # '-' = region did not exist: no row
@@ -90,8 +100,12 @@ def test_region_wide_values_dashes_and_national_total(air_dir):
 
 
 def test_region_wide_also_reads_the_expenditure_table(shared_data_dir):
-    parsed = air.parse_kz_region_wide(shared_data_dir / "funding" / "kz_environmental_protection_current_expenditure_by_region_2005_2022.csv")
-    assert parsed.filter((pl.col("region") == "Республика Казахстан") & (pl.col("year") == 2005))["value"].to_list() == [43558237.5]
+    parsed = air.parse_kz_region_wide(
+        shared_data_dir / "funding" / "kz_environmental_protection_current_expenditure_by_region_2005_2022.csv"
+    )
+    assert parsed.filter((pl.col("region") == "Республика Казахстан") & (pl.col("year") == 2005))[
+        "value"
+    ].to_list() == [43558237.5]
 
 
 def test_region_wide_bad_cell_names_line_region_and_year(tmp_path):
@@ -103,12 +117,22 @@ def test_region_wide_bad_cell_names_line_region_and_year(tmp_path):
 
 def test_daily_bad_value_is_quarantined_not_fatal(tmp_path):
     path = tmp_path / "tashkent.csv"
-    path.write_text("date,pm25_muni,n_obs,n_st\n2024-01-01,20.5,240,10\n2024-01-02,abc,240,10\n2024-13-01,5,240,10\n", encoding="utf-8")
+    path.write_text(
+        "date,pm25_muni,n_obs,n_st\n2024-01-01,20.5,240,10\n2024-01-02,abc,240,10\n2024-13-01,5,240,10\n",
+        encoding="utf-8",
+    )
     parsed = air.parse_tashkent_daily(path)
     assert parsed["problem"].to_list() == ["", "pm25_muni abc is not a number", "date 2024-13-01 is not YYYY-MM-DD"]
-    observations, quarantine = air.attribute_daily(parsed, "tashkent_municipal_pm25", pl.DataFrame({"city_id": [], "label": []}, schema={"city_id": pl.String, "label": pl.String}))
+    observations, quarantine = air.attribute_daily(
+        parsed,
+        "tashkent_municipal_pm25",
+        pl.DataFrame({"city_id": [], "label": []}, schema={"city_id": pl.String, "label": pl.String}),
+    )
     assert observations.height == 1
-    assert quarantine.select("source_row", "reason").rows() == [(3, "pm25_muni abc is not a number"), (4, "date 2024-13-01 is not YYYY-MM-DD")]
+    assert quarantine.select("source_row", "reason").rows() == [
+        (3, "pm25_muni abc is not a number"),
+        (4, "date 2024-13-01 is not YYYY-MM-DD"),
+    ]
 
 
 def test_missing_column_is_an_error(tmp_path):

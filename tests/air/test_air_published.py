@@ -1,4 +1,5 @@
 """The air tables in a real published snapshot, and their exports (CSV and XLSX)."""
+
 from __future__ import annotations
 
 import csv
@@ -15,19 +16,24 @@ def test_snapshot_day_equals_source(snapshot, shared_data_dir):
         source = next(r for r in csv.DictReader(f) if r["city"] == "Oskemen" and r["date"] == "2023-01-20")
     value, unit, flags = snapshot.execute(
         "SELECT value, unit, flags FROM air_observations WHERE city_id = ? AND pollutant = ? AND date = ? AND source_id = ?",
-        ["oskemen", "pm10", dt.date(2023, 1, 20), "airdata_kz_other_pm10"]).fetchone()
+        ["oskemen", "pm10", dt.date(2023, 1, 20), "airdata_kz_other_pm10"],
+    ).fetchone()
     assert (value, unit) == (float(source["avg_ugm3"]), "ug_m3")
     assert "pre_day_boundary_correction" in flags
 
 
 def test_snapshot_quarantine_keeps_cityless_rows(snapshot):
-    n, = snapshot.execute("SELECT count(*) FROM air_quarantine WHERE source_id = ? AND reason = ?",
-                          ["airdata_kz_other_pm25", "no city in the source row"]).fetchone()
+    (n,) = snapshot.execute(
+        "SELECT count(*) FROM air_quarantine WHERE source_id = ? AND reason = ?",
+        ["airdata_kz_other_pm25", "no city in the source row"],
+    ).fetchone()
     assert n == 2022  # SOURCES.md: 2,022 PM2.5 rows have an empty city
 
 
 def test_snapshot_regions_have_points_or_say_why(snapshot):
-    rows = snapshot.execute("SELECT region_ru, lat, note FROM air_region_points WHERE kind <> 'country_total'").fetchall()
+    rows = snapshot.execute(
+        "SELECT region_ru, lat, note FROM air_region_points WHERE kind <> 'country_total'"
+    ).fetchall()
     for region, lat, note in rows:
         assert lat is not None or "no map point" in note, region
 
@@ -35,7 +41,10 @@ def test_snapshot_regions_have_points_or_say_why(snapshot):
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_air_quality_export_carries_licence_and_caveat(published_home, tmp_path, fmt):
     out = tmp_path / f"air.{fmt}"
-    done = run_caei(["export", "--table", "air_quality", "--format", fmt, "--lang", "ru", "--year", "2022", "--out", str(out)], published_home)
+    done = run_caei(
+        ["export", "--table", "air_quality", "--format", fmt, "--lang", "ru", "--year", "2022", "--out", str(out)],
+        published_home,
+    )
     assert done.returncode == 0, done.stderr
     if fmt == "csv":
         with open(out, newline="", encoding="utf-8-sig") as f:
@@ -44,10 +53,12 @@ def test_air_quality_export_carries_licence_and_caveat(published_home, tmp_path,
             meta = list(csv.DictReader(f))
     else:
         book = openpyxl.load_workbook(out, read_only=True)
+
         def sheet(name):
             it = book[name].iter_rows(values_only=True)
             head = next(it)
-            return [dict(zip(head, r)) for r in it]
+            return [dict(zip(head, r, strict=False)) for r in it]
+
         data, meta = sheet("data"), sheet("metadata")
     airdata = [r for r in data if str(r["Код источника"]).startswith("airdata_kz")]
     assert airdata and all(r["Лицензия"] == "CC BY-NC 4.0" for r in airdata)
@@ -60,7 +71,9 @@ def test_air_quality_export_carries_licence_and_caveat(published_home, tmp_path,
 
 def test_air_summary_export_shows_incomplete_as_blank(published_home, tmp_path):
     out = tmp_path / "summary.csv"
-    done = run_caei(["export", "--table", "air_summary", "--format", "csv", "--lang", "en", "--out", str(out)], published_home)
+    done = run_caei(
+        ["export", "--table", "air_summary", "--format", "csv", "--lang", "en", "--out", str(out)], published_home
+    )
     assert done.returncode == 0, done.stderr
     with open(out, newline="", encoding="utf-8-sig") as f:
         data = list(csv.DictReader(f))
@@ -68,5 +81,8 @@ def test_air_summary_export_shows_incomplete_as_blank(published_home, tmp_path):
     assert means and all(r["Value"] == "" for r in means if r["Status"] == "incomplete")
     assert all(r["Value"] != "" for r in means if r["Status"] == "complete")
     above = [r for r in data if r["Measure"] == "days_above_threshold"]
-    assert above and all("WHO global air quality guidelines" in r["Threshold document"] and "Table 0.1" in r["Threshold document"] for r in above)
+    assert above and all(
+        "WHO global air quality guidelines" in r["Threshold document"] and "Table 0.1" in r["Threshold document"]
+        for r in above
+    )
     assert all(r["Licence"] for r in data)

@@ -3,6 +3,7 @@ and the good rows of a file land with their values.
 
 The lab values and registry edits in the corpus are test inputs, never published as data.
 """
+
 from __future__ import annotations
 
 import csv
@@ -13,10 +14,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from assets.indicators.funding import funding
-from assets.staged import parsers
-from assets.indicators.water import water_quality as wq
 from assets.exports.export import neutralise_formulas, write_csv, write_xlsx
+from assets.indicators.funding import funding
+from assets.indicators.water import water_quality as wq
+from assets.staged import parsers
 from assets.staged.parsers import ParseError, decode_office_text, office_delimiter
 
 HERE = Path(__file__).resolve().parent
@@ -29,27 +30,57 @@ GOOD = [(2, *COPPER), (3, *MERCURY)]
 
 # file -> (status, landed (line, site, date, parameter, value, unit), quarantined (line, reason, words in the detail))
 WATER_LAB = {
-    "encoding_cp1251_russian.csv": ("ingested", [(2, "irtysh__east_kazakhstan", "2024-05-15", "copper", 0.0019, "mg_l"),
-                                                 (3, "syrdarya__kyzylorda", "2024-05-16", "sulphate", 1405.5, "mg_l")], []),
+    "encoding_cp1251_russian.csv": (
+        "ingested",
+        [
+            (2, "irtysh__east_kazakhstan", "2024-05-15", "copper", 0.0019, "mg_l"),
+            (3, "syrdarya__kyzylorda", "2024-05-16", "sulphate", 1405.5, "mg_l"),
+        ],
+        [],
+    ),
     "encoding_utf16_tabs.txt": ("ingested", GOOD, []),
     "encoding_mojibake.csv": ("ingested", [(2, *MERCURY)], [(3, "unknown_parameter", "'РњРµРґСЊ'")]),
     "binary_garbage.csv": ("rejected", [], [(0, "unreadable_file", "not a text file in UTF-8, cp1251 or UTF-16")]),
     "missing_column_unit.csv": ("rejected", [], [(0, "unreadable_file", "line 1: no column for unit")]),
     "extra_columns.csv": ("ingested", GOOD, []),
-    "non_numeric_values.csv": ("ingested", GOOD, [
-        (4, "unparseable_value", "'н/д'"), (5, "unparseable_value", "'<0.005'"), (6, "unparseable_value", "'=1+2'"),
-        (7, "unparseable_value", "'1e400'"), (8, "unparseable_value", "value '' is not a number"),
-        (9, "unparseable_value", "'1.234.5'")]),
+    "non_numeric_values.csv": (
+        "ingested",
+        GOOD,
+        [
+            (4, "unparseable_value", "'н/д'"),
+            (5, "unparseable_value", "'<0.005'"),
+            (6, "unparseable_value", "'=1+2'"),
+            (7, "unparseable_value", "'1e400'"),
+            (8, "unparseable_value", "value '' is not a number"),
+            (9, "unparseable_value", "'1.234.5'"),
+        ],
+    ),
     "negative_concentration.csv": ("ingested", GOOD, [(4, "negative_concentration", "'-12' is negative")]),
-    "future_date.csv": ("ingested", GOOD, [(4, "future_date", "2099-05-15 is after 2025-06-01"),
-                                           (5, "future_date", "2025-06-02 is after 2025-06-01")]),
-    "duplicates.csv": ("ingested", GOOD, [(5, "conflicting_duplicate", "lines 5, 6 of this file"),
-                                          (6, "conflicting_duplicate", "lines 5, 6 of this file")]),
+    "future_date.csv": (
+        "ingested",
+        GOOD,
+        [(4, "future_date", "2099-05-15 is after 2025-06-01"), (5, "future_date", "2025-06-02 is after 2025-06-01")],
+    ),
+    "duplicates.csv": (
+        "ingested",
+        GOOD,
+        [
+            (5, "conflicting_duplicate", "lines 5, 6 of this file"),
+            (6, "conflicting_duplicate", "lines 5, 6 of this file"),
+        ],
+    ),
     "empty.csv": ("rejected", [], [(0, "unreadable_file", "the file is empty")]),
     "header_only.csv": ("ingested", [], []),
-    "formula_in_names.csv": ("ingested", GOOD, [
-        (4, "unknown_site", "'=HYPERLINK("), (5, "unknown_site", "'+tobol__kostanay'"),
-        (6, "unknown_parameter", "'@SUM(A1:A9)'"), (7, "unparseable_value", "'-2+3'")]),
+    "formula_in_names.csv": (
+        "ingested",
+        GOOD,
+        [
+            (4, "unknown_site", "'=HYPERLINK("),
+            (5, "unknown_site", "'+tobol__kostanay'"),
+            (6, "unknown_parameter", "'@SUM(A1:A9)'"),
+            (7, "unparseable_value", "'-2+3'"),
+        ],
+    ),
     "ragged_rows.csv": ("ingested", GOOD, [(4, "unknown_unit", "unit '011'"), (5, "unknown_unit", "unit ''")]),
     "bom_and_blank_lines.csv": ("ingested", [(3, *COPPER), (7, *MERCURY)], [(6, "unknown_parameter", "'Medь'")]),
     "truncated_workbook.xlsx": ("rejected", [], [(0, "unreadable_file", "not a readable XLSX workbook")]),
@@ -69,8 +100,10 @@ SUMMIT_REGISTRY = {
     "non_numeric_budget.csv": (SEED_IDS, [("bad_budget", 3, "budget_amount '1,5 млн' is not a number")]),
     "negative_budget.csv": (SEED_IDS, [("bad_budget", 4, "budget_amount '-250000' is not a non-negative amount")]),
     "future_last_update.csv": (SEED_IDS, [("bad_date", 5, "last_update 2099-01-01 is in the future")]),
-    "duplicate_rows.csv": ([*SEED_IDS, "RI-002"], [("duplicate_id", 3, "also on line(s) [6]"),
-                                                   ("duplicate_id", 6, "also on line(s) [3]")]),
+    "duplicate_rows.csv": (
+        [*SEED_IDS, "RI-002"],
+        [("duplicate_id", 3, "also on line(s) [6]"), ("duplicate_id", 6, "also on line(s) [3]")],
+    ),
     "header_only.csv": ([], [("empty_registry", 1, "no initiative")]),
 }
 
@@ -102,7 +135,9 @@ def test_every_corpus_file_has_an_expected_outcome_and_a_line_in_the_readme():
 
 @pytest.fixture(scope="module")
 def lab_context(shared_data_dir):
-    surface = wq.parse_kz_surface_water_quality(shared_data_dir / "water_quality" / "kz_surface_water_quality_april2006.csv")
+    surface = wq.parse_kz_surface_water_quality(
+        shared_data_dir / "water_quality" / "kz_surface_water_quality_april2006.csv"
+    )
     return wq.lab_context(wq.sites(surface))
 
 
@@ -112,10 +147,14 @@ def test_water_lab_file(name, lab_context):
     ledger, report = wq.ingest_lab_file(HERE / "water_lab" / name, wq.empty_ledger(), lab_context, NOW)
 
     assert report["status"] == status
-    assert [(r["line"], r["site_id"], r["sample_date"].isoformat(), r["parameter_id"], r["value"], r["unit"])
-            for r in report["landed"]] == [tuple(pytest.approx(v) if isinstance(v, float) else v for v in row) for row in landed]
-    assert [(q["line"], q["reason"]) for q in report["quarantined"]] == [(line, reason) for line, reason, _ in quarantined]
-    for q, (_, _, words) in zip(report["quarantined"], quarantined):
+    assert [
+        (r["line"], r["site_id"], r["sample_date"].isoformat(), r["parameter_id"], r["value"], r["unit"])
+        for r in report["landed"]
+    ] == [tuple(pytest.approx(v) if isinstance(v, float) else v for v in row) for row in landed]
+    assert [(q["line"], q["reason"]) for q in report["quarantined"]] == [
+        (line, reason) for line, reason, _ in quarantined
+    ]
+    for q, (_, _, words) in zip(report["quarantined"], quarantined, strict=False):
         assert words in q["detail"] and q["file_name"] == name and q["status"] == "open"
         assert q["reason"] in wq.QUARANTINE_REASONS
     # Nothing vanishes: every data row of the file either landed, was counted as a duplicate, or is quarantined.
@@ -131,8 +170,7 @@ def test_formula_text_from_a_lab_file_is_kept_as_written_and_neutralised_in_expo
     assert raw.row(0)[1].startswith('=HYPERLINK("http://example.invalid/')  # stored exactly as the analyst wrote it
     exported = neutralise_formulas(raw)
     # A cell that starts like a formula gets a leading apostrophe; formula text inside a cell is inert already.
-    assert exported["raw_row"].to_list() == [
-        "'" + r if r[0] in "=+-@" else r for r in raw["raw_row"]]
+    assert exported["raw_row"].to_list() == ["'" + r if r[0] in "=+-@" else r for r in raw["raw_row"]]
     assert [r[0] for r in exported["raw_row"]] == ["'", "'", "t", "t"]
     assert_spreadsheets_see_text(exported.head(2), tmp_path, "raw_row")
 
@@ -196,13 +234,16 @@ def test_summit_registry_file(name, known_indicators):
     found = funding.registry_problems(registry, known_indicators, name, REGISTRY_TODAY)
     assert registry["initiative_id"].to_list() == ids
     assert found.select("check", "line").rows() == [(c, line) for c, line, _ in problems]
-    for reason, (_, _, words) in zip(found["reason"], problems):
+    for reason, (_, _, words) in zip(found["reason"], problems, strict=False):
         assert words in reason
     assert set(found["check"]) <= set(funding.REGISTRY_CHECKS)  # every problem has a blocking check
     if not problems:  # a clean file publishes every row as written
         table = funding.registry_table(registry, name)
         text = decode_office_text(path.read_bytes(), name)
-        written = {r["initiative_id"]: r for r in csv.DictReader(io.StringIO(text), delimiter=office_delimiter(text.splitlines()[0]))}
+        written = {
+            r["initiative_id"]: r
+            for r in csv.DictReader(io.StringIO(text), delimiter=office_delimiter(text.splitlines()[0]))
+        }
         for row in table.iter_rows(named=True):
             assert row["title_ru"] == written[row["initiative_id"]]["title_ru"]
             assert row["title_en"] == written[row["initiative_id"]]["title_en"]
@@ -224,8 +265,11 @@ def test_a_very_large_registry_is_checked_without_stalling(known_indicators):
     """200k initiatives: one pass, not one per pair (the duplicate check was quadratic)."""
     n = 200_000
     registry = pl.DataFrame({c: [""] * n for c in funding.REGISTRY_COLUMNS}).with_columns(
-        initiative_id=pl.format("RI-{}", pl.int_range(n)), directions=pl.lit("4"), status=pl.lit("proposed"),
-        line=pl.int_range(2, n + 2, dtype=pl.Int64))
+        initiative_id=pl.format("RI-{}", pl.int_range(n)),
+        directions=pl.lit("4"),
+        status=pl.lit("proposed"),
+        line=pl.int_range(2, n + 2, dtype=pl.Int64),
+    )
     registry = pl.concat([registry, registry.tail(1).with_columns(line=pl.lit(n + 2, dtype=pl.Int64))])
     problems = funding.registry_problems(registry, known_indicators, "big.csv", REGISTRY_TODAY)
     assert problems.select("check", "line").rows() == [("duplicate_id", n + 1), ("duplicate_id", n + 2)]
@@ -262,4 +306,3 @@ def test_negative_funding_and_formula_titles_survive_into_facts_as_published():
     staged = funding.parse_aiddata_gef(HERE / "sources" / "aiddata_gef__formula_in_title.csv")
     assert staged["project_title"][0].startswith("=HYPERLINK(")
     assert neutralise_formulas(staged.select("project_title"))["project_title"][0].startswith("'=HYPERLINK(")
-

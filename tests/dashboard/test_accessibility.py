@@ -3,6 +3,7 @@
 Contrast follows WCAG 2.1: text needs 4.5:1 against its background (AA), a focus indicator 3:1 (1.4.11).
 The colours are read from caei.css itself, so a change of palette is checked as it is made.
 """
+
 from __future__ import annotations
 
 import re
@@ -39,7 +40,7 @@ def relative_luminance(hex_colour: str) -> float:
     hex_colour = hex_colour.lstrip("#")
     if len(hex_colour) == 3:
         hex_colour = "".join(c * 2 for c in hex_colour)
-    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (0, 2, 4)]
     linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
@@ -79,7 +80,9 @@ def test_main_text_colours_meet_wcag_aa():
     for flag in (".flag-stale", ".flag-warning", ".flag-note"):
         colours = rule_colours(css, flag)
         pairs[f"{flag} badge"] = (colours["color"], colours["background"])
-    failing = {name: round(contrast_ratio(fg, bg), 2) for name, (fg, bg) in pairs.items() if contrast_ratio(fg, bg) < 4.5}
+    failing = {
+        name: round(contrast_ratio(fg, bg), 2) for name, (fg, bg) in pairs.items() if contrast_ratio(fg, bg) < 4.5
+    }
     assert failing == {}
 
 
@@ -108,7 +111,8 @@ def rgb_to_hex(css_colour: str) -> str:
 
 
 def test_tab_reaches_navigation_language_switch_and_every_explorer_control_with_a_visible_focus(
-        live_server, page_and_record):
+    live_server, page_and_record
+):
     page, record = page_and_record
     open_page(page, live_server.url + EXPLORER_URL, expected_graphs=2)
     n_checkboxes = page.locator("#explorer-geo input[type=checkbox]").count()
@@ -153,9 +157,13 @@ def unnamed_controls(page) -> list[str]:
     """Controls in the browser's accessibility tree without a name (what a screen reader would announce blank)."""
     cdp = page.context.new_cdp_session(page)
     nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
-    return [node["role"]["value"] for node in nodes
-            if not node.get("ignored") and node.get("role", {}).get("value") in CONTROL_ROLES
-            and not (node.get("name", {}).get("value") or "").strip()]
+    return [
+        node["role"]["value"]
+        for node in nodes
+        if not node.get("ignored")
+        and node.get("role", {}).get("value") in CONTROL_ROLES
+        and not (node.get("name", {}).get("value") or "").strip()
+    ]
 
 
 @pytest.mark.parametrize("path", ["/?lang=ru", "/aral-caspian?lang=ru", "/water?lang=ru", "/catalogue?lang=kk"])
@@ -178,8 +186,13 @@ def test_explorer_controls_are_named_by_their_labels(live_server, page_and_recor
         if "backendDOMNodeId" in node:
             by_dom_id[node["backendDOMNodeId"]] = node
     for control_id, label in (("explorer-indicator", "Показатель"), ("explorer-from", "С"), ("explorer-to", "По")):
-        backend_id = cdp.send("DOM.describeNode", {"objectId": cdp.send(
-            "Runtime.evaluate", {"expression": f"document.getElementById('{control_id}')"})["result"]["objectId"]}
+        backend_id = cdp.send(
+            "DOM.describeNode",
+            {
+                "objectId": cdp.send("Runtime.evaluate", {"expression": f"document.getElementById('{control_id}')"})[
+                    "result"
+                ]["objectId"]
+            },
         )["node"]["backendNodeId"]
         name = by_dom_id[backend_id].get("name", {}).get("value", "")
         assert name.startswith(label), (control_id, name)

@@ -1,4 +1,5 @@
 """The air page in headless Chromium against a real published snapshot (fixtures of test_pages_browser)."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,14 +7,10 @@ import requests
 
 from dashboard.i18n import format_number
 from tests.dashboard.test_pages_browser import (
-    open_dropdown,  # noqa: F401  (pytest fixtures are found by name)
-    browser,
     PLOTLY_SVG,
-    artifacts_dir,
     assert_clean,
-    live_server,
+    open_dropdown,  # noqa: F401  (pytest fixtures are found by name)
     open_page,
-    page_and_record,
     plain_spaces,
     query_one,
 )
@@ -28,37 +25,45 @@ GRAPHS = ("air-city-map", "air-daily-graph", "air-calendar-graph", "air-season-g
 @pytest.fixture(scope="session")
 def top_city_mean(published_home) -> float:
     """The highest latest-complete annual PM2.5 mean: the first row of the ranking."""
-    row = query_one(published_home, """
+    row = query_one(
+        published_home,
+        """
         WITH latest AS (
             SELECT city_id, source_id, mean FROM air_period_stats
             WHERE pollutant = 'pm25' AND period_kind = 'year' AND complete
             QUALIFY year = max(year) OVER (PARTITION BY city_id, source_id)
         )
-        SELECT max(mean) FROM latest""")
+        SELECT max(mean) FROM latest""",
+    )
     assert row and row[0] is not None
     return float(row[0])
 
 
 @pytest.fixture(scope="session")
 def almaty_winter(published_home) -> tuple[str, float]:
-    return query_one(published_home, """
+    return query_one(
+        published_home,
+        """
         SELECT period, mean FROM air_period_stats
         WHERE city_id = 'almaty' AND source_id = 'airdata_kz_main_cities' AND pollutant = 'pm25'
-          AND period_kind = 'heating_season' AND complete ORDER BY year LIMIT 1""")
+          AND period_kind = 'heating_season' AND complete ORDER BY year LIMIT 1""",
+    )
 
 
 @pytest.fixture(scope="session")
 def kazakhstan_latest_emissions(published_home) -> float:
     """Kazakhstan's latest national total of stationary-source emissions, thousand t."""
-    row = query_one(published_home, "SELECT value FROM air_region_emissions WHERE kind = 'country_total' "
-                                    "ORDER BY year DESC LIMIT 1")
+    row = query_one(
+        published_home, "SELECT value FROM air_region_emissions WHERE kind = 'country_total' ORDER BY year DESC LIMIT 1"
+    )
     assert row and row[0] is not None
     return float(row[0])
 
 
 @pytest.mark.parametrize("lang", ["ru", "en", "kk"])
-def test_air_page_shows_map_city_and_regions_with_licence(live_server, page_and_record, artifacts_dir, lang,
-                                                          top_city_mean, almaty_winter, kazakhstan_latest_emissions):
+def test_air_page_shows_map_city_and_regions_with_licence(
+    live_server, page_and_record, artifacts_dir, lang, top_city_mean, almaty_winter, kazakhstan_latest_emissions
+):
     page, record = page_and_record
     text = open_page(page, f"{live_server.url}/air?lang={lang}", expected_graphs=len(GRAPHS))
     page.screenshot(path=str(artifacts_dir / f"air-{lang}.png"), full_page=True)
@@ -108,7 +113,8 @@ def test_choosing_bishkek_redraws_the_city_view(live_server, page_and_record, ar
     option.wait_for(timeout=10_000)
     option.click()
     page.wait_for_function(
-        "() => document.querySelector('#air-city-source')?.innerText.includes('US Embassy Bishkek')", timeout=20_000)
+        "() => document.querySelector('#air-city-source')?.innerText.includes('US Embassy Bishkek')", timeout=20_000
+    )
     assert page.inner_text("#air-city h3").startswith("Bishkek")
     assert page.locator(f"#air-daily-graph {PLOTLY_SVG}").count() >= 1
     assert "CC BY-NC" not in page.inner_text("#air-city-source")  # US Government data, not AirData

@@ -3,6 +3,7 @@
 Plain-function tests for the map and table builders, and one browser test per language against the real
 published snapshot (fixtures of test_pages_browser).
 """
+
 from __future__ import annotations
 
 import json
@@ -13,7 +14,7 @@ import pytest
 
 from dashboard.figures import geometry_bounds, map_view, seas_map_figure
 from dashboard.i18n import format_number
-from dashboard.pages.aral_caspian import SEA_FEATURES, drivers_table, sea_layers, with_proper_names
+from dashboard.pages.aral_caspian import drivers_table, sea_layers, with_proper_names
 from tests.dashboard.test_pages_browser import (  # noqa: F401  (pytest fixtures are found by name)
     artifacts_dir,
     assert_clean,
@@ -36,8 +37,12 @@ CASPIAN_LIKE = {"type": "MultiPolygon", "coordinates": [[[[47.0, 37.0], [54.0, 3
 
 
 def test_sea_layers_draw_the_former_aral_beneath_the_2000s_shoreline_and_name_what_is_missing():
-    polygons = pl.DataFrame({"name": ["Aral Sea", "Historic Aral Sea", "Caspian Sea"],
-                             "geometry": [json.dumps(SQUARE)] * 2 + [json.dumps(CASPIAN_LIKE)]})
+    polygons = pl.DataFrame(
+        {
+            "name": ["Aral Sea", "Historic Aral Sea", "Caspian Sea"],
+            "geometry": [json.dumps(SQUARE)] * 2 + [json.dumps(CASPIAN_LIKE)],
+        }
+    )
     layers, missing = sea_layers(polygons, "en")
     assert [layer["name"] for layer in layers] == ["Historic Aral Sea", "Aral Sea", "Caspian Sea"]
     assert layers[1]["label"] == "Aral Sea, 2000s shoreline (not the current extent)"
@@ -47,8 +52,10 @@ def test_sea_layers_draw_the_former_aral_beneath_the_2000s_shoreline_and_name_wh
 
 
 def test_seas_map_is_maplibre_on_a_blank_style_with_our_polygons_only():
-    seas = [{"label": "A", "geometry": SQUARE, "fill": "#2c7fb8", "line": "#08519c"},
-            {"label": "C", "geometry": CASPIAN_LIKE, "fill": "#6baed6", "line": "#2171b5"}]
+    seas = [
+        {"label": "A", "geometry": SQUARE, "fill": "#2c7fb8", "line": "#08519c"},
+        {"label": "C", "geometry": CASPIAN_LIKE, "fill": "#6baed6", "line": "#2171b5"},
+    ]
     fig = seas_map_figure(seas, [{"label": "Kazakhstan", "geometry": SQUARE}], "ru")
     assert {type(trace) for trace in fig.data} == {go.Choroplethmap}
     assert fig.layout.map.style == "white-bg"
@@ -79,7 +86,11 @@ def test_latin_proper_names_are_marked_english_on_other_pages():
 
 def test_drivers_table_shows_a_missing_country_value_as_a_gap():
     entries = {
-        "freshwater_withdrawals": {"name_en": "Freshwater withdrawals", "unit": "billion_m3", "unit_label_en": "billion m³"},
+        "freshwater_withdrawals": {
+            "name_en": "Freshwater withdrawals",
+            "unit": "billion_m3",
+            "unit_label_en": "billion m³",
+        },
         "agricultural_land": {"name_en": "Agricultural land", "unit": "million_ha", "unit_label_en": "million ha"},
     }
     latest = {
@@ -110,11 +121,18 @@ def latest_value(published_home, indicator_id: str, geo_id: str) -> float:
 
 
 @pytest.mark.parametrize("lang", ["ru", "en", "kk"])
-def test_seas_map_and_drivers_render_offline_in_every_language(live_server, page_and_record, artifacts_dir, lang,
-                                                               published_home):
+def test_seas_map_and_drivers_render_offline_in_every_language(
+    live_server, page_and_record, artifacts_dir, lang, published_home
+):
     page, record = page_and_record
-    graphs = ("seas-map", "aral-area-graph", "caspian-annual-graph", "caspian-obs-graph",
-              "driver-freshwater_withdrawals-graph", "driver-agricultural_land-graph")
+    graphs = (
+        "seas-map",
+        "aral-area-graph",
+        "caspian-annual-graph",
+        "caspian-obs-graph",
+        "driver-freshwater_withdrawals-graph",
+        "driver-agricultural_land-graph",
+    )
     text = open_page(page, f"{live_server.url}/aral-caspian?lang={lang}", expected_graphs=len(graphs))
     page.locator("#seas-map canvas").first.wait_for(timeout=20_000)  # MapLibre drew our own polygons
     page.screenshot(path=str(artifacts_dir / f"aral-caspian-seas-{lang}.png"), full_page=True)
@@ -124,8 +142,11 @@ def test_seas_map_and_drivers_render_offline_in_every_language(live_server, page
     legend = plain_spaces(page.text_content("#seas-map g.legend") or "")  # an SVG group: text, not innerText
     assert {"ru": "не нынешние границы", "en": "not the current extent", "kk": "қазіргі шекарасы емес"}[lang] in legend
     # three values of the snapshot, formatted for the language
-    for indicator_id, geo_id in (("freshwater_withdrawals", "KAZ"), ("freshwater_withdrawals", "UZB"),
-                                 ("agricultural_land", "TKM")):
+    for indicator_id, geo_id in (
+        ("freshwater_withdrawals", "KAZ"),
+        ("freshwater_withdrawals", "UZB"),
+        ("agricultural_land", "TKM"),
+    ):
         assert plain_spaces(format_number(latest_value(published_home, indicator_id, geo_id), lang)) in text
     # each driver figure names its source and the snapshot date
     for indicator_id in ("freshwater_withdrawals", "agricultural_land"):

@@ -1,32 +1,42 @@
 """The funding and summit pages in headless Chromium against a real published snapshot."""
+
 from __future__ import annotations
 
+import duckdb
 import openpyxl
 import pytest
 
-import duckdb
-
 from dashboard.i18n import format_number
 from tests.dashboard.test_pages_browser import (
+    assert_clean,
     open_dropdown,  # noqa: F401 - fixtures shared with the other page tests
-    artifacts_dir, assert_clean, browser, live_server, open_page, page_and_record, plain_spaces, query_one, snapshot_file,
+    open_page,
+    plain_spaces,
+    query_one,
+    snapshot_file,
 )
 from tests.dashboard.test_water_page import theme_english_words
 
 pytestmark = pytest.mark.timeout(180)
 
 
-def test_funding_page_shows_flows_per_person_sources_and_domestic_spending(live_server, page_and_record, artifacts_dir, snapshot):
+def test_funding_page_shows_flows_per_person_sources_and_domestic_spending(
+    live_server, page_and_record, artifacts_dir, snapshot
+):
     page, record = page_and_record
     text = open_page(page, f"{live_server.url}/funding?lang=en", expected_graphs=4)
     page.screenshot(path=str(artifacts_dir / "funding_en.png"), full_page=True)
     assert "Climate-related development finance received (OECD CRS), by country" in text
     assert "must not be added up" in text
     # One trace per Central Asian country in the by-country chart, with the real yearly values.
-    traces = page.evaluate("() => document.getElementById('funding-country-graph').querySelector('.js-plotly-plot').data"
-                           ".map(d => [d.name, d.x.length, d.y.reduce((a, b) => a + b, 0)])")
-    expected = dict(snapshot.execute("""SELECT geo_id, sum(value) FROM indicator_values
-        WHERE indicator_id = 'climate_finance_crs' AND geo_id IN ('KAZ','KGZ','TJK','TKM','UZB') GROUP BY 1""").fetchall())
+    traces = page.evaluate(
+        "() => document.getElementById('funding-country-graph').querySelector('.js-plotly-plot').data"
+        ".map(d => [d.name, d.x.length, d.y.reduce((a, b) => a + b, 0)])"
+    )
+    expected = dict(
+        snapshot.execute("""SELECT geo_id, sum(value) FROM indicator_values
+        WHERE indicator_id = 'climate_finance_crs' AND geo_id IN ('KAZ','KGZ','TJK','TKM','UZB') GROUP BY 1""").fetchall()
+    )
     names = dict(snapshot.execute("SELECT name_en, geo_id FROM geographies").fetchall())
     assert {names[n] for n, _, _ in traces} == set(expected)
     for name, _n, total in traces:
@@ -40,10 +50,13 @@ def test_funding_page_shows_flows_per_person_sources_and_domestic_spending(live_
 def test_funding_breakdown_follows_the_filters(live_server, page_and_record):
     page, _record = page_and_record
     open_page(page, f"{live_server.url}/funding?lang=en", expected_graphs=4)
-    page.click(f"#funding-dimension")
+    page.click("#funding-dimension")
     page.get_by_text("By theme (sector)", exact=True).click()
-    page.wait_for_function("() => document.getElementById('funding-breakdown-graph').querySelector('.js-plotly-plot')"
-                           ".data.some(d => d.name === 'Energy')", timeout=20_000)
+    page.wait_for_function(
+        "() => document.getElementById('funding-breakdown-graph').querySelector('.js-plotly-plot')"
+        ".data.some(d => d.name === 'Energy')",
+        timeout=20_000,
+    )
 
 
 def test_summit_page_cards_tracker_timeline_in_russian(live_server, page_and_record, artifacts_dir):
@@ -71,7 +84,9 @@ def test_summit_tracker_filters_by_direction(live_server, page_and_record):
     page.wait_for_selector("#initiatives-tracker")
     open_dropdown(page, "#initiatives-direction")
     page.get_by_text("5. Combating air pollution and managing waste", exact=True).click()
-    page.wait_for_function("() => document.querySelectorAll('#initiatives-tracker tbody tr').length === 1", timeout=20_000)
+    page.wait_for_function(
+        "() => document.querySelectorAll('#initiatives-tracker tbody tr').length === 1", timeout=20_000
+    )
     assert "Circular economy" in page.inner_text("#initiatives-tracker")
 
 
@@ -99,21 +114,30 @@ def test_funding_page_in_russian_and_kazakh(live_server, page_and_record, artifa
     text = open_page(page, f"{live_server.url}/funding?lang={lang}", expected_graphs=4)
     page.screenshot(path=str(artifacts_dir / f"funding_{lang}.png"), full_page=True)
     # the OECD CRS row of the sources table: its total and its number of records, as the snapshot has them
-    amount, n_facts = query_one(published_home, """
+    amount, n_facts = query_one(
+        published_home,
+        """
         SELECT sum(amount), sum(n_facts) FROM funding_source_totals
         WHERE source_id = 'oecd_crs_climate' AND recipient_level = 'country' AND recipient_geo IN (SELECT unnest(?))
-        GROUP BY flow_type, amount_unit ORDER BY 1 DESC LIMIT 1""", [list(CENTRAL_ASIA)])
+        GROUP BY flow_type, amount_unit ORDER BY 1 DESC LIMIT 1""",
+        [list(CENTRAL_ASIA)],
+    )
     sources_table = plain_spaces(page.inner_text("#funding-sources-table"))
     assert plain_spaces(format_number(amount, lang)) in sources_table
     assert plain_spaces(format_number(n_facts, lang, 0)) in sources_table
     # a figure stated in a seed document, with the locale's decimal comma
-    stated = query_one(published_home, "SELECT value FROM funding_document_facts WHERE value LIKE '%.%' ORDER BY fact_id LIMIT 1")[0]
+    stated = query_one(
+        published_home, "SELECT value FROM funding_document_facts WHERE value LIKE '%.%' ORDER BY fact_id LIMIT 1"
+    )[0]
     decimals = len(stated.split(".")[1])
-    assert plain_spaces(format_number(float(stated), lang, decimals=decimals, compact=False)) in \
-        plain_spaces(page.inner_text("#funding-documents-table"))
+    assert plain_spaces(format_number(float(stated), lang, decimals=decimals, compact=False)) in plain_spaces(
+        page.inner_text("#funding-documents-table")
+    )
     # donors in the legend are named in the page language (the first bar of the default view: Japan)
-    legend = page.evaluate("() => document.getElementById('funding-breakdown-graph').querySelector('.js-plotly-plot')"
-                           ".data.map(d => d.name)")
+    legend = page.evaluate(
+        "() => document.getElementById('funding-breakdown-graph').querySelector('.js-plotly-plot')"
+        ".data.map(d => d.name)"
+    )
     assert {"ru": "Япония", "kk": "Жапония"}[lang] in legend
     if lang == "kk":
         assert "Экологические проекты" not in text  # the seed documents' subjects are in Kazakh too
@@ -144,7 +168,9 @@ def test_summit_page_in_russian_and_kazakh(live_server, page_and_record, artifac
     text = plain_spaces(page.inner_text("body"))
     assert page.locator("#summit-directions .card").count() == 8
     for direction, value in list(summit_headline_values.items())[:3]:
-        assert plain_spaces(format_number(value, lang)) in plain_spaces(page.inner_text(f"#direction-{direction}")), direction
+        assert plain_spaces(format_number(value, lang)) in plain_spaces(page.inner_text(f"#direction-{direction}")), (
+            direction
+        )
     for number in (2, 7, 8):
         assert page.locator(f"#direction-{number} .no-regional").count() == 1
     assert page.locator("#initiatives-tracker tbody tr").count() == 4

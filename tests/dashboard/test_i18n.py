@@ -1,4 +1,5 @@
 """Translations and number formatting of the dashboard (plain functions, no app, no browser)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -94,7 +95,16 @@ def test_plotly_separators_are_decimal_then_thousands():
 
 @pytest.mark.parametrize(
     ("asked", "expected"),
-    [(None, "ru"), ("", "ru"), ("EN", "en"), ("en", "en"), ("kk", "kk"), ("de", "ru"), (["en", "ru"], "en"), ([], "ru")],
+    [
+        (None, "ru"),
+        ("", "ru"),
+        ("EN", "en"),
+        ("en", "en"),
+        ("kk", "kk"),
+        ("de", "ru"),
+        (["en", "ru"], "en"),
+        ([], "ru"),
+    ],
 )
 def test_language_from_query_defaults_to_russian(asked, expected):
     assert normalize_lang(asked) == expected
@@ -148,16 +158,45 @@ def test_kazakh_falls_back_to_russian_where_its_catalogue_has_no_entry(monkeypat
 def test_every_string_of_every_page_has_a_kazakh_translation():
     from babel.messages.extract import extract_from_file
 
-    files = ["shell.py", "figures.py", "pages/overview.py", "pages/aral_caspian.py", "pages/explorer.py",
-             "pages/country.py", "pages/catalogue.py", "pages/not_found_404.py", "pages/water.py", "pages/air.py",
-             "pages/funding.py", "pages/summit.py", "text_marks.py"]
-    msgids = {m for f in files for _l, m, _c, _x in extract_from_file("python", str(DASHBOARD_DIR / f), keywords={"t": None})
-              if isinstance(m, str)}
+    files = [
+        "shell.py",
+        "figures.py",
+        "pages/overview.py",
+        "pages/aral_caspian.py",
+        "pages/explorer.py",
+        "pages/country.py",
+        "pages/catalogue.py",
+        "pages/not_found_404.py",
+        "pages/water.py",
+        "pages/air.py",
+        "pages/funding.py",
+        "pages/summit.py",
+        "text_marks.py",
+    ]
+    msgids = {
+        m
+        for f in files
+        for _l, m, _c, _x in extract_from_file("python", str(DASHBOARD_DIR / f), keywords={"t": None})
+        if isinstance(m, str)
+    }
     assert sorted(m for m in msgids if not catalogue("kk").get(m)) == []
 
 
-@pytest.mark.parametrize("path", ["/", "/country/KAZ", "/explorer", "/catalogue", "/aral-caspian", "/water", "/air",
-                                  "/funding", "/summit", "/no-such-page"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/country/KAZ",
+        "/explorer",
+        "/catalogue",
+        "/aral-caspian",
+        "/water",
+        "/air",
+        "/funding",
+        "/summit",
+        "/no-such-page",
+    ],
+)
 def test_every_page_opens_in_the_remembered_language(published_home, path):
     """A language chosen once (`?lang=`, remembered in a cookie) is the language of every page opened later
     without one, and a URL naming another language still wins."""

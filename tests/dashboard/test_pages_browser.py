@@ -5,6 +5,7 @@ pipeline in tests/conftest.py). The app is served by werkzeug in a thread rather
 server: that one hangs together with Playwright screenshots (STACK-NOTES).
 Screenshots go to tests/artifacts/ for a human to look at.
 """
+
 from __future__ import annotations
 
 import os
@@ -73,8 +74,7 @@ class QuietRequestHandler(WSGIRequestHandler):
 class LiveServer:
     def __init__(self, published_dir: Path):
         self.app = create_app(published_dir)
-        self._server = make_server(LOCAL_HOST, 0, self.app.server, threaded=True,
-                                   request_handler=QuietRequestHandler)
+        self._server = make_server(LOCAL_HOST, 0, self.app.server, threaded=True, request_handler=QuietRequestHandler)
         self._thread = threading.Thread(target=self._server.serve_forever, name="dash-live-server", daemon=True)
         self.url = f"http://{LOCAL_HOST}:{self._server.server_port}"
 
@@ -234,8 +234,9 @@ def first_aral_total(published_home: Path) -> float:
 
 
 @pytest.mark.parametrize("lang", ["ru", "en"])
-def test_overview_shows_regional_values_and_country_chart(live_server, page_and_record, artifacts_dir, lang,
-                                                          latest_regional_value):
+def test_overview_shows_regional_values_and_country_chart(
+    live_server, page_and_record, artifacts_dir, lang, latest_regional_value
+):
     page, record = page_and_record
     text = open_page(page, f"{live_server.url}/?lang={lang}", expected_graphs=1)
     page.screenshot(path=str(artifacts_dir / f"overview-{lang}.png"), full_page=True)
@@ -251,8 +252,7 @@ def test_overview_shows_regional_values_and_country_chart(live_server, page_and_
 
 
 @pytest.mark.parametrize("lang", ["ru", "en"])
-def test_aral_caspian_shows_both_seas_with_caveats(live_server, page_and_record, artifacts_dir, lang,
-                                                   first_aral_total):
+def test_aral_caspian_shows_both_seas_with_caveats(live_server, page_and_record, artifacts_dir, lang, first_aral_total):
     page, record = page_and_record
     text = open_page(page, f"{live_server.url}/aral-caspian?lang={lang}", expected_graphs=3)
     page.screenshot(path=str(artifacts_dir / f"aral-caspian-{lang}.png"), full_page=True)
@@ -311,7 +311,8 @@ def test_choosing_another_indicator_redraws_the_country_chart(live_server, page_
     options.filter(has_text=target).first.click()
     page.wait_for_function(
         "want => document.querySelector('#overview-country-table caption')?.innerText.trim() === want",
-        arg=target, timeout=20_000,
+        arg=target,
+        timeout=20_000,
     )
     assert page.locator(f"#overview-country-graph {PLOTLY_SVG}").count() >= 1
     page.screenshot(path=str(artifacts_dir / "overview-country-switched-en.png"), full_page=True)

@@ -1,5 +1,6 @@
 """Pages are computed after a publish before anyone asks: a browser's first request for a page is then answered
 from the cache, whatever order its request lists things in, and never with another language's or snapshot's page."""
+
 from __future__ import annotations
 
 import gzip
@@ -22,16 +23,19 @@ def browser_request(path: str, search: str) -> dict:
     """The routing request as a browser's Dash renderer may send it: other key order, only one changed prop."""
     return {
         "changedPropIds": ["_pages_location.pathname"],
-        "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
-                   {"property": "search", "id": "_pages_location", "value": search}],
+        "inputs": [
+            {"id": "_pages_location", "property": "pathname", "value": path},
+            {"property": "search", "id": "_pages_location", "value": search},
+        ],
         "outputs": split_outputs(PAGES_OUTPUT),
         "output": PAGES_OUTPUT,
     }
 
 
 def open_air(client, search: str, encoding: str = "zstd, br, gzip, deflate"):
-    answer = client.post("/_dash-update-component", json=browser_request("/air", search),
-                         headers={"Accept-Encoding": encoding})
+    answer = client.post(
+        "/_dash-update-component", json=browser_request("/air", search), headers={"Accept-Encoding": encoding}
+    )
     assert answer.status_code == 200
     return answer
 

@@ -5,6 +5,7 @@ locale, no console error, no request to any host but the app's own, and a screen
 On Russian and Kazakh pages no English word is left outside an allow-list of codes, units and proper names
 (text deliberately kept in English, such as bibliographic citations, is marked `lang="en"` and skipped).
 """
+
 from __future__ import annotations
 
 import csv
@@ -35,15 +36,68 @@ REGION = "CA5"
 # organisations that are written in Latin script in Russian texts too.
 ALLOWED_LATIN = {
     # codes of countries and regions
-    "KAZ", "KGZ", "TJK", "TKM", "UZB", "CA5", "ISO3",
+    "KAZ",
+    "KGZ",
+    "TJK",
+    "TKM",
+    "UZB",
+    "CA5",
+    "ISO3",
     # units, chemistry, formats
-    "CO", "CO₂", "CO₂e", "PM2", "PM10", "PM2.5", "NO2", "SO2", "O3", "km", "kWh", "GDP", "PPP", "CSV", "XLSX",
-    "SHA", "UTC", "BY", "CC", "NC", "ODC", "PDDL", "SA",
+    "CO",
+    "CO₂",
+    "CO₂e",
+    "PM2",
+    "PM10",
+    "PM2.5",
+    "NO2",
+    "SO2",
+    "O3",
+    "km",
+    "kWh",
+    "GDP",
+    "PPP",
+    "CSV",
+    "XLSX",
+    "SHA",
+    "UTC",
+    "BY",
+    "CC",
+    "NC",
+    "ODC",
+    "PDDL",
+    "SA",
     # proper names of data sets and organisations
-    "Climate", "Watch", "DAHITI", "OECD", "CRS", "OWID", "FAOSTAT", "FAO", "CAEI", "Global", "Carbon", "Budget", "WHO", "UNESCO",
-    "caei", "materialize", "RU", "EN", "KK", "WDI", "AR5", "µg",
+    "Climate",
+    "Watch",
+    "DAHITI",
+    "OECD",
+    "CRS",
+    "OWID",
+    "FAOSTAT",
+    "FAO",
+    "CAEI",
+    "Global",
+    "Carbon",
+    "Budget",
+    "WHO",
+    "UNESCO",
+    "caei",
+    "materialize",
+    "RU",
+    "EN",
+    "KK",
+    "WDI",
+    "AR5",
+    "µg",
     # Roman numerals (water-quality classes)
-    "I", "II", "III", "IV", "V", "VI", "VII",
+    "I",
+    "II",
+    "III",
+    "IV",
+    "V",
+    "VI",
+    "VII",
 }
 
 
@@ -71,15 +125,18 @@ def english_words_outside_allow_list(page) -> list[str]:
 
 def is_code(word: str) -> bool:
     """Acronyms and dotted codes (WDI series NY.GDP.MKTP.CD, SDG 7.a.1, IRENA) are not English words."""
-    return bool(re.fullmatch(r"[A-Z0-9][A-Z0-9.₂]+", word)) or bool(re.fullmatch(r"\w+(\.\w+)+", word) and re.search(r"\d", word))
+    return bool(re.fullmatch(r"[A-Z0-9][A-Z0-9.₂]+", word)) or bool(
+        re.fullmatch(r"\w+(\.\w+)+", word) and re.search(r"\d", word)
+    )
 
 
 def open_and_read(page, url: str, graphs: int = 0, selector: str = "#snapshot-stamp") -> str:
     page.goto(url, wait_until="networkidle")
     page.wait_for_selector(selector, timeout=20_000)
     if graphs:
-        page.wait_for_function("n => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n",
-                               arg=graphs, timeout=20_000)
+        page.wait_for_function(
+            "n => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n", arg=graphs, timeout=20_000
+        )
     page.wait_for_load_state("networkidle")
     return plain_spaces(page.inner_text("body"))
 
@@ -132,8 +189,11 @@ def kaz_profile_values(published_home) -> list[float]:
 
 
 def explorer_value(published_home, geo_id: str, year: int) -> float:
-    row = query_one(published_home, "SELECT value FROM indicator_values WHERE indicator_id = 'co2_per_capita' "
-                                    "AND geo_id = ? AND year = ?", [geo_id, year])
+    row = query_one(
+        published_home,
+        "SELECT value FROM indicator_values WHERE indicator_id = 'co2_per_capita' AND geo_id = ? AND year = ?",
+        [geo_id, year],
+    )
     assert row is not None, (geo_id, year)
     return float(row[0])
 
@@ -142,8 +202,9 @@ def explorer_value(published_home, geo_id: str, year: int) -> float:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_overview_shows_all_eight_directions(live_server, page_and_record, artifacts_dir, lang, headline_values,
-                                             published_home):
+def test_overview_shows_all_eight_directions(
+    live_server, page_and_record, artifacts_dir, lang, headline_values, published_home
+):
     page, record = page_and_record
     text = open_and_read(page, f"{live_server.url}/?lang={lang}", graphs=1)
     page.screenshot(path=str(artifacts_dir / f"product-overview-{lang}.png"), full_page=True)
@@ -152,8 +213,11 @@ def test_overview_shows_all_eight_directions(live_server, page_and_record, artif
     assert page.locator("section.direction").count() == 8
     # directions without an indicator say so, and show no number
     for number in range(1, 9):
-        has_indicator = query_one(published_home, "SELECT count(*) FROM indicators WHERE list_contains("
-                                  "string_split(coalesce(directions, ''), ';'), ?)", [str(number)])[0]
+        has_indicator = query_one(
+            published_home,
+            "SELECT count(*) FROM indicators WHERE list_contains(string_split(coalesce(directions, ''), ';'), ?)",
+            [str(number)],
+        )[0]
         empty = page.locator(f"#direction-{number}-no-data").count()
         assert empty == (0 if has_indicator else 1), number
     if lang != "en":
@@ -201,8 +265,11 @@ def test_explorer_renders_the_state_of_its_url(live_server, page_and_record, art
 
 def test_explorer_change_goes_into_the_url_and_the_download(live_server, page_and_record, published_home):
     page, record = page_and_record
-    open_and_read(page, f"{live_server.url}/explorer?lang=ru&indicator=co2_per_capita&geo=KAZ&from=2015&to=2020&year=2020",
-                  graphs=3)
+    open_and_read(
+        page,
+        f"{live_server.url}/explorer?lang=ru&indicator=co2_per_capita&geo=KAZ&from=2015&to=2020&year=2020",
+        graphs=3,
+    )
     page.locator("#explorer-geo input[value='KGZ']").check()
     page.wait_for_function("() => window.location.search.includes('KGZ')", timeout=20_000)
     assert "geo=KAZ%2CKGZ" in page.url
@@ -226,7 +293,9 @@ def test_explorer_change_goes_into_the_url_and_the_download(live_server, page_an
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_catalogue_lists_indicators_sources_and_checks(live_server, page_and_record, artifacts_dir, lang, published_home):
+def test_catalogue_lists_indicators_sources_and_checks(
+    live_server, page_and_record, artifacts_dir, lang, published_home
+):
     page, record = page_and_record
     text = open_and_read(page, f"{live_server.url}/catalogue?lang={lang}", selector="#catalogue-check-table")
     page.screenshot(path=str(artifacts_dir / f"product-catalogue-{lang}.png"), full_page=True)
@@ -240,12 +309,16 @@ def test_catalogue_lists_indicators_sources_and_checks(live_server, page_and_rec
     freshness, licence, sha = query_one(
         published_home,
         "SELECT i.freshness_years, s.licence, p.sha256 FROM indicators i JOIN sources s USING (source_id) "
-        "JOIN provenance p USING (source_id) WHERE i.indicator_id = 'co2_per_capita' ORDER BY p.version DESC LIMIT 1")
+        "JOIN provenance p USING (source_id) WHERE i.indicator_id = 'co2_per_capita' ORDER BY p.version DESC LIMIT 1",
+    )
     assert {"ru": f"{freshness} лет", "en": f"{freshness} years", "kk": f"{freshness} жыл"}[lang] in text
     assert licence in text and sha[:12] in text
     # an indicator with stale values carries a visible flag
-    stale = query_one(published_home, "SELECT indicator_id FROM indicator_values WHERE list_contains("
-                                      "string_split(coalesce(flags, ''), ';'), 'stale') LIMIT 1")
+    stale = query_one(
+        published_home,
+        "SELECT indicator_id FROM indicator_values WHERE list_contains("
+        "string_split(coalesce(flags, ''), ';'), 'stale') LIMIT 1",
+    )
     if stale:
         assert page.locator(f"#status-{stale[0]} .flag-stale").count() == 1
     if lang != "en":
@@ -258,8 +331,12 @@ def test_aral_caspian_in_every_language(live_server, page_and_record, artifacts_
     page, record = page_and_record
     text = open_and_read(page, f"{live_server.url}/aral-caspian?lang={lang}", graphs=3)
     page.screenshot(path=str(artifacts_dir / f"product-aral-caspian-{lang}.png"), full_page=True)
-    first_total = query_one(published_home, "SELECT area_km2 FROM aral_area WHERE basin = 'total' ORDER BY year LIMIT 1")[0]
-    last_total = query_one(published_home, "SELECT area_km2 FROM aral_area WHERE basin = 'total' ORDER BY year DESC LIMIT 1")[0]
+    first_total = query_one(
+        published_home, "SELECT area_km2 FROM aral_area WHERE basin = 'total' ORDER BY year LIMIT 1"
+    )[0]
+    last_total = query_one(
+        published_home, "SELECT area_km2 FROM aral_area WHERE basin = 'total' ORDER BY year DESC LIMIT 1"
+    )[0]
     difference = query_one(published_home, "SELECT dahiti_m FROM caspian_datum_difference ORDER BY year LIMIT 1")[0]
     assert fmt(first_total, lang, decimals=0, compact=False) in text
     assert fmt(last_total, lang, decimals=0, compact=False) in text

@@ -3,6 +3,7 @@
 A second snapshot (the first with every value doubled) is published while a page is open: the open page keeps
 answering from the first one, a newly opened page uses the second, and no response mixes the two.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,7 +23,7 @@ def two_snapshots(published_home, tmp_path):
     published = tmp_path / "published"
     shutil.copytree(published_home / "published", published)
     first = current_snapshot_id(published)
-    second = f"{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%S%fZ}-b0b0b0"
+    second = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S%fZ}-b0b0b0"
     shutil.copyfile(snapshot_path(published, first), snapshots_dir(published) / f"{second}.duckdb")
     with duckdb.connect(str(snapshots_dir(published) / f"{second}.duckdb")) as con:
         con.execute("UPDATE indicator_values SET value = value * 2")
@@ -81,8 +82,11 @@ def test_pruned_or_forged_pin_is_refused_without_mixing(two_snapshots):
     snapshot_path(published, first).unlink()  # pruned while the page was open
     # An answer already given from the pruned snapshot is still that snapshot's answer; a new choice cannot be.
     assert dumps(fire(client, callback, props).json) == dumps(before_prune.json)
-    other = next(o["value"] for o in props["overview-country-indicator"]["options"]
-                 if o["value"] != props["overview-country-indicator"]["value"])
+    other = next(
+        o["value"]
+        for o in props["overview-country-indicator"]["options"]
+        if o["value"] != props["overview-country-indicator"]["value"]
+    )
     gone = fire(client, callback, props, {"overview-country-indicator.value": other})
     assert gone.status_code == 200
     assert "reload the page" in dumps(gone.json)

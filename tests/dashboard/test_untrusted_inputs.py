@@ -1,5 +1,6 @@
 """What a browser sends is untrusted: callback inputs and download queries reach DuckDB only as parameters or
 validated identifiers, so hostile values give an answer or a clear refusal, never a server error or a change."""
+
 from __future__ import annotations
 
 import ast
@@ -14,8 +15,14 @@ from dashboard.app import create_app
 from tests.support.dash_client import callbacks_of_page, component_props, fire, render_page
 
 REPO = Path(__file__).resolve().parents[2]
-HOSTILE = ["x' OR '1'='1", "'; DROP TABLE indicator_values; --", "../../etc/passwd", "=HYPERLINK(\"http://x\")",
-           "\u0000", "9" * 400]
+HOSTILE = [
+    "x' OR '1'='1",
+    "'; DROP TABLE indicator_values; --",
+    "../../etc/passwd",
+    '=HYPERLINK("http://x")',
+    "\u0000",
+    "9" * 400,
+]
 PAGES = ["/", "/country/KAZ", "/explorer", "/aral-caspian", "/catalogue", "/water", "/air", "/funding", "/summit"]
 CONSTANT_NAME = re.compile(r"^_?[A-Z][A-Z0-9_]*$")
 
@@ -29,11 +36,15 @@ def test_sql_in_the_dashboard_is_built_from_constants_only():
     offenders = []
     for path in (REPO / "dashboard").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.JoinedStr) and any("SELECT" in getattr(v, "value", "") for v in node.values
-                                                        if isinstance(v, ast.Constant) and isinstance(v.value, str)):
+            if isinstance(node, ast.JoinedStr) and any(
+                "SELECT" in getattr(v, "value", "")
+                for v in node.values
+                if isinstance(v, ast.Constant) and isinstance(v.value, str)
+            ):
                 for part in node.values:
                     if isinstance(part, ast.FormattedValue) and not (
-                            isinstance(part.value, ast.Name) and CONSTANT_NAME.match(part.value.id)):
+                        isinstance(part.value, ast.Name) and CONSTANT_NAME.match(part.value.id)
+                    ):
                         offenders.append(f"{path.relative_to(REPO)}:{node.lineno}")
     assert not offenders, f"SQL f-strings interpolating non-constants: {offenders}"
 
@@ -63,8 +74,13 @@ def test_hostile_callback_inputs_get_answers_not_server_errors(published_home, p
 
 def test_hostile_download_queries_are_refused_or_answered(published_home):
     client = create_app(published_home / "published").server.test_client()
-    for query in ("indicator=x%27%20OR%201%3D1", "geo=KAZ%27;DROP%20TABLE%20x", "snapshot=../../etc/passwd",
-                  "from=abc&to=1e99", "lang=xx&indicator=%3DHYPERLINK(1)"):
+    for query in (
+        "indicator=x%27%20OR%201%3D1",
+        "geo=KAZ%27;DROP%20TABLE%20x",
+        "snapshot=../../etc/passwd",
+        "from=abc&to=1e99",
+        "lang=xx&indicator=%3DHYPERLINK(1)",
+    ):
         for fmt in ("csv", "xlsx"):
             answer = client.get(f"/download/explorer.{fmt}?{query}")
             assert answer.status_code in (200, 404), f"{query}: HTTP {answer.status_code}"

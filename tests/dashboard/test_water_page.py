@@ -1,21 +1,17 @@
 """The water page in headless Chromium against a real published snapshot (fixtures of test_pages_browser)."""
+
 from __future__ import annotations
 
 import pytest
 
 from dashboard.i18n import format_number
-from tests.dashboard.test_product_pages import english_words_outside_allow_list
 from tests.dashboard.test_pages_browser import (
-    open_dropdown,  # noqa: F401  (pytest fixtures are found by name)
-    artifacts_dir,
     assert_clean,
-    browser,
-    live_server,
+    open_dropdown,  # noqa: F401  (pytest fixtures are found by name)
     open_page,
-    page_and_record,
     plain_spaces,
-    query_one,
 )
+from tests.dashboard.test_product_pages import english_words_outside_allow_list
 
 pytestmark = pytest.mark.timeout(180)
 GRAPHS = ("water-map", "water-jmp-graph")
@@ -29,7 +25,9 @@ def theme_english_words(page) -> list[str]:
 
 
 @pytest.mark.parametrize("lang", ["ru", "en", "kk"])
-def test_water_page_shows_sites_exceedances_profile_and_jmp(live_server, page_and_record, artifacts_dir, lang, published_home):
+def test_water_page_shows_sites_exceedances_profile_and_jmp(
+    live_server, page_and_record, artifacts_dir, lang, published_home
+):
     page, record = page_and_record
     text = open_page(page, f"{live_server.url}/water?lang={lang}", expected_graphs=len(GRAPHS))
     page.screenshot(path=str(artifacts_dir / f"water-{lang}.png"), full_page=True)
@@ -63,7 +61,9 @@ def test_water_page_shows_sites_exceedances_profile_and_jmp(live_server, page_an
     assert_clean(record)
 
 
-def test_choosing_a_site_shows_its_profile_and_a_missing_2005_value_as_a_gap(live_server, page_and_record, artifacts_dir):
+def test_choosing_a_site_shows_its_profile_and_a_missing_2005_value_as_a_gap(
+    live_server, page_and_record, artifacts_dir
+):
     page, record = page_and_record
     open_page(page, f"{live_server.url}/water?lang=en", expected_graphs=len(GRAPHS))
     open_dropdown(page, "#water-site")
@@ -71,7 +71,9 @@ def test_choosing_a_site_shows_its_profile_and_a_missing_2005_value_as_a_gap(liv
     option = page.locator("[role=option]").filter(has_text="Derkul").first
     option.wait_for(timeout=10_000)
     option.click()
-    page.wait_for_function("() => document.querySelector('#water-profile-summary').innerText.includes('0.85')", timeout=20_000)
+    page.wait_for_function(
+        "() => document.querySelector('#water-profile-summary').innerText.includes('0.85')", timeout=20_000
+    )
     assert "No April 2005 value" in page.inner_text("#water-profile-change")
     ratio = plain_spaces(page.inner_text("#water-ratio-table"))
     assert "Phenols" in ratio and "fishery" in ratio

@@ -8,12 +8,11 @@ Faults (for the one path set in `fault_path`):
   "schema"   answers 200 with the real file whose header renames its first value column
 Every request is counted per path in `hits`, so a test can see how often the client retried.
 """
+
 from __future__ import annotations
 
-import os
 import random
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -37,7 +36,7 @@ class MirrorServer(ThreadingHTTPServer):
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}/"
 
-    def start(self) -> "MirrorServer":
+    def start(self) -> MirrorServer:
         threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         return self
 

@@ -6,6 +6,7 @@ directory mirror) and re-materialises that source and everything downstream of i
 The user must see: exit code 1, the source id and the reason, the retries, the previous snapshot still
 served, and the Dagster run recorded as failed.
 """
+
 from __future__ import annotations
 
 import os
@@ -17,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from assets.sources.catalogue import sources
 from assets.published.snapshots import current_snapshot_id, list_snapshots, open_snapshot
+from assets.sources.catalogue import sources
 from tests.conftest import REPO, run_caei
 from tests.faults.mirror_server import MirrorServer
 
@@ -67,8 +68,14 @@ def runs_recorded(home: Path) -> tuple[int, str]:
             runs = instance.get_runs()
             print(len(runs), runs[0].status.value if runs else "NO_RUN")
     """)
-    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "DAGSTER_HOME": str(home / "dagster")})
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "DAGSTER_HOME": str(home / "dagster")},
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     n, status = done.stdout.strip().splitlines()[-1].split()
     return int(n), status
@@ -85,8 +92,9 @@ def assert_previous_snapshot_served(home: Path, served_before: str, *, only: boo
     try:
         assert con.execute("SELECT snapshot_id FROM snapshot_info").fetchone()[0] == served_before
         # The Aral table still holds the published values (1986 total: 41.39 thousand km2 in the raw file).
-        assert con.execute("SELECT area_km2 FROM aral_area WHERE year = 1986 AND basin = 'total'").fetchone()[0] == \
-            pytest.approx(41390)
+        assert con.execute("SELECT area_km2 FROM aral_area WHERE year = 1986 AND basin = 'total'").fetchone()[
+            0
+        ] == pytest.approx(41390)
     finally:
         con.close()
 
@@ -170,8 +178,9 @@ def test_a_process_killed_while_publishing_leaves_the_previous_snapshot_served(p
     pointer_before = (published / "CURRENT").read_bytes()
     env = {**{k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}, "CAEI_HOME": str(home)}
 
-    done = subprocess.run([sys.executable, "-c", CRASHING_CLI, point], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=900)
+    done = subprocess.run(
+        [sys.executable, "-c", CRASHING_CLI, point], cwd=REPO, env=env, capture_output=True, text=True, timeout=900
+    )
 
     assert done.returncode == 137, (done.stdout + done.stderr)[-3000:]
     assert (published / "CURRENT").read_bytes() == pointer_before
@@ -185,7 +194,8 @@ def test_a_process_killed_while_publishing_leaves_the_previous_snapshot_served(p
         assert len([n for n in left if n.endswith(".duckdb") and not n.startswith(".")]) == 2, left
         listing = run_caei(["snapshots"], home).stdout.splitlines()
         assert [line for line in listing if "never served" in line] == [
-            line for line in listing if not line.startswith("*")], listing
+            line for line in listing if not line.startswith("*")
+        ], listing
 
     again = run_caei(["materialize", "--select", "published/snapshot"], home)
     assert again.returncode == 0, (again.stdout + again.stderr)[-3000:]

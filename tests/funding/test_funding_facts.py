@@ -1,4 +1,5 @@
 """Funding facts against the real files: totals per recipient and year equal the source read with csv."""
+
 from __future__ import annotations
 
 import csv
@@ -28,7 +29,8 @@ def test_crs_totals_per_recipient_and_year_equal_the_source_file(crs_path):
     for row in csv_rows(crs_path):
         expected[(row["de_recipientcode"], int(row["year"]))] += float(row["usd_disbursement"])
     totals = funding.source_totals(funding.crs_facts(funding.parse_oecd_crs_climate(crs_path), NAMES)).filter(
-        pl.col("amount_unit") == "million_usd_current")
+        pl.col("amount_unit") == "million_usd_current"
+    )
     got = {(g, y): a for g, y, a in totals.select("recipient_geo", "year", "amount").iter_rows()}
     assert set(got) == set(expected)
     for k, v in expected.items():
@@ -37,8 +39,13 @@ def test_crs_totals_per_recipient_and_year_equal_the_source_file(crs_path):
 
 def test_negative_disbursements_are_kept_and_flagged(crs_path):
     facts = funding.crs_facts(funding.parse_oecd_crs_climate(crs_path), NAMES)
-    reflow = facts.filter((pl.col("donor") == "Norway") & (pl.col("recipient_geo") == "AFG") & (pl.col("year") == 2008)
-                          & (pl.col("theme") == "Energy") & (pl.col("amount_unit") == "million_usd_current"))
+    reflow = facts.filter(
+        (pl.col("donor") == "Norway")
+        & (pl.col("recipient_geo") == "AFG")
+        & (pl.col("year") == 2008)
+        & (pl.col("theme") == "Energy")
+        & (pl.col("amount_unit") == "million_usd_current")
+    )
     assert reflow["amount"].to_list() == [-0.052904]
     assert "negative_disbursement" in reflow["flags"][0] and "rio_marker_upper_bound" in reflow["flags"][0]
 
@@ -102,7 +109,9 @@ def test_a_bad_amount_is_quarantined_with_file_line_and_reason_and_other_rows_ke
     bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
     staged = funding.parse_aiddata_worldbank(bad)
     quarantined = funding.quarantine(staged, "aiddata_worldbank", bad.name)
-    assert quarantined.select("line", "reason").rows() == [(4, "column 'total_amount_usd_million' is not a number: 5 million")]
+    assert quarantined.select("line", "reason").rows() == [
+        (4, "column 'total_amount_usd_million' is not a number: 5 million")
+    ]
     facts = funding.worldbank_facts(staged, NAMES)
     assert facts.height == len(lines) - 2  # every other project is kept
     assert "P088719" not in facts["project_id"].to_list()
@@ -123,12 +132,23 @@ def test_hand_checked_conversions():
     By hand: 0.769504087193 x 100 / 74.72803189 = 1.0297395 US$ million of 2015.
     EU 16.2 million euro in 2007; euro area PA.NUS.FCRF 2007 = 0.729672399984083 euro per US$:
     16.2 / 0.7296724 = 22.201744 US$ million current; x 100 / 88.73077929 = 25.021469 of 2015."""
-    facts = pl.DataFrame({
-        "fact_id": ["plaid", "eu"], "amount": [769504.087193, 16.2], "amount_unit": ["usd_2000", "million_eur_current"],
-        "year": [1969, 2007]}, schema_overrides={"year": pl.Int32})
+    facts = pl.DataFrame(
+        {
+            "fact_id": ["plaid", "eu"],
+            "amount": [769504.087193, 16.2],
+            "amount_unit": ["usd_2000", "million_eur_current"],
+            "year": [1969, 2007],
+        },
+        schema_overrides={"year": pl.Int32},
+    )
     series = {
-        "us_deflator": pl.DataFrame({"year": [2000, 2007, 2015], "value": [74.72803189, 88.73077929, 100.0]}, schema_overrides={"year": pl.Int32}),
-        "eur_per_usd": pl.DataFrame({"year": [2007], "value": [0.729672399984083]}, schema_overrides={"year": pl.Int32}),
+        "us_deflator": pl.DataFrame(
+            {"year": [2000, 2007, 2015], "value": [74.72803189, 88.73077929, 100.0]},
+            schema_overrides={"year": pl.Int32},
+        ),
+        "eur_per_usd": pl.DataFrame(
+            {"year": [2007], "value": [0.729672399984083]}, schema_overrides={"year": pl.Int32}
+        ),
         "kzt_per_usd": pl.DataFrame({"year": [2007], "value": [122.55]}, schema_overrides={"year": pl.Int32}),
     }
     out = {r["fact_id"]: r for r in funding.comparable_amounts(facts, series).iter_rows(named=True)}
@@ -142,9 +162,11 @@ def test_conversion_series_come_from_the_cited_wdi_files(shared_data_dir):
     from assets.staged.parsers import parse_wdi_bulk
 
     d = shared_data_dir / "indicators"
-    series = funding.conversion_series(parse_wdi_bulk(d / "wdi_USA_gdp_deflator_1989_2023.csv"),
-                                       parse_wdi_bulk(d / "wdi_official_exchange_rate_lcu_per_usd.csv"),
-                                       parse_wdi_bulk(d / "wdi_KAZ_gdp_deflator_exchange_rates_subset.csv"))
+    series = funding.conversion_series(
+        parse_wdi_bulk(d / "wdi_USA_gdp_deflator_1989_2023.csv"),
+        parse_wdi_bulk(d / "wdi_official_exchange_rate_lcu_per_usd.csv"),
+        parse_wdi_bulk(d / "wdi_KAZ_gdp_deflator_exchange_rates_subset.csv"),
+    )
     deflator = dict(series["us_deflator"].iter_rows())
     assert (deflator[2000], deflator[2015]) == (74.72803189, 100.0)
     assert dict(series["eur_per_usd"].iter_rows())[2007] == pytest.approx(0.729672399984083)

@@ -1,4 +1,5 @@
 """What lands in the published snapshot, and the exports read back: numbers equal the snapshot and the files."""
+
 from __future__ import annotations
 
 import csv
@@ -28,10 +29,16 @@ def test_published_crs_totals_equal_the_source_file(snapshot, shared_data_dir):
 
 
 def test_per_capita_indicator_is_the_crs_total_over_population(snapshot, shared_data_dir):
-    crs = sum(float(r["usd_disbursement"]) for r in csv_rows(shared_data_dir / "funding" / "oecd_crs_climate_related_disbursements_202508.csv")
-              if r["de_recipientcode"] == "KAZ" and r["year"] == "2020")
-    population = next(float(r["Population, total"]) for r in csv_rows(shared_data_dir / "indicators" / "owid_population_with_un_projections.csv")
-                      if r["Code"] == "KAZ" and r["Year"] == "2020")
+    crs = sum(
+        float(r["usd_disbursement"])
+        for r in csv_rows(shared_data_dir / "funding" / "oecd_crs_climate_related_disbursements_202508.csv")
+        if r["de_recipientcode"] == "KAZ" and r["year"] == "2020"
+    )
+    population = next(
+        float(r["Population, total"])
+        for r in csv_rows(shared_data_dir / "indicators" / "owid_population_with_un_projections.csv")
+        if r["Code"] == "KAZ" and r["Year"] == "2020"
+    )
     value, unit = snapshot.execute("""SELECT value, unit FROM indicator_values
         WHERE indicator_id = 'climate_finance_crs_per_capita' AND geo_id = 'KAZ' AND year = 2020""").fetchone()
     assert unit == "usd_current_per_person"
@@ -40,8 +47,12 @@ def test_per_capita_indicator_is_the_crs_total_over_population(snapshot, shared_
 
 def test_region_value_only_with_enough_coverage(snapshot):
     coverage = dict(snapshot.execute("SELECT year, coverage_pop_share FROM funding_crs_coverage").fetchall())
-    region_years = {y for (y,) in snapshot.execute(
-        "SELECT year FROM indicator_values WHERE indicator_id = 'climate_finance_crs' AND geo_id = 'CA5'").fetchall()}
+    region_years = {
+        y
+        for (y,) in snapshot.execute(
+            "SELECT year FROM indicator_values WHERE indicator_id = 'climate_finance_crs' AND geo_id = 'CA5'"
+        ).fetchall()
+    }
     assert coverage[1998] < 0.8 and 1998 not in region_years  # only KAZ and UZB reported: no regional figure
     assert coverage[2015] == 1.0 and 2015 in region_years
     flags = snapshot.execute("""SELECT flags FROM indicator_values
@@ -57,13 +68,22 @@ def test_direction_without_indicators_has_none_published(snapshot):
 
 def test_funding_export_csv_reads_back_equal_to_the_snapshot(published_home, snapshot, tmp_path):
     out = tmp_path / "funding.csv"
-    done = run_caei(["export", "--table", "funding", "--format", "csv", "--lang", "en", "--out", str(out)], published_home)
+    done = run_caei(
+        ["export", "--table", "funding", "--format", "csv", "--lang", "en", "--out", str(out)], published_home
+    )
     assert done.returncode == 0, done.stderr
     assert out.read_bytes()[:3] == b"\xef\xbb\xbf"
     rows = csv_rows(out)
     assert len(rows) == snapshot.execute("SELECT count(*) FROM funding_facts").fetchone()[0]
-    reflow = next(r for r in rows if r["Donor"] == "Norway" and r["Recipient code"] == "AFG" and r["Year"] == "2008"
-                  and r["Theme"] == "Energy" and r["Amount unit"] == "million_usd_current")
+    reflow = next(
+        r
+        for r in rows
+        if r["Donor"] == "Norway"
+        and r["Recipient code"] == "AFG"
+        and r["Year"] == "2008"
+        and r["Theme"] == "Energy"
+        and r["Amount unit"] == "million_usd_current"
+    )
     assert float(reflow["Amount (as published)"]) == -0.052904
     meta = csv_rows(out.with_name("funding.metadata.csv"))
     assert {"oecd_crs_climate", "aiddata_china"} <= {m["Source code"] for m in meta}
@@ -72,7 +92,10 @@ def test_funding_export_csv_reads_back_equal_to_the_snapshot(published_home, sna
 
 def test_funding_export_xlsx_in_russian(published_home, tmp_path):
     out = tmp_path / "funding.xlsx"
-    done = run_caei(["export", "--table", "funding", "--format", "xlsx", "--lang", "ru", "--year", "2007", "--out", str(out)], published_home)
+    done = run_caei(
+        ["export", "--table", "funding", "--format", "xlsx", "--lang", "ru", "--year", "2007", "--out", str(out)],
+        published_home,
+    )
     assert done.returncode == 0, done.stderr
     sheet = openpyxl.load_workbook(out, read_only=True)["data"]
     header = [c.value for c in next(sheet.iter_rows(max_row=1))]
@@ -96,7 +119,7 @@ def pack_xlsx(published_home, tmp_path_factory):
 
 def _table(sheet) -> list[dict]:
     rows = list(sheet.iter_rows(values_only=True))
-    return [dict(zip(rows[0], r)) for r in rows[1:]]
+    return [dict(zip(rows[0], r, strict=False)) for r in rows[1:]]
 
 
 def test_summit_pack_has_every_direction_sources_and_notes(pack_xlsx, snapshot):
@@ -118,13 +141,19 @@ def test_summit_pack_numbers_equal_the_snapshot(pack_xlsx, snapshot):
     crs = {r["Area code"]: r for r in rows if r["Indicator code"] == "climate_finance_crs"}
     assert set(crs) == {"KAZ", "KGZ", "TJK", "TKM", "UZB", "CA5"}
     for geo, row in crs.items():
-        year, value = snapshot.execute("""SELECT year, value FROM indicator_values WHERE indicator_id = 'climate_finance_crs'
-            AND geo_id = ? ORDER BY year DESC LIMIT 1""", [geo]).fetchone()
+        year, value = snapshot.execute(
+            """SELECT year, value FROM indicator_values WHERE indicator_id = 'climate_finance_crs'
+            AND geo_id = ? ORDER BY year DESC LIMIT 1""",
+            [geo],
+        ).fetchone()
         assert (row["Latest year"], row["Latest value"]) == (year, pytest.approx(value))
     assert crs["CA5"]["Coverage (population share)"] == pytest.approx(1.0)
     kaz = crs["KAZ"]
-    earlier = snapshot.execute("""SELECT value FROM indicator_values WHERE indicator_id = 'climate_finance_crs'
-        AND geo_id = 'KAZ' AND year = ?""", [kaz["Comparison year"]]).fetchone()[0]
+    earlier = snapshot.execute(
+        """SELECT value FROM indicator_values WHERE indicator_id = 'climate_finance_crs'
+        AND geo_id = 'KAZ' AND year = ?""",
+        [kaz["Comparison year"]],
+    ).fetchone()[0]
     assert kaz["Change"] == pytest.approx(kaz["Latest value"] - earlier)
     assert kaz["Trend"] == ("up" if kaz["Change"] > 0 else "down")
 
@@ -149,12 +178,25 @@ def test_summit_pack_csv_is_a_zip_of_the_same_tables(published_home, tmp_path):
 def test_kazakhstan_domestic_spending_is_converted_with_the_wdi_tenge_rate(snapshot, shared_data_dir):
     """2022 national total: 284,853,377.0 thousand tenge (eco.csv); WDI PA.NUS.FCRF Kazakhstan 2022 read from the
     country file: million US$ = 284,853,377.0 x 1000 / rate / 1e6."""
-    total = next(float(r["2022.0"]) for r in csv_rows(shared_data_dir / "funding" / "kz_environmental_protection_current_expenditure_by_region_2005_2022.csv")
-                 if r[""] == "Республика Казахстан")
+    total = next(
+        float(r["2022.0"])
+        for r in csv_rows(
+            shared_data_dir / "funding" / "kz_environmental_protection_current_expenditure_by_region_2005_2022.csv"
+        )
+        if r[""] == "Республика Казахстан"
+    )
     assert total == 284853377.0
-    lines = (shared_data_dir / "indicators" / "wdi_KAZ_gdp_deflator_exchange_rates_subset.csv").read_text(encoding="utf-8-sig").splitlines()
+    lines = (
+        (shared_data_dir / "indicators" / "wdi_KAZ_gdp_deflator_exchange_rates_subset.csv")
+        .read_text(encoding="utf-8-sig")
+        .splitlines()
+    )
     start = next(i for i, line in enumerate(lines) if line.startswith('"Country Name'))
-    rate = next(float(r["2022"]) for r in csv.DictReader(io.StringIO("\n".join(lines[start:]))) if r["Indicator Code"] == "PA.NUS.FCRF")
+    rate = next(
+        float(r["2022"])
+        for r in csv.DictReader(io.StringIO("\n".join(lines[start:])))
+        if r["Indicator Code"] == "PA.NUS.FCRF"
+    )
     amount, unit, level, usd = snapshot.execute("""
         SELECT f.amount, f.amount_unit, f.recipient_level, c.amount_million_usd_current
         FROM funding_facts f JOIN funding_comparable c USING (fact_id)
@@ -174,8 +216,11 @@ def test_irena_clean_energy_flows_are_facts_equal_to_the_source_column(snapshot,
         value = r["Financial_flows_to_developing_countries"].strip()
         if value and r["Entity"] in names:
             expected[(names[r["Entity"]], int(float(r["Year"])))] = float(value)
-    got = {(g, y): (a, u, f) for g, y, a, u, f in snapshot.execute("""SELECT recipient_geo, year, amount, amount_unit, flow_type
-        FROM funding_facts WHERE source_id = 'sust_energy'""").fetchall()}
+    got = {
+        (g, y): (a, u, f)
+        for g, y, a, u, f in snapshot.execute("""SELECT recipient_geo, year, amount, amount_unit, flow_type
+        FROM funding_facts WHERE source_id = 'sust_energy'""").fetchall()
+    }
     assert got.keys() == expected.keys()
     assert all(got[k] == (v, "usd_current", "unspecified") for k, v in expected.items())
 
@@ -185,7 +230,9 @@ def test_summit_pack_csv_is_a_zip_of_every_direction(published_home, tmp_path):
     import zipfile
 
     out = tmp_path / "summit_pack.zip"
-    done = run_caei(["export", "--table", "summit_pack", "--format", "csv", "--lang", "en", "--out", str(out)], published_home)
+    done = run_caei(
+        ["export", "--table", "summit_pack", "--format", "csv", "--lang", "en", "--out", str(out)], published_home
+    )
     assert done.returncode == 0, done.stderr
     with zipfile.ZipFile(out) as archive:
         names = archive.namelist()

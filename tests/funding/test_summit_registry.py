@@ -1,12 +1,12 @@
 """The initiatives registry: the seed holds only what seed 003 states, and each check names the bad row."""
+
 from __future__ import annotations
 
 import csv
 
-
-from assets.indicators.funding import funding
-from assets.indicators.country import indicator_catalogue
 from assets.common.settings import SEEDS_DIR
+from assets.indicators.country import indicator_catalogue
+from assets.indicators.funding import funding
 from tests.conftest import run_caei
 
 SEED = SEEDS_DIR / "summit_initiatives.csv"
@@ -35,7 +35,15 @@ def test_the_seed_passes_every_check_and_invents_nothing():
     rows = seed_rows()
     assert all(r["citation"].startswith("seed-docs/003_") for r in rows)
     # The bulletin names no lead, budget, dates or indicators for these initiatives: they stay empty (= unknown).
-    for column in ("lead", "budget_amount", "budget_currency", "funding_source", "start_date", "end_date", "indicator_ids"):
+    for column in (
+        "lead",
+        "budget_amount",
+        "budget_currency",
+        "funding_source",
+        "start_date",
+        "end_date",
+        "indicator_ids",
+    ):
         assert {r[column] for r in rows} == {""}, column
 
 
@@ -52,13 +60,21 @@ def test_each_registry_check_names_the_file_line_and_reason(tmp_path):
     write_registry(path, rows)
     problems = funding.registry_problems(funding.read_registry_file(path), known(), path.name)
     found = {(r["check"], r["line"]) for r in problems.iter_rows(named=True)}
-    assert {("duplicate_id", 2), ("duplicate_id", 3), ("unknown_direction", 4), ("unknown_indicator", 5),
-            ("bad_date", 6)} <= found
+    assert {
+        ("duplicate_id", 2),
+        ("duplicate_id", 3),
+        ("unknown_direction", 4),
+        ("unknown_indicator", 5),
+        ("bad_date", 6),
+    } <= found
     reasons = " | ".join(problems["reason"])
     assert "'9' is not one of the 8 summit directions" in reasons
     assert "'air_magic' is not in the indicator catalogue" in reasons
-    assert "start_date '2026-02-30' is not a real date" in reasons and "end_date '2026-13' is not a real date" in reasons
+    assert (
+        "start_date '2026-02-30' is not a real date" in reasons and "end_date '2026-13' is not a real date" in reasons
+    )
     from assets.indicators.funding.assets import registry_outcome
+
     outcome = registry_outcome(problems, "unknown_direction")
     assert not outcome.passed and outcome.severity == "ERROR"
     assert outcome.description.startswith("initiatives_update.csv line 4 (RI-003):")
@@ -83,14 +99,28 @@ def test_an_inbox_file_replaces_the_seed_only_after_validation(tmp_path, shared_
     assert "line 6 (RI-005): direction '12' is not one of the 8 summit directions" in blocked.stdout + blocked.stderr
     assert not (home / "published" / "CURRENT").exists()
 
-    write_registry(inbox / "initiatives.csv", [*base, {**base[0], "initiative_id": "RI-005", "directions": "4",
-                                                       "status": "approved", "last_update": "2026-11-01"}])
+    write_registry(
+        inbox / "initiatives.csv",
+        [
+            *base,
+            {
+                **base[0],
+                "initiative_id": "RI-005",
+                "directions": "4",
+                "status": "approved",
+                "last_update": "2026-11-01",
+            },
+        ],
+    )
     done = run_caei(["materialize"], home, shared_data_dir)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     from assets.published.snapshots import open_snapshot
+
     con = open_snapshot(home / "published")
     try:
-        published = con.execute("SELECT initiative_id, directions, status, registry_file FROM summit_initiatives ORDER BY 1").fetchall()
+        published = con.execute(
+            "SELECT initiative_id, directions, status, registry_file FROM summit_initiatives ORDER BY 1"
+        ).fetchall()
     finally:
         con.close()
     assert [r[0] for r in published] == ["RI-001", "RI-002", "RI-003", "RI-004", "RI-005"]

@@ -4,6 +4,7 @@ answer from the snapshot its layout was built from, so no view mixes two snapsho
 
 CAEI_LOAD_REFRESHES / CAEI_LOAD_CLIENTS lower the counts for a quick local run (CI runs 20 and 20).
 """
+
 from __future__ import annotations
 
 import os
@@ -58,8 +59,13 @@ def start_dashboard(home: Path, port: int, log: Path) -> subprocess.Popen:
     environ = {**os.environ, "CAEI_HOME": str(home)}
     # The server's output goes to a file: an unread pipe would fill up and stall the server mid-response.
     with open(log, "wb") as out:
-        server = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "dashboard", "--port", str(port)], cwd=REPO,
-                                  env=environ, stdout=out, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            [sys.executable, "-m", "pipelines.cli", "dashboard", "--port", str(port)],
+            cwd=REPO,
+            env=environ,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -76,7 +82,9 @@ def one_view(client: HttpSession, path: str, lang: str, tally: Tally) -> None:
     index = client.get(f"{path}?lang={lang}")
     tally.count()
     if index.status_code != 200 or not index.headers.get("X-CAEI-Snapshot"):
-        tally.fail(f"GET {path}?lang={lang}: {index.status_code}, snapshot header {index.headers.get('X-CAEI-Snapshot')}")
+        tally.fail(
+            f"GET {path}?lang={lang}: {index.status_code}, snapshot header {index.headers.get('X-CAEI-Snapshot')}"
+        )
         return
     layout, layout_snapshot, status = render_page(client, path, f"?lang={lang}")
     tally.count()
@@ -97,8 +105,10 @@ def one_view(client: HttpSession, path: str, lang: str, tally: Tally) -> None:
         if answer.status_code not in (200, 204):
             tally.fail(f"callback {dependency['output'][:60]} on {path} {lang}: HTTP {answer.status_code}")
         elif answer.headers.get("X-CAEI-Snapshot") != layout_snapshot:
-            tally.fail(f"callback {dependency['output'][:60]} on {path} {lang} answered from "
-                       f"{answer.headers.get('X-CAEI-Snapshot')}, its layout from {layout_snapshot}")
+            tally.fail(
+                f"callback {dependency['output'][:60]} on {path} {lang} answered from "
+                f"{answer.headers.get('X-CAEI-Snapshot')}, its layout from {layout_snapshot}"
+            )
 
 
 def client_loop(base_url: str, stop: threading.Event, tally: Tally, seed: int) -> None:
@@ -114,15 +124,19 @@ def client_loop(base_url: str, stop: threading.Event, tally: Tally, seed: int) -
 
 
 @pytest.mark.timeout(3600)
-def test_dashboard_serves_every_request_from_one_snapshot_during_20_refreshes(published_home, shared_data_dir, tmp_path):
+def test_dashboard_serves_every_request_from_one_snapshot_during_20_refreshes(
+    published_home, shared_data_dir, tmp_path
+):
     home = tmp_path / "home"
     shutil.copytree(published_home, home, ignore=shutil.ignore_patterns("*.lock"))
     port = free_port()
     server_log = tmp_path / "dashboard.log"
     server = start_dashboard(home, port, server_log)
     stop, tally = threading.Event(), Tally()
-    clients = [threading.Thread(target=client_loop, args=(f"http://127.0.0.1:{port}", stop, tally, seed), daemon=True)
-               for seed in range(CLIENTS)]
+    clients = [
+        threading.Thread(target=client_loop, args=(f"http://127.0.0.1:{port}", stop, tally, seed), daemon=True)
+        for seed in range(CLIENTS)
+    ]
     refresh_codes: list[int] = []
     try:
         for client in clients:
@@ -140,11 +154,16 @@ def test_dashboard_serves_every_request_from_one_snapshot_during_20_refreshes(pu
         server.wait(timeout=30)
 
     published = list_snapshots(home / "published")
-    print(f"\n{tally.requests} requests by {CLIENTS} clients during {REFRESHES} refreshes; "
-          f"{len(tally.snapshots_seen)} snapshots served; views per page {dict(tally.pages_seen)}")
+    print(
+        f"\n{tally.requests} requests by {CLIENTS} clients during {REFRESHES} refreshes; "
+        f"{len(tally.snapshots_seen)} snapshots served; views per page {dict(tally.pages_seen)}"
+    )
     assert refresh_codes == [0] * REFRESHES
-    assert not tally.failures, (f"{len(tally.failures)} failed of {tally.requests}:\n" + "\n".join(tally.failures[:20])
-                                + f"\n--- dashboard log ---\n{server_log.read_text(errors='replace')[-6000:]}")
+    assert not tally.failures, (
+        f"{len(tally.failures)} failed of {tally.requests}:\n"
+        + "\n".join(tally.failures[:20])
+        + f"\n--- dashboard log ---\n{server_log.read_text(errors='replace')[-6000:]}"
+    )
     assert set(tally.pages_seen) == set(PAGES), "every page was read during the refreshes"
     # The clients saw the publishes happen: more than one snapshot, all of them among the ones published.
     assert len(tally.snapshots_seen) >= min(3, REFRESHES)

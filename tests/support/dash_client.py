@@ -3,10 +3,12 @@ pages router, then fire a page's callbacks with the values its layout holds (inc
 
 Works with a Flask test client or a `requests.Session` bound to a live server (`HttpSession`).
 """
+
 from __future__ import annotations
 
 import json
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import requests
 
@@ -38,7 +40,7 @@ def status_of(response: Any) -> int:
 
 def split_outputs(output: str) -> list[dict[str, str]]:
     parts = output.strip(".").split("...") if output.startswith("..") else [output]
-    return [dict(zip(("id", "property"), part.rsplit(".", 1))) for part in parts]
+    return [dict(zip(("id", "property"), part.rsplit(".", 1), strict=False)) for part in parts]
 
 
 def walk(tree: Any) -> Iterator[dict]:
@@ -64,8 +66,10 @@ def render_page(client: Any, path: str, search: str = "") -> tuple[Any, str | No
     payload = {
         "output": PAGES_OUTPUT,
         "outputs": split_outputs(PAGES_OUTPUT),
-        "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
-                   {"id": "_pages_location", "property": "search", "value": search}],
+        "inputs": [
+            {"id": "_pages_location", "property": "pathname", "value": path},
+            {"id": "_pages_location", "property": "search", "value": search},
+        ],
         "changedPropIds": ["_pages_location.pathname"],
         "state": [],
     }
@@ -78,8 +82,11 @@ def render_page(client: Any, path: str, search: str = "") -> tuple[Any, str | No
 def server_callbacks(client: Any) -> list[dict]:
     """The server-side callbacks whose inputs a page's layout provides (not the router, not clientside)."""
     deps = response_json(client.get("/_dash-dependencies"))
-    return [d for d in deps if not d.get("clientside_function") and d["output"] != PAGES_OUTPUT
-            and not d["output"].startswith("_pages")]
+    return [
+        d
+        for d in deps
+        if not d.get("clientside_function") and d["output"] != PAGES_OUTPUT and not d["output"].startswith("_pages")
+    ]
 
 
 def fire(client: Any, dependency: dict, props: dict[str, dict], overrides: dict[str, Any] | None = None) -> Any:
@@ -92,7 +99,8 @@ def fire(client: Any, dependency: dict, props: dict[str, dict], overrides: dict[
 
     payload = {
         "output": dependency["output"],
-        "outputs": split_outputs(dependency["output"]) if dependency["output"].startswith("..")
+        "outputs": split_outputs(dependency["output"])
+        if dependency["output"].startswith("..")
         else split_outputs(dependency["output"])[0],
         "inputs": [{**item, "value": value(item)} for item in dependency["inputs"]],
         "changedPropIds": [f"{item['id']}.{item['property']}" for item in dependency["inputs"][:1]],

@@ -1,4 +1,5 @@
 """Fixtures of the water-quality tests: the real files parsed, and a lab-file context over the real sites."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -53,8 +54,11 @@ def implied(observations):
 
 @pytest.fixture(scope="session")
 def norms(water_files, implied):
-    return wq.norms_registry(wq.parse_kz_drinking_water_standards(water_files["drinking"]),
-                             wq.parse_ru_sanpin_water_mpc(water_files["sanpin"]), implied)
+    return wq.norms_registry(
+        wq.parse_kz_drinking_water_standards(water_files["drinking"]),
+        wq.parse_ru_sanpin_water_mpc(water_files["sanpin"]),
+        implied,
+    )
 
 
 @pytest.fixture(scope="session")

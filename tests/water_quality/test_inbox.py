@@ -2,6 +2,7 @@
 
 The lab values below are test inputs for the inbox, written here; they are never published as data.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,7 +20,9 @@ def write(path, text: str, encoding: str = "utf-8"):
 
 
 def landed_rows(report) -> list[tuple]:
-    return [(r["site_id"], r["sample_date"].isoformat(), r["parameter_id"], r["value"], r["unit"]) for r in report["landed"]]
+    return [
+        (r["site_id"], r["sample_date"].isoformat(), r["parameter_id"], r["value"], r["unit"]) for r in report["landed"]
+    ]
 
 
 def ingest(path, lab_context, ledger=None):
@@ -27,48 +30,65 @@ def ingest(path, lab_context, ledger=None):
 
 
 def test_utf8_comma_english_headers_and_names(tmp_path, lab_context):
-    f = write(tmp_path / "lab_en.csv",
-              "water_body,region,date,parameter,value,unit\n"
-              "Irtysh,Pavlodar,2024-05-15,Copper,0.0021,mg/l\n"
-              "Ishim,Akmola,2024-05-15,Nitrite nitrogen,0.031,mg/L\n")
+    f = write(
+        tmp_path / "lab_en.csv",
+        "water_body,region,date,parameter,value,unit\n"
+        "Irtysh,Pavlodar,2024-05-15,Copper,0.0021,mg/l\n"
+        "Ishim,Akmola,2024-05-15,Nitrite nitrogen,0.031,mg/L\n",
+    )
     _, report = ingest(f, lab_context)
     assert report["quarantined"] == []
-    assert landed_rows(report) == [("irtysh__pavlodar", "2024-05-15", "copper", 0.0021, "mg_l"),
-                                   ("ishim__akmola", "2024-05-15", "nitrite_n", 0.031, "mg_l")]
+    assert landed_rows(report) == [
+        ("irtysh__pavlodar", "2024-05-15", "copper", 0.0021, "mg_l"),
+        ("ishim__akmola", "2024-05-15", "nitrite_n", 0.031, "mg_l"),
+    ]
 
 
 def test_cp1251_semicolon_decimal_comma_russian_headers_and_names(tmp_path, lab_context):
-    f = write(tmp_path / "lab_ru.csv",
-              "Водный объект;Область;Дата отбора;Показатель;Значение;Ед. изм.\n"
-              "р. Иртыш;Восточно-Казахстанская область;15.05.2024;Медь;0,0019;мг/дм3\n"
-              "Сырдарья;Кызылординская область;16.05.2024;Сульфаты;1 405,5;мг/л\n", encoding="cp1251")
+    f = write(
+        tmp_path / "lab_ru.csv",
+        "Водный объект;Область;Дата отбора;Показатель;Значение;Ед. изм.\n"
+        "р. Иртыш;Восточно-Казахстанская область;15.05.2024;Медь;0,0019;мг/дм3\n"
+        "Сырдарья;Кызылординская область;16.05.2024;Сульфаты;1 405,5;мг/л\n",
+        encoding="cp1251",
+    )
     _, report = ingest(f, lab_context)
     assert report["quarantined"] == []
-    assert landed_rows(report) == [("irtysh__east_kazakhstan", "2024-05-15", "copper", 0.0019, "mg_l"),
-                                   ("syrdarya__kyzylorda", "2024-05-16", "sulphate", 1405.5, "mg_l")]
+    assert landed_rows(report) == [
+        ("irtysh__east_kazakhstan", "2024-05-15", "copper", 0.0019, "mg_l"),
+        ("syrdarya__kyzylorda", "2024-05-16", "sulphate", 1405.5, "mg_l"),
+    ]
     assert report["landed"][0]["value_as_written"] == "0,0019"
 
 
 def test_quoted_decimal_comma_in_a_comma_separated_file(tmp_path, lab_context):
-    f = write(tmp_path / "lab_quoted.csv",
-              'site_id,date,parameter,value,unit\nnura__karaganda,2024-04-02,Mercury,"0,00021",mg/l\n')
+    f = write(
+        tmp_path / "lab_quoted.csv",
+        'site_id,date,parameter,value,unit\nnura__karaganda,2024-04-02,Mercury,"0,00021",mg/l\n',
+    )
     _, report = ingest(f, lab_context)
     assert landed_rows(report) == [("nura__karaganda", "2024-04-02", "mercury", 0.00021, "mg_l")]
 
 
 def test_units_as_analysts_write_them_are_converted(tmp_path, lab_context):
-    f = write(tmp_path / "lab_units.csv",
-              "site_id;date;parameter;value;unit\n"
-              "ulba__east_kazakhstan;2024-05-15;Цинк;107;мкг/дм3\n"
-              "ulba__east_kazakhstan;2024-05-15;Copper;6,6;µg/l\n"
-              "ulba__east_kazakhstan;2024-05-15;Жесткость общая;3,2;мг-экв/л\n"
-              "ulba__east_kazakhstan;2024-05-15;Total hardness;3,2;mg-eq/l\n"
-              "ulba__east_kazakhstan;2024-05-15;БПК5;2,5;мгО2/л\n")
+    f = write(
+        tmp_path / "lab_units.csv",
+        "site_id;date;parameter;value;unit\n"
+        "ulba__east_kazakhstan;2024-05-15;Цинк;107;мкг/дм3\n"
+        "ulba__east_kazakhstan;2024-05-15;Copper;6,6;µg/l\n"
+        "ulba__east_kazakhstan;2024-05-15;Жесткость общая;3,2;мг-экв/л\n"
+        "ulba__east_kazakhstan;2024-05-15;Total hardness;3,2;mg-eq/l\n"
+        "ulba__east_kazakhstan;2024-05-15;БПК5;2,5;мгО2/л\n",
+    )
     _, report = ingest(f, lab_context)
     assert report["quarantined"] == []
     values = {(r["parameter_id"], r["unit"]): r["value"] for r in report["landed"]}
-    assert values == {("zinc", "mg_l"): pytest.approx(0.107), ("copper", "mg_l"): pytest.approx(0.0066),
-                      ("hardness", "mg_eq_l"): 3.2, ("bod5", "mg_l"): 2.5}
+    assert values == {
+        ("zinc", "mg_l"): pytest.approx(0.107),
+        ("copper", "mg_l"): pytest.approx(0.0066),
+        ("hardness", "mg_eq_l"): 3.2,
+        ("bod5", "mg_l"): 2.5,
+    }
     # The second hardness row is the same measurement written in English: landed once, counted.
     assert report["identical_duplicates"] == 1
 
@@ -78,30 +98,34 @@ def test_xlsx_with_numeric_and_date_cells(tmp_path, lab_context):
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.append(["Водный объект", "Область", "Дата", "Показатель", "Концентрация", "Единица измерения"])
-    sheet.append(["Шардаринское вдхр.", "Южно-Казахстанская область", dt.datetime(2024, 3, 1), "Сульфаты", 452, "мг/дм³"])
+    sheet.append(
+        ["Шардаринское вдхр.", "Южно-Казахстанская область", dt.datetime(2024, 3, 1), "Сульфаты", 452, "мг/дм³"]
+    )
     sheet.append(["Shardara", "South Kazakhstan", "01.03.2024", "Copper", 0.004, "mg/l"])
     f = tmp_path / "lab.xlsx"
     workbook.save(f)
     _, report = ingest(f, lab_context)
     assert report["quarantined"] == []
-    assert landed_rows(report) == [("shardara__south_kazakhstan", "2024-03-01", "sulphate", 452.0, "mg_l"),
-                                   ("shardara__south_kazakhstan", "2024-03-01", "copper", 0.004, "mg_l")]
+    assert landed_rows(report) == [
+        ("shardara__south_kazakhstan", "2024-03-01", "sulphate", 452.0, "mg_l"),
+        ("shardara__south_kazakhstan", "2024-03-01", "copper", 0.004, "mg_l"),
+    ]
     assert [r["line"] for r in report["landed"]] == [2, 3]
 
 
 BAD_FILE = (
     "site_id;date;parameter;value;unit\n"
-    "tobol__kostanay;2024-05-15;Медь;0,002;мг/л\n"          # line 2: lands
-    "tobol__kostanay;2024-05-15;Медь!;0,002;мг/л\n"         # line 3: unknown parameter
-    "tobol__kostanay;2024-05-15;Цинк;н/д;мг/л\n"            # line 4: unparseable value
-    "tobol__kostanay;2024-05-15;Сульфаты;-12;мг/л\n"        # line 5: negative concentration
-    "tobol__kostanay;2024-05-15;Хлориды;12;г/л\n"           # line 6: unknown unit
-    "tobol__kostanay;2099-05-15;Хлориды;12;мг/л\n"          # line 7: date in the future
-    "volga__kostanay;2024-05-15;Хлориды;12;мг/л\n"          # line 8: unknown site
-    "tobol__kostanay;2024-05-16;Хлориды;12;мг/л\n"          # line 9: conflicts with line 10
-    "tobol__kostanay;2024-05-16;Хлориды;14;мг/л\n"          # line 10
-    "tobol__kostanay;15 мая;Хлориды;12;мг/л\n"              # line 11: unparseable date
-    "tobol__kostanay;2024-05-15;Медь;2;мг-экв/л\n"          # line 12: a unit, but not one of copper
+    "tobol__kostanay;2024-05-15;Медь;0,002;мг/л\n"  # line 2: lands
+    "tobol__kostanay;2024-05-15;Медь!;0,002;мг/л\n"  # line 3: unknown parameter
+    "tobol__kostanay;2024-05-15;Цинк;н/д;мг/л\n"  # line 4: unparseable value
+    "tobol__kostanay;2024-05-15;Сульфаты;-12;мг/л\n"  # line 5: negative concentration
+    "tobol__kostanay;2024-05-15;Хлориды;12;г/л\n"  # line 6: unknown unit
+    "tobol__kostanay;2099-05-15;Хлориды;12;мг/л\n"  # line 7: date in the future
+    "volga__kostanay;2024-05-15;Хлориды;12;мг/л\n"  # line 8: unknown site
+    "tobol__kostanay;2024-05-16;Хлориды;12;мг/л\n"  # line 9: conflicts with line 10
+    "tobol__kostanay;2024-05-16;Хлориды;14;мг/л\n"  # line 10
+    "tobol__kostanay;15 мая;Хлориды;12;мг/л\n"  # line 11: unparseable date
+    "tobol__kostanay;2024-05-15;Медь;2;мг-экв/л\n"  # line 12: a unit, but not one of copper
 )
 
 
@@ -109,18 +133,33 @@ def test_one_quarantine_row_per_reason_and_the_good_row_lands(tmp_path, lab_cont
     _, report = ingest(write(tmp_path / "bad.csv", BAD_FILE), lab_context)
     assert landed_rows(report) == [("tobol__kostanay", "2024-05-15", "copper", 0.002, "mg_l")]
     reasons = [(q["line"], q["reason"]) for q in report["quarantined"]]
-    assert reasons == [(3, "unknown_parameter"), (4, "unparseable_value"), (5, "negative_concentration"),
-                       (6, "unknown_unit"), (7, "future_date"), (8, "unknown_site"), (9, "conflicting_duplicate"),
-                       (10, "conflicting_duplicate"), (11, "unparseable_date"), (12, "unknown_unit")]
+    assert reasons == [
+        (3, "unknown_parameter"),
+        (4, "unparseable_value"),
+        (5, "negative_concentration"),
+        (6, "unknown_unit"),
+        (7, "future_date"),
+        (8, "unknown_site"),
+        (9, "conflicting_duplicate"),
+        (10, "conflicting_duplicate"),
+        (11, "unparseable_date"),
+        (12, "unknown_unit"),
+    ]
     first = report["quarantined"][0]
     assert first["file_name"] == "bad.csv" and first["raw_row"] == "tobol__kostanay;2024-05-15;Медь!;0,002;мг/л"
     assert "Медь!" in first["detail"] and first["status"] == "open"
 
 
 def test_a_value_that_conflicts_with_a_landed_one_is_quarantined_not_overwritten(tmp_path, lab_context):
-    ledger, _ = ingest(write(tmp_path / "a.csv", "site_id,date,parameter,value,unit\nassa__zhambyl,2024-01-10,Copper,0.0046,mg/l\n"), lab_context)
-    ledger, report = ingest(write(tmp_path / "b.csv", "site_id,date,parameter,value,unit\nassa__zhambyl,2024-01-10,Copper,0.0050,mg/l\n"),
-                            lab_context, ledger)
+    ledger, _ = ingest(
+        write(tmp_path / "a.csv", "site_id,date,parameter,value,unit\nassa__zhambyl,2024-01-10,Copper,0.0046,mg/l\n"),
+        lab_context,
+    )
+    ledger, report = ingest(
+        write(tmp_path / "b.csv", "site_id,date,parameter,value,unit\nassa__zhambyl,2024-01-10,Copper,0.0050,mg/l\n"),
+        lab_context,
+        ledger,
+    )
     assert report["landed"] == [] and report["quarantined"][0]["reason"] == "conflicting_duplicate"
     assert "a.csv line 2" in report["quarantined"][0]["detail"]
     assert ledger["landed"]["value"].to_list() == [0.0046]
@@ -138,20 +177,28 @@ def test_a_corrected_file_lands_the_rows_and_resolves_their_quarantine_entries(t
     ledger, _ = ingest(write(tmp_path / "bad.csv", BAD_FILE), lab_context)
     corrected = (
         "site_id;date;parameter;value;unit\n"
-        "tobol__kostanay;2024-05-15;Медь;0,002;мг/л\n"        # unchanged: already landed, resolves nothing
+        "tobol__kostanay;2024-05-15;Медь;0,002;мг/л\n"  # unchanged: already landed, resolves nothing
         "tobol__kostanay;2024-05-15;Нефтепродукты;0,04;мг/л\n"  # was 'Медь!' on line 3
-        "tobol__kostanay;2024-05-15;Цинк;0,011;мг/л\n"        # was 'н/д'
-        "tobol__kostanay;2024-05-16;Хлориды;12;мг/л\n"        # the conflicting pair, settled
+        "tobol__kostanay;2024-05-15;Цинк;0,011;мг/л\n"  # was 'н/д'
+        "tobol__kostanay;2024-05-16;Хлориды;12;мг/л\n"  # the conflicting pair, settled
     )
-    ledger, report = wq.ingest_lab_file(write(tmp_path / "bad_corrected.csv", corrected), ledger, lab_context, NOW + dt.timedelta(hours=1))
-    assert landed_rows(report) == [("tobol__kostanay", "2024-05-15", "oil_products", 0.04, "mg_l"),
-                                   ("tobol__kostanay", "2024-05-15", "zinc", 0.011, "mg_l"),
-                                   ("tobol__kostanay", "2024-05-16", "chloride", 12.0, "mg_l")]
+    ledger, report = wq.ingest_lab_file(
+        write(tmp_path / "bad_corrected.csv", corrected), ledger, lab_context, NOW + dt.timedelta(hours=1)
+    )
+    assert landed_rows(report) == [
+        ("tobol__kostanay", "2024-05-15", "oil_products", 0.04, "mg_l"),
+        ("tobol__kostanay", "2024-05-15", "zinc", 0.011, "mg_l"),
+        ("tobol__kostanay", "2024-05-16", "chloride", 12.0, "mg_l"),
+    ]
     assert report["already_landed"] == 1
     q = ledger["quarantine"]
     resolved = q.filter(pl.col("status") == "resolved").sort("line")
     assert resolved.select("line", "resolved_by_file").rows() == [
-        (3, "bad_corrected.csv"), (4, "bad_corrected.csv"), (9, "bad_corrected.csv"), (10, "bad_corrected.csv")]
+        (3, "bad_corrected.csv"),
+        (4, "bad_corrected.csv"),
+        (9, "bad_corrected.csv"),
+        (10, "bad_corrected.csv"),
+    ]
     assert q.filter(pl.col("status") == "open")["line"].sort().to_list() == [5, 6, 7, 8, 11, 12]
     assert ledger["landed"].height == 4
 

@@ -1,19 +1,32 @@
 """Implied fishery norms, the norms registry, ratios, the class disagreement and the derived tables."""
+
 from __future__ import annotations
 
 import polars as pl
 import pytest
 
-from assets.indicators.water import water_quality as wq
 from assets.indicators.water import assets as wqa
+from assets.indicators.water import water_quality as wq
 
 
 def test_implied_fishery_limits_agree_within_rounding(implied):
     limits = dict(implied.select("parameter_id", "implied_limit").iter_rows())
     assert limits == {
-        "copper": 0.001, "zinc": 0.01, "ammonium_n": 0.39, "nitrite_n": 0.02, "iron_total": 0.1, "iron_ii": 0.1,
-        "manganese": 0.01, "phenols": 0.001, "oil_products": 0.05, "sulphate": 100.0, "mercury": 0.0001,
-        "boron": 0.017, "bod5": 2.0, "chromium_vi": 0.001}
+        "copper": 0.001,
+        "zinc": 0.01,
+        "ammonium_n": 0.39,
+        "nitrite_n": 0.02,
+        "iron_total": 0.1,
+        "iron_ii": 0.1,
+        "manganese": 0.01,
+        "phenols": 0.001,
+        "oil_products": 0.05,
+        "sulphate": 100.0,
+        "mercury": 0.0001,
+        "boron": 0.017,
+        "bod5": 2.0,
+        "chromium_vi": 0.001,
+    }
     assert implied["consistent"].all()
     assert wqa.implied_norms_outcome(implied).passed
 
@@ -21,7 +34,9 @@ def test_implied_fishery_limits_agree_within_rounding(implied):
 def test_a_row_that_implies_another_limit_fails_the_check(observations):
     broken = observations.with_columns(
         multiplicity_published=pl.when((pl.col("parameter_id") == "copper") & (pl.col("line") == 2))
-        .then(pl.lit(3.9)).otherwise(pl.col("multiplicity_published")))
+        .then(pl.lit(3.9))
+        .otherwise(pl.col("multiplicity_published"))
+    )
     outcome = wqa.implied_norms_outcome(wq.implied_fishery_norms(broken))
     assert not outcome.passed and outcome.severity == "ERROR" and "copper" in outcome.description
 
@@ -31,7 +46,7 @@ def test_published_multiplicities_recomputed_from_implied_limits(observations, i
     # 97 rows less the 5 sites with nothing over the limit
     assert check.height == 92 and check["agrees"].all()
     # Ak-Bulak oil products: 0.09 mg/l / 0.05 = 1.8, published 1.7: within the rounding of 0.09.
-    ak_bulak = check.filter((pl.col("site_id") == "ak_bulak__astana")).row(0, named=True)
+    ak_bulak = check.filter(pl.col("site_id") == "ak_bulak__astana").row(0, named=True)
     assert ak_bulak["multiplicity_published"] == 1.7 and ak_bulak["multiplicity_recomputed"] == pytest.approx(1.8)
 
 
@@ -39,7 +54,12 @@ def test_norms_registry_holds_every_file_row_and_the_implied_limits(norms):
     assert norms.filter(pl.col("source_id") == wq.DRINKING_SOURCE).height == 112
     assert norms.filter(pl.col("source_id") == wq.SANPIN_SOURCE).height == 55
     assert norms.filter(pl.col("provenance") == "implied").height == 14
-    copper = norms.filter(pl.col("parameter_id") == "copper").select("water_use", "jurisdiction", "limit").sort("water_use").rows()
+    copper = (
+        norms.filter(pl.col("parameter_id") == "copper")
+        .select("water_use", "jurisdiction", "limit")
+        .sort("water_use")
+        .rows()
+    )
     assert copper == [("drinking", "KAZ", 1.0), ("fishery", "KAZ", 0.001), ("household", "RUS", 1.0)]
     hardness = norms.filter(pl.col("parameter_id") == "hardness").row(0, named=True)
     assert hardness["unit"] == "mg_eq_l"
@@ -71,7 +91,8 @@ def test_worst_exceedances_lead_with_kara_kengir_oil_products(observations, norm
 def test_the_one_class_disagreement_is_katta_bugun(site_wpi):
     bad = wq.class_disagreements(site_wpi)
     assert bad.select("site_id", "wpi_2006_04", "class_published", "class_from_table").rows() == [
-        ("katta_bugun__south_kazakhstan", 0.28, "II", "I")]
+        ("katta_bugun__south_kazakhstan", 0.28, "II", "I")
+    ]
     outcome = wqa.class_outcome(site_wpi)
     assert not outcome.passed and outcome.severity == "WARN" and "katta_bugun" in outcome.description
 
@@ -80,7 +101,9 @@ def test_classification_under_later_names_is_matched_to_2006_sites(water_files, 
     classification = wq.parse_kz_water_bodies_wpi_class(water_files["classification"])
     rec = wq.classification_reconciliation(classification, site_wpi, sites, classes)
     assert rec.height == 50
-    assert rec.filter(pl.col("status") == "wpi_differs").select("water_body", "wpi", "wpi_2006_04").rows() == [("Ulba", 4.7, 4.76)]
+    assert rec.filter(pl.col("status") == "wpi_differs").select("water_body", "wpi", "wpi_2006_04").rows() == [
+        ("Ulba", 4.7, 4.76)
+    ]
     ulytau = rec.filter(pl.col("region") == "Ulytau region")["site_id"].to_list()
     assert ulytau == ["kara_kengir__karaganda", "kengir__karaganda"]
     assert rec.filter(~pl.col("class_agrees"))["water_body"].to_list() == ["Katta Bugun"]
@@ -105,11 +128,22 @@ def test_class_shares_per_region_add_up(site_wpi, sites):
 
 def test_wpi_of_a_full_lab_sample(classes):
     """The method with norms given explicitly: DO as norm / value, BOD5, then the four highest ratios."""
-    norms = pl.DataFrame({"parameter_id": ["dissolved_oxygen", "bod5", "copper", "zinc", "sulphate", "nitrite_n", "iron_total"],
-                          "water_use": ["fishery"] * 7, "limit": [6.0, 2.0, 0.001, 0.01, 100.0, 0.02, 0.1]})
-    obs = pl.DataFrame({"site_id": ["s"] * 7, "sample_date": [None] * 7,
-                        "parameter_id": ["dissolved_oxygen", "bod5", "copper", "zinc", "sulphate", "nitrite_n", "iron_total"],
-                        "value": [12.0, 4.0, 0.003, 0.02, 50.0, 0.02, 0.05]}, schema_overrides={"sample_date": pl.Date})
+    norms = pl.DataFrame(
+        {
+            "parameter_id": ["dissolved_oxygen", "bod5", "copper", "zinc", "sulphate", "nitrite_n", "iron_total"],
+            "water_use": ["fishery"] * 7,
+            "limit": [6.0, 2.0, 0.001, 0.01, 100.0, 0.02, 0.1],
+        }
+    )
+    obs = pl.DataFrame(
+        {
+            "site_id": ["s"] * 7,
+            "sample_date": [None] * 7,
+            "parameter_id": ["dissolved_oxygen", "bod5", "copper", "zinc", "sulphate", "nitrite_n", "iron_total"],
+            "value": [12.0, 4.0, 0.003, 0.02, 50.0, 0.02, 0.05],
+        },
+        schema_overrides={"sample_date": pl.Date},
+    )
     out = wq.compute_wpi(obs, norms, classes).row(0, named=True)
     # ratios: DO 6/12 = 0.5, BOD5 2, copper 3, zinc 2, nitrite 1, sulphate 0.5 (iron 0.5 ties; 4 highest others)
     assert out["wpi"] == pytest.approx((0.5 + 2 + 3 + 2 + 1 + 0.5) / 6)
@@ -117,9 +151,15 @@ def test_wpi_of_a_full_lab_sample(classes):
 
 
 def test_wpi_is_not_computed_without_a_sourced_dissolved_oxygen_norm(norms, classes):
-    obs = pl.DataFrame({"site_id": ["s"] * 6, "sample_date": [None] * 6,
-                        "parameter_id": ["dissolved_oxygen", "bod5", "copper", "zinc", "sulphate", "nitrite_n"],
-                        "value": [9.0, 3.0, 0.002, 0.02, 120.0, 0.03]}, schema_overrides={"sample_date": pl.Date})
+    obs = pl.DataFrame(
+        {
+            "site_id": ["s"] * 6,
+            "sample_date": [None] * 6,
+            "parameter_id": ["dissolved_oxygen", "bod5", "copper", "zinc", "sulphate", "nitrite_n"],
+            "value": [9.0, 3.0, 0.002, 0.02, 120.0, 0.03],
+        },
+        schema_overrides={"sample_date": pl.Date},
+    )
     out = wq.compute_wpi(obs, norms, classes).row(0, named=True)
     assert out["wpi"] is None and "dissolved_oxygen" in out["status"]
 
@@ -128,11 +168,13 @@ def test_wpi_takes_the_four_highest_other_ratios_of_each_sample_not_of_the_whole
     """The benchmarked core (bench/water_wpi): a sample whose ratios are all low still gets its own four
     highest others, and a sample with only three other parameters gets no WPI."""
     roles = ["mandatory_inverse", "mandatory", None, None, None, None, None]
-    rated = pl.DataFrame({
-        "sample": ["high"] * 7 + ["low"] * 7 + ["short"] * 5,
-        "wpi_role": roles + roles + roles[:5],
-        "ratio": [1.0, 1.0, 10, 20, 30, 40, 50] + [1.0, 1.0, 0.1, 0.2, 0.3, 0.4, 0.5] + [1.0, 1.0, 5, 5, 5],
-    })
+    rated = pl.DataFrame(
+        {
+            "sample": ["high"] * 7 + ["low"] * 7 + ["short"] * 5,
+            "wpi_role": roles + roles + roles[:5],
+            "ratio": [1.0, 1.0, 10, 20, 30, 40, 50] + [1.0, 1.0, 0.1, 0.2, 0.3, 0.4, 0.5] + [1.0, 1.0, 5, 5, 5],
+        }
+    )
     out = {r["sample"]: r for r in wq.wpi_of_groups(rated.lazy(), ["sample"]).collect().iter_rows(named=True)}
     assert out["high"]["wpi"] == pytest.approx((1 + 1 + 20 + 30 + 40 + 50) / 6)
     assert out["low"]["wpi"] == pytest.approx((1 + 1 + 0.2 + 0.3 + 0.4 + 0.5) / 6)

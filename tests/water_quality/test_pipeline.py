@@ -1,4 +1,5 @@
 """The water theme end to end: the published snapshot, the exports, `caei ingest` and the inbox sensor."""
+
 from __future__ import annotations
 
 import csv
@@ -6,41 +7,54 @@ import io
 import shutil
 
 import openpyxl
-import polars as pl
 import pytest
 from dagster import DagsterInstance, RunRequest, SkipReason, build_sensor_context
 
-from assets.indicators.water import water_quality as wq
 from assets.indicators.water import assets as wqa
+from assets.indicators.water import water_quality as wq
 from tests.conftest import run_caei
 
 pytestmark = pytest.mark.timeout(900)
 
 
 def test_snapshot_holds_the_water_tables_with_source_values(snapshot, shared_data_dir):
-    with open(shared_data_dir / "water_quality" / "kz_surface_water_quality_april2006.csv", newline="", encoding="utf-8") as f:
+    with open(
+        shared_data_dir / "water_quality" / "kz_surface_water_quality_april2006.csv", newline="", encoding="utf-8"
+    ) as f:
         source = [r for r in csv.DictReader(f) if r["ingredients_and_indicators"]]
-    published = snapshot.execute("SELECT line, value, multiplicity_published FROM water_observations WHERE source_id = ? ORDER BY line",
-                                 [wq.SURFACE_SOURCE]).fetchall()
-    assert [(v, m) for _, v, m in published] == [(float(r["avg_concentration_mg/l"]), float(r["multiplicity_of_exceeding_the_mpc"])) for r in source]
+    published = snapshot.execute(
+        "SELECT line, value, multiplicity_published FROM water_observations WHERE source_id = ? ORDER BY line",
+        [wq.SURFACE_SOURCE],
+    ).fetchall()
+    assert [(v, m) for _, v, m in published] == [
+        (float(r["avg_concentration_mg/l"]), float(r["multiplicity_of_exceeding_the_mpc"])) for r in source
+    ]
     assert snapshot.execute("SELECT count(*) FROM water_sites").fetchone() == (52,)
-    assert snapshot.execute("SELECT implied_limit FROM water_implied_norms WHERE parameter_id = 'copper'").fetchone() == (0.001,)
+    assert snapshot.execute(
+        "SELECT implied_limit FROM water_implied_norms WHERE parameter_id = 'copper'"
+    ).fetchone() == (0.001,)
 
 
 def test_snapshot_check_results_report_the_class_disagreement(snapshot):
-    rows = snapshot.execute("SELECT passed, severity, description FROM check_results WHERE check_name = 'class_matches_table'").fetchall()
+    rows = snapshot.execute(
+        "SELECT passed, severity, description FROM check_results WHERE check_name = 'class_matches_table'"
+    ).fetchall()
     assert len(rows) == 1 and rows[0][0] is False and rows[0][1] == "WARN" and "katta_bugun" in rows[0][2]
 
 
 def test_headline_values_in_indicator_values(snapshot):
-    rows = snapshot.execute("SELECT indicator_id, value, unit FROM indicator_values WHERE indicator_id LIKE 'water_sites_%' ORDER BY 1").fetchall()
+    rows = snapshot.execute(
+        "SELECT indicator_id, value, unit FROM indicator_values WHERE indicator_id LIKE 'water_sites_%' ORDER BY 1"
+    ).fetchall()
     assert rows == [("water_sites_monitored", 52.0, "sites"), ("water_sites_polluted_share", 25.0, "percent_of_sites")]
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_export_water_quality(published_home, tmp_path, fmt):
     out = tmp_path / f"water.{fmt}"
-    done = run_caei(["export", "--table", "water_quality", "--format", fmt, "--lang", "ru", "--out", str(out)], published_home)
+    done = run_caei(
+        ["export", "--table", "water_quality", "--format", fmt, "--lang", "ru", "--out", str(out)], published_home
+    )
     assert done.returncode == 0, done.stderr
     if fmt == "csv":
         rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
@@ -48,7 +62,7 @@ def test_export_water_quality(published_home, tmp_path, fmt):
     else:
         sheet = openpyxl.load_workbook(out, read_only=True)["data"]
         values = list(sheet.iter_rows(values_only=True))
-        rows = [dict(zip(values[0], (str(v) if v is not None else "" for v in r))) for r in values[1:]]
+        rows = [dict(zip(values[0], (str(v) if v is not None else "" for v in r), strict=False)) for r in values[1:]]
         meta = str(list(openpyxl.load_workbook(out, read_only=True)["metadata"].iter_rows(values_only=True)))
     kk = [r for r in rows if r["Код пункта"] == "kara_kengir__karaganda" and r["Код показателя"] == "oil_products"]
     assert len(kk) == 1
@@ -62,9 +76,12 @@ def test_ingest_lands_publishes_and_is_idempotent(published_home, shared_data_di
     home = tmp_path / "home"
     shutil.copytree(published_home, home, ignore=shutil.ignore_patterns("dagster"))
     lab = tmp_path / "lab_2024.csv"
-    lab.write_text("Водный объект;Область;Дата;Показатель;Значение;Ед. изм.\n"
-                   "Иртыш;Павлодарская область;15.05.2024;Медь;0,0021;мг/дм3\n"
-                   "Иртыш;Павлодарская область;15.05.2024;Медь!;0,0021;мг/дм3\n", encoding="utf-8")
+    lab.write_text(
+        "Водный объект;Область;Дата;Показатель;Значение;Ед. изм.\n"
+        "Иртыш;Павлодарская область;15.05.2024;Медь;0,0021;мг/дм3\n"
+        "Иртыш;Павлодарская область;15.05.2024;Медь!;0,0021;мг/дм3\n",
+        encoding="utf-8",
+    )
     done = run_caei(["ingest", str(lab)], home, shared_data_dir)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "1 row(s) landed, 1 quarantined" in done.stdout and "line 3: unknown_parameter" in done.stdout
@@ -73,12 +90,16 @@ def test_ingest_lands_publishes_and_is_idempotent(published_home, shared_data_di
 
     def counts():
         with open_snapshot(home / "published") as con:
-            return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
-                    for t in ("water_observations", "water_quarantine", "water_inbox_files", "water_harmonisation")}
+            return {
+                t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
+                for t in ("water_observations", "water_quarantine", "water_inbox_files", "water_harmonisation")
+            }
 
     first = counts()
     with open_snapshot(home / "published") as con:
-        assert con.execute("SELECT value, unit FROM water_observations WHERE source_id = 'lab_inbox'").fetchall() == [(0.0021, "mg_l")]
+        assert con.execute("SELECT value, unit FROM water_observations WHERE source_id = 'lab_inbox'").fetchall() == [
+            (0.0021, "mg_l")
+        ]
     again = run_caei(["ingest", str(lab)], home, shared_data_dir)
     assert again.returncode == 0 and "nothing changed" in again.stdout
     assert counts() == first

@@ -1,4 +1,5 @@
 """The real water-quality files: parsed values equal the files read with the csv module."""
+
 from __future__ import annotations
 
 import csv
@@ -34,7 +35,9 @@ def test_a_water_body_monitored_in_two_regions_is_two_sites(sites, site_wpi):
     assert sites.height == 52
     for body in ("irtysh", "ishim", "nura", "syrdarya"):
         assert sites.filter(pl.col("water_body_id") == body).height == 2
-    irtysh = dict(site_wpi.filter(pl.col("site_id").str.starts_with("irtysh__")).select("site_id", "wpi_2006_04").iter_rows())
+    irtysh = dict(
+        site_wpi.filter(pl.col("site_id").str.starts_with("irtysh__")).select("site_id", "wpi_2006_04").iter_rows()
+    )
     assert irtysh == {"irtysh__east_kazakhstan": 2.35, "irtysh__pavlodar": 0.81}
     # The source types Krasnoyarka as reservoir on one row and river on three: flagged, not hidden.
     assert sites.filter(pl.col("water_body_id") == "krasnoyarka")["flags"].to_list() == ["type_inconsistent_in_source"]
@@ -67,8 +70,14 @@ def test_sanpin_raw_and_number_that_disagree_is_an_error_naming_the_line(water_f
 
 def test_class_table_ranges(classes):
     assert classes.select("class", "wpi_min", "wpi_max").rows() == [
-        ("I", 0.0, 0.3), ("II", 0.3, 1.0), ("III", 1.0, 2.5), ("IV", 2.5, 4.0), ("V", 4.0, 6.0), ("VI", 6.0, 10.0),
-        ("VII", 10.0, None)]
+        ("I", 0.0, 0.3),
+        ("II", 0.3, 1.0),
+        ("III", 1.0, 2.5),
+        ("IV", 2.5, 4.0),
+        ("V", 4.0, 6.0),
+        ("VI", 6.0, 10.0),
+        ("VII", 10.0, None),
+    ]
 
 
 def test_an_unknown_water_body_spelling_is_an_error_not_a_guess(water_files, tmp_path):
