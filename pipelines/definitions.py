@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dagster import AssetSelection, Definitions, ScheduleDefinition, define_asset_job, in_process_executor
 
+from assets.common.settings import load_settings
 from assets.indicators.air import assets as air_assets
 from assets.indicators.country_assets import build_indicator_values, indicator_assets, indicator_checks
 from assets.indicators.funding import assets as funding_assets
@@ -44,7 +45,7 @@ defs = Definitions(
             name="weekly_refresh", job=materialize_all, cron_schedule="0 3 * * 1", execution_timezone="Asia/Almaty"
         )
     ],
-    resources={"io_manager": WarehouseIOManager()},
+    resources={"io_manager": WarehouseIOManager(), "settings": load_settings()},
     executor=in_process_executor,
     loggers={"console": step_progress_logger},
 )
