@@ -6,30 +6,11 @@ ERROR outcomes block publishing; WARN outcomes are published as flags on the val
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 import polars as pl
 
+from assets.common.checks import CheckOutcome
 from assets.indicators.country import VALUES_SCHEMA, add_flag
-
-
-@dataclass(frozen=True)
-class CheckOutcome:
-    check_name: str
-    severity: str  # "ERROR" blocks publishing, "WARN" becomes a flag
-    passed: bool
-    description: str
-    n_failed: int = 0
-
-    def as_row(self, asset: str) -> dict:
-        return {
-            "check_name": self.check_name,
-            "asset": asset,
-            "severity": self.severity,
-            "passed": self.passed,
-            "description": self.description,
-            "n_failed": self.n_failed,
-        }
 
 
 def _examples(df: pl.DataFrame, n: int = 5) -> str:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import polars as pl
 from dagster import AssetCheckResult, AssetCheckSeverity, AssetIn, asset, asset_check
 
+from assets.common.checks import CheckOutcome
 from assets.common.keys import indicators_key, staged_key
 from assets.common.themes import Theme
 from assets.indicators.air import air
-from assets.indicators.checks import CheckOutcome
 from assets.sources.catalogue import read_seed
 
 GROUP = "air"

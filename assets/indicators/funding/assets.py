@@ -5,11 +5,11 @@ from __future__ import annotations
 import polars as pl
 from dagster import AssetCheckResult, AssetCheckSeverity, AssetIn, asset, asset_check
 
+from assets.common.checks import CheckOutcome
 from assets.common.keys import indicators_key as key
 from assets.common.keys import staged_key
 from assets.common.settings import SEEDS_DIR, load_settings
 from assets.common.themes import PARSERS, Theme
-from assets.indicators.checks import CheckOutcome
 from assets.indicators.country import indicator_catalogue
 from assets.indicators.funding import funding
 from assets.sources.catalogue import geographies, read_seed, sources

@@ -22,11 +22,11 @@ from dagster import (
     sensor,
 )
 
+from assets.common.checks import CheckOutcome
 from assets.common.keys import indicators_key as key
 from assets.common.keys import staged_key
 from assets.common.settings import load_settings
 from assets.common.themes import Theme
-from assets.indicators.checks import CheckOutcome
 from assets.indicators.water import water_quality as wq
 from assets.sources.catalogue import read_seed
 
