@@ -12,11 +12,10 @@ from dataclasses import dataclass, field
 
 from dagster import AssetKey
 
-from assets.indicators.air import air
 from assets.indicators.funding import funding
 from assets.indicators.water import water_quality
 from assets.sources.worldbank_api import parse_wdi_api
-from assets.staged import parsers
+from assets.staged import air, parsers
 
 PARSERS = {**parsers.PARSERS, "wdi_api": parse_wdi_api, **water_quality.PARSERS, **funding.PARSERS, **air.PARSERS}
 

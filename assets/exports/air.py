@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from assets.indicators.air.air import COMPLETE_SHARE, MIN_VALID_HOURS, source_note
+from assets.staged.air import COMPLETE_SHARE, MIN_VALID_HOURS, source_note
 
 EXPORT_HEADERS = {
     "ru": {

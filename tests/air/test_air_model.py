@@ -9,8 +9,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from assets.indicators.air import air
 from assets.sources.catalogue import read_seed
+from assets.staged import air
 from dashboard import air_series
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from assets.indicators.air import air
+from assets.staged import air
 from assets.staged.parsers import ParseError
 
 

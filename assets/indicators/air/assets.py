@@ -1,4 +1,4 @@
-"""Theme air: the Dagster assets and checks around the pure functions of assets/air.py."""
+"""Theme air: the Dagster assets and checks around the pure functions of assets/staged/air.py."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from dagster import AssetCheckResult, AssetCheckSeverity, AssetIn, asset, asset_
 from assets.common.checks import CheckOutcome
 from assets.common.keys import indicators_key, staged_key
 from assets.common.themes import Theme
-from assets.indicators.air import air
 from assets.sources.catalogue import read_seed
+from assets.staged import air
 
 GROUP = "air"
 DAILY_SOURCES = (
