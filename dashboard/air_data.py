@@ -17,6 +17,7 @@ SOURCE_PREFERENCE = (
     "airdata_kz_other_pm10",
     "airdata_kz_other_no2",
 )
+ONE_SERIES = "WHERE city_id = ? AND source_id = ? AND pollutant = ?"  # the rows of one series, parameters in this order
 
 
 def cities(snap: Snapshot) -> pl.DataFrame:
@@ -64,55 +65,40 @@ def series_presence(snap: Snapshot, pollutant: str) -> pl.DataFrame:
     return snap.query("SELECT DISTINCT city_id FROM air_observations WHERE pollutant = ?", (pollutant,))
 
 
+# The views of one series that the page draws; each query takes (city_id, source_id, pollutant).
+DAILY_SQL = f"SELECT date, value, unit, statistic, day_counts, flags FROM air_observations {ONE_SERIES} ORDER BY date"
+PERIOD_STATS_SQL = (
+    "SELECT period_kind, period, year, days_in_period, days_with_data, completeness, complete, mean, unit, status "
+    f"FROM air_period_stats {ONE_SERIES} ORDER BY year, period_kind"
+)
+SEASON_RATIOS_SQL = (
+    f"SELECT season, year, winter_mean, summer_mean, ratio, status FROM air_season_ratio {ONE_SERIES} ORDER BY year"
+)
+EXCEEDANCES_SQL = (
+    "SELECT year, threshold_id, level, threshold, days_above, days_with_data, days_in_period, complete "
+    f"FROM air_exceedances {ONE_SERIES} ORDER BY year, threshold DESC"
+)
+TREND_SQL = f"SELECT n_complete_years, first_year, last_year, slope_per_year, status FROM air_trends {ONE_SERIES}"
+
+
 def daily(snap: Snapshot, city_id: str, source_id: str, pollutant: str) -> pl.DataFrame:
-    return snap.query(
-        """
-        SELECT date, value, unit, statistic, day_counts, flags FROM air_observations
-        WHERE city_id = ? AND source_id = ? AND pollutant = ? ORDER BY date
-    """,
-        (city_id, source_id, pollutant),
-    )
+    return snap.query(DAILY_SQL, (city_id, source_id, pollutant))
 
 
 def period_stats(snap: Snapshot, city_id: str, source_id: str, pollutant: str) -> pl.DataFrame:
-    return snap.query(
-        """
-        SELECT period_kind, period, year, days_in_period, days_with_data, completeness, complete, mean, unit, status
-        FROM air_period_stats WHERE city_id = ? AND source_id = ? AND pollutant = ? ORDER BY year, period_kind
-    """,
-        (city_id, source_id, pollutant),
-    )
+    return snap.query(PERIOD_STATS_SQL, (city_id, source_id, pollutant))
 
 
 def season_ratios(snap: Snapshot, city_id: str, source_id: str, pollutant: str) -> pl.DataFrame:
-    return snap.query(
-        """
-        SELECT season, year, winter_mean, summer_mean, ratio, status FROM air_season_ratio
-        WHERE city_id = ? AND source_id = ? AND pollutant = ? ORDER BY year
-    """,
-        (city_id, source_id, pollutant),
-    )
+    return snap.query(SEASON_RATIOS_SQL, (city_id, source_id, pollutant))
 
 
 def exceedances(snap: Snapshot, city_id: str, source_id: str, pollutant: str) -> pl.DataFrame:
-    return snap.query(
-        """
-        SELECT e.year, e.threshold_id, e.level, e.threshold, e.days_above, e.days_with_data, e.days_in_period, e.complete
-        FROM air_exceedances e
-        WHERE e.city_id = ? AND e.source_id = ? AND e.pollutant = ? ORDER BY e.year, e.threshold DESC
-    """,
-        (city_id, source_id, pollutant),
-    )
+    return snap.query(EXCEEDANCES_SQL, (city_id, source_id, pollutant))
 
 
 def trend(snap: Snapshot, city_id: str, source_id: str, pollutant: str) -> dict | None:
-    rows = snap.query(
-        """
-        SELECT n_complete_years, first_year, last_year, slope_per_year, status FROM air_trends
-        WHERE city_id = ? AND source_id = ? AND pollutant = ?
-    """,
-        (city_id, source_id, pollutant),
-    ).to_dicts()
+    rows = snap.query(TREND_SQL, (city_id, source_id, pollutant)).to_dicts()
     return rows[0] if rows else None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from assets.staged.air import COMPLETE_SHARE
+from assets.indicators.air.rules import COMPLETE_SHARE
 
 ROLLING_DAYS = 30
 
@@ -19,7 +19,7 @@ def rolling_mean(
     counted = daily.filter(pl.col("day_counts")).select("date", "value").sort("date")
     if counted.is_empty():
         return pl.DataFrame(schema={"date": pl.Date, "rolling_mean": pl.Float64})
-    calendar = pl.DataFrame({"date": pl.date_range(counted["date"].min(), counted["date"].max(), "1d", eager=True)})
+    calendar = counted.select(date=pl.date_range(pl.col("date").min(), pl.col("date").max(), "1d"))
     min_days = int(-(-window * complete_share // 1))  # ceil
     return calendar.join(counted, on="date", how="left").select(
         "date", rolling_mean=pl.col("value").rolling_mean(window_size=window, min_samples=min_days)

@@ -5,13 +5,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from assets.indicators.country import (
-    VALUES_SCHEMA,
-    caspian_annual,
-    caspian_annual_dahiti,
-    caspian_datum_difference,
-    region_aggregates,
-)
+from assets.indicators.aral_caspian import caspian_annual, caspian_annual_dahiti, caspian_datum_difference
+from assets.indicators.country import VALUES_SCHEMA, region_aggregates
 
 CATALOGUE = pl.DataFrame({"indicator_id": ["x_sum", "x_mean"], "aggregation": ["sum", "pop_weighted_mean"]})
 POP = {"KAZ": 20.0, "KGZ": 7.0, "TJK": 10.0, "TKM": 7.0, "UZB": 36.0}  # total 80
@@ -62,7 +57,7 @@ def test_projected_population_flags_the_aggregate():
 
 
 def test_caspian_two_datums_kept_apart_with_partial_years(shared_data_dir):
-    from assets.staged.parsers import parse_caspian_official, parse_dahiti
+    from assets.staged.aral_caspian import parse_caspian_official, parse_dahiti
 
     obs = parse_dahiti(shared_data_dir / "caspian" / "caspian_level_dahiti_1992_2023.csv")
     official = parse_caspian_official(shared_data_dir / "caspian" / "caspian_level_official_statements.csv")

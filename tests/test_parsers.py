@@ -6,7 +6,8 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from assets.staged.parsers import ParseError, parse_dahiti, parse_geojson, parse_owid_chart, parse_wdi_bulk
+from assets.staged.aral_caspian import parse_dahiti
+from assets.staged.parsers import ParseError, parse_geojson, parse_owid_chart, parse_wdi_bulk
 
 
 def test_owid_full_public_file_keeps_the_same_rows(shared_data_dir, tmp_path):
@@ -47,7 +48,7 @@ def test_non_numeric_value_names_file_line_and_column(shared_data_dir, tmp_path)
     text[3] = text[3].replace("38.93", "n/a")
     bad = tmp_path / "aral.csv"
     bad.write_text("\n".join(text), encoding="utf-8")
-    from assets.staged.parsers import parse_aral_area
+    from assets.staged.aral_caspian import parse_aral_area
 
     with pytest.raises(ParseError, match=r"aral\.csv.*'Total'.*line 4: 'n/a'"):
         parse_aral_area(bad)

@@ -15,9 +15,16 @@ from dagster import AssetKey
 from assets.indicators.funding import funding
 from assets.indicators.water import water_quality
 from assets.sources.worldbank_api import parse_wdi_api
-from assets.staged import air, parsers
+from assets.staged import air, aral_caspian, parsers
 
-PARSERS = {**parsers.PARSERS, "wdi_api": parse_wdi_api, **water_quality.PARSERS, **funding.PARSERS, **air.PARSERS}
+PARSERS = {
+    **parsers.PARSERS,
+    **aral_caspian.PARSERS,
+    "wdi_api": parse_wdi_api,
+    **water_quality.PARSERS,
+    **funding.PARSERS,
+    **air.PARSERS,
+}
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from assets.staged.air import COMPLETE_SHARE, MIN_VALID_HOURS, source_note
+from assets.indicators.air.notes import source_note
+from assets.indicators.air.rules import COMPLETE_SHARE, MIN_VALID_HOURS
 
 EXPORT_HEADERS = {
     "ru": {

@@ -1,4 +1,4 @@
-"""Step 3, indicators: the long indicator table, region aggregates, Aral and Caspian tables, geometry."""
+"""Step 3, indicators: the long indicator table, region aggregates, geometry (Aral & Caspian: aral_caspian_assets)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ from assets.common.keys import raw_key, staged_key
 from assets.common.settings import load_settings
 from assets.indicators import checks
 from assets.indicators import country as indicators
+from assets.indicators.aral_caspian import dahiti_annual_staged
+from assets.indicators.aral_caspian_assets import aral_caspian_assets
 from assets.sources.catalogue import read_seed, sources
 from assets.sources.fetch import read_provenance
 
@@ -27,46 +29,6 @@ GROUP = "indicators"
 _catalogue = indicators.indicator_catalogue().filter(pl.col("selector") != indicators.THEME_SELECTOR)
 CATALOGUE_SOURCES = sorted(set(_catalogue["source_id"]) - {"caspian_dahiti"})
 GEO_SOURCES = sorted(s.source_id for s in sources().values() if s.format == "geojson")
-
-
-@asset(
-    key=key("caspian_level_obs"),
-    group_name=GROUP,
-    ins={"obs": AssetIn(key=staged_key("caspian_dahiti"))},
-    description="DAHITI 10-day altimetry series (DAHITI heights), outliers flagged.",
-)
-def caspian_level_obs(obs: pl.DataFrame) -> pl.DataFrame:
-    return obs
-
-
-@asset(
-    key=key("caspian_level_annual"),
-    group_name=GROUP,
-    ins={"obs": AssetIn(key=key("caspian_level_obs")), "official": AssetIn(key=staged_key("caspian_official"))},
-    description="Annual Caspian levels in two datums (DAHITI, Baltic system), never merged into one series.",
-)
-def caspian_level_annual(obs: pl.DataFrame, official: pl.DataFrame) -> pl.DataFrame:
-    return indicators.caspian_annual(indicators.caspian_annual_dahiti(obs), official)
-
-
-@asset(
-    key=key("caspian_datum_difference"),
-    group_name=GROUP,
-    ins={"annual": AssetIn(key=key("caspian_level_annual"))},
-    description="DAHITI minus Baltic-system level for the years both exist (0.2-0.6 m; no single offset).",
-)
-def caspian_datum_difference(annual: pl.DataFrame) -> pl.DataFrame:
-    return indicators.caspian_datum_difference(annual)
-
-
-@asset(
-    key=key("aral_area"),
-    group_name=GROUP,
-    ins={"staged": AssetIn(key=staged_key("aral_area"))},
-    description="Aral Sea water-surface area by basin, km² (source in thousand km²).",
-)
-def aral_area(staged: pl.DataFrame) -> pl.DataFrame:
-    return indicators.aral_area(staged, indicators.unit_conversions())
 
 
 @asset(
@@ -80,7 +42,7 @@ def aral_area(staged: pl.DataFrame) -> pl.DataFrame:
 )
 def country_values(context, caspian_annual: pl.DataFrame, **staged: pl.DataFrame) -> pl.DataFrame:
     by_source = {name.removeprefix("s_"): frame for name, frame in staged.items()}
-    by_source["caspian_dahiti"] = indicators.dahiti_annual_staged(caspian_annual.filter(pl.col("datum") == "dahiti"))
+    by_source["caspian_dahiti"] = dahiti_annual_staged(caspian_annual.filter(pl.col("datum") == "dahiti"))
     values = indicators.build_indicator_values(
         by_source, indicators.indicator_catalogue(), indicators.unit_conversions()
     )
@@ -187,10 +149,7 @@ VALUE_CHECKS = {
 indicator_checks = [_value_check(name, blocking) for name, blocking in VALUE_CHECKS.items()]
 
 indicator_assets = [
-    caspian_level_obs,
-    caspian_level_annual,
-    caspian_datum_difference,
-    aral_area,
+    *aral_caspian_assets,
     country_values,
     region_aggregates,
     geo_features,

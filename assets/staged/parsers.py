@@ -20,7 +20,9 @@ import polars as pl
 
 from assets.sources.catalogue import iso3_by_source_name, kept_iso3
 
-STAGED_SCHEMA = {"geo_id": pl.String, "year": pl.Int32, "variable": pl.String, "value": pl.Float64, "flags": pl.String}
+STAGED_SCHEMA = pl.Schema(
+    {"geo_id": pl.String, "year": pl.Int32, "variable": pl.String, "value": pl.Float64, "flags": pl.String}
+)
 
 
 class ParseError(ValueError):
@@ -123,7 +125,7 @@ def to_number(df: pl.DataFrame, column: str, path: Path, *, header_lines: int = 
     return numbers
 
 
-def _staged(df: pl.DataFrame, path: Path) -> pl.DataFrame:
+def staged_frame(df: pl.DataFrame, path: Path) -> pl.DataFrame:
     if "flags" not in df.columns:
         df = df.with_columns(flags=pl.lit(""))
     staged = (
@@ -146,7 +148,7 @@ def _staged(df: pl.DataFrame, path: Path) -> pl.DataFrame:
     return staged
 
 
-def _melt_numeric(
+def melt_numeric(
     df: pl.DataFrame, id_cols: list[str], value_cols: list[str], path: Path, header_lines: int = 1
 ) -> pl.DataFrame:
     numeric = df.select(id_cols).with_columns(
@@ -155,11 +157,11 @@ def _melt_numeric(
     return numeric.unpivot(on=value_cols, index=id_cols, variable_name="variable", value_name="value")
 
 
-def _year(df: pl.DataFrame, column: str, path: Path, header_lines: int = 1) -> pl.Series:
+def year_column(df: pl.DataFrame, column: str, path: Path, header_lines: int = 1) -> pl.Series:
     # Some compilations write years as "2000.0".
     years = to_number(df, column, path, header_lines=header_lines)
     if years.is_null().any():
-        row = years.is_null().arg_max()
+        row = years.is_null().arg_max() or 0  # the first null (arg_max is None only for an empty series)
         raise ParseError(f"{path}: line {row + header_lines + 1}: empty year")
     return years.cast(pl.Int32)
 
@@ -175,8 +177,8 @@ def parse_owid_chart(path: Path) -> pl.DataFrame:
     value_cols = [c for c in df.columns if c not in ("Entity", "Code", "Year") and not c.endswith("-annotations")]
     if not value_cols:
         raise ParseError(f"{path}: no value column after Entity, Code, Year")
-    df = df.with_columns(year=_year(df, "Year", path)).rename({"Code": "geo_id"})
-    return _staged(_melt_numeric(df, ["geo_id", "year"], value_cols, path), path)
+    df = df.with_columns(year=year_column(df, "Year", path)).rename({"Code": "geo_id"})
+    return staged_frame(melt_numeric(df, ["geo_id", "year"], value_cols, path), path)
 
 
 def parse_owid_population(path: Path) -> pl.DataFrame:
@@ -194,7 +196,7 @@ def parse_owid_population(path: Path) -> pl.DataFrame:
         .with_columns(flags=pl.lit("projection"))
     )
     both = pl.concat([estimates, projected]).with_columns(variable=pl.lit("population"))
-    return _staged(both, path)
+    return staged_frame(both, path)
 
 
 def parse_wdi_bulk(path: Path) -> pl.DataFrame:
@@ -208,7 +210,7 @@ def parse_wdi_bulk(path: Path) -> pl.DataFrame:
     require_columns(df, ["Country Code", "Indicator Code"], path)
     df = df.filter(pl.col("Country Code").is_in(kept_iso3()))
     year_cols = [c for c in df.columns if re.fullmatch(r"\d{4}", c)]
-    long = _melt_numeric(
+    long = melt_numeric(
         df.rename({"Country Code": "geo_id", "Indicator Code": "code"}),
         ["geo_id", "code"],
         year_cols,
@@ -216,7 +218,7 @@ def parse_wdi_bulk(path: Path) -> pl.DataFrame:
         header_lines=header_at + 1,
     )
     long = long.rename({"variable": "year"}).with_columns(pl.col("year").cast(pl.Int32), variable=pl.col("code"))
-    return _staged(long, path)
+    return staged_frame(long, path)
 
 
 def parse_gcb_long(path: Path) -> pl.DataFrame:
@@ -224,8 +226,8 @@ def parse_gcb_long(path: Path) -> pl.DataFrame:
     df = read_csv_text(path)
     require_columns(df, ["iso3", "year", "fossil_co2_MtC"], path)
     df = df.filter(pl.col("iso3").is_in(kept_iso3()))
-    df = df.with_columns(year=_year(df, "year", path)).rename({"iso3": "geo_id"})
-    return _staged(_melt_numeric(df, ["geo_id", "year"], ["fossil_co2_MtC"], path), path)
+    df = df.with_columns(year=year_column(df, "year", path)).rename({"iso3": "geo_id"})
+    return staged_frame(melt_numeric(df, ["geo_id", "year"], ["fossil_co2_MtC"], path), path)
 
 
 def parse_owid_co2_2020(path: Path) -> pl.DataFrame:
@@ -233,9 +235,9 @@ def parse_owid_co2_2020(path: Path) -> pl.DataFrame:
     df = read_csv_text(path)
     require_columns(df, ["iso_code", "country", "year"], path)
     df = df.filter(pl.col("iso_code").is_in(kept_iso3()))
-    df = df.with_columns(year=_year(df, "year", path)).rename({"iso_code": "geo_id"})
+    df = df.with_columns(year=year_column(df, "year", path)).rename({"iso_code": "geo_id"})
     value_cols = [c for c in df.columns if c not in ("geo_id", "country", "year")]
-    return _staged(_melt_numeric(df, ["geo_id", "year"], value_cols, path), path)
+    return staged_frame(melt_numeric(df, ["geo_id", "year"], value_cols, path), path)
 
 
 def parse_faostat_long(path: Path) -> pl.DataFrame:
@@ -246,7 +248,7 @@ def parse_faostat_long(path: Path) -> pl.DataFrame:
     df = df.filter(pl.col("ISO3").is_in(kept_iso3()))
     out = df.select(
         geo_id=pl.col("ISO3"),
-        year=_year(df, "Year", path),
+        year=year_column(df, "Year", path),
         variable=pl.col("Element") + "|" + pl.col(item),
         value=to_number(df, "value", path),
     )
@@ -255,7 +257,7 @@ def parse_faostat_long(path: Path) -> pl.DataFrame:
         raise ParseError(
             f"{path}: {duplicated.height} duplicate rows for the same country, year, element and item, e.g. {duplicated.row(0)}"
         )
-    return _staged(out, path)
+    return staged_frame(out, path)
 
 
 def parse_sust_energy(path: Path) -> pl.DataFrame:
@@ -264,66 +266,9 @@ def parse_sust_energy(path: Path) -> pl.DataFrame:
     require_columns(df, ["Entity", "Year"], path)
     names = iso3_by_source_name()
     df = df.filter(pl.col("Entity").is_in(list(names)))
-    df = df.with_columns(geo_id=pl.col("Entity").replace_strict(names), year=_year(df, "Year", path))
+    df = df.with_columns(geo_id=pl.col("Entity").replace_strict(names), year=year_column(df, "Year", path))
     value_cols = [c for c in df.columns if c not in ("Entity", "Year", "geo_id", "year")]
-    return _staged(_melt_numeric(df, ["geo_id", "year"], value_cols, path), path)
-
-
-# ---------------------------------------------------------------- Aral and Caspian
-
-
-def parse_aral_area(path: Path) -> pl.DataFrame:
-    """UNESCO Aral area table: Year, Total, Large, Eastern, Small in thousand km2."""
-    df = read_csv_text(path)
-    require_columns(df, ["Year", "Total", "Large", "Eastern", "Small"], path)
-    df = df.with_columns(year=_year(df, "Year", path), geo_id=pl.lit("ARAL"))
-    return _staged(_melt_numeric(df, ["geo_id", "year"], ["Total", "Large", "Eastern", "Small"], path), path)
-
-
-# A 10-day altimetry point more than this far from its neighbours' median is not a physical change:
-# the Caspian's seasonal swing is about 0.3 m, and the known outlier (2000-01-27) sits 0.7 m off.
-DAHITI_OUTLIER_M = 0.5
-
-
-def parse_dahiti(path: Path) -> pl.DataFrame:
-    """DAHITI altimetry series: date, water level (m, DAHITI heights), error (m); no final newline."""
-    df = read_csv_text(path)
-    require_columns(df, ["date", "water level", "error"], path)
-    dates = df["date"].str.strip_chars().str.to_date("%Y-%m-%d", strict=False)
-    if dates.is_null().any():
-        row = dates.is_null().arg_max()
-        raise ParseError(f"{path}: line {row + 2}: bad date {df['date'][row]!r} (expected YYYY-MM-DD)")
-    obs = pl.DataFrame(
-        {
-            "date": dates,
-            "level_m": to_number(df, "water level", path),
-            "error_m": to_number(df, "error", path),
-        }
-    ).sort("date")
-    if obs["date"].is_duplicated().any():
-        raise ParseError(
-            f"{path}: duplicate dates {obs.filter(pl.col('date').is_duplicated())['date'].unique().to_list()[:5]}"
-        )
-    neighbours = pl.col("level_m").rolling_median(window_size=9, center=True, min_samples=3)
-    return obs.with_columns(
-        datum=pl.lit("dahiti"),
-        flags=pl.when((pl.col("level_m") - neighbours).abs() > DAHITI_OUTLIER_M)
-        .then(pl.lit("outlier"))
-        .otherwise(pl.lit("")),
-    )
-
-
-def parse_caspian_official(path: Path) -> pl.DataFrame:
-    """Official statements: year, level_m_baltic, source, note (metres, Baltic height system)."""
-    df = read_csv_text(path)
-    require_columns(df, ["year", "level_m_baltic", "source"], path)
-    out = df.select(
-        geo_id=pl.lit("CASPIAN"),
-        year=_year(df, "year", path),
-        variable=pl.lit("level_m_baltic"),
-        value=to_number(df, "level_m_baltic", path),
-    )
-    return _staged(out, path)
+    return staged_frame(melt_numeric(df, ["geo_id", "year"], value_cols, path), path)
 
 
 # ---------------------------------------------------------------- geometry and metadata
@@ -370,9 +315,6 @@ PARSERS = {
     "owid_co2_2020": parse_owid_co2_2020,
     "faostat_long": parse_faostat_long,
     "sust_energy": parse_sust_energy,
-    "aral_area": parse_aral_area,
-    "dahiti": parse_dahiti,
-    "caspian_official": parse_caspian_official,
     "geojson": parse_geojson,
     "codebook": parse_codebook,
 }

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 import polars as pl
 from dash import Input, Output, State, dcc, html
 
-from assets.staged import air
+from assets.indicators.air import rules as air
 from dashboard import air_data, air_series, data, outlines
 from dashboard.figures import DAY_MS, GRAPH_CONFIG, PALETTE, base_layout, empty_figure
 from dashboard.i18n import format_number, format_share, format_signed_percent_change, localized, normalize_lang, t

@@ -9,8 +9,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from assets.indicators.air.cities import city_label_lookup
+from assets.indicators.air.daily import attribute_daily
+from assets.indicators.air.emissions import region_emission_trends, region_emissions
+from assets.indicators.air.means import period_stats, season_ratios, trends
+from assets.indicators.air.thresholds import exceedances, thresholds_registry, uncited_thresholds
 from assets.sources.catalogue import read_seed
-from assets.staged import air
+from assets.staged.air import REGION_WIDE_SCHEMA, parse_bishkek_daily, parse_kz_region_wide
 from dashboard import air_series
 
 
@@ -27,8 +32,8 @@ def cities() -> pl.DataFrame:
 @pytest.fixture(scope="module")
 def bishkek(shared_data_dir, cities):
     path = shared_data_dir / "air" / "bishkek_us_embassy_pm25_daily_2019_2023.csv"
-    observations, quarantine = air.attribute_daily(
-        air.parse_bishkek_daily(path), "bishkek_us_embassy_pm25", air.city_label_lookup(cities)
+    observations, quarantine = attribute_daily(
+        parse_bishkek_daily(path), "bishkek_us_embassy_pm25", city_label_lookup(cities)
     )
     return path, observations, quarantine
 
@@ -44,7 +49,7 @@ def test_bishkek_heating_season_by_hand(bishkek):
         and r["pm25_mean_ugm3"]
     ]
     days_in_season = (end - start).days + 1  # 212
-    stats = air.period_stats(observations)
+    stats = period_stats(observations)
     season = stats.filter((pl.col("period_kind") == "heating_season") & (pl.col("period") == "2020/21")).row(
         0, named=True
     )
@@ -58,7 +63,7 @@ def test_bishkek_heating_season_by_hand(bishkek):
 
 def test_incomplete_period_has_no_mean(bishkek):
     _, observations, _ = bishkek
-    stats = air.period_stats(observations)
+    stats = period_stats(observations)
     # The monitor's series starts on 2019-02-06 and ends on 2023-04-01: 2023 cannot be complete.
     year_2023 = stats.filter((pl.col("period_kind") == "year") & (pl.col("year") == 2023)).row(0, named=True)
     assert year_2023["status"] == "incomplete" and year_2023["mean"] is None
@@ -76,9 +81,9 @@ def test_days_with_few_valid_hours_do_not_count(bishkek):
 
 def test_exceedance_days_by_hand(bishkek):
     path, observations, _ = bishkek
-    registry = air.thresholds_registry(read_seed("air_thresholds.csv"))
-    stats = air.period_stats(observations)
-    above = air.exceedances(observations, stats, registry)
+    registry = thresholds_registry(read_seed("air_thresholds.csv"))
+    stats = period_stats(observations)
+    above = exceedances(observations, stats, registry)
     got = above.filter((pl.col("year") == 2021) & (pl.col("threshold_id") == "who2021_pm25_24h_aqg")).row(0, named=True)
     by_hand = [
         float(r["pm25_mean_ugm3"])
@@ -104,13 +109,13 @@ def test_season_ratio_only_when_both_seasons_complete():
             "unit": ["ug_m3"] * 4,
         }
     )
-    ratios = air.season_ratios(stats).sort("year")
+    ratios = season_ratios(stats).sort("year")
     assert ratios["ratio"].to_list() == [3.0, None]
     assert ratios["status"].to_list() == ["complete", "incomplete"]
 
 
 def test_every_source_label_maps_to_a_city(shared_data_dir, cities):
-    labels = set(air.city_label_lookup(cities)["label"])
+    labels = set(city_label_lookup(cities)["label"])
     for name in ("pm2_5", "pm10", "no2"):
         found = {
             r["city"].strip()
@@ -128,8 +133,8 @@ def test_oskemen_has_both_spellings(cities):
 
 
 def test_every_threshold_value_cites_document_and_table():
-    registry = air.thresholds_registry(read_seed("air_thresholds.csv"))
-    assert air.uncited_thresholds(registry).is_empty()
+    registry = thresholds_registry(read_seed("air_thresholds.csv"))
+    assert uncited_thresholds(registry).is_empty()
     assert registry.filter(pl.col("value").is_not_null()).height >= 6
     gaps = registry.filter(pl.col("value").is_null())
     assert gaps["threshold_id"].to_list() == ["who2021_so2_24h_aqg"]  # shown as a gap, not typed in
@@ -147,18 +152,16 @@ def test_trend_needs_three_complete_years():
             "complete": [True] * 5,
         }
     )
-    out = air.trends(stats).sort("city_id")
+    out = trends(stats).sort("city_id")
     assert out["slope_per_year"].to_list() == [pytest.approx(-2.0), None]
     assert out["status"].to_list()[1] == "fewer than 3 complete years"
 
 
 def test_region_trend_stops_before_the_2022_split(shared_data_dir):
-    staged = air.parse_kz_region_wide(
-        shared_data_dir / "air" / "kz_emissions_stationary_sources_by_region_2005_2022.csv"
-    )
-    emissions = air.region_emissions(staged, read_seed("air_regions.csv"))
+    staged = parse_kz_region_wide(shared_data_dir / "air" / "kz_emissions_stationary_sources_by_region_2005_2022.csv")
+    emissions = region_emissions(staged, read_seed("air_regions.csv"))
     assert set(emissions["unit"]) == {"kt"}
-    trends = air.region_emission_trends(emissions)
+    trends = region_emission_trends(emissions)
     east = trends.filter(pl.col("region_ru") == "Восточно-Казахстанская").row(0, named=True)
     assert east["last_year"] == 2021 and east["last_value"] == 128.1
     pavlodar = trends.filter(pl.col("region_ru") == "Павлодарская").row(0, named=True)
@@ -167,10 +170,10 @@ def test_region_trend_stops_before_the_2022_split(shared_data_dir):
 
 def test_unknown_region_is_an_error():
     staged = pl.DataFrame(
-        {"region": ["Новая"], "year": [2022], "value": [1.0], "flags": [""]}, schema=air.REGION_WIDE_SCHEMA
+        {"region": ["Новая"], "year": [2022], "value": [1.0], "flags": [""]}, schema=REGION_WIDE_SCHEMA
     )
     with pytest.raises(ValueError, match="Новая"):
-        air.region_emissions(staged, read_seed("air_regions.csv"))
+        region_emissions(staged, read_seed("air_regions.csv"))
 
 
 def test_rolling_mean_counts_calendar_days_and_keeps_gaps():
@@ -206,7 +209,7 @@ def test_region_registry_covers_both_region_tables(shared_data_dir):
         shared_data_dir / "air" / "kz_emissions_stationary_sources_by_region_2005_2022.csv",
         shared_data_dir / "funding" / "kz_environmental_protection_current_expenditure_by_region_2005_2022.csv",
     ):
-        assert set(air.parse_kz_region_wide(path)["region"]) <= known, path.name
+        assert set(parse_kz_region_wide(path)["region"]) <= known, path.name
 
 
 def test_daily_figure_lays_both_traces_on_the_calendar_with_gaps():

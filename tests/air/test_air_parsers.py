@@ -10,7 +10,15 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from assets.staged import air
+from assets.indicators.air.daily import attribute_daily
+from assets.staged.air import (
+    REGION_WIDE_SCHEMA,
+    parse_airdata_kz_main,
+    parse_airdata_kz_other,
+    parse_bishkek_daily,
+    parse_kz_region_wide,
+    parse_tashkent_daily,
+)
 from assets.staged.parsers import ParseError
 
 
@@ -29,7 +37,7 @@ def test_main_cities_day_equals_source(air_dir):
     source = next(
         r for r in rows(path) if r["city"] == "almaty" and r["parameter"] == "pm25" and r["date"] == "2021-01-15"
     )
-    parsed = air.parse_airdata_kz_main(path)
+    parsed = parse_airdata_kz_main(path)
     day = parsed.filter(
         (pl.col("city_label") == "almaty") & (pl.col("pollutant") == "pm25") & (pl.col("date") == dt.date(2021, 1, 15))
     )
@@ -41,7 +49,7 @@ def test_main_cities_day_equals_source(air_dir):
 def test_other_cities_labels_trimmed_and_cityless_rows_kept_with_reason(air_dir):
     path = air_dir / "airdata_kz_daily_other_cities_pm2_5.csv"
     source = rows(path)
-    parsed = air.parse_airdata_kz_other(path)
+    parsed = parse_airdata_kz_other(path)
     assert parsed.height == len(source)
     assert "Semey" in parsed["city_label"].to_list() and "Semey " not in parsed["city_label"].to_list()
     cityless = sum(1 for r in source if not r["city"].strip())
@@ -55,13 +63,13 @@ def test_gzip_public_file_parses_like_the_mirror(air_dir, tmp_path):
     plain = air_dir / "airdata_kz_daily_other_cities_no2.csv"
     packed = tmp_path / "no2.csv.gz"
     packed.write_bytes(gzip.compress(plain.read_bytes()))
-    assert air.parse_airdata_kz_other(packed).equals(air.parse_airdata_kz_other(plain))
+    assert parse_airdata_kz_other(packed).equals(parse_airdata_kz_other(plain))
 
 
 def test_bishkek_valid_hours_and_empty_days(air_dir):
     path = air_dir / "bishkek_us_embassy_pm25_daily_2019_2023.csv"
     source = rows(path)
-    parsed = air.parse_bishkek_daily(path)
+    parsed = parse_bishkek_daily(path)
     first = source[1]
     day = parsed.filter(pl.col("date") == dt.date.fromisoformat(first["date_local"]))
     assert day["value"].to_list() == [float(first["pm25_mean_ugm3"])]
@@ -73,7 +81,7 @@ def test_bishkek_valid_hours_and_empty_days(air_dir):
 def test_tashkent_is_a_median_with_reading_counts(air_dir):
     path = air_dir / "tashkent_municipal_pm25_daily_2023_2026.csv"
     source = rows(path)
-    parsed = air.parse_tashkent_daily(path)
+    parsed = parse_tashkent_daily(path)
     assert parsed.height == len(source)
     assert set(parsed["statistic"]) == {"daily_median"}
     assert parsed["valid_hours"].to_list()[0] == int(source[0]["n_obs"])
@@ -84,7 +92,7 @@ def test_region_wide_values_dashes_and_national_total(air_dir):
     with open(path, newline="", encoding="utf-8") as f:
         table = list(csv.reader(f))
     header, body = table[0], table[1:]
-    parsed = air.parse_kz_region_wide(path)
+    parsed = parse_kz_region_wide(path)
     expected = {
         (r[0].strip(), int(float(y))): float(v)
         for r in body
@@ -96,11 +104,11 @@ def test_region_wide_values_dashes_and_national_total(air_dir):
     assert ("Абай", 2021) not in got and ("Абай", 2022) in got  # '-' = region did not exist: no row
     assert got[("Республика Казахстан", 2021)] == pytest.approx(2407.455791)
     assert "Туркестанская" in set(parsed["region"])  # trailing space of the source removed
-    assert parsed.schema == pl.Schema(air.REGION_WIDE_SCHEMA)
+    assert parsed.schema == pl.Schema(REGION_WIDE_SCHEMA)
 
 
 def test_region_wide_also_reads_the_expenditure_table(shared_data_dir):
-    parsed = air.parse_kz_region_wide(
+    parsed = parse_kz_region_wide(
         shared_data_dir / "funding" / "kz_environmental_protection_current_expenditure_by_region_2005_2022.csv"
     )
     assert parsed.filter((pl.col("region") == "Республика Казахстан") & (pl.col("year") == 2005))[
@@ -112,7 +120,7 @@ def test_region_wide_bad_cell_names_line_region_and_year(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text(",2005.0,2006.0\nРеспублика Казахстан,1.0,2.0\nАкмолинская,3.0,n/a\n", encoding="utf-8")
     with pytest.raises(ParseError, match=r"line 3 \(Акмолинская, 2006\): 'n/a'"):
-        air.parse_kz_region_wide(bad)
+        parse_kz_region_wide(bad)
 
 
 def test_daily_bad_value_is_quarantined_not_fatal(tmp_path):
@@ -121,9 +129,9 @@ def test_daily_bad_value_is_quarantined_not_fatal(tmp_path):
         "date,pm25_muni,n_obs,n_st\n2024-01-01,20.5,240,10\n2024-01-02,abc,240,10\n2024-13-01,5,240,10\n",
         encoding="utf-8",
     )
-    parsed = air.parse_tashkent_daily(path)
+    parsed = parse_tashkent_daily(path)
     assert parsed["problem"].to_list() == ["", "pm25_muni abc is not a number", "date 2024-13-01 is not YYYY-MM-DD"]
-    observations, quarantine = air.attribute_daily(
+    observations, quarantine = attribute_daily(
         parsed,
         "tashkent_municipal_pm25",
         pl.DataFrame({"city_id": [], "label": []}, schema={"city_id": pl.String, "label": pl.String}),
@@ -139,4 +147,4 @@ def test_missing_column_is_an_error(tmp_path):
     path = tmp_path / "x.csv"
     path.write_text("date,city,value\n2024-01-01,Aktau,1\n", encoding="utf-8")
     with pytest.raises(ParseError, match="avg_ugm3"):
-        air.parse_airdata_kz_other(path)
+        parse_airdata_kz_other(path)

@@ -14,10 +14,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from assets.common.themes import PARSERS
 from assets.exports.export import neutralise_formulas, write_csv, write_xlsx
 from assets.indicators.funding import funding
 from assets.indicators.water import water_quality as wq
-from assets.staged import parsers
 from assets.staged.parsers import ParseError, decode_office_text, office_delimiter
 
 HERE = Path(__file__).resolve().parent
@@ -279,7 +279,7 @@ def test_a_very_large_registry_is_checked_without_stalling(known_indicators):
 def test_source_file(name):
     path = HERE / "sources" / name
     source_format = name.split("__")[0]
-    parse = parsers.PARSERS.get(source_format) or funding.PARSERS[source_format]
+    parse = PARSERS[source_format]
     expected = SOURCES[name]
     if isinstance(expected, str):
         with pytest.raises(ParseError) as error:
