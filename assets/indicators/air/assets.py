@@ -9,6 +9,7 @@ from dagster import AssetCheckResult, AssetIn, AssetKey, AssetsDefinition, asset
 
 from assets.common.checks import CheckOutcome, check_result
 from assets.common.keys import indicators_key, staged_key
+from assets.common.tables import table_asset
 from assets.common.themes import Theme
 from assets.indicators.air import cities, daily, emissions, means, notes, thresholds
 from assets.indicators.air.rules import AIRDATA_SOURCES
@@ -32,19 +33,8 @@ def _table(
     metadata: dict[str, str] | None = None,
     **inputs: AssetKey,
 ) -> AssetsDefinition:
-    """The asset air_<name>: `compute` called with the tables of `inputs` as its keyword arguments."""
-
-    @asset(
-        key=_key(name),
-        group_name=GROUP,
-        ins={arg: AssetIn(key=k) for arg, k in inputs.items()},
-        description=description,
-        metadata=metadata,
-    )
-    def _asset(**tables: pl.DataFrame) -> pl.DataFrame:
-        return compute(**tables)
-
-    return _asset
+    """The asset air_<name> of the air group (see table_asset)."""
+    return table_asset(_key(name), GROUP, description, compute, metadata, **inputs)
 
 
 air_cities = _table(
