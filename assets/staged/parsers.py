@@ -20,7 +20,9 @@ import polars as pl
 
 from assets.sources.catalogue import iso3_by_source_name, kept_iso3
 
-STAGED_SCHEMA = {"geo_id": pl.String, "year": pl.Int32, "variable": pl.String, "value": pl.Float64, "flags": pl.String}
+STAGED_SCHEMA = pl.Schema(
+    {"geo_id": pl.String, "year": pl.Int32, "variable": pl.String, "value": pl.Float64, "flags": pl.String}
+)
 
 
 class ParseError(ValueError):
@@ -159,7 +161,7 @@ def _year(df: pl.DataFrame, column: str, path: Path, header_lines: int = 1) -> p
     # Some compilations write years as "2000.0".
     years = to_number(df, column, path, header_lines=header_lines)
     if years.is_null().any():
-        row = years.is_null().arg_max()
+        row = years.is_null().arg_true()[0]
         raise ParseError(f"{path}: line {row + header_lines + 1}: empty year")
     return years.cast(pl.Int32)
 
@@ -253,7 +255,8 @@ def parse_faostat_long(path: Path) -> pl.DataFrame:
     duplicated = out.filter(pl.struct("geo_id", "year", "variable").is_duplicated())
     if duplicated.height:
         raise ParseError(
-            f"{path}: {duplicated.height} duplicate rows for the same country, year, element and item, e.g. {duplicated.row(0)}"
+            f"{path}: {duplicated.height} duplicate rows for the same country, year, element and item, "
+            f"e.g. {duplicated.row(0)}"
         )
     return _staged(out, path)
 
@@ -291,7 +294,7 @@ def parse_dahiti(path: Path) -> pl.DataFrame:
     require_columns(df, ["date", "water level", "error"], path)
     dates = df["date"].str.strip_chars().str.to_date("%Y-%m-%d", strict=False)
     if dates.is_null().any():
-        row = dates.is_null().arg_max()
+        row = dates.is_null().arg_true()[0]
         raise ParseError(f"{path}: line {row + 2}: bad date {df['date'][row]!r} (expected YYYY-MM-DD)")
     obs = pl.DataFrame(
         {
