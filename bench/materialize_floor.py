@@ -126,9 +126,10 @@ def _instance(kind: str):
 
     if kind == "ephemeral":
         return DagsterInstance.ephemeral()
+    from assets.common.settings import load_settings
     from pipelines.cli import prepare_dagster_home  # the CLI's DAGSTER_HOME and dagster.yaml
 
-    prepare_dagster_home()
+    prepare_dagster_home(load_settings())
     return DagsterInstance.get()
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
-from assets.common.settings import load_settings
+from assets.common.settings import Settings, load_settings
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -23,26 +24,27 @@ telemetry:
 """
 
 
-def prepare_dagster_home() -> Path:
+def prepare_dagster_home(settings: Settings) -> Path:
     """DAGSTER_HOME defaults to $CAEI_HOME/dagster so CLI runs show in the Dagster UI."""
-    settings = load_settings()
     home = settings.dagster_home
     home.mkdir(parents=True, exist_ok=True)
-    os.environ["DAGSTER_HOME"] = str(home)
+    os.environ["DAGSTER_HOME"] = str(home)  # for Dagster itself (DagsterInstance.get, `dagster dev`)
     config = home / "dagster.yaml"
     if not config.exists():
         config.write_text(DAGSTER_YAML, encoding="utf-8")
     return home
 
 
-def cmd_materialize(args) -> int:
-    prepare_dagster_home()
+def cmd_materialize(args: argparse.Namespace) -> int:
+    settings = load_settings()
     if args.wait is not None:
-        os.environ["CAEI_WRITER_WAIT"] = str(args.wait)
+        settings = replace(settings, writer_wait=args.wait)
+    prepare_dagster_home(settings)
     from dagster import AssetKey, DagsterInstance
 
-    from pipelines.definitions import defs
+    from pipelines.definitions import build_definitions
 
+    defs = build_definitions(settings)
     job = defs.resolve_job_def("materialize_all")
     all_keys = sorted(defs.resolve_asset_graph().get_all_asset_keys())
     selection = None
@@ -53,11 +55,9 @@ def cmd_materialize(args) -> int:
         if unknown:
             print(f"caei: unknown asset(s) {sorted(unknown)}; `caei assets` lists them", file=sys.stderr)
             return EXIT_USAGE
-    settings = load_settings()
 
     selected = set(selection or all_keys)
     n_checks = sum(1 for c in defs.resolve_asset_graph().asset_check_keys if c.asset_key in selected)
-    os.environ["CAEI_PROGRESS_TOTAL"] = str(len(selected) + n_checks)
     print(
         f"caei: materialising {len(selected)} assets and {n_checks} checks into {settings.home}"
         f" (sources from {settings.mirror or 'their public URLs'})",
@@ -65,7 +65,10 @@ def cmd_materialize(args) -> int:
     )
     with DagsterInstance.get() as instance:
         result = job.execute_in_process(
-            run_config={"loggers": {"console": {}}}, instance=instance, asset_selection=selection, raise_on_error=False
+            run_config={"loggers": {"console": {"config": {"total": len(selected) + n_checks}}}},
+            instance=instance,
+            asset_selection=selection,
+            raise_on_error=False,
         )
     if result.success:
         published = [
@@ -76,15 +79,13 @@ def cmd_materialize(args) -> int:
             print(f"caei: published snapshot {sid}")
         # Not a step: e.g. the warehouse's commit at the end of the run (disk full). Dagster calls the run a success.
         engine_errors = [
-            e
+            (e.message, error)
             for e in result.all_events
-            if e.event_type_value == "ENGINE_EVENT" and getattr(e.event_specific_data, "error", None)
+            if e.event_type_value == "ENGINE_EVENT" and (error := getattr(e.event_specific_data, "error", None))
         ]
         if engine_errors:
-            for event in engine_errors:
-                print(
-                    f"caei: FAILED {event.message}: {_root_message(event.event_specific_data.error)}", file=sys.stderr
-                )
+            for message, error in engine_errors:
+                print(f"caei: FAILED {message}: {_root_message(error)}", file=sys.stderr)
             print(
                 f"caei: run {result.run_id} could not save the warehouse; the next run recomputes it", file=sys.stderr
             )
@@ -149,8 +150,8 @@ def cmd_ingest(args) -> int:
     if not source.is_file() or source.suffix.lower() not in (".csv", ".xlsx", ".txt"):
         print(f"caei: {source} is not a CSV or XLSX file", file=sys.stderr)
         return EXIT_USAGE
-    prepare_dagster_home()
     settings = load_settings()
+    prepare_dagster_home(settings)
     inbox = settings.inbox_dir / "water_quality"
     inbox.mkdir(parents=True, exist_ok=True)
     target = inbox / source.name
@@ -166,8 +167,9 @@ def cmd_ingest(args) -> int:
         return EXIT_OK
     from dagster import DagsterInstance
 
-    from pipelines.definitions import defs
+    from pipelines.definitions import build_definitions
 
+    defs = build_definitions(settings)
     with DagsterInstance.get() as instance:
         result = defs.resolve_job_def("water_inbox_job").execute_in_process(
             run_config={"loggers": {"console": {}}}, instance=instance, raise_on_error=False
@@ -228,9 +230,8 @@ def cmd_snapshots(args) -> int:
         print("no snapshot published yet: run `caei materialize`")
     for s in items:
         note = "  never served: its publish stopped before CURRENT moved (complete; `caei rollback` can serve it)"
-        print(
-            f"{'*' if s.current else ' '} {s.snapshot_id}  {s.created_at:%Y-%m-%d %H:%M:%S} UTC{note if s.never_served else ''}"
-        )
+        mark = "*" if s.current else " "
+        print(f"{mark} {s.snapshot_id}  {s.created_at:%Y-%m-%d %H:%M:%S} UTC{note if s.never_served else ''}")
     return EXIT_OK
 
 
@@ -251,7 +252,7 @@ def cmd_ui(args) -> int:
     import shutil
     import signal
 
-    prepare_dagster_home()
+    prepare_dagster_home(load_settings())
     dagster = shutil.which("dagster") or str(Path(sys.executable).with_name("dagster"))
     # A background shell leaves SIGINT ignored, and dagster dev then ignores SIGTERM too (STACK-NOTES).
     signal.signal(signal.SIGINT, signal.SIG_DFL)
@@ -270,9 +271,10 @@ def cmd_ui(args) -> int:
     )
 
 
-def cmd_assets(args) -> int:
-    from pipelines.definitions import defs
+def cmd_assets(args: argparse.Namespace) -> int:
+    from pipelines.definitions import build_definitions
 
+    defs = build_definitions(load_settings())
     for k in sorted(defs.resolve_asset_graph().get_all_asset_keys()):
         print(k.to_user_string())
     return EXIT_OK

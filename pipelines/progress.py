@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import logging
-import os
 import sys
 
-from dagster import logger
+from dagster import Field, InitLoggerContext, logger
 
 
 class StepProgressHandler(logging.Handler):
-    def __init__(self):
+    def __init__(self, total: int | None = None):
         super().__init__(level=logging.DEBUG)
         self.done = 0
+        self.total = "?" if total is None else str(total)
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
@@ -24,7 +24,6 @@ class StepProgressHandler(logging.Handler):
         meta = getattr(record, "dagster_meta", None) or {}
         event = meta.get("dagster_event")
         step = (meta.get("step_key") or "").replace("__", "/")
-        total = os.environ.get("CAEI_PROGRESS_TOTAL", "?")
         if event is None:
             if record.levelno >= logging.WARNING:
                 print(f"  {record.levelname.lower()}: {record.getMessage()}", file=sys.stderr, flush=True)
@@ -33,7 +32,7 @@ class StepProgressHandler(logging.Handler):
         if kind in ("STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED"):
             self.done += 1
             status = {"STEP_SUCCESS": "", "STEP_FAILURE": "FAILED ", "STEP_SKIPPED": "skipped "}[kind]
-            print(f"  [{self.done}/{total}] {status}{step}", flush=True)
+            print(f"  [{self.done}/{self.total}] {status}{step}", flush=True)
         elif kind == "ENGINE_EVENT" and getattr(event.event_specific_data, "error", None) is not None:
             # e.g. the warehouse's commit at the end of the run failed: not a step, but the user must see it
             error = event.event_specific_data.error
@@ -47,10 +46,13 @@ class StepProgressHandler(logging.Handler):
                 )
 
 
-@logger(description="One line per finished step; failed checks with their reason.")
-def step_progress_logger(init_context) -> logging.Logger:
+@logger(
+    config_schema={"total": Field(int, is_required=False, description="steps the run will take, shown as [n/total]")},
+    description="One line per finished step; failed checks with their reason.",
+)
+def step_progress_logger(init_context: InitLoggerContext) -> logging.Logger:
     log = logging.getLogger("caei.progress")
     log.setLevel(logging.DEBUG)
     log.propagate = False
-    log.handlers = [StepProgressHandler()]
+    log.handlers = [StepProgressHandler(init_context.logger_config.get("total"))]
     return log

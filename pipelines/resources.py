@@ -5,14 +5,15 @@ from __future__ import annotations
 import fcntl
 import os
 import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import duckdb
 import polars as pl
-from dagster import ConfigurableIOManager, InitResourceContext, InputContext, OutputContext
+from dagster import AssetKey, ConfigurableIOManager, InitResourceContext, InputContext, OutputContext
 from pydantic import PrivateAttr
 
-from assets.common.settings import load_settings
+from assets.common.keys import WAREHOUSE_SCHEMA
 
 # Types DuckDB gives back to polars unchanged: a frame made only of these is handed on without reading it back.
 SAME_AFTER_ROUND_TRIP = frozenset(
@@ -46,7 +47,7 @@ class WriterLock:
     message, instead of meeting DuckDB's file-lock error.
     """
 
-    def __init__(self, path: Path, wait_seconds: float, log=print):
+    def __init__(self, path: Path, wait_seconds: float, log: Callable[[str], object] = print):
         self.path, self.wait_seconds, self.log = path, wait_seconds, log
         self._fd: int | None = None
 
@@ -64,7 +65,8 @@ class WriterLock:
                 if time.monotonic() >= deadline:
                     os.close(fd)
                     raise WriterBusyError(
-                        f"another pipeline run ({holder}) is writing {self.path.parent}; waited {self.wait_seconds:.0f} s. "
+                        f"another pipeline run ({holder}) is writing {self.path.parent}; "
+                        f"waited {self.wait_seconds:.0f} s. "
                         "Try again when it has finished (`caei materialize --wait SECONDS` waits longer)."
                     ) from None
                 if not announced:
@@ -83,17 +85,19 @@ class WriterLock:
 
 
 class WarehouseIOManager(ConfigurableIOManager):
-    """Stores each asset's polars frame as the DuckDB table "<step>"."<name>" of CAEI_HOME/warehouse.duckdb.
+    """Stores each asset's polars frame as the DuckDB table "<step>"."<name>" of the warehouse file.
 
     The asset key's first part is the step (raw, staged, indicators, ...), so the warehouse reads like the
-    data's path. The run holds the writer lock from start to end, and writes through one connection in one
-    transaction, committed when the run ends (failed runs too: the steps that succeeded keep their tables).
-    (A commit per table cost a disk sync and a WAL write for each of the ~180 tables.)
-    Frames written in this run are handed to downstream steps as they are, without reading them back,
-    when their column types are ones DuckDB returns unchanged.
+    data's path; an asset whose metadata names a WAREHOUSE_SCHEMA (a quarantine, a ledger, ...) sits there
+    instead, under the same key. The run holds the writer lock (warehouse.lock beside the file) from start to
+    end, and writes through one connection in one transaction, committed when the run ends (failed runs too:
+    the steps that succeeded keep their tables). (A commit per table cost a disk sync and a WAL write for each
+    of the ~180 tables.) Frames written in this run are handed to downstream steps as they are, without
+    reading them back, when their column types are ones DuckDB returns unchanged.
     """
 
-    wait_seconds: float = float(os.environ.get("CAEI_WRITER_WAIT", "600"))
+    warehouse_path: str
+    wait_seconds: float  # for another run's writer lock
     _lock: WriterLock | None = PrivateAttr(default=None)
     _con: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)
     _written: dict[tuple[str, str], pl.DataFrame] = PrivateAttr(default_factory=dict)
@@ -101,7 +105,7 @@ class WarehouseIOManager(ConfigurableIOManager):
 
     def setup_for_execution(self, context: InitResourceContext) -> None:
         log = context.log.warning if context.log else print  # warning: shown by the CLI progress logger
-        self._lock = WriterLock(load_settings().home / "warehouse.lock", self.wait_seconds, log=log)
+        self._lock = WriterLock(Path(self.warehouse_path).with_suffix(".lock"), self.wait_seconds, log=log)
         self._lock.acquire()
         try:
             self._con = self._connect()
@@ -127,13 +131,8 @@ class WarehouseIOManager(ConfigurableIOManager):
             if self._lock:
                 self._lock.release()
 
-    @staticmethod
-    def _table(key_path: list[str]) -> tuple[str, str]:
-        schema, name = (key_path[0], "__".join(key_path[1:])) if len(key_path) > 1 else ("main", key_path[0])
-        return schema, name
-
     def _connect(self) -> duckdb.DuckDBPyConnection:
-        path = load_settings().warehouse_path
+        path = Path(self.warehouse_path)
         path.parent.mkdir(parents=True, exist_ok=True)
         return duckdb.connect(str(path))
 
@@ -148,17 +147,17 @@ class WarehouseIOManager(ConfigurableIOManager):
         finally:
             con.unregister("frame")
 
-    def _write_in_run(self, schema: str, name: str, frame: pl.DataFrame) -> None:
+    def _write_in_run(self, con: duckdb.DuckDBPyConnection, schema: str, name: str, frame: pl.DataFrame) -> None:
         try:
-            self._write(self._con, schema, name, frame)
+            self._write(con, schema, name, frame)
         except duckdb.Error:
             # A failed statement aborts the whole transaction: start a new one holding this run's earlier
             # tables again, so one bad write loses only its own table, as with a commit per table.
-            self._con.execute("ROLLBACK")
-            self._con.execute("BEGIN TRANSACTION")
+            con.execute("ROLLBACK")
+            con.execute("BEGIN TRANSACTION")
             self._schemas = set()
             for (s, n), earlier in self._written.items():
-                self._write(self._con, s, n, earlier)
+                self._write(con, s, n, earlier)
             raise
         self._written[(schema, name)] = frame
 
@@ -168,23 +167,25 @@ class WarehouseIOManager(ConfigurableIOManager):
             return frame  # polars frames are not changed in place by the assets: sharing it is safe
         return None
 
-    def handle_output(self, context: OutputContext, obj) -> None:
+    def handle_output(self, context: OutputContext, obj: pl.DataFrame | None) -> None:
         if obj is None:
             return
         if not isinstance(obj, pl.DataFrame):
             raise TypeError(
                 f"{context.asset_key.to_user_string()}: assets must return polars DataFrames, got {type(obj).__name__}"
             )
-        schema, name = self._table(list(context.asset_key.path))
+        schema, name = _table(context.asset_key, context.definition_metadata)
         if self._con is not None:
-            self._write_in_run(schema, name, obj)
+            self._write_in_run(self._con, schema, name, obj)
         else:
             with self._connect() as con:
                 self._write(con, schema, name, obj)
         context.add_output_metadata({"rows": obj.height, "table": f"{schema}.{name}"})
 
     def load_input(self, context: InputContext) -> pl.DataFrame:
-        schema, name = self._table(list(context.asset_key.path))
+        # Read where the upstream asset's own metadata placed its table.
+        upstream = context.upstream_output
+        schema, name = _table(context.asset_key, upstream.definition_metadata if upstream else None)
         frame = self._written_in_run(schema, name)
         if frame is not None:
             return frame
@@ -192,3 +193,11 @@ class WarehouseIOManager(ConfigurableIOManager):
             return self._con.execute(f'SELECT * FROM "{schema}"."{name}"').pl()
         with self._connect() as con:
             return con.execute(f'SELECT * FROM "{schema}"."{name}"').pl()
+
+
+def _table(key: AssetKey, metadata: Mapping[str, object] | None) -> tuple[str, str]:
+    """(schema, table) of an asset: the key's step, or the asset's WAREHOUSE_SCHEMA metadata."""
+    path = key.path
+    schema, name = (path[0], "__".join(path[1:])) if len(path) > 1 else ("main", path[0])
+    named = (metadata or {}).get(WAREHOUSE_SCHEMA)
+    return (str(named) if named else schema), name

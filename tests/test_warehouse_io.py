@@ -6,6 +6,7 @@ import duckdb
 import polars as pl
 from dagster import AssetIn, Definitions, asset, define_asset_job, in_process_executor
 
+from assets.common.keys import WAREHOUSE_SCHEMA
 from pipelines.resources import WarehouseIOManager
 
 
@@ -34,13 +35,22 @@ def independent() -> pl.DataFrame:
     return pl.DataFrame({"year": [2024]})
 
 
-def _run(tmp_path, monkeypatch, assets):
-    monkeypatch.setenv("CAEI_HOME", str(tmp_path))
+@asset(key=["indicators", "rejected_rows"], metadata={WAREHOUSE_SCHEMA: "quarantine"})
+def rejected_rows() -> pl.DataFrame:
+    return pl.DataFrame({"line": [3], "reason": ["unknown site"]})
+
+
+@asset(key=["indicators", "rejected_count"], ins={"rejected": AssetIn(key=["indicators", "rejected_rows"])})
+def rejected_count(rejected: pl.DataFrame) -> pl.DataFrame:
+    return pl.DataFrame({"n": [rejected.height]})
+
+
+def _run(tmp_path, assets, selection=None):
     defs = Definitions(
         assets=assets,
-        resources={"io_manager": WarehouseIOManager()},
+        resources={"io_manager": WarehouseIOManager(warehouse_path=str(tmp_path / "warehouse.duckdb"), wait_seconds=5)},
         executor=in_process_executor,
-        jobs=[define_asset_job("all", executor_def=in_process_executor)],
+        jobs=[define_asset_job("all", selection=selection, executor_def=in_process_executor)],
     )
     return defs.resolve_job_def("all").execute_in_process(raise_on_error=False)
 
@@ -51,16 +61,16 @@ def _tables(tmp_path) -> dict[str, pl.DataFrame]:
         return {n: con.execute(f"SELECT * FROM {n}").pl() for (n,) in names}
 
 
-def test_run_tables_are_committed_and_passed_downstream(tmp_path, monkeypatch):
-    result = _run(tmp_path, monkeypatch, [good, downstream_of_good])
+def test_run_tables_are_committed_and_passed_downstream(tmp_path):
+    result = _run(tmp_path, [good, downstream_of_good])
     assert result.success
     tables = _tables(tmp_path)
     assert tables["indicators.downstream"]["doubled"].to_list() == [2.4, 6.8]
     assert tables["staged.good"].equals(pl.DataFrame({"site": ["Irtysh", "Nura"], "wpi": [1.2, 3.4]}))
 
 
-def test_a_table_that_cannot_be_stored_fails_its_step_and_keeps_the_others(tmp_path, monkeypatch):
-    result = _run(tmp_path, monkeypatch, [good, unstorable, downstream, independent])
+def test_a_table_that_cannot_be_stored_fails_its_step_and_keeps_the_others(tmp_path):
+    result = _run(tmp_path, [good, unstorable, downstream, independent])
     assert not result.success
     failed = [e.step_key for e in result.all_events if e.is_step_failure]
     assert failed == ["staged__unstorable"]
@@ -70,9 +80,20 @@ def test_a_table_that_cannot_be_stored_fails_its_step_and_keeps_the_others(tmp_p
     assert "staged.unstorable" not in tables
 
 
-def test_a_second_run_replaces_tables_and_keeps_untouched_ones(tmp_path, monkeypatch):
-    assert _run(tmp_path, monkeypatch, [good, independent]).success
-    assert _run(tmp_path, monkeypatch, [good]).success
+def test_a_second_run_replaces_tables_and_keeps_untouched_ones(tmp_path):
+    assert _run(tmp_path, [good, independent]).success
+    assert _run(tmp_path, [good]).success
     tables = _tables(tmp_path)
     assert set(tables) == {"staged.good", "indicators.independent"}
     assert tables["staged.good"].height == 2
+
+
+def test_metadata_places_a_table_in_its_schema_and_downstream_reads_it_there(tmp_path):
+    assert _run(tmp_path, [rejected_rows, rejected_count]).success
+    tables = _tables(tmp_path)
+    assert set(tables) == {"quarantine.rejected_rows", "indicators.rejected_count"}
+    # A later run that recomputes only the downstream asset reads the table back from its schema.
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as con:
+        con.execute("INSERT INTO quarantine.rejected_rows VALUES (7, 'no date')")
+    assert _run(tmp_path, [rejected_rows, rejected_count], selection=[rejected_count.key]).success
+    assert _tables(tmp_path)["indicators.rejected_count"]["n"].to_list() == [2]

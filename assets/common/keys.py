@@ -1,4 +1,8 @@
-"""Asset keys by step: the warehouse schema is the step, so keys read like the data's path."""
+"""Asset keys by step: the warehouse schema is the step, so keys read like the data's path.
+
+Keys never change (they are the `--select` names and the UI's history); a table that the step misnames
+names its schema in the metadata WAREHOUSE_SCHEMA instead.
+"""
 
 from __future__ import annotations
 
@@ -15,3 +19,7 @@ def staged_key(source_id: str) -> AssetKey:
 
 def indicators_key(name: str) -> AssetKey:
     return AssetKey(["indicators", name])
+
+
+# Asset metadata: the warehouse schema of a quarantine, ledger, registry or seed copy ("quarantine", "ledger", ...).
+WAREHOUSE_SCHEMA = "warehouse_schema"

@@ -1,4 +1,7 @@
-"""Settings from the environment: CAEI_HOME and CAEI_MIRROR; everything else has a default."""
+"""Settings: read from the environment in one place (load_settings), then passed in as an object.
+
+The code location gives it to assets as the Dagster resource "settings"; the CLI passes it as an argument.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +17,8 @@ SEEDS_DIR = REPO_ROOT / "seeds"
 class Settings:
     home: Path
     mirror: str | None  # a directory or an http(s) base URL that replaces every public origin
+    dagster_home: Path  # DAGSTER_HOME, else home/dagster, so CLI runs show in the Dagster UI
+    writer_wait: float = 600.0  # seconds a run waits for another run's warehouse writer lock
 
     @property
     def raw_dir(self) -> Path:
@@ -31,14 +36,11 @@ class Settings:
     def inbox_dir(self) -> Path:
         return self.home / "inbox"
 
-    @property
-    def dagster_home(self) -> Path:
-        return Path(os.environ.get("DAGSTER_HOME") or self.home / "dagster")
-
 
 def load_settings() -> Settings:
     home = Path(os.environ.get("CAEI_HOME") or "data").expanduser().resolve()
     mirror = os.environ.get("CAEI_MIRROR") or None
     if mirror and not mirror.startswith(("http://", "https://")):
         mirror = str(Path(mirror).expanduser().resolve())
-    return Settings(home=home, mirror=mirror)
+    dagster_home = Path(os.environ.get("DAGSTER_HOME") or home / "dagster")
+    return Settings(home=home, mirror=mirror, dagster_home=dagster_home)

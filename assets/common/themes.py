@@ -1,8 +1,9 @@
 """The theme registry: every parser, and every theme's Dagster pieces, in one place.
 
-A theme (water quality, funding and summit, air) is two modules:
-  assets/<theme>.py         pure polars: parsers (PARSERS: format -> function) and domain logic
-  assets/<theme>_assets.py  Dagster: THEME = Theme(assets, checks, published tables, headline values, ...)
+A theme (water quality, funding and summit, air) is a package assets/indicators/<theme>/ with
+  pure polars modules: parsers (PARSERS: format -> function) and domain logic
+  assets.py:           Dagster: THEME = Theme(assets, checks, published tables, headline values, ...)
+pipelines/definitions.py lists the THEMEs; the staged step finds each source's parser here.
 """
 
 from __future__ import annotations

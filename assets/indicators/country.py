@@ -9,15 +9,17 @@ import polars as pl
 
 from assets.sources.catalogue import CENTRAL_ASIA, read_seed
 
-VALUES_SCHEMA = {
-    "indicator_id": pl.String,
-    "geo_id": pl.String,
-    "year": pl.Int32,
-    "value": pl.Float64,
-    "unit": pl.String,
-    "source_id": pl.String,
-    "flags": pl.String,
-}
+VALUES_SCHEMA = pl.Schema(
+    {
+        "indicator_id": pl.String,
+        "geo_id": pl.String,
+        "year": pl.Int32,
+        "value": pl.Float64,
+        "unit": pl.String,
+        "source_id": pl.String,
+        "flags": pl.String,
+    }
+)
 REGION_ID = "CA5"
 THEME_SELECTOR = "theme"  # catalogue entries computed by a theme's own assets (assets/themes.py)
 MIN_POPULATION_COVERAGE = 0.8  # publish a regional figure only where covered countries hold >= 80 % of people

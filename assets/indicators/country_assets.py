@@ -5,19 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
-from dagster import (
-    AssetCheckResult,
-    AssetCheckSeverity,
-    AssetIn,
-    AssetKey,
-    AssetsDefinition,
-    asset,
-    asset_check,
-)
+from dagster import AssetCheckResult, AssetIn, AssetKey, AssetsDefinition, asset, asset_check
 
+from assets.common.checks import CheckOutcome, check_result
+from assets.common.keys import WAREHOUSE_SCHEMA, raw_key, staged_key
 from assets.common.keys import indicators_key as key
-from assets.common.keys import raw_key, staged_key
-from assets.common.settings import load_settings
+from assets.common.settings import Settings
 from assets.indicators import checks
 from assets.indicators import country as indicators
 from assets.indicators.aral_caspian import dahiti_annual_staged
@@ -106,9 +99,12 @@ def geo_features(**layers: pl.DataFrame) -> pl.DataFrame:
     group_name=GROUP,
     deps=[raw_key(sid) for sid in sources()],
     description="Every version of every raw file: URL, retrieval time, sha256, bytes, licence.",
+    metadata={WAREHOUSE_SCHEMA: "sources"},  # a record of the sources, not an indicator
+    required_resource_keys={"settings"},
 )
-def provenance() -> pl.DataFrame:
-    rows = read_provenance(load_settings().raw_dir)
+def provenance(context) -> pl.DataFrame:
+    settings: Settings = context.resources.settings
+    rows = read_provenance(settings.raw_dir)
     return pl.DataFrame(rows).select(
         "source_id", "version", "url", "retrieved_at", "sha256", "bytes", "licence", "path"
     )
@@ -122,18 +118,12 @@ def _value_check(name: str, blocking: bool):
         description=f"{name} ({'blocks publishing' if blocking else 'published as flags'})",
     )
     def _check(indicator_values: pl.DataFrame) -> AssetCheckResult:
-        outcome = next(o for o in run_checks(indicator_values) if o.check_name == name)
-        return AssetCheckResult(
-            passed=outcome.passed,
-            severity=AssetCheckSeverity.ERROR if outcome.severity == "ERROR" else AssetCheckSeverity.WARN,
-            description=outcome.description[:2000],
-            metadata={"n_failed": outcome.n_failed},
-        )
+        return check_result(next(o for o in run_checks(indicator_values) if o.check_name == name))
 
     return _check
 
 
-def run_checks(values: pl.DataFrame) -> list[checks.CheckOutcome]:
+def run_checks(values: pl.DataFrame) -> list[CheckOutcome]:
     known_units = set(read_seed("units.csv")["unit"])
     return checks.run_value_checks(values, indicators.indicator_catalogue(), known_units, dt.date.today())
 

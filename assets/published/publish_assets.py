@@ -7,15 +7,16 @@ from collections.abc import Callable
 import polars as pl
 from dagster import AssetIn, AssetKey, AssetsDefinition, Failure, MaterializeResult, asset
 
+from assets.common.checks import CheckOutcome
 from assets.common.keys import indicators_key as key
-from assets.common.settings import SEEDS_DIR, load_settings
+from assets.common.settings import SEEDS_DIR, Settings
 from assets.indicators import checks
 from assets.indicators.country_assets import run_checks
 from assets.published import snapshots
 from assets.sources.catalogue import read_seed
 
 # A theme's publish-time check: the snapshot's tables in, (outcome, asset name) pairs out.
-ThemeCheck = Callable[[dict[str, pl.DataFrame]], list[tuple[checks.CheckOutcome, str]]]
+ThemeCheck = Callable[[dict[str, pl.DataFrame]], list[tuple[CheckOutcome, str]]]
 
 PUBLISHED_TABLES = {
     name: key(name)
@@ -52,8 +53,10 @@ def build_published_snapshot(tables: dict[str, AssetKey], theme_checks: list[The
         group_name="published",
         ins={name: AssetIn(key=k) for name, k in tables.items()},
         description="Checks the indicator table once more, then writes and swaps in a new serving snapshot.",
+        required_resource_keys={"settings"},
     )
     def published_snapshot(context, **tables: pl.DataFrame) -> MaterializeResult:
+        settings: Settings = context.resources.settings
         outcomes = [(o, "indicators/indicator_values") for o in run_checks(tables["indicator_values"])]
         for theme_check in theme_checks:
             outcomes += theme_check(tables)
@@ -64,8 +67,9 @@ def build_published_snapshot(tables: dict[str, AssetKey], theme_checks: list[The
                 + " | ".join(f"{o.check_name}: {o.description}" for o in failures),
             )
         check_results = pl.DataFrame([o.as_row(asset) for o, asset in outcomes])
-        published_dir = load_settings().published_dir
-        snapshot_id = snapshots.publish({**tables, **seed_tables(), "check_results": check_results}, published_dir)
+        snapshot_id = snapshots.publish(
+            {**tables, **seed_tables(), "check_results": check_results}, settings.published_dir
+        )
         context.log.info(f"published snapshot {snapshot_id}")
         return MaterializeResult(
             metadata={

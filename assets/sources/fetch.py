@@ -138,14 +138,9 @@ def get_with_retries(
     own_session = session is None
     session = session or requests.Session()
     try:
-        for attempt in range(retries + 1):
-            if attempt:
-                wait = backoff * 2 ** (attempt - 1)
-                on_retry(
-                    f"{who}: attempt {attempt} of {retries + 1} failed "
-                    f"({_describe(last_error, timeout)}); retrying in {wait:g} s"
-                )
-                time.sleep(wait)
+        attempt = 0
+        while True:
+            attempt += 1
             try:
                 with session.get(url, stream=True, timeout=timeout) as response:
                     # 429 is "slow down", so it is worth waiting for, unlike other 4xx.
@@ -156,13 +151,19 @@ def get_with_retries(
                         raise SourceError(f"{who}: could not fetch {url}: {reason}. {hint}")
                     return consume(response)
             except _TRANSIENT as exc:
-                last_error = exc
+                if attempt > retries:
+                    attempts = f"{attempt} attempt{'s' if attempt > 1 else ''}"
+                    raise SourceError(
+                        f"{who}: could not fetch {url} ({attempts}): {_describe(exc, timeout)}. {hint}"
+                    ) from exc
+                wait = backoff * 2 ** (attempt - 1)
+                on_retry(
+                    f"{who}: attempt {attempt} of {retries + 1} failed "
+                    f"({_describe(exc, timeout)}); retrying in {wait:g} s"
+                )
+                time.sleep(wait)
             except requests.RequestException as exc:  # e.g. a malformed URL: no point retrying
                 raise SourceError(f"{who}: could not fetch {url}: {exc}. {hint}") from exc
-        attempts = f"{retries + 1} attempt{'s' if retries else ''}"
-        raise SourceError(
-            f"{who}: could not fetch {url} ({attempts}): {_describe(last_error, timeout)}. {hint}"
-        ) from last_error
     finally:
         if own_session:
             session.close()

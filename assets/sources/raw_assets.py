@@ -8,7 +8,7 @@ import polars as pl
 from dagster import AssetsDefinition, MetadataValue, asset
 
 from assets.common.keys import raw_key
-from assets.common.settings import load_settings
+from assets.common.settings import Settings
 from assets.sources.catalogue import SourceEntry, sources
 from assets.sources.fetch import fetch_source
 from assets.sources.worldbank_api import fetch_wdi_api_source
@@ -21,9 +21,10 @@ def _raw_asset(entry: SourceEntry) -> AssetsDefinition:
         description=f"{entry.title} ({entry.publisher}; {entry.licence}). Mirror path: {entry.mirror_path}",
         kinds={"file"},
         metadata={"licence": entry.licence, "public_url": entry.public_url, "mirror_path": entry.mirror_path},
+        required_resource_keys={"settings"},
     )
     def raw_file(context) -> pl.DataFrame:
-        settings = load_settings()
+        settings: Settings = context.resources.settings
         fetch = fetch_wdi_api_source if entry.format == "wdi_api" else fetch_source
         raw = fetch(entry, settings.raw_dir, settings.mirror)
         context.add_output_metadata(

@@ -8,6 +8,7 @@ A response page is `[paging header, observations]`. A query without data answers
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -25,13 +26,15 @@ from assets.sources.fetch import (
     get_with_retries,
 )
 
-WDI_SCHEMA = {
-    "geo_id": pl.String,
-    "year": pl.Int32,
-    "value": pl.Float64,
-    "indicator_code": pl.String,
-    "indicator_name": pl.String,
-}
+WDI_SCHEMA = pl.Schema(
+    {
+        "geo_id": pl.String,
+        "year": pl.Int32,
+        "value": pl.Float64,
+        "indicator_code": pl.String,
+        "indicator_name": pl.String,
+    }
+)
 
 
 def fetch_wdi_series(
@@ -86,7 +89,7 @@ def fetch_wdi_observations(
             url = f"{series_url}?{urlencode(query, safe=':;')}"
             body = get_with_retries(
                 url,
-                lambda response: _json(response, who, url),
+                partial(_json, who=who, url=url),
                 who=who,
                 hint=hint,
                 session=session,

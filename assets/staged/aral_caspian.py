@@ -36,7 +36,7 @@ def parse_dahiti(path: Path) -> pl.DataFrame:
     require_columns(df, ["date", "water level", "error"], path)
     dates = df["date"].str.strip_chars().str.to_date("%Y-%m-%d", strict=False)
     if dates.is_null().any():
-        row = dates.is_null().arg_max() or 0  # the first null (arg_max is None only for an empty series)
+        row = dates.is_null().arg_true()[0]
         raise ParseError(f"{path}: line {row + 2}: bad date {df['date'][row]!r} (expected YYYY-MM-DD)")
     obs = pl.DataFrame(
         {

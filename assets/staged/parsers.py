@@ -161,7 +161,7 @@ def year_column(df: pl.DataFrame, column: str, path: Path, header_lines: int = 1
     # Some compilations write years as "2000.0".
     years = to_number(df, column, path, header_lines=header_lines)
     if years.is_null().any():
-        row = years.is_null().arg_max() or 0  # the first null (arg_max is None only for an empty series)
+        row = years.is_null().arg_true()[0]
         raise ParseError(f"{path}: line {row + header_lines + 1}: empty year")
     return years.cast(pl.Int32)
 
@@ -255,7 +255,8 @@ def parse_faostat_long(path: Path) -> pl.DataFrame:
     duplicated = out.filter(pl.struct("geo_id", "year", "variable").is_duplicated())
     if duplicated.height:
         raise ParseError(
-            f"{path}: {duplicated.height} duplicate rows for the same country, year, element and item, e.g. {duplicated.row(0)}"
+            f"{path}: {duplicated.height} duplicate rows for the same country, year, element and item, "
+            f"e.g. {duplicated.row(0)}"
         )
     return staged_frame(out, path)
 

@@ -1,4 +1,4 @@
-"""Step 2, staged: each raw file parsed by its format's pure parser (assets/parsers.py)."""
+"""Step 2, staged: each raw file parsed by its format's pure parser (assets/common/themes.py: PARSERS)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ def _staged_asset(entry: SourceEntry) -> AssetsDefinition:
         key=staged_key(entry.source_id),
         group_name=f"staged_{entry.theme}",
         ins={"raw": AssetIn(key=raw_key(entry.source_id))},
-        description=f"{entry.title}, parsed ({entry.format}); values as published, units converted in the indicators step.",
+        description=f"{entry.title}, parsed ({entry.format}); "
+        "values as published, units converted in the indicators step.",
         kinds={"polars"},
     )
     def staged(context, raw: pl.DataFrame) -> pl.DataFrame:
