@@ -143,7 +143,7 @@ def cmd_ingest(args) -> int:
     """Drop a lab file into the water-quality inbox, ingest and publish, then say what landed and what not."""
     import shutil
 
-    from assets.indicators.water import water_quality as wq
+    from assets.sources import lab_files as wq
 
     source = Path(args.file)
     if not source.is_file() or source.suffix.lower() not in (".csv", ".xlsx", ".txt"):

@@ -14,7 +14,7 @@ from dagster import AssetKey
 
 from assets.indicators.air import air
 from assets.indicators.funding import funding
-from assets.indicators.water import water_quality
+from assets.sources import lab_files as water_quality
 from assets.sources.worldbank_api import parse_wdi_api
 from assets.staged import parsers
 

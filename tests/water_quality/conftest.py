@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from assets.indicators.water import water_quality as wq
+from assets.sources import lab_files as wq
 
 
 @pytest.fixture(scope="session")

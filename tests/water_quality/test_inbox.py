@@ -10,7 +10,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from assets.indicators.water import water_quality as wq
+from assets.sources import lab_files as wq
 from tests.water_quality.conftest import NOW
 
 

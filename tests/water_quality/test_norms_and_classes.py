@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 
 from assets.indicators.water import assets as wqa
-from assets.indicators.water import water_quality as wq
+from assets.sources import lab_files as wq
 
 
 def test_implied_fishery_limits_agree_within_rounding(implied):

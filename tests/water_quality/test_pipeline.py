@@ -11,7 +11,7 @@ import pytest
 from dagster import DagsterInstance, RunRequest, SkipReason, build_sensor_context
 
 from assets.indicators.water import assets as wqa
-from assets.indicators.water import water_quality as wq
+from assets.sources import lab_files as wq
 from tests.conftest import run_caei
 
 pytestmark = pytest.mark.timeout(900)

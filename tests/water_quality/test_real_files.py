@@ -7,7 +7,7 @@ import csv
 import polars as pl
 import pytest
 
-from assets.indicators.water import water_quality as wq
+from assets.sources import lab_files as wq
 from assets.staged.parsers import ParseError
 
 

@@ -27,7 +27,7 @@ from assets.common.keys import indicators_key as key
 from assets.common.keys import staged_key
 from assets.common.settings import load_settings
 from assets.common.themes import Theme
-from assets.indicators.water import water_quality as wq
+from assets.sources import lab_files as wq
 from assets.sources.catalogue import read_seed
 
 GROUP = "water_quality"
