@@ -14,9 +14,9 @@ from dagster import AssetKey
 
 from assets.indicators.air import air
 from assets.indicators.funding import funding
-from assets.sources import lab_files as water_quality
 from assets.sources.worldbank_api import parse_wdi_api
 from assets.staged import parsers
+from assets.staged import water as water_quality
 
 PARSERS = {**parsers.PARSERS, "wdi_api": parse_wdi_api, **water_quality.PARSERS, **funding.PARSERS, **air.PARSERS}
 
