@@ -224,6 +224,7 @@ def check_lab_rows(
                 }
             )
         else:
+            assert value is not None and factor is not None  # no problem found: both were read
             good.append(
                 {
                     "line": line,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import polars as pl
 
-LEDGER_SCHEMAS = {
+LEDGER_SCHEMAS: dict[str, dict[str, pl.DataType | type[pl.DataType]]] = {
     "files": {
         "file_sha256": pl.String,
         "file_name": pl.String,
@@ -70,7 +70,7 @@ def load_ledger(path: Path) -> dict[str, pl.DataFrame]:
         present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
         return {
             name: (
-                con.execute(f'SELECT * FROM "{name}"').pl().cast(schema)
+                con.execute(f'SELECT * FROM "{name}"').pl().cast(pl.Schema(schema))
                 if name in present
                 else pl.DataFrame(schema=schema)
             )

@@ -4,7 +4,7 @@ assets in inbox_assets.py, the checks in checks.py), and the THEME that register
 from __future__ import annotations
 
 import polars as pl
-from dagster import AssetIn, asset
+from dagster import AssetIn, AssetsDefinition, asset
 
 from assets.common.keys import indicators_key as key
 from assets.common.keys import staged_key
@@ -35,8 +35,6 @@ from assets.indicators.water.wpi import site_wpi as wpi_per_site
 from assets.sources.catalogue import read_seed
 from assets.sources.water_names import CLASSIFICATION_SOURCE, DRINKING_SOURCE, SANPIN_SOURCE, SURFACE_SOURCE
 
-SEEDS = {"warehouse_schema": "seeds"}  # copies of seeds/*.csv, not indicators
-
 
 def _staged(source_id: str) -> AssetIn:
     return AssetIn(key=staged_key(source_id))
@@ -45,44 +43,22 @@ def _staged(source_id: str) -> AssetIn:
 # ---------------------------------------------------------------- reference tables (seeds)
 
 
-@asset(
-    key=key("water_bodies"),
-    group_name=GROUP,
-    metadata=SEEDS,
-    description="Water bodies (river, lake, reservoir), Russian and English names.",
+def _seed_copy(name: str, description: str) -> AssetsDefinition:
+    """indicators/<name>: seeds/<name>.csv as it is, so the snapshot carries the reference table."""
+
+    @asset(key=key(name), group_name=GROUP, metadata={"warehouse_schema": "seeds"}, description=description)
+    def seed_copy() -> pl.DataFrame:
+        return read_seed(f"{name}.csv")
+
+    return seed_copy
+
+
+water_bodies = _seed_copy("water_bodies", "Water bodies (river, lake, reservoir), Russian and English names.")
+water_body_synonyms = _seed_copy(
+    "water_body_synonyms", "Every spelling of a water body met in the sources and lab files."
 )
-def water_bodies() -> pl.DataFrame:
-    return read_seed("water_bodies.csv")
-
-
-@asset(
-    key=key("water_body_synonyms"),
-    group_name=GROUP,
-    metadata=SEEDS,
-    description="Every spelling of a water body met in the sources and lab files.",
-)
-def water_body_synonyms() -> pl.DataFrame:
-    return read_seed("water_body_synonyms.csv")
-
-
-@asset(
-    key=key("water_regions"),
-    group_name=GROUP,
-    metadata=SEEDS,
-    description="Regions as the water files name them, with their spellings' targets.",
-)
-def water_regions() -> pl.DataFrame:
-    return read_seed("water_regions.csv")
-
-
-@asset(
-    key=key("water_parameters"),
-    group_name=GROUP,
-    metadata=SEEDS,
-    description="Parameters with canonical ids, names and chemical basis.",
-)
-def water_parameters() -> pl.DataFrame:
-    return read_seed("water_parameters.csv")
+water_regions = _seed_copy("water_regions", "Regions as the water files name them, with their spellings' targets.")
+water_parameters = _seed_copy("water_parameters", "Parameters with canonical ids, names and chemical basis.")
 
 
 # ---------------------------------------------------------------- April 2006 monitoring

@@ -11,6 +11,7 @@ from pathlib import Path
 import polars as pl
 from dagster import (
     AssetIn,
+    AssetsDefinition,
     AssetSelection,
     RunRequest,
     SensorEvaluationContext,
@@ -68,28 +69,32 @@ def water_lab_landed(context, sites: pl.DataFrame) -> pl.DataFrame:
     return ledger["landed"]
 
 
-@asset(
-    key=key("water_quarantine"),
-    group_name=GROUP,
-    deps=[key("water_lab_landed")],
-    required_resource_keys={"settings"},
-    metadata={"warehouse_schema": "quarantine"},
-    description="Every quarantined lab row: file, line, raw row, reason, and whether a later file resolved it.",
-)
-def water_quarantine(context) -> pl.DataFrame:
-    return load_ledger(ledger_path(context.resources.settings.home))["quarantine"]
+def _ledger_table(name: str, table: str, schema: str, description: str) -> AssetsDefinition:
+    """indicators/<name>: one table of the ledger as water_lab_landed left it."""
+
+    @asset(
+        key=key(name),
+        group_name=GROUP,
+        deps=[key("water_lab_landed")],
+        required_resource_keys={"settings"},
+        metadata={"warehouse_schema": schema},
+        description=description,
+    )
+    def ledger_table(context) -> pl.DataFrame:
+        return load_ledger(ledger_path(context.resources.settings.home))[table]
+
+    return ledger_table
 
 
-@asset(
-    key=key("water_inbox_files"),
-    group_name=GROUP,
-    deps=[key("water_lab_landed")],
-    required_resource_keys={"settings"},
-    metadata={"warehouse_schema": "ledger"},
-    description="Every lab file ingested (by content hash) with its counts.",
+water_quarantine = _ledger_table(
+    "water_quarantine",
+    "quarantine",
+    "quarantine",
+    "Every quarantined lab row: file, line, raw row, reason, and whether a later file resolved it.",
 )
-def water_inbox_files(context) -> pl.DataFrame:
-    return load_ledger(ledger_path(context.resources.settings.home))["files"]
+water_inbox_files = _ledger_table(
+    "water_inbox_files", "files", "ledger", "Every lab file ingested (by content hash) with its counts."
+)
 
 
 INBOX_ASSETS = [key("water_lab_landed"), key("water_quarantine"), key("water_inbox_files")]

@@ -100,24 +100,31 @@ def multiplicity_recheck(obs: pl.DataFrame, implied: pl.DataFrame) -> pl.DataFra
     )
 
 
-NORMS_SCHEMA = {
-    "norm_id": pl.String,
-    "parameter_id": pl.String,
-    "substance_as_published": pl.String,
-    "jurisdiction": pl.String,
-    "water_use": pl.String,
-    "basis": pl.String,
-    "limit": pl.Float64,
-    "unit": pl.String,
-    "limit_as_written": pl.String,
-    "document": pl.String,
-    "document_table": pl.String,
-    "effective_date": pl.String,
-    "source_id": pl.String,
-    "provenance": pl.String,
-    "line": pl.Int32,
-    "note": pl.String,
-}
+NORMS_SCHEMA = pl.Schema(
+    {
+        "norm_id": pl.String,
+        "parameter_id": pl.String,
+        "substance_as_published": pl.String,
+        "jurisdiction": pl.String,
+        "water_use": pl.String,
+        "basis": pl.String,
+        "limit": pl.Float64,
+        "unit": pl.String,
+        "limit_as_written": pl.String,
+        "document": pl.String,
+        "document_table": pl.String,
+        "effective_date": pl.String,
+        "source_id": pl.String,
+        "provenance": pl.String,
+        "line": pl.Int32,
+        "note": pl.String,
+    }
+)
+
+
+def _document_columns(doc: dict) -> dict[str, pl.Expr]:
+    """What a norm takes from its document (seeds/norms_documents.csv)."""
+    return {c: pl.lit(doc[c]) for c in ("jurisdiction", "water_use", "document", "document_table", "effective_date")}
 
 
 def norms_registry(drinking: pl.DataFrame, sanpin: pl.DataFrame, implied: pl.DataFrame) -> pl.DataFrame:
@@ -142,15 +149,11 @@ def norms_registry(drinking: pl.DataFrame, sanpin: pl.DataFrame, implied: pl.Dat
                 norm_id=pl.lit(source_id + ":") + pl.col("line").cast(pl.String),
                 parameter_id="parameter_id",
                 substance_as_published="substance",
-                jurisdiction=pl.lit(doc["jurisdiction"]),
-                water_use=pl.lit(doc["water_use"]),
+                **_document_columns(doc),
                 basis="basis",
                 limit="limit",
                 unit="unit",
                 limit_as_written="limit_as_written",
-                document=pl.lit(doc["document"]),
-                document_table=pl.lit(doc["document_table"]),
-                effective_date=pl.lit(doc["effective_date"]),
                 source_id=pl.lit(source_id),
                 provenance=pl.lit("published"),
                 line="line",
@@ -165,22 +168,18 @@ def norms_registry(drinking: pl.DataFrame, sanpin: pl.DataFrame, implied: pl.Dat
             norm_id=pl.lit("implied_fishery:") + pl.col("parameter_id"),
             parameter_id="parameter_id",
             substance_as_published="parameter_as_published",
-            jurisdiction=pl.lit(doc["jurisdiction"]),
-            water_use=pl.lit(doc["water_use"]),
+            **_document_columns(doc),
             basis="basis",
             limit="implied_limit",
             unit="unit",
             limit_as_written=pl.lit(None, dtype=pl.String),
-            document=pl.lit(doc["document"]),
-            document_table=pl.lit(doc["document_table"]),
-            effective_date=pl.lit(doc["effective_date"]),
             source_id=pl.lit(SURFACE_SOURCE),
             provenance=pl.lit("implied"),
             line=pl.lit(None, dtype=pl.Int32),
             note=pl.lit("concentration / multiplicity on rows ") + pl.col("lines"),
         )
     )
-    return pl.concat([p.cast(NORMS_SCHEMA) for p in parts]).sort(
+    return pl.concat([p.select(list(NORMS_SCHEMA)).cast(NORMS_SCHEMA) for p in parts]).sort(
         "parameter_id", "water_use", "jurisdiction", nulls_last=True
     )
 

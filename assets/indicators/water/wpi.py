@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from assets.indicators.country import VALUES_SCHEMA
 from assets.indicators.water.sites import resolve, with_sites
 from assets.sources.catalogue import read_seed
 from assets.sources.water_names import (
@@ -178,15 +179,7 @@ def headline_values(site_wpi_table: pl.DataFrame) -> pl.DataFrame:
             "source_id": [SURFACE_SOURCE, SURFACE_SOURCE],
             "flags": ["april_only", "april_only"],
         },
-        schema={
-            "indicator_id": pl.String,
-            "geo_id": pl.String,
-            "year": pl.Int32,
-            "value": pl.Float64,
-            "unit": pl.String,
-            "source_id": pl.String,
-            "flags": pl.String,
-        },
+        schema=VALUES_SCHEMA,
     )
 
 
