@@ -3,6 +3,8 @@ assets in inbox_assets.py, the checks in checks.py), and the THEME that register
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import polars as pl
 from dagster import AssetIn, AssetsDefinition, asset
 
@@ -28,16 +30,39 @@ from assets.indicators.water.norms import (
 )
 from assets.indicators.water.observations import all_observations, observations_2006
 from assets.indicators.water.placement import site_locations
-from assets.indicators.water.sites import sites as monitoring_sites
-from assets.indicators.water.wpi import class_shares, classification_reconciliation, compute_wpi, wpi_change
-from assets.indicators.water.wpi import headline_values as headline_rows
-from assets.indicators.water.wpi import site_wpi as wpi_per_site
+from assets.indicators.water.sites import sites
+from assets.indicators.water.wpi import (
+    class_shares,
+    classification_reconciliation,
+    headline_values,
+    lab_sample_wpi,
+    site_wpi,
+    wpi_change,
+)
 from assets.sources.catalogue import read_seed
 from assets.sources.water_names import CLASSIFICATION_SOURCE, DRINKING_SOURCE, SANPIN_SOURCE, SURFACE_SOURCE
 
 
 def _staged(source_id: str) -> AssetIn:
     return AssetIn(key=staged_key(source_id))
+
+
+def _indicator(name: str) -> AssetIn:
+    return AssetIn(key=key(name))
+
+
+def _as_published(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame
+
+
+def _derived(name: str, compute: Callable[..., pl.DataFrame], description: str, **ins: AssetIn) -> AssetsDefinition:
+    """indicators/<name> = compute(*inputs): the inputs passed in the order `ins` names them."""
+
+    @asset(key=key(name), group_name=GROUP, ins=ins, description=description)
+    def derived(**inputs: pl.DataFrame) -> pl.DataFrame:
+        return compute(*(inputs[param] for param in ins))
+
+    return derived
 
 
 # ---------------------------------------------------------------- reference tables (seeds)
@@ -63,215 +88,144 @@ water_parameters = _seed_copy("water_parameters", "Parameters with canonical ids
 
 # ---------------------------------------------------------------- April 2006 monitoring
 
-
-@asset(
-    key=key("water_class_table"),
-    group_name=GROUP,
-    ins={"classes": _staged("kz_wpi_classes")},
-    description="Water-quality classes I-VII by WPI (Kazhydromet).",
+water_class_table = _derived(
+    "water_class_table",
+    _as_published,
+    "Water-quality classes I-VII by WPI (Kazhydromet).",
+    classes=_staged("kz_wpi_classes"),
 )
-def water_class_table(classes: pl.DataFrame) -> pl.DataFrame:
-    return classes
 
-
-@asset(
-    key=key("water_sites"),
-    group_name=GROUP,
-    ins={"surface": _staged(SURFACE_SOURCE)},
-    description="Monitoring sites: a water body in a region (Irtysh, Ishim, Nura, Syrdarya are two sites each).",
+water_sites = _derived(
+    "water_sites",
+    sites,
+    "Monitoring sites: a water body in a region (Irtysh, Ishim, Nura, Syrdarya are two sites each).",
+    surface=_staged(SURFACE_SOURCE),
 )
-def water_sites(surface: pl.DataFrame) -> pl.DataFrame:
-    return monitoring_sites(surface)
 
-
-@asset(
-    key=key("water_site_wpi"),
-    group_name=GROUP,
-    ins={"surface": _staged(SURFACE_SOURCE), "classes": AssetIn(key=key("water_class_table"))},
-    description=(
-        "WPI as published (April 2005, March 2006, April 2006) and the class as published and by the class table."
-    ),
+water_site_wpi = _derived(
+    "water_site_wpi",
+    site_wpi,
+    "WPI as published (April 2005, March 2006, April 2006) and the class as published and by the class table.",
+    surface=_staged(SURFACE_SOURCE),
+    classes=_indicator("water_class_table"),
 )
-def water_site_wpi(surface: pl.DataFrame, classes: pl.DataFrame) -> pl.DataFrame:
-    return wpi_per_site(surface, classes)
 
-
-@asset(
-    key=key("water_wpi_change"),
-    group_name=GROUP,
-    ins={"site_wpi": AssetIn(key=key("water_site_wpi"))},
-    description="April 2005 -> April 2006 WPI change per site, as published; a missing 2005 value stays a gap.",
+water_wpi_change = _derived(
+    "water_wpi_change",
+    wpi_change,
+    "April 2005 -> April 2006 WPI change per site, as published; a missing 2005 value stays a gap.",
+    site_wpi=_indicator("water_site_wpi"),
 )
-def water_wpi_change(site_wpi: pl.DataFrame) -> pl.DataFrame:
-    return wpi_change(site_wpi)
 
-
-@asset(
-    key=key("water_class_shares"),
-    group_name=GROUP,
-    ins={"site_wpi": AssetIn(key=key("water_site_wpi")), "sites": AssetIn(key=key("water_sites"))},
-    description="Share of monitored sites by published class, per region and for Kazakhstan (April 2006).",
+water_class_shares = _derived(
+    "water_class_shares",
+    class_shares,
+    "Share of monitored sites by published class, per region and for Kazakhstan (April 2006).",
+    site_wpi=_indicator("water_site_wpi"),
+    sites=_indicator("water_sites"),
 )
-def water_class_shares(site_wpi: pl.DataFrame, sites: pl.DataFrame) -> pl.DataFrame:
-    return class_shares(site_wpi, sites)
 
-
-@asset(
-    key=key("water_observations_2006"),
-    group_name=GROUP,
-    ins={"surface": _staged(SURFACE_SOURCE)},
-    description=(
-        "April 2006 mean concentrations of the pollutants over the limit, mg/l, with the published multiplicity."
-    ),
+water_observations_2006 = _derived(
+    "water_observations_2006",
+    observations_2006,
+    "April 2006 mean concentrations of the pollutants over the limit, mg/l, with the published multiplicity.",
+    surface=_staged(SURFACE_SOURCE),
 )
-def water_observations_2006(surface: pl.DataFrame) -> pl.DataFrame:
-    return observations_2006(surface)
 
-
-@asset(
-    key=key("water_implied_norms"),
-    group_name=GROUP,
-    ins={"obs": AssetIn(key=key("water_observations_2006"))},
-    description=(
-        "Fishery limits implied by the published multiplicities (concentration / multiplicity), checked "
-        "within rounding."
-    ),
+water_implied_norms = _derived(
+    "water_implied_norms",
+    implied_fishery_norms,
+    "Fishery limits implied by the published multiplicities (concentration / multiplicity), checked within rounding.",
+    obs=_indicator("water_observations_2006"),
 )
-def water_implied_norms(obs: pl.DataFrame) -> pl.DataFrame:
-    return implied_fishery_norms(obs)
 
-
-@asset(
-    key=key("water_multiplicity_check"),
-    group_name=GROUP,
-    ins={"obs": AssetIn(key=key("water_observations_2006")), "implied": AssetIn(key=key("water_implied_norms"))},
-    description="Each published multiplicity recomputed from the implied limit.",
+water_multiplicity_check = _derived(
+    "water_multiplicity_check",
+    multiplicity_recheck,
+    "Each published multiplicity recomputed from the implied limit.",
+    obs=_indicator("water_observations_2006"),
+    implied=_indicator("water_implied_norms"),
 )
-def water_multiplicity_check(obs: pl.DataFrame, implied: pl.DataFrame) -> pl.DataFrame:
-    return multiplicity_recheck(obs, implied)
 
-
-@asset(
-    key=key("water_norms"),
-    group_name=GROUP,
-    ins={
-        "drinking": _staged(DRINKING_SOURCE),
-        "sanpin": _staged(SANPIN_SOURCE),
-        "implied": AssetIn(key=key("water_implied_norms")),
-    },
-    description=(
-        "Norms registry: parameter x jurisdiction x water use x basis x limit x unit x document x effective date."
-    ),
+water_norms = _derived(
+    "water_norms",
+    norms_registry,
+    "Norms registry: parameter x jurisdiction x water use x basis x limit x unit x document x effective date.",
+    drinking=_staged(DRINKING_SOURCE),
+    sanpin=_staged(SANPIN_SOURCE),
+    implied=_indicator("water_implied_norms"),
 )
-def water_norms(drinking: pl.DataFrame, sanpin: pl.DataFrame, implied: pl.DataFrame) -> pl.DataFrame:
-    return norms_registry(drinking, sanpin, implied)
 
-
-@asset(
-    key=key("water_classification_reconciliation"),
-    group_name=GROUP,
-    ins={
-        "classification": _staged(CLASSIFICATION_SOURCE),
-        "site_wpi": AssetIn(key=key("water_site_wpi")),
-        "sites": AssetIn(key=key("water_sites")),
-        "classes": AssetIn(key=key("water_class_table")),
-    },
-    description=(
-        "The classification listed under later region names matched to the April 2006 sites (never a later year)."
-    ),
+water_classification_reconciliation = _derived(
+    "water_classification_reconciliation",
+    classification_reconciliation,
+    "The classification listed under later region names matched to the April 2006 sites (never a later year).",
+    classification=_staged(CLASSIFICATION_SOURCE),
+    site_wpi=_indicator("water_site_wpi"),
+    sites=_indicator("water_sites"),
+    classes=_indicator("water_class_table"),
 )
-def water_classification_reconciliation(
-    classification: pl.DataFrame, site_wpi: pl.DataFrame, sites: pl.DataFrame, classes: pl.DataFrame
-) -> pl.DataFrame:
-    return classification_reconciliation(classification, site_wpi, sites, classes)
 
-
-@asset(
-    key=key("water_lakes"),
-    group_name=GROUP,
-    ins={"lakes": _staged("kz_lakes")},
-    description="Major lakes of Kazakhstan with their surface area (km²), as published.",
+water_lakes = _derived(
+    "water_lakes",
+    _as_published,
+    "Major lakes of Kazakhstan with their surface area (km²), as published.",
+    lakes=_staged("kz_lakes"),
 )
-def water_lakes(lakes: pl.DataFrame) -> pl.DataFrame:
-    return lakes
 
-
-@asset(
-    key=key("water_site_locations"),
-    group_name=GROUP,
-    ins={"sites": AssetIn(key=key("water_sites")), "geo": AssetIn(key=key("geo_features"))},
-    description=(
-        "Where each site is drawn and how it was placed (river line, lake shape, region label point, not placed)."
-    ),
+water_site_locations = _derived(
+    "water_site_locations",
+    site_locations,
+    "Where each site is drawn and how it was placed (river line, lake shape, region label point, not placed).",
+    sites=_indicator("water_sites"),
+    geo=_indicator("geo_features"),
 )
-def water_site_locations(sites: pl.DataFrame, geo: pl.DataFrame) -> pl.DataFrame:
-    return site_locations(sites, geo)
 
-
-@asset(
-    key=key("water_headline_values"),
-    group_name=GROUP,
-    ins={"site_wpi": AssetIn(key=key("water_site_wpi"))},
-    description="Headline values for indicator_values: monitored sites and the share classed IV or worse (April 2006).",
+water_headline_values = _derived(
+    "water_headline_values",
+    headline_values,
+    "Headline values for indicator_values: monitored sites and the share classed IV or worse (April 2006).",
+    site_wpi=_indicator("water_site_wpi"),
 )
-def water_headline_values(site_wpi: pl.DataFrame) -> pl.DataFrame:
-    return headline_rows(site_wpi)
 
-
-@asset(
-    key=key("water_observations"),
-    group_name=GROUP,
-    ins={"obs_2006": AssetIn(key=key("water_observations_2006")), "landed": AssetIn(key=key("water_lab_landed"))},
-    description="All observations: site, period, parameter, value, unit, source (April 2006 and landed lab rows).",
+water_observations = _derived(
+    "water_observations",
+    all_observations,
+    "All observations: site, period, parameter, value, unit, source (April 2006 and landed lab rows).",
+    obs_2006=_indicator("water_observations_2006"),
+    landed=_indicator("water_lab_landed"),
 )
-def water_observations(obs_2006: pl.DataFrame, landed: pl.DataFrame) -> pl.DataFrame:
-    return all_observations(obs_2006, landed)
 
-
-@asset(
-    key=key("water_harmonisation"),
-    group_name=GROUP,
-    ins={"obs": AssetIn(key=key("water_observations")), "norms": AssetIn(key=key("water_norms"))},
-    description=(
-        "Each observation's ratio to every applicable norm (same basis or a declared conversion), and breaches."
-    ),
+water_harmonisation = _derived(
+    "water_harmonisation",
+    harmonisation,
+    "Each observation's ratio to every applicable norm (same basis or a declared conversion), and breaches.",
+    obs=_indicator("water_observations"),
+    norms=_indicator("water_norms"),
 )
-def water_harmonisation(obs: pl.DataFrame, norms: pl.DataFrame) -> pl.DataFrame:
-    return harmonisation(obs, norms)
 
-
-@asset(
-    key=key("water_harmonisation_summary"),
-    group_name=GROUP,
-    ins={"harm": AssetIn(key=key("water_harmonisation"))},
-    description="Per observation and water use: the highest ratio and the norms breached.",
+water_harmonisation_summary = _derived(
+    "water_harmonisation_summary",
+    harmonisation_summary,
+    "Per observation and water use: the highest ratio and the norms breached.",
+    harm=_indicator("water_harmonisation"),
 )
-def water_harmonisation_summary(harm: pl.DataFrame) -> pl.DataFrame:
-    return harmonisation_summary(harm)
 
-
-@asset(
-    key=key("water_worst_exceedances"),
-    group_name=GROUP,
-    ins={"harm": AssetIn(key=key("water_harmonisation"))},
-    description="The 20 observations furthest above their fishery limit.",
+water_worst_exceedances = _derived(
+    "water_worst_exceedances",
+    worst_exceedances,
+    "The 20 observations furthest above their fishery limit.",
+    harm=_indicator("water_harmonisation"),
 )
-def water_worst_exceedances(harm: pl.DataFrame) -> pl.DataFrame:
-    return worst_exceedances(harm)
 
-
-@asset(
-    key=key("water_lab_wpi"),
-    group_name=GROUP,
-    ins={
-        "landed": AssetIn(key=key("water_lab_landed")),
-        "norms": AssetIn(key=key("water_norms")),
-        "classes": AssetIn(key=key("water_class_table")),
-    },
-    description="WPI and class of lab samples that carry the parameters the method needs (else why not).",
+water_lab_wpi = _derived(
+    "water_lab_wpi",
+    lab_sample_wpi,
+    "WPI and class of lab samples that carry the parameters the method needs (else why not).",
+    landed=_indicator("water_lab_landed"),
+    norms=_indicator("water_norms"),
+    classes=_indicator("water_class_table"),
 )
-def water_lab_wpi(landed: pl.DataFrame, norms: pl.DataFrame, classes: pl.DataFrame) -> pl.DataFrame:
-    return compute_wpi(landed.select("site_id", "sample_date", "parameter_id", "value"), norms, classes)
 
 
 PUBLISHED = {

@@ -259,3 +259,8 @@ def compute_wpi(obs: pl.DataFrame, norms: pl.DataFrame, classes: pl.DataFrame) -
         .select("site_id", "sample_date", "wpi", "class_from_table", "parameters", "status")
         .sort("site_id", "sample_date")
     )
+
+
+def lab_sample_wpi(landed: pl.DataFrame, norms: pl.DataFrame, classes: pl.DataFrame) -> pl.DataFrame:
+    """The WPI of the landed lab samples (compute_wpi on their site, date, parameter and value)."""
+    return compute_wpi(landed.select("site_id", "sample_date", "parameter_id", "value"), norms, classes)
