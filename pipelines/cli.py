@@ -144,7 +144,8 @@ def cmd_ingest(args) -> int:
     """Drop a lab file into the water-quality inbox, ingest and publish, then say what landed and what not."""
     import shutil
 
-    from assets.indicators.water import water_quality as wq
+    from assets.sources.lab_files import file_sha256
+    from assets.sources.lab_ledger import ledger_path, load_ledger
 
     source = Path(args.file)
     if not source.is_file() or source.suffix.lower() not in (".csv", ".xlsx", ".txt"):
@@ -157,8 +158,8 @@ def cmd_ingest(args) -> int:
     target = inbox / source.name
     if source.resolve() != target.resolve():
         shutil.copy2(source, target)
-    sha = wq.file_sha256(target)
-    known = wq.load_ledger(wq.ledger_path(settings.home))["files"].filter(pl_col_eq("file_sha256", sha))
+    sha = file_sha256(target)
+    known = load_ledger(ledger_path(settings.home))["files"].filter(pl_col_eq("file_sha256", sha))
     if known.height:
         print(
             f"caei: {source.name}: the same content was ingested on {known['ingested_at'][0]:%Y-%m-%d %H:%M} UTC "
@@ -174,7 +175,7 @@ def cmd_ingest(args) -> int:
         result = defs.resolve_job_def("water_inbox_job").execute_in_process(
             run_config={"loggers": {"console": {}}}, instance=instance, raise_on_error=False
         )
-    ledger = wq.load_ledger(wq.ledger_path(settings.home))
+    ledger = load_ledger(ledger_path(settings.home))
     row = ledger["files"].filter(pl_col_eq("file_sha256", sha))
     if row.height:
         r = row.row(0, named=True)

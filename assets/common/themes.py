@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from dagster import AssetKey
 
 from assets.indicators.funding import funding
-from assets.indicators.water import water_quality
 from assets.sources.worldbank_api import parse_wdi_api
 from assets.staged import air, aral_caspian, parsers
+from assets.staged import water as water_quality
 
 PARSERS = {
     **parsers.PARSERS,

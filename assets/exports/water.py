@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from assets.indicators.water.water_quality import DRINKING_SOURCE, QUARANTINE_REASONS, SANPIN_SOURCE, SURFACE_SOURCE
+from assets.sources.lab_files import QUARANTINE_REASONS
+from assets.sources.water_names import DRINKING_SOURCE, SANPIN_SOURCE, SURFACE_SOURCE
 
 EXPORT_HEADERS = {
     "ru": {

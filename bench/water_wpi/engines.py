@@ -4,7 +4,7 @@ WPI = (DO ratio + BOD5 ratio + the four highest other ratios) / 6, where a ratio
 concentration / limit (limit / mean for dissolved oxygen); only site-months with DO, BOD5 and at least
 four other parameters get a value. The parameters' roles use the product's vocabulary
 (seeds/water_parameters.csv `wpi_role`: 'mandatory_inverse' = dissolved oxygen, 'mandatory' = BOD5,
-null = the others). The polars engine runs the product's own functions (assets/water_quality.py).
+null = the others). The polars engine runs the product's own functions (assets/indicators/water/wpi.py).
 Prints one line: engine, wall seconds, CPU seconds (all threads), peak RSS (MiB), rows out.
 """
 
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def run_polars(src: Path, out: Path) -> int:
     import polars as pl
 
-    from assets.indicators.water.water_quality import wpi_of_groups, wpi_ratio
+    from assets.indicators.water.wpi import wpi_of_groups, wpi_ratio
 
     # One Int64 key instead of three columns (hashing one integer is about twice as fast), exact for every
     # Int32 site and Int16 month and parameter, so no range check of the data is needed.
@@ -123,7 +123,7 @@ if __name__ == "__main__":
     # Import the engine's library (and the product's module) before the clock starts: start-up is not computation.
     if args.engine == "polars":
         sys.path.insert(0, str(ROOT))
-        import assets.indicators.water.water_quality  # noqa: F401
+        import assets.indicators.water.wpi  # noqa: F401
     __import__({"polars": "polars", "duckdb": "duckdb", "pandas": "pandas"}[args.engine])
     if args.engine == "duckdb":
         import pyarrow.parquet  # noqa: F401

@@ -17,8 +17,13 @@ import pytest
 from assets.common.themes import PARSERS
 from assets.exports.export import neutralise_formulas, write_csv, write_xlsx
 from assets.indicators.funding import funding
-from assets.indicators.water import water_quality as wq
+from assets.indicators.water.sites import sites as monitoring_sites
+from assets.sources.lab_files import QUARANTINE_REASONS, read_lab_table
+from assets.sources.lab_files import lab_context as make_lab_context
+from assets.sources.lab_ingest import ingest_lab_file
+from assets.sources.lab_ledger import empty_ledger
 from assets.staged.parsers import ParseError, decode_office_text, office_delimiter
+from assets.staged.water import parse_kz_surface_water_quality
 
 HERE = Path(__file__).resolve().parent
 NOW = dt.datetime(2025, 6, 1, 12, 0)  # lab files: "today" for the future-date check
@@ -135,16 +140,16 @@ def test_every_corpus_file_has_an_expected_outcome_and_a_line_in_the_readme():
 
 @pytest.fixture(scope="module")
 def lab_context(shared_data_dir):
-    surface = wq.parse_kz_surface_water_quality(
+    surface = parse_kz_surface_water_quality(
         shared_data_dir / "water_quality" / "kz_surface_water_quality_april2006.csv"
     )
-    return wq.lab_context(wq.sites(surface))
+    return make_lab_context(monitoring_sites(surface))
 
 
 @pytest.mark.parametrize("name", sorted(WATER_LAB))
 def test_water_lab_file(name, lab_context):
     status, landed, quarantined = WATER_LAB[name]
-    ledger, report = wq.ingest_lab_file(HERE / "water_lab" / name, wq.empty_ledger(), lab_context, NOW)
+    ledger, report = ingest_lab_file(HERE / "water_lab" / name, empty_ledger(), lab_context, NOW)
 
     assert report["status"] == status
     assert [
@@ -156,16 +161,16 @@ def test_water_lab_file(name, lab_context):
     ]
     for q, (_, _, words) in zip(report["quarantined"], quarantined, strict=False):
         assert words in q["detail"] and q["file_name"] == name and q["status"] == "open"
-        assert q["reason"] in wq.QUARANTINE_REASONS
+        assert q["reason"] in QUARANTINE_REASONS
     # Nothing vanishes: every data row of the file either landed, was counted as a duplicate, or is quarantined.
     if status == "ingested":
-        data_rows = len(wq.read_lab_table(HERE / "water_lab" / name)) - 1
+        data_rows = len(read_lab_table(HERE / "water_lab" / name)) - 1
         assert len(report["landed"]) + report["identical_duplicates"] + len(report["quarantined"]) == data_rows
     assert ledger["files"].row(0, named=True)["n_landed"] == len(landed)
 
 
 def test_formula_text_from_a_lab_file_is_kept_as_written_and_neutralised_in_exports(tmp_path, lab_context):
-    ledger, _ = wq.ingest_lab_file(HERE / "water_lab" / "formula_in_names.csv", wq.empty_ledger(), lab_context, NOW)
+    ledger, _ = ingest_lab_file(HERE / "water_lab" / "formula_in_names.csv", empty_ledger(), lab_context, NOW)
     raw = ledger["quarantine"].select("line", "raw_row")
     assert raw.row(0)[1].startswith('=HYPERLINK("http://example.invalid/')  # stored exactly as the analyst wrote it
     exported = neutralise_formulas(raw)
@@ -204,7 +209,7 @@ def test_a_very_large_lab_file_lands_every_row(tmp_path, lab_context):
     path = tmp_path / "large.csv"
     path.write_text("\n".join(lines) + "\n", encoding="cp1251")
 
-    ledger, report = wq.ingest_lab_file(path, wq.empty_ledger(), lab_context, NOW)
+    ledger, report = ingest_lab_file(path, empty_ledger(), lab_context, NOW)
 
     assert report["status"] == "ingested" and report["quarantined"] == []
     landed = ledger["landed"]

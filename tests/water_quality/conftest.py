@@ -6,7 +6,17 @@ import datetime as dt
 
 import pytest
 
-from assets.indicators.water import water_quality as wq
+from assets.indicators.water.norms import implied_fishery_norms, norms_registry
+from assets.indicators.water.observations import observations_2006
+from assets.indicators.water.sites import sites as monitoring_sites
+from assets.indicators.water.wpi import site_wpi as wpi_per_site
+from assets.sources.lab_files import lab_context as make_lab_context
+from assets.staged.water import (
+    parse_kz_drinking_water_standards,
+    parse_kz_surface_water_quality,
+    parse_kz_wpi_classes,
+    parse_ru_sanpin_water_mpc,
+)
 
 
 @pytest.fixture(scope="session")
@@ -24,46 +34,46 @@ def water_files(shared_data_dir):
 
 @pytest.fixture(scope="session")
 def surface(water_files):
-    return wq.parse_kz_surface_water_quality(water_files["surface"])
+    return parse_kz_surface_water_quality(water_files["surface"])
 
 
 @pytest.fixture(scope="session")
 def classes(water_files):
-    return wq.parse_kz_wpi_classes(water_files["classes"])
+    return parse_kz_wpi_classes(water_files["classes"])
 
 
 @pytest.fixture(scope="session")
 def sites(surface):
-    return wq.sites(surface)
+    return monitoring_sites(surface)
 
 
 @pytest.fixture(scope="session")
 def site_wpi(surface, classes):
-    return wq.site_wpi(surface, classes)
+    return wpi_per_site(surface, classes)
 
 
 @pytest.fixture(scope="session")
 def observations(surface):
-    return wq.observations_2006(surface)
+    return observations_2006(surface)
 
 
 @pytest.fixture(scope="session")
 def implied(observations):
-    return wq.implied_fishery_norms(observations)
+    return implied_fishery_norms(observations)
 
 
 @pytest.fixture(scope="session")
 def norms(water_files, implied):
-    return wq.norms_registry(
-        wq.parse_kz_drinking_water_standards(water_files["drinking"]),
-        wq.parse_ru_sanpin_water_mpc(water_files["sanpin"]),
+    return norms_registry(
+        parse_kz_drinking_water_standards(water_files["drinking"]),
+        parse_ru_sanpin_water_mpc(water_files["sanpin"]),
         implied,
     )
 
 
 @pytest.fixture(scope="session")
 def lab_context(sites):
-    return wq.lab_context(sites)
+    return make_lab_context(sites)
 
 
 NOW = dt.datetime(2025, 6, 1, 12, 0)

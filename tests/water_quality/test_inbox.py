@@ -10,7 +10,8 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from assets.indicators.water import water_quality as wq
+from assets.sources.lab_ingest import ingest_lab_file
+from assets.sources.lab_ledger import empty_ledger, ledger_path, load_ledger, save_ledger
 from tests.water_quality.conftest import NOW
 
 
@@ -26,7 +27,7 @@ def landed_rows(report) -> list[tuple]:
 
 
 def ingest(path, lab_context, ledger=None):
-    return wq.ingest_lab_file(path, ledger or wq.empty_ledger(), lab_context, NOW)
+    return ingest_lab_file(path, ledger or empty_ledger(), lab_context, NOW)
 
 
 def test_utf8_comma_english_headers_and_names(tmp_path, lab_context):
@@ -182,7 +183,7 @@ def test_a_corrected_file_lands_the_rows_and_resolves_their_quarantine_entries(t
         "tobol__kostanay;2024-05-15;Цинк;0,011;мг/л\n"  # was 'н/д'
         "tobol__kostanay;2024-05-16;Хлориды;12;мг/л\n"  # the conflicting pair, settled
     )
-    ledger, report = wq.ingest_lab_file(
+    ledger, report = ingest_lab_file(
         write(tmp_path / "bad_corrected.csv", corrected), ledger, lab_context, NOW + dt.timedelta(hours=1)
     )
     assert landed_rows(report) == [
@@ -213,8 +214,8 @@ def test_a_file_without_the_needed_columns_is_quarantined_whole(tmp_path, lab_co
 
 def test_the_ledger_survives_a_round_trip_to_disk(tmp_path, lab_context):
     ledger, _ = ingest(write(tmp_path / "bad.csv", BAD_FILE), lab_context)
-    path = wq.ledger_path(tmp_path / "home")
-    wq.save_ledger(path, ledger)
-    again = wq.load_ledger(path)
+    path = ledger_path(tmp_path / "home")
+    save_ledger(path, ledger)
+    again = load_ledger(path)
     for name in ledger:
         assert again[name].equals(ledger[name]), name

@@ -5,8 +5,19 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from assets.indicators.water import assets as wqa
-from assets.indicators.water import water_quality as wq
+from assets.indicators.water import checks as wqa
+from assets.indicators.water.norms import harmonisation, implied_fishery_norms, multiplicity_recheck, worst_exceedances
+from assets.indicators.water.wpi import (
+    class_disagreements,
+    class_shares,
+    classification_reconciliation,
+    compute_wpi,
+    headline_values,
+    wpi_change,
+    wpi_of_groups,
+)
+from assets.sources.water_names import DRINKING_SOURCE, SANPIN_SOURCE
+from assets.staged.water import parse_kz_water_bodies_wpi_class
 
 
 def test_implied_fishery_limits_agree_within_rounding(implied):
@@ -37,12 +48,12 @@ def test_a_row_that_implies_another_limit_fails_the_check(observations):
         .then(pl.lit(3.9))
         .otherwise(pl.col("multiplicity_published"))
     )
-    outcome = wqa.implied_norms_outcome(wq.implied_fishery_norms(broken))
+    outcome = wqa.implied_norms_outcome(implied_fishery_norms(broken))
     assert not outcome.passed and outcome.severity == "ERROR" and "copper" in outcome.description
 
 
 def test_published_multiplicities_recomputed_from_implied_limits(observations, implied):
-    check = wq.multiplicity_recheck(observations, implied)
+    check = multiplicity_recheck(observations, implied)
     # 97 rows less the 5 sites with nothing over the limit
     assert check.height == 92 and check["agrees"].all()
     # Ak-Bulak oil products: 0.09 mg/l / 0.05 = 1.8, published 1.7: within the rounding of 0.09.
@@ -51,8 +62,8 @@ def test_published_multiplicities_recomputed_from_implied_limits(observations, i
 
 
 def test_norms_registry_holds_every_file_row_and_the_implied_limits(norms):
-    assert norms.filter(pl.col("source_id") == wq.DRINKING_SOURCE).height == 112
-    assert norms.filter(pl.col("source_id") == wq.SANPIN_SOURCE).height == 55
+    assert norms.filter(pl.col("source_id") == DRINKING_SOURCE).height == 112
+    assert norms.filter(pl.col("source_id") == SANPIN_SOURCE).height == 55
     assert norms.filter(pl.col("provenance") == "implied").height == 14
     copper = (
         norms.filter(pl.col("parameter_id") == "copper")
@@ -66,30 +77,30 @@ def test_norms_registry_holds_every_file_row_and_the_implied_limits(norms):
 
 
 def test_nitrite_as_n_is_compared_with_nitrite_ion_norms_through_the_declared_factor(observations, norms):
-    harm = wq.harmonisation(observations, norms)
+    harm = harmonisation(observations, norms)
     glub = harm.filter((pl.col("site_id") == "glubochanka__east_kazakhstan") & (pl.col("parameter_id") == "nitrite_n"))
     by_norm = {r["norm_id"]: r for r in glub.iter_rows(named=True)}
     fishery = by_norm["implied_fishery:nitrite_n"]
     assert fishery["ratio"] == pytest.approx(0.084 / 0.02) and fishery["conversion_factor"] == 1.0
-    drinking = next(r for k, r in by_norm.items() if k.startswith(wq.DRINKING_SOURCE))
+    drinking = next(r for k, r in by_norm.items() if k.startswith(DRINKING_SOURCE))
     assert drinking["conversion_factor"] == 3.2845
     assert drinking["ratio"] == pytest.approx(0.084 * 3.2845 / 3.0) and not drinking["breaches"]
 
 
 def test_phenols_are_not_compared_with_phenol(observations, norms):
-    harm = wq.harmonisation(observations, norms)
+    harm = harmonisation(observations, norms)
     assert set(harm.filter(pl.col("parameter_id") == "phenols")["water_use"].to_list()) == {"fishery"}
 
 
 def test_worst_exceedances_lead_with_kara_kengir_oil_products(observations, norms):
-    worst = wq.worst_exceedances(wq.harmonisation(observations, norms), 3)
+    worst = worst_exceedances(harmonisation(observations, norms), 3)
     assert worst.row(0, named=True)["site_id"] == "kara_kengir__karaganda"
     assert worst.row(0, named=True)["parameter_id"] == "oil_products"
     assert worst.row(0, named=True)["ratio"] == pytest.approx(1.2 / 0.05)
 
 
 def test_the_one_class_disagreement_is_katta_bugun(site_wpi):
-    bad = wq.class_disagreements(site_wpi)
+    bad = class_disagreements(site_wpi)
     assert bad.select("site_id", "wpi_2006_04", "class_published", "class_from_table").rows() == [
         ("katta_bugun__south_kazakhstan", 0.28, "II", "I")
     ]
@@ -98,8 +109,8 @@ def test_the_one_class_disagreement_is_katta_bugun(site_wpi):
 
 
 def test_classification_under_later_names_is_matched_to_2006_sites(water_files, site_wpi, sites, classes):
-    classification = wq.parse_kz_water_bodies_wpi_class(water_files["classification"])
-    rec = wq.classification_reconciliation(classification, site_wpi, sites, classes)
+    classification = parse_kz_water_bodies_wpi_class(water_files["classification"])
+    rec = classification_reconciliation(classification, site_wpi, sites, classes)
     assert rec.height == 50
     assert rec.filter(pl.col("status") == "wpi_differs").select("water_body", "wpi", "wpi_2006_04").rows() == [
         ("Ulba", 4.7, 4.76)
@@ -110,7 +121,7 @@ def test_classification_under_later_names_is_matched_to_2006_sites(water_files, 
 
 
 def test_wpi_change_keeps_a_missing_2005_value_as_a_gap(site_wpi):
-    change = wq.wpi_change(site_wpi)
+    change = wpi_change(site_wpi)
     derkul = change.filter(pl.col("site_id") == "derkul__west_kazakhstan").row(0, named=True)
     assert derkul["change"] is None and derkul["direction"] == "no_2005_value"
     kk = change.filter(pl.col("site_id") == "kara_kengir__karaganda").row(0, named=True)
@@ -118,12 +129,12 @@ def test_wpi_change_keeps_a_missing_2005_value_as_a_gap(site_wpi):
 
 
 def test_class_shares_per_region_add_up(site_wpi, sites):
-    shares = wq.class_shares(site_wpi, sites)
+    shares = class_shares(site_wpi, sites)
     totals = shares.group_by("region_id").agg(pl.col("share_pct").sum())
     assert all(abs(v - 100) < 1e-9 for v in totals["share_pct"])
     kaz = dict(shares.filter(pl.col("region_id") == "KAZ").select("class_published", "n_sites").iter_rows())
     assert kaz == {"II": 13, "III": 26, "IV": 6, "V": 6, "VI": 1}
-    assert wq.headline_values(site_wpi)["value"].to_list() == [52.0, pytest.approx(13 / 52 * 100)]
+    assert headline_values(site_wpi)["value"].to_list() == [52.0, pytest.approx(13 / 52 * 100)]
 
 
 def test_wpi_of_a_full_lab_sample(classes):
@@ -144,7 +155,7 @@ def test_wpi_of_a_full_lab_sample(classes):
         },
         schema_overrides={"sample_date": pl.Date},
     )
-    out = wq.compute_wpi(obs, norms, classes).row(0, named=True)
+    out = compute_wpi(obs, norms, classes).row(0, named=True)
     # ratios: DO 6/12 = 0.5, BOD5 2, copper 3, zinc 2, nitrite 1, sulphate 0.5 (iron 0.5 ties; 4 highest others)
     assert out["wpi"] == pytest.approx((0.5 + 2 + 3 + 2 + 1 + 0.5) / 6)
     assert out["class_from_table"] == "III" and out["status"] == "computed"
@@ -160,7 +171,7 @@ def test_wpi_is_not_computed_without_a_sourced_dissolved_oxygen_norm(norms, clas
         },
         schema_overrides={"sample_date": pl.Date},
     )
-    out = wq.compute_wpi(obs, norms, classes).row(0, named=True)
+    out = compute_wpi(obs, norms, classes).row(0, named=True)
     assert out["wpi"] is None and "dissolved_oxygen" in out["status"]
 
 
@@ -175,7 +186,7 @@ def test_wpi_takes_the_four_highest_other_ratios_of_each_sample_not_of_the_whole
             "ratio": [1.0, 1.0, 10, 20, 30, 40, 50] + [1.0, 1.0, 0.1, 0.2, 0.3, 0.4, 0.5] + [1.0, 1.0, 5, 5, 5],
         }
     )
-    out = {r["sample"]: r for r in wq.wpi_of_groups(rated.lazy(), ["sample"]).collect().iter_rows(named=True)}
+    out = {r["sample"]: r for r in wpi_of_groups(rated.lazy(), ["sample"]).collect().iter_rows(named=True)}
     assert out["high"]["wpi"] == pytest.approx((1 + 1 + 20 + 30 + 40 + 50) / 6)
     assert out["low"]["wpi"] == pytest.approx((1 + 1 + 0.2 + 0.3 + 0.4 + 0.5) / 6)
     assert out["short"]["wpi"] is None and (out["short"]["n_mandatory"], out["short"]["n_other"]) == (2, 3)

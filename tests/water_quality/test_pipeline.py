@@ -10,8 +10,8 @@ import openpyxl
 import pytest
 from dagster import DagsterInstance, RunRequest, SkipReason, build_sensor_context
 
-from assets.indicators.water import assets as wqa
-from assets.indicators.water import water_quality as wq
+from assets.indicators.water import inbox_assets as wqa
+from assets.sources.water_names import SURFACE_SOURCE
 from tests.conftest import run_caei
 
 pytestmark = pytest.mark.timeout(900)
@@ -24,7 +24,7 @@ def test_snapshot_holds_the_water_tables_with_source_values(snapshot, shared_dat
         source = [r for r in csv.DictReader(f) if r["ingredients_and_indicators"]]
     published = snapshot.execute(
         "SELECT line, value, multiplicity_published FROM water_observations WHERE source_id = ? ORDER BY line",
-        [wq.SURFACE_SOURCE],
+        [SURFACE_SOURCE],
     ).fetchall()
     assert [(v, m) for _, v, m in published] == [
         (float(r["avg_concentration_mg/l"]), float(r["multiplicity_of_exceeding_the_mpc"])) for r in source

@@ -7,8 +7,14 @@ import csv
 import polars as pl
 import pytest
 
-from assets.indicators.water import water_quality as wq
+from assets.indicators.water.sites import UnknownNameError
+from assets.indicators.water.sites import sites as monitoring_sites
 from assets.staged.parsers import ParseError
+from assets.staged.water import (
+    parse_kz_drinking_water_standards,
+    parse_kz_surface_water_quality,
+    parse_ru_sanpin_water_mpc,
+)
 
 
 def csv_rows(path):
@@ -44,7 +50,7 @@ def test_a_water_body_monitored_in_two_regions_is_two_sites(sites, site_wpi):
 
 
 def test_drinking_standards_keep_their_own_unit_and_exponent_values(water_files):
-    standards = wq.parse_kz_drinking_water_standards(water_files["drinking"])
+    standards = parse_kz_drinking_water_standards(water_files["drinking"])
     rows = csv_rows(water_files["drinking"])
     assert standards.height == len(rows) == 112
     hardness = standards.filter(pl.col("substance") == "general hardness").row(0, named=True)
@@ -54,7 +60,7 @@ def test_drinking_standards_keep_their_own_unit_and_exponent_values(water_files)
 
 
 def test_sanpin_raw_text_with_decimal_comma_matches_its_number(water_files):
-    sanpin = wq.parse_ru_sanpin_water_mpc(water_files["sanpin"])
+    sanpin = parse_ru_sanpin_water_mpc(water_files["sanpin"])
     assert sanpin.height == 55
     cyanide = sanpin.filter(pl.col("substance") == "Cyanide (CN-)").row(0, named=True)
     assert (cyanide["limit_as_written"], cyanide["limit"]) == ("0,07 <е>", 0.07)
@@ -65,7 +71,7 @@ def test_sanpin_raw_and_number_that_disagree_is_an_error_naming_the_line(water_f
     bad = tmp_path / "sanpin.csv"
     bad.write_text(text, encoding="utf-8")
     with pytest.raises(ParseError, match=r"line 23: mpc_raw '0,7 <е>'"):
-        wq.parse_ru_sanpin_water_mpc(bad)
+        parse_ru_sanpin_water_mpc(bad)
 
 
 def test_class_table_ranges(classes):
@@ -84,5 +90,5 @@ def test_an_unknown_water_body_spelling_is_an_error_not_a_guess(water_files, tmp
     text = water_files["surface"].read_text(encoding="utf-8").replace("Tikhaya,river", "Tikhayya,river", 1)
     bad = tmp_path / "surface.csv"
     bad.write_text(text, encoding="utf-8")
-    with pytest.raises(wq.UnknownNameError, match=r"line 13: 'Tikhayya'"):
-        wq.sites(wq.parse_kz_surface_water_quality(bad))
+    with pytest.raises(UnknownNameError, match=r"line 13: 'Tikhayya'"):
+        monitoring_sites(parse_kz_surface_water_quality(bad))
