@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from dagster import AssetKey
 
 from assets.indicators.air import air
-from assets.indicators.funding import funding
+from assets.indicators.funding import fact_table as funding
 from assets.indicators.water import water_quality
 from assets.sources.worldbank_api import parse_wdi_api
 from assets.staged import parsers

@@ -15,7 +15,7 @@ import polars as pl
 import pytest
 
 from assets.exports.export import neutralise_formulas, write_csv, write_xlsx
-from assets.indicators.funding import funding
+from assets.indicators.funding import fact_table as funding
 from assets.indicators.water import water_quality as wq
 from assets.staged import parsers
 from assets.staged.parsers import ParseError, decode_office_text, office_delimiter

@@ -9,7 +9,7 @@ from collections import defaultdict
 import polars as pl
 import pytest
 
-from assets.indicators.funding import funding
+from assets.indicators.funding import fact_table as funding
 
 NAMES = {"KAZ": "Kazakhstan"}
 

@@ -11,7 +11,7 @@ from assets.common.keys import staged_key
 from assets.common.settings import SEEDS_DIR, load_settings
 from assets.common.themes import PARSERS, Theme
 from assets.indicators.country import indicator_catalogue
-from assets.indicators.funding import funding
+from assets.indicators.funding import fact_table as funding
 from assets.sources.catalogue import geographies, read_seed, sources
 
 GROUP = "funding"
