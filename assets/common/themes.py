@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 from dagster import AssetKey
 
 from assets.indicators.air import air
-from assets.indicators.funding import fact_table as funding
 from assets.indicators.water import water_quality
 from assets.sources.worldbank_api import parse_wdi_api
-from assets.staged import parsers
+from assets.staged import funding, parsers
 
 PARSERS = {**parsers.PARSERS, "wdi_api": parse_wdi_api, **water_quality.PARSERS, **funding.PARSERS, **air.PARSERS}
 
