@@ -100,26 +100,8 @@ def parse_oecd_crs_climate(path: Path) -> pl.DataFrame:
 
 def parse_aiddata_gef(path: Path) -> pl.DataFrame:
     """AidData GEF projects: one row per project, commitments and disbursements in USD."""
-    df = _typed(
-        path,
-        [
-            "project_id",
-            "gef_id",
-            "project_title",
-            "recipients",
-            "recipients_iso3",
-            "gef_agency",
-            "focal_area",
-            "project_type",
-            "status",
-            "transactions_start_year",
-            "total_commitments",
-            "total_disbursements",
-        ],
-        ["total_commitments", "total_disbursements"],
-        ["transactions_start_year"],
-    )
-    return _require_value(df, "recipients_iso3", "recipient")
+    columns = ["project_id", "gef_id", "project_title", "recipients", "recipients_iso3", "gef_agency", "focal_area"]
+    return _aiddata_projects(path, [*columns, "project_type"])
 
 
 def parse_aiddata_worldbank(path: Path) -> pl.DataFrame:
@@ -144,18 +126,14 @@ def parse_aiddata_worldbank(path: Path) -> pl.DataFrame:
 
 def parse_aiddata_adb(path: Path) -> pl.DataFrame:
     """ADB projects (AidData): commitments and disbursements in USD (often empty in this release)."""
+    return _aiddata_projects(path, ["project_id", "project_title", "recipients_iso3", "ad_sector_names"])
+
+
+def _aiddata_projects(path: Path, columns: list[str]) -> pl.DataFrame:
+    """An AidData project release (GEF, ADB): its own columns, then status, start year and the two amounts."""
     df = _typed(
         path,
-        [
-            "project_id",
-            "project_title",
-            "recipients_iso3",
-            "ad_sector_names",
-            "status",
-            "transactions_start_year",
-            "total_commitments",
-            "total_disbursements",
-        ],
+        [*columns, "status", "transactions_start_year", "total_commitments", "total_disbursements"],
         ["total_commitments", "total_disbursements"],
         ["transactions_start_year"],
     )

@@ -92,6 +92,17 @@ def _with_directions(facts: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _country_year(geo: str, year: str, names: dict[str, str], name: pl.Expr | None = None) -> dict[str, pl.Expr]:
+    """A fact's recipient (a country, by default named as in seeds/geographies.csv) and year, from staged columns."""
+    return dict(
+        recipient_geo=pl.col(geo),
+        recipient_name=pl.col(geo).replace_strict(names, default=pl.col(geo)) if name is None else name,
+        recipient_level=pl.lit("country"),
+        year=pl.col(year),
+        period=pl.col(year).cast(pl.String),
+    )
+
+
 def _project_facts(rows: pl.DataFrame, source_id: str, amounts: dict[str, tuple[str, str]], **columns) -> pl.DataFrame:
     """One fact per published amount of a project; a project with no amount at all keeps one row with an
     empty amount flagged `amount_not_published` (it is listed, never counted)."""
@@ -135,11 +146,7 @@ def crs_facts(staged: pl.DataFrame, names: dict[str, str]) -> pl.DataFrame:
             "usd_disbursement_defl": ("disbursement", "million_usd_crs_constant"),
         },
         donor=pl.col("donor_name"),
-        recipient_geo=pl.col("de_recipientcode"),
-        recipient_name=pl.col("de_recipientcode").replace_strict(names, default=pl.col("de_recipientcode")),
-        recipient_level="country",
-        year=pl.col("year_num"),
-        period=pl.col("year_num").cast(pl.String),
+        **_country_year("de_recipientcode", "year_num", names),
         instrument=pl.col("flow_name"),
         theme=pl.col("sector_group"),
         # Rio markers count the whole activity when climate is a significant objective: an upper bound.
@@ -155,11 +162,7 @@ def gef_facts(staged: pl.DataFrame, names: dict[str, str]) -> pl.DataFrame:
         "aiddata_gef",
         {"total_commitments": ("commitment", "usd_current"), "total_disbursements": ("disbursement", "usd_current")},
         donor="Global Environment Facility (GEF)",
-        recipient_geo=pl.col("recipients_iso3"),
-        recipient_name=pl.col("recipients"),
-        recipient_level="country",
-        year=pl.col("transactions_start_year_num"),
-        period=pl.col("transactions_start_year_num").cast(pl.String),
+        **_country_year("recipients_iso3", "transactions_start_year_num", names, name=pl.col("recipients")),
         instrument=pl.col("project_type"),
         theme=pl.col("focal_area"),
         project_id=pl.col("gef_id"),
@@ -177,11 +180,7 @@ def worldbank_facts(staged: pl.DataFrame, names: dict[str, str]) -> pl.DataFrame
             "total_disbursed_usd_million": ("disbursement", "million_usd_current"),
         },
         donor="World Bank (IBRD/IDA)",
-        recipient_geo=pl.col("iso3"),
-        recipient_name=pl.col("iso3").replace_strict(names, default=pl.col("iso3")),
-        recipient_level="country",
-        year=pl.col("approval_year_num"),
-        period=pl.col("approval_year_num").cast(pl.String),
+        **_country_year("iso3", "approval_year_num", names),
         instrument=pl.col("lending_instrument"),
         theme=pl.col("major_sector_1"),
         project_id=pl.col("project_id"),
@@ -196,11 +195,7 @@ def adb_facts(staged: pl.DataFrame, names: dict[str, str]) -> pl.DataFrame:
         "aiddata_adb",
         {"total_commitments": ("commitment", "usd_current"), "total_disbursements": ("disbursement", "usd_current")},
         donor="Asian Development Bank (ADB)",
-        recipient_geo=pl.col("recipients_iso3"),
-        recipient_name=pl.col("recipients_iso3").replace_strict(names, default=pl.col("recipients_iso3")),
-        recipient_level="country",
-        year=pl.col("transactions_start_year_num"),
-        period=pl.col("transactions_start_year_num").cast(pl.String),
+        **_country_year("recipients_iso3", "transactions_start_year_num", names),
         theme=pl.col("ad_sector_names"),
         project_id=pl.col("project_id"),
         title=pl.col("project_title"),
@@ -214,11 +209,7 @@ def china_facts(staged: pl.DataFrame, names: dict[str, str]) -> pl.DataFrame:
     flags = add_flag(flags, "umbrella_project", pl.col("umbrella") == "1")
     common = dict(
         donor=pl.col("donor"),
-        recipient_geo=pl.col("recipient_iso3"),
-        recipient_name=pl.col("recipient_iso3").replace_strict(names, default=pl.col("recipient_iso3")),
-        recipient_level="country",
-        year=pl.col("year_num"),
-        period=pl.col("year_num").cast(pl.String),
+        **_country_year("recipient_iso3", "year_num", names),
         instrument=pl.col("flow") + " (" + pl.col("flow_class") + ")",
         theme=pl.col("crs_sector_name"),
         project_id=pl.col("project_id"),
@@ -261,11 +252,7 @@ def irena_facts(sust_energy: pl.DataFrame, names: dict[str, str]) -> pl.DataFram
         "usd_current",
         fact_id=pl.lit("sust_energy:") + pl.col("geo_id") + ":" + pl.col("year").cast(pl.String),
         donor="International public finance (IRENA)",
-        recipient_geo=pl.col("geo_id"),
-        recipient_name=pl.col("geo_id").replace_strict(names, default=pl.col("geo_id")),
-        recipient_level="country",
-        year=pl.col("year"),
-        period=pl.col("year").cast(pl.String),
+        **_country_year("geo_id", "year", names),
         amount=pl.col("value"),
         # The compilation does not say whether these are commitments or disbursements.
         flow_type="unspecified",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
@@ -62,6 +63,11 @@ def _date_problem(value: str | None, column: str) -> str | None:
     return f"{column} {text!r} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)"
 
 
+PROBLEMS_SCHEMA = pl.Schema(
+    {"check": pl.String, "file": pl.String, "line": pl.Int64, "initiative_id": pl.String, "reason": pl.String}
+)
+
+
 def registry_problems(
     registry: pl.DataFrame, known_indicators: set[str], file: str, today: dt.date | None = None
 ) -> pl.DataFrame:
@@ -69,102 +75,61 @@ def registry_problems(
     today = today or dt.date.today()
     problems = []
     if registry.is_empty():  # an update replaces the whole registry: an empty one would erase it
-        problems.append(
-            dict(
-                check="empty_registry",
-                file=file,
-                line=1,
-                initiative_id="",
-                reason="the file has a header but no initiative; an update must list every initiative",
-            )
-        )
+        reason = "the file has a header but no initiative; an update must list every initiative"
+        problems.append(("empty_registry", file, 1, "", reason))
     lines_of: dict[str, list[int]] = {}
     for initiative_id, line in registry.select("initiative_id", "line").iter_rows():
         lines_of.setdefault(initiative_id, []).append(line)
     for row in registry.iter_rows(named=True):
-        where = dict(file=file, line=row["line"], initiative_id=row["initiative_id"] or "")
-        if not (row["initiative_id"] or "").strip():
-            problems.append(dict(check="missing_id", reason="empty initiative_id", **where))
-        elif len(lines_of[row["initiative_id"]]) > 1:
-            others = [r for r in lines_of[row["initiative_id"]] if r != row["line"]]
-            problems.append(
-                dict(
-                    check="duplicate_id",
-                    reason=f"initiative_id {row['initiative_id']!r} also on line(s) {others}",
-                    **where,
-                )
-            )
-        for d in _split(row["directions"]):
-            if d not in VALID_DIRECTIONS:
-                problems.append(
-                    dict(
-                        check="unknown_direction",
-                        reason=f"direction {d!r} is not one of the 8 summit directions (1-8)",
-                        **where,
-                    )
-                )
-        for i in _split(row["indicator_ids"]):
-            if i not in known_indicators:
-                problems.append(
-                    dict(
-                        check="unknown_indicator",
-                        reason=f"indicator id {i!r} is not in the indicator catalogue",
-                        **where,
-                    )
-                )
-        dates = {}
-        for column in ("start_date", "end_date", "last_update"):
-            problem = _date_problem(row[column], column)
-            if problem:
-                problems.append(dict(check="bad_date", reason=problem, **where))
-            elif (row[column] or "").strip():
-                dates[column] = row[column].strip()
-        if "last_update" in dates and dates["last_update"] > today.isoformat()[: len(dates["last_update"])]:
-            problems.append(
-                dict(
-                    check="bad_date",
-                    reason=f"last_update {dates['last_update']} is in the future (today is {today})",
-                    **where,
-                )
-            )
-        if (
-            "start_date" in dates
-            and "end_date" in dates
-            and dates["end_date"] < dates["start_date"][: len(dates["end_date"])]
-        ):
-            problems.append(
-                dict(
-                    check="bad_date",
-                    reason=f"end_date {dates['end_date']} is before start_date {dates['start_date']}",
-                    **where,
-                )
-            )
-        status = (row["status"] or "").strip()
-        if status and status not in STATUSES:
-            problems.append(
-                dict(
-                    check="unknown_status",
-                    reason=f"status {status!r} is not one of {sorted(STATUSES)} (empty = unknown)",
-                    **where,
-                )
-            )
-        budget = (row["budget_amount"] or "").strip()
-        if budget:
-            try:
-                amount = float(budget)
-            except ValueError:
-                problems.append(dict(check="bad_budget", reason=f"budget_amount {budget!r} is not a number", **where))
-            else:
-                if not math.isfinite(amount) or amount < 0:  # a budget is planned money, never a reflow
-                    problems.append(
-                        dict(
-                            check="bad_budget", reason=f"budget_amount {budget!r} is not a non-negative amount", **where
-                        )
-                    )
-            if not (row["budget_currency"] or "").strip():
-                problems.append(dict(check="bad_budget", reason="budget_amount without budget_currency", **where))
-    schema = {"check": pl.String, "file": pl.String, "line": pl.Int64, "initiative_id": pl.String, "reason": pl.String}
-    return pl.DataFrame(problems, schema=schema) if problems else pl.DataFrame(schema=schema)
+        for check, reason in _row_problems(row, lines_of, known_indicators, today):
+            problems.append((check, file, row["line"], row["initiative_id"] or "", reason))
+    return pl.DataFrame(problems, schema=PROBLEMS_SCHEMA, orient="row")
+
+
+def _row_problems(
+    row: dict, lines_of: dict[str, list[int]], known_indicators: set[str], today: dt.date
+) -> Iterator[tuple[str, str]]:
+    """(check, reason) for each problem of one initiative."""
+    if not (row["initiative_id"] or "").strip():
+        yield "missing_id", "empty initiative_id"
+    elif len(lines_of[row["initiative_id"]]) > 1:
+        others = [r for r in lines_of[row["initiative_id"]] if r != row["line"]]
+        yield "duplicate_id", f"initiative_id {row['initiative_id']!r} also on line(s) {others}"
+    for d in _split(row["directions"]):
+        if d not in VALID_DIRECTIONS:
+            yield "unknown_direction", f"direction {d!r} is not one of the 8 summit directions (1-8)"
+    for i in _split(row["indicator_ids"]):
+        if i not in known_indicators:
+            yield "unknown_indicator", f"indicator id {i!r} is not in the indicator catalogue"
+    dates = {}
+    for column in ("start_date", "end_date", "last_update"):
+        problem = _date_problem(row[column], column)
+        if problem:
+            yield "bad_date", problem
+        elif (row[column] or "").strip():
+            dates[column] = row[column].strip()
+    if "last_update" in dates and dates["last_update"] > today.isoformat()[: len(dates["last_update"])]:
+        yield "bad_date", f"last_update {dates['last_update']} is in the future (today is {today})"
+    if (
+        "start_date" in dates
+        and "end_date" in dates
+        and dates["end_date"] < dates["start_date"][: len(dates["end_date"])]
+    ):
+        yield "bad_date", f"end_date {dates['end_date']} is before start_date {dates['start_date']}"
+    status = (row["status"] or "").strip()
+    if status and status not in STATUSES:
+        yield "unknown_status", f"status {status!r} is not one of {sorted(STATUSES)} (empty = unknown)"
+    budget = (row["budget_amount"] or "").strip()
+    if budget:
+        try:
+            amount = float(budget)
+        except ValueError:
+            yield "bad_budget", f"budget_amount {budget!r} is not a number"
+        else:
+            if not math.isfinite(amount) or amount < 0:  # a budget is planned money, never a reflow
+                yield "bad_budget", f"budget_amount {budget!r} is not a non-negative amount"
+        if not (row["budget_currency"] or "").strip():
+            yield "bad_budget", "budget_amount without budget_currency"
 
 
 REGISTRY_CHECKS = (
