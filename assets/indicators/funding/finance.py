@@ -11,6 +11,7 @@ import polars as pl
 from assets.common.coverage import with_population_coverage
 from assets.common.flags import add_flag
 from assets.common.geography import CENTRAL_ASIA, REGION_ID
+from assets.indicators.country import VALUES_SCHEMA
 from assets.indicators.funding.fact_table import counted
 
 FINANCE_INDICATORS = {
@@ -19,7 +20,6 @@ FINANCE_INDICATORS = {
     "climate_finance_crs_per_capita": "usd_current_per_person",
     "climate_finance_crs_share_gdp": "percent_of_gdp",
 }
-VALUES_COLUMNS = ["indicator_id", "geo_id", "year", "value", "unit", "source_id", "flags"]
 
 
 def crs_country_year(facts: pl.DataFrame) -> pl.DataFrame:
@@ -84,7 +84,7 @@ def finance_indicator_values(facts: pl.DataFrame, country_values: pl.DataFrame) 
         source_id=pl.lit("oecd_crs_climate"),
     )
     return (
-        values.select(VALUES_COLUMNS)
+        values.select(list(VALUES_SCHEMA))
         .cast({"year": pl.Int32, "value": pl.Float64})
         .sort("indicator_id", "geo_id", "year")
     )
