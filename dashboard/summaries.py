@@ -6,9 +6,6 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-# The pipeline publishes a regional figure only when the covered countries hold at least this share of
-# the region's population; the dashboard repeats the rule to explain a missing figure.
-COVERAGE_THRESHOLD = 0.8
 TREND_YEARS = 10
 
 

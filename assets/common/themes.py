@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 
 from dagster import AssetKey
 
-from assets.indicators.funding import funding
 from assets.sources.worldbank_api import parse_wdi_api
-from assets.staged import air, aral_caspian, parsers
+from assets.staged import air, aral_caspian, funding, parsers
 from assets.staged import water as water_quality
 
 PARSERS = {

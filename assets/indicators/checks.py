@@ -10,7 +10,8 @@ import datetime as dt
 import polars as pl
 
 from assets.common.checks import CheckOutcome
-from assets.indicators.country import VALUES_SCHEMA, add_flag
+from assets.common.flags import add_flag
+from assets.indicators.country import VALUES_SCHEMA
 
 
 def _examples(df: pl.DataFrame, n: int = 5) -> str:

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import polars as pl
 
-from assets.sources.catalogue import CENTRAL_ASIA, read_seed
+from assets.common.coverage import with_population_coverage
+from assets.common.flags import add_flag
+from assets.common.geography import CENTRAL_ASIA, REGION_ID
+from assets.sources.catalogue import read_seed
 
 VALUES_SCHEMA = pl.Schema(
     {
@@ -20,9 +23,7 @@ VALUES_SCHEMA = pl.Schema(
         "flags": pl.String,
     }
 )
-REGION_ID = "CA5"
 THEME_SELECTOR = "theme"  # catalogue entries computed by a theme's own assets (assets/themes.py)
-MIN_POPULATION_COVERAGE = 0.8  # publish a regional figure only where covered countries hold >= 80 % of people
 
 
 class UnitError(ValueError):
@@ -47,11 +48,6 @@ def conversion_factor(raw_unit: str, unit: str, conversions: pl.DataFrame) -> fl
     if match.height != 1:
         raise UnitError(f"no conversion declared from {raw_unit!r} to {unit!r} in seeds/unit_conversions.csv")
     return match["factor"][0]
-
-
-def add_flag(flags: pl.Expr, flag: str, when: pl.Expr) -> pl.Expr:
-    """Append a flag to the ';'-joined flags where `when` holds."""
-    return pl.when(when).then(pl.when(flags == "").then(pl.lit(flag)).otherwise(flags + ";" + flag)).otherwise(flags)
 
 
 def select_indicator(staged: pl.DataFrame, entry: dict, conversions: pl.DataFrame) -> pl.DataFrame:
@@ -99,15 +95,6 @@ def region_aggregates(values: pl.DataFrame, catalogue: pl.DataFrame) -> pl.DataF
     countries' population no aggregate value is published (status `insufficient_coverage`).
     """
     weights = population_weights(values)
-    total_population = (
-        weights.group_by("year")
-        .agg(
-            total_population=pl.col("population").sum(),
-            n_population=pl.len(),
-            any_projection=pl.col("population_projected").any(),
-        )
-        .filter(pl.col("n_population") == len(CENTRAL_ASIA))
-    )
     methods = catalogue.filter(pl.col("aggregation").is_in(["sum", "pop_weighted_mean"])).select(
         "indicator_id", "aggregation"
     )
@@ -124,17 +111,11 @@ def region_aggregates(values: pl.DataFrame, catalogue: pl.DataFrame) -> pl.DataF
         weighted_sum=(pl.col("value") * pl.col("population")).sum(),
         input_projection=pl.col("flags").str.contains("projection").any(),
     )
-    out = (
-        grouped.join(total_population, on="year", how="left")
-        .with_columns(
-            coverage_pop_share=pl.col("covered_population") / pl.col("total_population"),
-        )
-        .with_columns(
-            published=pl.col("coverage_pop_share") >= MIN_POPULATION_COVERAGE,
-            raw_value=pl.when(pl.col("aggregation") == "sum")
-            .then(pl.col("value_sum"))
-            .otherwise(pl.col("weighted_sum") / pl.col("covered_population")),
-        )
+    any_projection = pl.col("population_projected").any().alias("any_projection")
+    out = with_population_coverage(grouped, weights, any_projection, how="left").with_columns(
+        raw_value=pl.when(pl.col("aggregation") == "sum")
+        .then(pl.col("value_sum"))
+        .otherwise(pl.col("weighted_sum") / pl.col("covered_population")),
     )
     flags = add_flag(pl.lit(""), "projection", pl.col("any_projection") | pl.col("input_projection"))
     flags = add_flag(

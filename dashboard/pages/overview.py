@@ -7,6 +7,7 @@ from typing import Any
 import dash
 from dash import Input, Output, State, dcc, html
 
+from assets.common.coverage import MIN_POPULATION_COVERAGE
 from dashboard import data
 from dashboard.figures import GRAPH_CONFIG, country_bar_figure, empty_figure, sparkline_data_uri
 from dashboard.i18n import (
@@ -30,7 +31,6 @@ from dashboard.shell import (
     source_caption,
 )
 from dashboard.summaries import (
-    COVERAGE_THRESHOLD,
     DirectionSummary,
     RegionSummary,
     country_comparison_rows,
@@ -122,7 +122,7 @@ def overview_content(snap: data.Snapshot, info: dict, lang: str) -> list:
                 "with data hold at least {threshold} of the region's population.",
                 lang,
                 countries=", ".join(country_names.get(c, c) for c in countries),
-                threshold=format_share(COVERAGE_THRESHOLD, lang),
+                threshold=format_share(MIN_POPULATION_COVERAGE, lang),
             ),
             className="lead",
         ),
@@ -328,7 +328,7 @@ def region_card(
                     year=summary.latest_year,
                     codes=", ".join(summary.latest_covered_iso3) or "–",
                     share=format_share(summary.latest_coverage_share, lang),
-                    threshold=format_share(COVERAGE_THRESHOLD, lang),
+                    threshold=format_share(MIN_POPULATION_COVERAGE, lang),
                 ),
                 className="no-regional",
             ),

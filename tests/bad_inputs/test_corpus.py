@@ -16,12 +16,13 @@ import pytest
 
 from assets.common.themes import PARSERS
 from assets.exports.export import neutralise_formulas, write_csv, write_xlsx
-from assets.indicators.funding import funding
+from assets.indicators.summit import registry as summit_registry
 from assets.indicators.water.sites import sites as monitoring_sites
 from assets.sources.lab_files import QUARANTINE_REASONS, read_lab_table
 from assets.sources.lab_files import lab_context as make_lab_context
 from assets.sources.lab_ingest import ingest_lab_file
 from assets.sources.lab_ledger import empty_ledger
+from assets.staged import funding as staged_funding
 from assets.staged.parsers import ParseError, decode_office_text, office_delimiter
 from assets.staged.water import parse_kz_surface_water_quality
 
@@ -231,19 +232,19 @@ def test_summit_registry_file(name, known_indicators):
     expected = SUMMIT_REGISTRY[name]
     if isinstance(expected, str):
         with pytest.raises(ParseError) as error:
-            funding.read_registry_file(path)
+            summit_registry.read_registry_file(path)
         assert expected in str(error.value)
         return
     ids, problems = expected
-    registry = funding.read_registry_file(path)
-    found = funding.registry_problems(registry, known_indicators, name, REGISTRY_TODAY)
+    registry = summit_registry.read_registry_file(path)
+    found = summit_registry.registry_problems(registry, known_indicators, name, REGISTRY_TODAY)
     assert registry["initiative_id"].to_list() == ids
     assert found.select("check", "line").rows() == [(c, line) for c, line, _ in problems]
     for reason, (_, _, words) in zip(found["reason"], problems, strict=False):
         assert words in reason
-    assert set(found["check"]) <= set(funding.REGISTRY_CHECKS)  # every problem has a blocking check
+    assert set(found["check"]) <= set(summit_registry.REGISTRY_CHECKS)  # every problem has a blocking check
     if not problems:  # a clean file publishes every row as written
-        table = funding.registry_table(registry, name)
+        table = summit_registry.registry_table(registry, name)
         text = decode_office_text(path.read_bytes(), name)
         written = {
             r["initiative_id"]: r
@@ -255,8 +256,8 @@ def test_summit_registry_file(name, known_indicators):
 
 
 def test_formula_text_in_registry_titles_is_published_as_text_and_neutralised_in_exports(tmp_path, known_indicators):
-    registry = funding.read_registry_file(HERE / "summit_registry" / "formula_in_titles.csv")
-    table = funding.registry_table(registry, "formula_in_titles.csv")
+    registry = summit_registry.read_registry_file(HERE / "summit_registry" / "formula_in_titles.csv")
+    table = summit_registry.registry_table(registry, "formula_in_titles.csv")
     assert table["title_en"][0] == '=HYPERLINK("http://example.invalid","click")'
     exported = neutralise_formulas(table)
     assert exported["title_en"][0] == "'" + table["title_en"][0]
@@ -269,14 +270,14 @@ def test_formula_text_in_registry_titles_is_published_as_text_and_neutralised_in
 def test_a_very_large_registry_is_checked_without_stalling(known_indicators):
     """200k initiatives: one pass, not one per pair (the duplicate check was quadratic)."""
     n = 200_000
-    registry = pl.DataFrame({c: [""] * n for c in funding.REGISTRY_COLUMNS}).with_columns(
+    registry = pl.DataFrame({c: [""] * n for c in summit_registry.REGISTRY_COLUMNS}).with_columns(
         initiative_id=pl.format("RI-{}", pl.int_range(n)),
         directions=pl.lit("4"),
         status=pl.lit("proposed"),
         line=pl.int_range(2, n + 2, dtype=pl.Int64),
     )
     registry = pl.concat([registry, registry.tail(1).with_columns(line=pl.lit(n + 2, dtype=pl.Int64))])
-    problems = funding.registry_problems(registry, known_indicators, "big.csv", REGISTRY_TODAY)
+    problems = summit_registry.registry_problems(registry, known_indicators, "big.csv", REGISTRY_TODAY)
     assert problems.select("check", "line").rows() == [("duplicate_id", n + 1), ("duplicate_id", n + 2)]
 
 
@@ -294,7 +295,7 @@ def test_source_file(name):
     n_rows, quarantined = expected
     staged = parse(path)
     assert staged.height == n_rows  # rows with a problem stay, marked, so the quarantine can name them
-    q = funding.quarantine(staged, source_format, name)
+    q = staged_funding.quarantine(staged, source_format, name)
     assert q.select("line", "reason").rows() == quarantined
     with open(path, newline="", encoding="utf-8") as f:
         written = list(csv.DictReader(f))
@@ -306,8 +307,8 @@ def test_source_file(name):
 
 
 def test_negative_funding_and_formula_titles_survive_into_facts_as_published():
-    staged = funding.parse_aiddata_gef(HERE / "sources" / "aiddata_gef__negative_disbursement.csv")
+    staged = staged_funding.parse_aiddata_gef(HERE / "sources" / "aiddata_gef__negative_disbursement.csv")
     assert (staged["total_disbursements_num"] < 0).sum() == 1
-    staged = funding.parse_aiddata_gef(HERE / "sources" / "aiddata_gef__formula_in_title.csv")
+    staged = staged_funding.parse_aiddata_gef(HERE / "sources" / "aiddata_gef__formula_in_title.csv")
     assert staged["project_title"][0].startswith("=HYPERLINK(")
     assert neutralise_formulas(staged.select("project_title"))["project_title"][0].startswith("'=HYPERLINK(")

@@ -9,7 +9,8 @@ from collections import defaultdict
 import polars as pl
 import pytest
 
-from assets.indicators.funding import funding
+from assets.indicators.funding import conversions, fact_table
+from assets.staged import funding as staged_funding
 
 NAMES = {"KAZ": "Kazakhstan"}
 
@@ -28,9 +29,9 @@ def test_crs_totals_per_recipient_and_year_equal_the_source_file(crs_path):
     expected = defaultdict(float)
     for row in csv_rows(crs_path):
         expected[(row["de_recipientcode"], int(row["year"]))] += float(row["usd_disbursement"])
-    totals = funding.source_totals(funding.crs_facts(funding.parse_oecd_crs_climate(crs_path), NAMES)).filter(
-        pl.col("amount_unit") == "million_usd_current"
-    )
+    totals = fact_table.source_totals(
+        fact_table.crs_facts(staged_funding.parse_oecd_crs_climate(crs_path), NAMES)
+    ).filter(pl.col("amount_unit") == "million_usd_current")
     got = {(g, y): a for g, y, a in totals.select("recipient_geo", "year", "amount").iter_rows()}
     assert set(got) == set(expected)
     for k, v in expected.items():
@@ -38,7 +39,7 @@ def test_crs_totals_per_recipient_and_year_equal_the_source_file(crs_path):
 
 
 def test_negative_disbursements_are_kept_and_flagged(crs_path):
-    facts = funding.crs_facts(funding.parse_oecd_crs_climate(crs_path), NAMES)
+    facts = fact_table.crs_facts(staged_funding.parse_oecd_crs_climate(crs_path), NAMES)
     reflow = facts.filter(
         (pl.col("donor") == "Norway")
         & (pl.col("recipient_geo") == "AFG")
@@ -51,7 +52,7 @@ def test_negative_disbursements_are_kept_and_flagged(crs_path):
 
 
 def test_crs_current_and_constant_are_never_added(crs_path):
-    totals = funding.source_totals(funding.crs_facts(funding.parse_oecd_crs_climate(crs_path), NAMES))
+    totals = fact_table.source_totals(fact_table.crs_facts(staged_funding.parse_oecd_crs_climate(crs_path), NAMES))
     kaz_2020 = totals.filter((pl.col("recipient_geo") == "KAZ") & (pl.col("year") == 2020))
     assert sorted(kaz_2020["amount_unit"].to_list()) == ["million_usd_crs_constant", "million_usd_current"]
 
@@ -62,8 +63,8 @@ def test_chinese_totals_use_only_rows_recommended_for_research(shared_data_dir):
     for row in csv_rows(path):
         if row["recommended_for_research"] == "True" and row["usd_current"].strip():
             expected[(row["recipient_iso3"], int(row["year"]))] += float(row["usd_current"])
-    facts = funding.china_facts(funding.parse_aiddata_china(path), NAMES)
-    totals = funding.source_totals(facts).filter(pl.col("amount_unit") == "usd_current")
+    facts = fact_table.china_facts(staged_funding.parse_aiddata_china(path), NAMES)
+    totals = fact_table.source_totals(facts).filter(pl.col("amount_unit") == "usd_current")
     got = {(g, y): a for g, y, a in totals.select("recipient_geo", "year", "amount").iter_rows()}
     assert got.keys() == expected.keys()
     assert all(math.isclose(got[k], v, rel_tol=1e-12) for k, v in expected.items())
@@ -76,7 +77,7 @@ def test_plaid_rows_without_a_year_are_kept_as_year_unknown(shared_data_dir):
     path = shared_data_dir / "funding" / "plaid_environmental_aid_commitments_agg.csv"
     rows = csv_rows(path)
     no_year = [r for r in rows if not r["year"]]
-    facts = funding.plaid_facts(funding.parse_aiddata_plaid_env(path), NAMES)
+    facts = fact_table.plaid_facts(staged_funding.parse_aiddata_plaid_env(path), NAMES)
     unknown = facts.filter(pl.col("year").is_null())
     assert unknown.height == len(no_year) > 0
     assert unknown["flags"].str.contains("year_unknown").all()
@@ -88,8 +89,8 @@ def test_plaid_rows_without_a_year_are_kept_as_year_unknown(shared_data_dir):
 def test_gef_commitments_and_disbursements_stay_separate(shared_data_dir):
     path = shared_data_dir / "funding" / "gef_projects_aiddata_v1_1.csv"
     rows = csv_rows(path)
-    facts = funding.gef_facts(funding.parse_aiddata_gef(path), NAMES)
-    totals = funding.source_totals(facts)
+    facts = fact_table.gef_facts(staged_funding.parse_aiddata_gef(path), NAMES)
+    totals = fact_table.source_totals(facts)
     for flow, column in (("commitment", "total_commitments"), ("disbursement", "total_disbursements")):
         expected = sum(float(r[column]) for r in rows if r["recipients_iso3"] == "KAZ" and r[column])
         got = totals.filter((pl.col("recipient_geo") == "KAZ") & (pl.col("flow_type") == flow))["amount"].sum()
@@ -107,12 +108,12 @@ def test_a_bad_amount_is_quarantined_with_file_line_and_reason_and_other_rows_ke
     lines[3] = ",".join(broken)
     bad = tmp_path / "worldbank.csv"
     bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    staged = funding.parse_aiddata_worldbank(bad)
-    quarantined = funding.quarantine(staged, "aiddata_worldbank", bad.name)
+    staged = staged_funding.parse_aiddata_worldbank(bad)
+    quarantined = staged_funding.quarantine(staged, "aiddata_worldbank", bad.name)
     assert quarantined.select("line", "reason").rows() == [
         (4, "column 'total_amount_usd_million' is not a number: 5 million")
     ]
-    facts = funding.worldbank_facts(staged, NAMES)
+    facts = fact_table.worldbank_facts(staged, NAMES)
     assert facts.height == len(lines) - 2  # every other project is kept
     assert "P088719" not in facts["project_id"].to_list()
 
@@ -120,7 +121,7 @@ def test_a_bad_amount_is_quarantined_with_file_line_and_reason_and_other_rows_ke
 def test_seed_document_amounts_cite_their_lines():
     from assets.sources.catalogue import read_seed
 
-    facts = funding.seed_document_facts(read_seed("seed_facts.csv"))
+    facts = fact_table.seed_document_facts(read_seed("seed_facts.csv"))
     eu = facts.filter(pl.col("project_id") == "F002-001").row(0, named=True)
     assert (eu["amount"], eu["amount_unit"], eu["currency"], eu["year"]) == (16.2, "million_eur_current", "EUR", 2007)
     assert eu["citation"].startswith("seed-docs/002_")
@@ -151,7 +152,7 @@ def test_hand_checked_conversions():
         ),
         "kzt_per_usd": pl.DataFrame({"year": [2007], "value": [122.55]}, schema_overrides={"year": pl.Int32}),
     }
-    out = {r["fact_id"]: r for r in funding.comparable_amounts(facts, series).iter_rows(named=True)}
+    out = {r["fact_id"]: r for r in conversions.comparable_amounts(facts, series).iter_rows(named=True)}
     assert out["plaid"]["amount_million_usd_2015"] == pytest.approx(1.0297395, abs=1e-6)
     assert out["plaid"]["amount_million_usd_current"] is None  # a constant-price amount has no current-dollar value
     assert out["eu"]["amount_million_usd_current"] == pytest.approx(22.201744, abs=1e-6)
@@ -162,7 +163,7 @@ def test_conversion_series_come_from_the_cited_wdi_files(shared_data_dir):
     from assets.staged.parsers import parse_wdi_bulk
 
     d = shared_data_dir / "indicators"
-    series = funding.conversion_series(
+    series = conversions.conversion_series(
         parse_wdi_bulk(d / "wdi_USA_gdp_deflator_1989_2023.csv"),
         parse_wdi_bulk(d / "wdi_official_exchange_rate_lcu_per_usd.csv"),
         parse_wdi_bulk(d / "wdi_KAZ_gdp_deflator_exchange_rates_subset.csv"),

@@ -6,7 +6,7 @@ import csv
 
 from assets.common.settings import SEEDS_DIR
 from assets.indicators.country import indicator_catalogue
-from assets.indicators.funding import funding
+from assets.indicators.summit import registry as summit_registry
 from tests.conftest import run_caei
 
 SEED = SEEDS_DIR / "summit_initiatives.csv"
@@ -18,10 +18,10 @@ def known() -> set[str]:
 
 def write_registry(path, rows: list[dict]) -> None:
     with open(path, "w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=funding.REGISTRY_COLUMNS)
+        writer = csv.DictWriter(f, fieldnames=summit_registry.REGISTRY_COLUMNS)
         writer.writeheader()
         for row in rows:
-            writer.writerow({c: row.get(c, "") for c in funding.REGISTRY_COLUMNS})
+            writer.writerow({c: row.get(c, "") for c in summit_registry.REGISTRY_COLUMNS})
 
 
 def seed_rows() -> list[dict]:
@@ -30,8 +30,8 @@ def seed_rows() -> list[dict]:
 
 
 def test_the_seed_passes_every_check_and_invents_nothing():
-    registry = funding.read_registry_file(SEED)
-    assert funding.registry_problems(registry, known(), SEED.name).is_empty()
+    registry = summit_registry.read_registry_file(SEED)
+    assert summit_registry.registry_problems(registry, known(), SEED.name).is_empty()
     rows = seed_rows()
     assert all(r["citation"].startswith("seed-docs/003_") for r in rows)
     # The bulletin names no lead, budget, dates or indicators for these initiatives: they stay empty (= unknown).
@@ -58,7 +58,7 @@ def test_each_registry_check_names_the_file_line_and_reason(tmp_path):
     ]
     path = tmp_path / "initiatives_update.csv"
     write_registry(path, rows)
-    problems = funding.registry_problems(funding.read_registry_file(path), known(), path.name)
+    problems = summit_registry.registry_problems(summit_registry.read_registry_file(path), known(), path.name)
     found = {(r["check"], r["line"]) for r in problems.iter_rows(named=True)}
     assert {
         ("duplicate_id", 2),
@@ -73,7 +73,7 @@ def test_each_registry_check_names_the_file_line_and_reason(tmp_path):
     assert (
         "start_date '2026-02-30' is not a real date" in reasons and "end_date '2026-13' is not a real date" in reasons
     )
-    from assets.indicators.funding.assets import registry_outcome
+    from assets.indicators.summit.assets import registry_outcome
 
     outcome = registry_outcome(problems, "unknown_direction")
     assert not outcome.passed and outcome.severity == "ERROR"
@@ -83,7 +83,7 @@ def test_each_registry_check_names_the_file_line_and_reason(tmp_path):
 def test_end_before_start_is_a_bad_date(tmp_path):
     path = tmp_path / "x.csv"
     write_registry(path, [{**seed_rows()[0], "start_date": "2027-01-01", "end_date": "2026-06"}])
-    problems = funding.registry_problems(funding.read_registry_file(path), known(), path.name)
+    problems = summit_registry.registry_problems(summit_registry.read_registry_file(path), known(), path.name)
     assert problems.select("check", "line").rows() == [("bad_date", 2)]
 
 
