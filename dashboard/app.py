@@ -44,18 +44,14 @@ def import_lazy_dependencies() -> None:
             pass
 
 
-def create_app(snapshot_dir: Path | None = None) -> dash.Dash:
+def create_app(published_dir: Path) -> dash.Dash:
     """Build the dashboard app.
 
-    `snapshot_dir` is the published directory (the one holding `CURRENT` and `snapshots/`); by default
-    `$CAEI_HOME/published` from the settings. It is read again on every request, so a new publish shows
-    up without a restart, and a missing snapshot gives pages that say how to make one.
+    `published_dir` is the published directory (the one holding `CURRENT` and `snapshots/`), given by the entry
+    point. It is read again on every request, so a new publish shows up without a restart, and a missing
+    snapshot gives pages that say how to make one.
     """
     import_lazy_dependencies()
-    if snapshot_dir is None:
-        from assets.common.settings import load_settings
-
-        snapshot_dir = load_settings().published_dir
     server = flask.Flask("dashboard")
     answers = response_cache.install(server)  # before Dash adds compression: answers are kept as sent
     app = CaeiDash(
@@ -75,7 +71,7 @@ def create_app(snapshot_dir: Path | None = None) -> dash.Dash:
         # Page components exist only while their page is shown, and a page without a snapshot has none.
         suppress_callback_exceptions=True,
     )
-    app.server.config[data.PUBLISHED_DIR_CONFIG_KEY] = str(Path(snapshot_dir))
+    app.server.config[data.PUBLISHED_DIR_CONFIG_KEY] = str(Path(published_dir))
     app.server.extensions["caei_answers"] = answers
     app.server.after_request(name_the_snapshot)
     for page in page_modules():
@@ -101,11 +97,11 @@ def name_the_snapshot(response: flask.Response) -> flask.Response:
     return response
 
 
-def serve(host: str = "127.0.0.1", port: int = 8050, snapshot_dir: Path | None = None, threads: int = 8) -> None:
+def serve(published_dir: Path, host: str = "127.0.0.1", port: int = 8050, threads: int = 8) -> None:
     """Serve the dashboard with waitress until interrupted (called by `caei dashboard --host --port`)."""
     from waitress import serve as waitress_serve
 
-    app = create_app(snapshot_dir)
+    app = create_app(published_dir)
     print(
         f"CAEI dashboard: http://{host}:{port}/ (published snapshots in "
         f"{app.server.config[data.PUBLISHED_DIR_CONFIG_KEY]}); stop with Ctrl+C",

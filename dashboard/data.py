@@ -65,12 +65,7 @@ def published_dir_of_current_app() -> Path:
     """The published directory configured by create_app() for the app serving this request."""
     import flask  # only needed inside a request; keeps this module importable without an app
 
-    configured = flask.current_app.config.get(PUBLISHED_DIR_CONFIG_KEY)
-    if configured:
-        return Path(configured)
-    from assets.common.settings import load_settings
-
-    return load_settings().published_dir
+    return Path(flask.current_app.config[PUBLISHED_DIR_CONFIG_KEY])
 
 
 def pin_snapshot(snapshot_id: str | None) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import typing
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import dash
@@ -156,6 +156,32 @@ def page_frame(lang: str, path: str, info: dict[str, Any] | None, children: Any)
         lang=lang,
         children=[header(lang, path), html.Main(children, className="content"), footer(lang, info), pin],
     )
+
+
+def register_page(
+    module: str, nav: tuple[int, str, str], title: str, layout: Callable[..., Any], **options: Any
+) -> None:
+    """Register a page with Dash from its `NAV = (order, path, name)`, the one place its order and name are set."""
+    order, path, name = nav
+    dash.register_page(module, path=path, name=name, title=title, order=order, layout=layout, **options)
+
+
+def snapshot_page(lang: str, path: str, body: Callable[[data.Snapshot, dict[str, Any]], Any]) -> html.Div:
+    """A page in its frame, its content built by `body(snapshot, snapshot_info)` from the snapshot of this request.
+
+    Before anything is published the page says how to publish; if the snapshot lacks something `body` reads,
+    the page says so (with the header and footer of that snapshot).
+    """
+    try:
+        snap = data.snapshot_for_request()
+    except data.NoSnapshotError as missing:
+        return page_frame(lang, path, None, no_snapshot_notice(lang, str(missing)))
+    info = data.snapshot_info(snap)
+    try:
+        content = body(snap, info)
+    except data.SnapshotContentError as problem:
+        content = snapshot_problem_notice(lang, str(problem))
+    return page_frame(lang, path, info, content)
 
 
 def untrusted(value: Any, kind: Any) -> Any:

@@ -18,12 +18,11 @@ from dashboard import air_data, air_series, data, outlines
 from dashboard.figures import DAY_MS, GRAPH_CONFIG, PALETTE, base_layout, empty_figure
 from dashboard.i18n import format_number, format_share, format_signed_percent_change, localized, normalize_lang, t
 from dashboard.shell import (
-    no_snapshot_notice,
-    page_frame,
     page_lang,
+    register_page,
     simple_table,
     snapshot_callback,
-    snapshot_problem_notice,
+    snapshot_page,
     source_title_element,
 )
 from dashboard.text_marks import as_published, code, seed_text, translated_or_published, with_latin_names
@@ -55,9 +54,7 @@ AVERAGING_MSGIDS = {"24h": "24 hours", "annual": "year"}
 
 
 def register(app: dash.Dash) -> None:
-    dash.register_page(
-        __name__, path=PATH, name="Air quality", title="Качество воздуха / Air quality · CAEI", order=3, layout=layout
-    )
+    register_page(__name__, NAV, title="Качество воздуха / Air quality · CAEI", layout=layout)
     snapshot_callback(
         app,
         Output(CITY_VIEW_ID, "children"),
@@ -69,16 +66,7 @@ def register(app: dash.Dash) -> None:
 
 def layout(lang: str | None = None, **_query: Any) -> html.Div:
     lang = page_lang(lang)
-    try:
-        snap = data.snapshot_for_request()
-    except data.NoSnapshotError as missing:
-        return page_frame(lang, PATH, None, no_snapshot_notice(lang, str(missing)))
-    info = data.snapshot_info(snap)
-    try:
-        content = air_content(snap, lang)
-    except data.SnapshotContentError as problem:
-        content = snapshot_problem_notice(lang, str(problem))
-    return page_frame(lang, PATH, info, content)
+    return snapshot_page(lang, PATH, lambda snap, info: air_content(snap, lang))
 
 
 def update_city_view(series: str | None, lang: str | None):

@@ -21,11 +21,10 @@ from dashboard.figures import (
 )
 from dashboard.i18n import format_number, format_signed_percent_change, localized, t
 from dashboard.shell import (
-    no_snapshot_notice,
-    page_frame,
     page_lang,
+    register_page,
     simple_table,
-    snapshot_problem_notice,
+    snapshot_page,
     source_caption,
 )
 from dashboard.summaries import aral_small_basin_drop, datum_difference_range, has_flag, percent_change, rows_by_key
@@ -54,28 +53,12 @@ NAV = (10, PATH, "Aral & Caspian")
 
 
 def register(app: dash.Dash) -> None:
-    dash.register_page(
-        __name__,
-        path=PATH,
-        name="Aral & Caspian",
-        title="Арал и Каспий / Aral & Caspian · CAEI",
-        order=1,
-        layout=layout,
-    )
+    register_page(__name__, NAV, title="Арал и Каспий / Aral & Caspian · CAEI", layout=layout)
 
 
 def layout(lang: str | None = None, **_query: Any) -> html.Div:
     lang = page_lang(lang)
-    try:
-        snap = data.snapshot_for_request()
-    except data.NoSnapshotError as missing:
-        return page_frame(lang, PATH, None, no_snapshot_notice(lang, str(missing)))
-    info = data.snapshot_info(snap)
-    try:
-        content = seas_content(snap, info, lang)
-    except data.SnapshotContentError as problem:
-        content = snapshot_problem_notice(lang, str(problem))
-    return page_frame(lang, PATH, info, content)
+    return snapshot_page(lang, PATH, lambda snap, info: seas_content(snap, info, lang))
 
 
 def seas_content(snap: data.Snapshot, info: dict, lang: str) -> list:

@@ -12,10 +12,9 @@ from dashboard import data
 from dashboard.i18n import format_day, localized, t
 from dashboard.shell import (
     flag_badges,
-    no_snapshot_notice,
-    page_frame,
     page_lang,
-    snapshot_problem_notice,
+    register_page,
+    snapshot_page,
     source_title_element,
 )
 from dashboard.summaries import indicator_check_status, rows_by_key
@@ -25,28 +24,12 @@ NAV = (90, PATH, "Data catalogue")
 
 
 def register(app: dash.Dash) -> None:
-    dash.register_page(
-        __name__,
-        path=PATH,
-        name="Data catalogue",
-        title="Каталог данных / Data catalogue · CAEI",
-        order=90,
-        layout=layout,
-    )
+    register_page(__name__, NAV, title="Каталог данных / Data catalogue · CAEI", layout=layout)
 
 
 def layout(lang: str | None = None, **_query: Any) -> html.Div:
     lang = page_lang(lang)
-    try:
-        snap = data.snapshot_for_request()
-    except data.NoSnapshotError as missing:
-        return page_frame(lang, PATH, None, no_snapshot_notice(lang, str(missing)))
-    info = data.snapshot_info(snap)
-    try:
-        content = catalogue_content(snap, info, lang)
-    except data.SnapshotContentError as problem:
-        content = snapshot_problem_notice(lang, str(problem))
-    return page_frame(lang, PATH, info, content)
+    return snapshot_page(lang, PATH, lambda snap, info: catalogue_content(snap, info, lang))
 
 
 def english(text: object) -> html.Span:

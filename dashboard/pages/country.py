@@ -13,10 +13,9 @@ from dashboard.i18n import format_number, format_share, localized, t
 from dashboard.shell import (
     flag_badges,
     href,
-    no_snapshot_notice,
-    page_frame,
     page_lang,
-    snapshot_problem_notice,
+    register_page,
+    snapshot_page,
     source_caption,
 )
 from dashboard.summaries import has_flag, rows_by_key
@@ -27,31 +26,14 @@ NAV = (3, f"/country/{DEFAULT_COUNTRY}", "Countries")
 
 
 def register(app: dash.Dash) -> None:
-    dash.register_page(
-        __name__,
-        path_template=PATH_TEMPLATE,
-        path=f"/country/{DEFAULT_COUNTRY}",
-        name="Countries",
-        title="Страна / Country · CAEI",
-        order=3,
-        layout=layout,
-    )
+    register_page(__name__, NAV, title="Страна / Country · CAEI", layout=layout, path_template=PATH_TEMPLATE)
 
 
 def layout(iso3: str | None = None, lang: str | None = None, **_query: Any) -> html.Div:
     lang = page_lang(lang)
     code = (iso3 or DEFAULT_COUNTRY).strip().upper()
     path = f"/country/{code}"
-    try:
-        snap = data.snapshot_for_request()
-    except data.NoSnapshotError as missing:
-        return page_frame(lang, path, None, no_snapshot_notice(lang, str(missing)))
-    info = data.snapshot_info(snap)
-    try:
-        content = country_content(snap, info, code, lang)
-    except data.SnapshotContentError as problem:
-        content = snapshot_problem_notice(lang, str(problem))
-    return page_frame(lang, path, info, content)
+    return snapshot_page(lang, path, lambda snap, info: country_content(snap, info, code, lang))
 
 
 def country_content(snap: data.Snapshot, info: dict, code: str, lang: str) -> list:

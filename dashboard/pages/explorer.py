@@ -34,11 +34,10 @@ from dashboard.i18n import format_number, localized, normalize_lang, t
 from dashboard.shell import (
     flag_badges,
     flag_text,
-    no_snapshot_notice,
-    page_frame,
     page_lang,
+    register_page,
     snapshot_callback,
-    snapshot_problem_notice,
+    snapshot_page,
     source_caption,
 )
 from dashboard.summaries import rows_by_key
@@ -63,9 +62,7 @@ TABLE_ROW_LIMIT = 200  # the table shows at most this many rows; the download ha
 
 
 def register(app: dash.Dash) -> None:
-    dash.register_page(
-        __name__, path=PATH, name="Explorer", title="Показатели / Explorer · CAEI", order=5, layout=layout
-    )
+    register_page(__name__, NAV, title="Показатели / Explorer · CAEI", layout=layout)
     snapshot_callback(
         app,
         Output(OUTPUT_IDS[0], "figure"),
@@ -103,16 +100,7 @@ def register(app: dash.Dash) -> None:
 
 def layout(lang: str | None = None, **query: Any) -> html.Div:
     lang = page_lang(lang)
-    try:
-        snap = data.snapshot_for_request()
-    except data.NoSnapshotError as missing:
-        return page_frame(lang, PATH, None, no_snapshot_notice(lang, str(missing)))
-    info = data.snapshot_info(snap)
-    try:
-        content = explorer_content(snap, info, query, lang)
-    except data.SnapshotContentError as problem:
-        content = snapshot_problem_notice(lang, str(problem))
-    return page_frame(lang, PATH, info, content)
+    return snapshot_page(lang, PATH, lambda snap, info: explorer_content(snap, info, query, lang))
 
 
 # ---- state and content ----------------------------------------------------------------------------------

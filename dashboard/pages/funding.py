@@ -14,12 +14,11 @@ from dashboard import data, funding_data
 from dashboard.figures import GRAPH_CONFIG, PALETTE, base_layout, empty_figure
 from dashboard.i18n import format_number, localized, normalize_lang, t
 from dashboard.shell import (
-    no_snapshot_notice,
-    page_frame,
     page_lang,
+    register_page,
     simple_table,
     snapshot_callback,
-    snapshot_problem_notice,
+    snapshot_page,
     source_caption,
     source_title_element,
 )
@@ -36,9 +35,7 @@ TOP_CATEGORIES = 6  # with "other", as many bands as the palette has colours
 
 
 def register(app: dash.Dash) -> None:
-    dash.register_page(
-        __name__, path=PATH, name="Funding", title="Финансирование / Funding · CAEI", order=40, layout=layout
-    )
+    register_page(__name__, NAV, title="Финансирование / Funding · CAEI", layout=layout)
     snapshot_callback(
         app,
         Output(BREAKDOWN_GRAPH_ID, "figure"),
@@ -51,16 +48,7 @@ def register(app: dash.Dash) -> None:
 
 def layout(lang: str | None = None, **_query: Any) -> html.Div:
     lang = page_lang(lang)
-    try:
-        snap = data.snapshot_for_request()
-    except data.NoSnapshotError as missing:
-        return page_frame(lang, PATH, None, no_snapshot_notice(lang, str(missing)))
-    info = data.snapshot_info(snap)
-    try:
-        content = funding_content(snap, info, lang)
-    except data.SnapshotContentError as problem:
-        content = snapshot_problem_notice(lang, str(problem))
-    return page_frame(lang, PATH, info, content)
+    return snapshot_page(lang, PATH, lambda snap, info: funding_content(snap, info, lang))
 
 
 def update_breakdown(area: str | None, dimension: str | None, lang: str | None):

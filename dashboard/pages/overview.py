@@ -21,12 +21,11 @@ from dashboard.shell import (
     flag_badges,
     flag_text,
     href,
-    no_snapshot_notice,
-    page_frame,
     page_lang,
+    register_page,
     simple_table,
     snapshot_callback,
-    snapshot_problem_notice,
+    snapshot_page,
     source_caption,
 )
 from dashboard.summaries import (
@@ -53,7 +52,7 @@ NAV = (0, PATH, "Overview")
 
 
 def register(app: dash.Dash) -> None:
-    dash.register_page(__name__, path=PATH, name="Overview", title="Обзор / Overview · CAEI", order=0, layout=layout)
+    register_page(__name__, NAV, title="Обзор / Overview · CAEI", layout=layout)
     snapshot_callback(
         app,
         Output(COUNTRY_GRAPH_ID, "figure"),
@@ -67,16 +66,7 @@ def register(app: dash.Dash) -> None:
 
 def layout(lang: str | None = None, **_query: Any) -> html.Div:
     lang = page_lang(lang)
-    try:
-        snap = data.snapshot_for_request()
-    except data.NoSnapshotError as missing:
-        return page_frame(lang, PATH, None, no_snapshot_notice(lang, str(missing)))
-    info = data.snapshot_info(snap)
-    try:
-        content = overview_content(snap, info, lang)
-    except data.SnapshotContentError as problem:
-        content = snapshot_problem_notice(lang, str(problem))
-    return page_frame(lang, PATH, info, content)
+    return snapshot_page(lang, PATH, lambda snap, info: overview_content(snap, info, lang))
 
 
 def update_country_comparison(indicator_id: str | None, lang: str | None):

@@ -13,12 +13,11 @@ from dashboard import data, funding_data
 from dashboard.i18n import catalogue, format_day, format_number, localized, normalize_lang, t
 from dashboard.shell import (
     flag_badges,
-    no_snapshot_notice,
-    page_frame,
     page_lang,
+    register_page,
     simple_table,
     snapshot_callback,
-    snapshot_problem_notice,
+    snapshot_page,
 )
 from dashboard.text_marks import code, seed_text, with_latin_names
 
@@ -44,9 +43,7 @@ STATUS_MSGIDS = {
 
 
 def register(app: dash.Dash) -> None:
-    dash.register_page(
-        __name__, path=PATH, name="Summit 2026", title="Саммит 2026 / Summit 2026 · CAEI", order=45, layout=layout
-    )
+    register_page(__name__, NAV, title="Саммит 2026 / Summit 2026 · CAEI", layout=layout)
     snapshot_callback(
         app,
         Output(TRACKER_ID, "children"),
@@ -67,16 +64,7 @@ def register(app: dash.Dash) -> None:
 
 def layout(lang: str | None = None, **_query: Any) -> html.Div:
     lang = page_lang(lang)
-    try:
-        snap = data.snapshot_for_request()
-    except data.NoSnapshotError as missing:
-        return page_frame(lang, PATH, None, no_snapshot_notice(lang, str(missing)))
-    info = data.snapshot_info(snap)
-    try:
-        content = summit_content(snap, lang)
-    except data.SnapshotContentError as problem:
-        content = snapshot_problem_notice(lang, str(problem))
-    return page_frame(lang, PATH, info, content)
+    return snapshot_page(lang, PATH, lambda snap, info: summit_content(snap, lang))
 
 
 def summit_content(snap: data.Snapshot, lang: str) -> list:

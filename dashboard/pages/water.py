@@ -20,12 +20,11 @@ from dashboard import data, outlines, water_data
 from dashboard.figures import GRAPH_CONFIG, PALETTE, base_layout, empty_figure
 from dashboard.i18n import format_number, format_signed_percent_change, normalize_lang, t
 from dashboard.shell import (
-    no_snapshot_notice,
-    page_frame,
     page_lang,
+    register_page,
     simple_table,
     snapshot_callback,
-    snapshot_problem_notice,
+    snapshot_page,
     source_caption,
 )
 from dashboard.text_marks import as_published, with_codes
@@ -66,9 +65,7 @@ TEMPLATE_HEADERS = {
 
 
 def register(app: dash.Dash) -> None:
-    dash.register_page(
-        __name__, path=PATH, name="Water quality", title="Качество воды / Water quality · CAEI", order=2, layout=layout
-    )
+    register_page(__name__, NAV, title="Качество воды / Water quality · CAEI", layout=layout)
     snapshot_callback(
         app,
         Output(PROFILE_ID, "children"),
@@ -80,16 +77,7 @@ def register(app: dash.Dash) -> None:
 
 def layout(lang: str | None = None, **_query: Any) -> html.Div:
     lang = page_lang(lang)
-    try:
-        snap = data.snapshot_for_request()
-    except data.NoSnapshotError as missing:
-        return page_frame(lang, PATH, None, no_snapshot_notice(lang, str(missing)))
-    info = data.snapshot_info(snap)
-    try:
-        content = water_content(snap, info, lang)
-    except data.SnapshotContentError as problem:
-        content = snapshot_problem_notice(lang, str(problem))
-    return page_frame(lang, PATH, info, content)
+    return snapshot_page(lang, PATH, lambda snap, info: water_content(snap, info, lang))
 
 
 def update_profile(site_id: str | None, lang: str | None):
