@@ -15,7 +15,7 @@ from dash import Input, Output, State, dcc, html
 
 from assets.indicators.air import air
 from dashboard import air_data, air_series, data, outlines
-from dashboard.figures import DAY_MS, GRAPH_CONFIG, PALETTE, base_layout, empty_figure
+from dashboard.figures.base import DAY_MS, GRAPH_CONFIG, PALETTE, base_layout, empty_figure
 from dashboard.i18n import format_number, format_share, format_signed_percent_change, localized, normalize_lang, t
 from dashboard.shell import (
     page_lang,

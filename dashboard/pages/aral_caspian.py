@@ -11,7 +11,7 @@ import polars as pl
 from dash import dcc, html
 
 from dashboard import data
-from dashboard.figures import (
+from dashboard.figures.base import (
     GRAPH_CONFIG,
     aral_area_figure,
     caspian_annual_figure,

@@ -8,7 +8,7 @@ import dash
 from dash import dcc, html
 
 from dashboard import data
-from dashboard.figures import sparkline_data_uri
+from dashboard.figures.base import sparkline_data_uri
 from dashboard.i18n import format_number, format_share, localized, t
 from dashboard.shell import (
     flag_badges,

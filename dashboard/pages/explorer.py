@@ -22,7 +22,7 @@ from dashboard.explorer_state import (
     to_xlsx_bytes,
     year_rows,
 )
-from dashboard.figures import (
+from dashboard.figures.base import (
     GRAPH_CONFIG,
     country_geojson,
     empty_figure,

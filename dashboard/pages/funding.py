@@ -10,9 +10,10 @@ import plotly.graph_objects as go
 import polars as pl
 from dash import Input, Output, State, dcc, html
 
-from dashboard import data, funding_data
-from dashboard.figures import GRAPH_CONFIG, PALETTE, base_layout, empty_figure
+from dashboard import data
+from dashboard.figures.base import GRAPH_CONFIG, PALETTE, base_layout, empty_figure
 from dashboard.i18n import format_number, localized, normalize_lang, t
+from dashboard.queries import funding
 from dashboard.shell import (
     page_lang,
     register_page,
@@ -55,7 +56,7 @@ def update_breakdown(area: str | None, dimension: str | None, lang: str | None):
     lang = normalize_lang(lang)
     try:
         snap = data.snapshot_for_request()
-        return breakdown_figure(funding_data.crs_breakdown(snap, dimension or "donor", area or data.REGION_ID), lang)
+        return breakdown_figure(funding.crs_breakdown(snap, dimension or "donor", area or data.REGION_ID), lang)
     except (data.NoSnapshotError, data.SnapshotContentError) as problem:
         return empty_figure(str(problem), lang)
 
@@ -99,14 +100,14 @@ def funding_content(snap: data.Snapshot, info: dict, lang: str) -> list:
                     className="graph",
                     config=GRAPH_CONFIG,
                     figure=country_figure(
-                        funding_data.crs_values(snap, "climate_finance_crs"),
+                        funding.crs_values(snap, "climate_finance_crs"),
                         names,
                         lang,
                         t("US$ million, current prices", lang),
                         stacked=True,
                     ),
                 ),
-                coverage_note(funding_data.crs_coverage(snap), lang),
+                coverage_note(funding.crs_coverage(snap), lang),
                 crs_caption,
             ],
         ),
@@ -119,7 +120,7 @@ def funding_content(snap: data.Snapshot, info: dict, lang: str) -> list:
                     className="graph",
                     config=GRAPH_CONFIG,
                     figure=country_figure(
-                        funding_data.crs_values(snap, "climate_finance_crs_per_capita"),
+                        funding.crs_values(snap, "climate_finance_crs_per_capita"),
                         names,
                         lang,
                         t("US$ per person, current prices", lang),
@@ -140,7 +141,7 @@ def country_figure(values: pl.DataFrame, names: dict[str, str], lang: str, unit:
     if values.is_empty():
         return empty_figure(t("No data.", lang), lang)
     fig = go.Figure()
-    countries = [g for g in funding_data.CENTRAL_ASIA if g in set(values["geo_id"])]
+    countries = [g for g in funding.CENTRAL_ASIA if g in set(values["geo_id"])]
     areas = countries if stacked else [*countries, data.REGION_ID]
     for i, geo in enumerate(areas):
         series = values.filter(pl.col("geo_id") == geo)
@@ -186,7 +187,7 @@ def coverage_note(coverage: pl.DataFrame, lang: str) -> html.P:
 
 
 def breakdown_section(snap: data.Snapshot, names: dict[str, str], lang: str) -> html.Section:
-    areas = [data.REGION_ID, *funding_data.CENTRAL_ASIA]
+    areas = [data.REGION_ID, *funding.CENTRAL_ASIA]
     dimensions = [
         ("donor", t("By donor", lang)),
         ("theme", t("By theme (sector)", lang)),
@@ -222,7 +223,7 @@ def breakdown_section(snap: data.Snapshot, names: dict[str, str], lang: str) -> 
                 id=BREAKDOWN_GRAPH_ID,
                 className="graph",
                 config=GRAPH_CONFIG,
-                figure=breakdown_figure(funding_data.crs_breakdown(snap, "donor", data.REGION_ID), lang),
+                figure=breakdown_figure(funding.crs_breakdown(snap, "donor", data.REGION_ID), lang),
             ),
             html.P(
                 t("Central Asia here is the sum of the countries that reported in each year.", lang), className="muted"
@@ -283,7 +284,7 @@ FLOW_MSGIDS = {
 
 
 def sources_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: str) -> html.Section:
-    rows = funding_data.sources_side_by_side(snap, funding_data.CENTRAL_ASIA)
+    rows = funding.sources_side_by_side(snap, funding.CENTRAL_ASIA)
     table = simple_table(
         [
             t("Source", lang),
@@ -326,7 +327,7 @@ def sources_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: 
 
 
 def domestic_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: str) -> html.Section:
-    rows = funding_data.kazakhstan_domestic_and_international(snap)
+    rows = funding.kazakhstan_domestic_and_international(snap)
     title = html.H2(
         t("Kazakhstan: domestic spending on environmental protection beside international climate finance", lang)
     )
@@ -407,7 +408,7 @@ def document_unit(unit: str | None, lang: str) -> str:
 
 
 def document_section(snap: data.Snapshot, lang: str) -> html.Section:
-    facts = funding_data.document_facts(snap)
+    facts = funding.document_facts(snap)
     return html.Section(
         id="funding-documents",
         children=[

@@ -8,7 +8,7 @@ import dash
 from dash import Input, Output, State, dcc, html
 
 from dashboard import data
-from dashboard.figures import GRAPH_CONFIG, country_bar_figure, empty_figure, sparkline_data_uri
+from dashboard.figures.base import GRAPH_CONFIG, country_bar_figure, empty_figure, sparkline_data_uri
 from dashboard.i18n import (
     format_number,
     format_share,

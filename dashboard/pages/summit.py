@@ -9,8 +9,9 @@ import dash
 import polars as pl
 from dash import Input, Output, State, dcc, html
 
-from dashboard import data, funding_data
+from dashboard import data
 from dashboard.i18n import catalogue, format_day, format_number, localized, normalize_lang, t
+from dashboard.queries import funding
 from dashboard.shell import (
     flag_badges,
     page_lang,
@@ -71,7 +72,7 @@ def summit_content(snap: data.Snapshot, lang: str) -> list:
     directions = data.summit_directions(snap)
     return [
         html.H1(t("Regional Ecological Summit 2026", lang)),
-        facts_section(funding_data.summit_facts(snap), lang),
+        facts_section(funding.summit_facts(snap), lang),
         dcc.Store(id=LANG_STORE_ID, data=lang),
         html.Section(
             id="summit-pack",
@@ -95,9 +96,9 @@ def summit_content(snap: data.Snapshot, lang: str) -> list:
                 dcc.Download(id=DOWNLOAD_ID),
             ],
         ),
-        directions_section(directions, funding_data.direction_indicators(snap), lang),
-        tracker_section(directions, funding_data.initiatives(snap), lang),
-        timeline_section(funding_data.consultations(snap), lang),
+        directions_section(directions, funding.direction_indicators(snap), lang),
+        tracker_section(directions, funding.initiatives(snap), lang),
+        timeline_section(funding.consultations(snap), lang),
     ]
 
 
@@ -303,7 +304,7 @@ def update_tracker(direction: str | None, status: str | None, lang: str | None):
     lang = normalize_lang(lang)
     try:
         snap = data.snapshot_for_request()
-        return tracker_table(funding_data.initiatives(snap), direction or "all", status or "all", lang)
+        return tracker_table(funding.initiatives(snap), direction or "all", status or "all", lang)
     except (data.NoSnapshotError, data.SnapshotContentError) as problem:
         return html.P(str(problem), className="notice")
 
@@ -350,6 +351,6 @@ def download_pack(_xlsx_clicks: int | None, _csv_clicks: int | None, lang: str |
     pack_lang = lang if lang in ("ru", "en") else "ru"  # the pack exists in Russian and English
     fmt = "csv" if dash.ctx.triggered_id == "summit-pack-csv" else "xlsx"
     snap = data.snapshot_for_request()
-    content = funding_data.summit_pack_bytes(snap, fmt, pack_lang)
+    content = funding.summit_pack_bytes(snap, fmt, pack_lang)
     name = f"summit_pack_{snap.snapshot_id}_{pack_lang}.{'zip' if fmt == 'csv' else 'xlsx'}"
     return dcc.send_bytes(content, name)

@@ -16,9 +16,10 @@ import plotly.graph_objects as go
 import polars as pl
 from dash import Input, Output, State, dcc, html
 
-from dashboard import data, outlines, water_data
-from dashboard.figures import GRAPH_CONFIG, PALETTE, base_layout, empty_figure
+from dashboard import data, outlines
+from dashboard.figures.base import GRAPH_CONFIG, PALETTE, base_layout, empty_figure
 from dashboard.i18n import format_number, format_signed_percent_change, normalize_lang, t
+from dashboard.queries import water
 from dashboard.shell import (
     page_lang,
     register_page,
@@ -83,7 +84,7 @@ def layout(lang: str | None = None, **_query: Any) -> html.Div:
 def update_profile(site_id: str | None, lang: str | None):
     lang = normalize_lang(lang)
     snap = data.snapshot_for_request()
-    sites = water_data.sites(snap)
+    sites = water.sites(snap)
     known = site_id in set(
         sites["site_id"].to_list()
     )  # the dropdown offers only known sites; a forged id gets the first
@@ -127,7 +128,7 @@ def class_label(roman: str | None, lang: str) -> str:
 
 
 def water_content(snap: data.Snapshot, info: dict, lang: str) -> list:
-    sites = water_data.sites(snap)
+    sites = water.sites(snap)
     sources_by_id = {r["source_id"]: r for r in data.sources(snap).iter_rows(named=True)}
     return [
         html.H1(t("Surface-water quality in Kazakhstan (April 2006)", lang)),
@@ -232,7 +233,7 @@ def site_map_figure(snap: data.Snapshot, sites: pl.DataFrame, lang: str) -> go.F
     fig = go.Figure()
     lons: list = []
     lats: list = []
-    for geometry in water_data.river_lines(snap)["geometry"]:
+    for geometry in water.river_lines(snap)["geometry"]:
         for part in _line_coords(json.loads(geometry)):
             lons += [c[0] for c in part] + [None]
             lats += [c[1] for c in part] + [None]
@@ -280,7 +281,7 @@ def site_map_figure(snap: data.Snapshot, sites: pl.DataFrame, lang: str) -> go.F
 
 
 def shares_section(snap: data.Snapshot, lang: str) -> html.Section:
-    shares = water_data.class_shares(snap)
+    shares = water.class_shares(snap)
     classes = list(CLASS_COLOURS)
     regions = shares.select("region_id", "region_en", "region_ru").unique(maintain_order=True)
     rows = []
@@ -308,7 +309,7 @@ def shares_section(snap: data.Snapshot, lang: str) -> html.Section:
 
 
 def exceedances_section(snap: data.Snapshot, lang: str) -> html.Section:
-    worst = water_data.worst_exceedances(snap)
+    worst = water.worst_exceedances(snap)
     rows = [
         [
             ru_or_en(r, "site_name", lang),
@@ -396,7 +397,7 @@ def site_profile(snap: data.Snapshot, sites: pl.DataFrame, site_id: str, lang: s
         if change is not None
         else t("No April 2005 value is published for this site: no change is shown.", lang)
     )
-    harm = water_data.site_harmonisation(snap, site_id)
+    harm = water.site_harmonisation(snap, site_id)
     return [
         html.P(summary, id="water-profile-summary", className="lead"),
         html.P(change_text, id="water-profile-change"),
@@ -458,7 +459,7 @@ def ratio_table(harm: pl.DataFrame, lang: str) -> html.Table | html.P:
 
 
 def harmonisation_section(snap: data.Snapshot, lang: str) -> html.Section:
-    counts = water_data.breaches_by_water_use(snap)
+    counts = water.breaches_by_water_use(snap)
     rows = [
         [t(WATER_USE_MSGIDS.get(r["water_use"], r["water_use"]), lang), str(r["n_observations"]), str(r["n_breaching"])]
         for r in counts.iter_rows(named=True)
@@ -491,14 +492,14 @@ def harmonisation_section(snap: data.Snapshot, lang: str) -> html.Section:
 
 
 def jmp_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: str) -> html.Section:
-    values = water_data.jmp_latest(snap, CENTRAL_ASIA)
+    values = water.jmp_latest(snap, CENTRAL_ASIA)
     names = {r["geo_id"]: r for r in data.geographies(snap).iter_rows(named=True)}
     labels = {
         "basic_drinking_water": t("At least basic drinking water", lang),
         "safely_managed_water": t("Safely managed drinking water", lang),
     }
     fig = go.Figure()
-    for i, indicator in enumerate(water_data.JMP_INDICATORS):
+    for i, indicator in enumerate(water.JMP_INDICATORS):
         part = values.filter(pl.col("indicator_id") == indicator)
         if part.is_empty():
             continue
@@ -548,7 +549,7 @@ def template_href(lang: str) -> str:
 
 
 def inbox_section(snap: data.Snapshot, lang: str) -> html.Section:
-    summary = water_data.inbox_summary(snap)
+    summary = water.inbox_summary(snap)
     return html.Section(
         id="water-inbox",
         children=[
