@@ -20,6 +20,7 @@ from dashboard.figures.base import (
     seas_map_figure,
 )
 from dashboard.i18n import format_number, format_signed_percent_change, localized, t
+from dashboard.queries import indicators, reference, seas
 from dashboard.shell import (
     page_lang,
     register_page,
@@ -62,11 +63,11 @@ def layout(lang: str | None = None, **_query: Any) -> html.Div:
 
 
 def seas_content(snap: data.Snapshot, info: dict, lang: str) -> list:
-    sources_by_id = rows_by_key(data.sources(snap), "source_id")
+    sources_by_id = rows_by_key(reference.sources(snap), "source_id")
     return [
         html.H1(t("Aral Sea and Caspian Sea", lang)),
         shorelines_section(snap, sources_by_id, info, lang),
-        aral_section(data.aral_area(snap), sources_by_id, info, lang),
+        aral_section(seas.aral_area(snap), sources_by_id, info, lang),
         caspian_section(snap, sources_by_id, info, lang),
         drivers_section(snap, sources_by_id, info, lang),
     ]
@@ -120,12 +121,12 @@ def sea_layers(polygons: pl.DataFrame, lang: str) -> tuple[list[dict], list[str]
 
 
 def shorelines_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: str) -> html.Section:
-    layers, missing = sea_layers(data.lake_and_sea_polygons(snap, [f[0] for f in SEA_FEATURES]), lang)
-    iso3 = data.central_asia_iso3(snap)
-    names = {r["geo_id"]: localized(r, "name", lang) for r in data.geographies(snap).iter_rows(named=True)}
+    layers, missing = sea_layers(reference.lake_and_sea_polygons(snap, [f[0] for f in SEA_FEATURES]), lang)
+    iso3 = reference.central_asia_iso3(snap)
+    names = {r["geo_id"]: localized(r, "name", lang) for r in reference.geographies(snap).iter_rows(named=True)}
     countries = [
         {"label": names.get(fid, fid), "geometry": json.loads(geometry)}
-        for fid, geometry in data.country_polygons(snap, iso3).iter_rows()
+        for fid, geometry in reference.country_polygons(snap, iso3).iter_rows()
     ]
     notes = [
         html.Li(
@@ -180,9 +181,9 @@ def shorelines_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lan
 
 
 def drivers_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: str) -> html.Section:
-    iso3 = data.central_asia_iso3(snap)
-    names = {r["geo_id"]: localized(r, "name", lang) for r in data.geographies(snap).iter_rows(named=True)}
-    entries = rows_by_key(data.indicator_entries(snap, list(DRIVER_INDICATORS)), "indicator_id")
+    iso3 = reference.central_asia_iso3(snap)
+    names = {r["geo_id"]: localized(r, "name", lang) for r in reference.geographies(snap).iter_rows(named=True)}
+    entries = rows_by_key(reference.indicator_entries(snap, list(DRIVER_INDICATORS)), "indicator_id")
     children: list = [
         html.H2(t("Related drivers: water withdrawn and land farmed", lang)),
         html.P(
@@ -197,9 +198,9 @@ def drivers_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: 
             children.append(html.P(t("The catalogue has no indicator {code}.", lang, code=indicator_id)))
             continue
         unit_label = localized(entry, "unit_label", lang) or entry["unit"]
-        series = data.indicator_series(snap, indicator_id, iso3)
+        series = indicators.indicator_series(snap, indicator_id, iso3)
         latest_rows[indicator_id] = {
-            r["geo_id"]: r for r in data.latest_country_values(snap, indicator_id, iso3).iter_rows(named=True)
+            r["geo_id"]: r for r in indicators.latest_country_values(snap, indicator_id, iso3).iter_rows(named=True)
         }
         source_ids = series["source_id"].unique(maintain_order=True).to_list() if series.height else []
         children += [
@@ -340,9 +341,9 @@ def aral_caveats(aral: pl.DataFrame, lang: str) -> html.Aside:
 
 
 def caspian_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: str) -> html.Section:
-    annual = data.caspian_level_annual(snap)
-    differences = data.caspian_datum_difference(snap)
-    observations = data.caspian_level_obs(snap)
+    annual = seas.caspian_level_annual(snap)
+    differences = seas.caspian_datum_difference(snap)
+    observations = seas.caspian_level_obs(snap)
     created_at = info.get("created_at")
     annual_sources = annual["source_id"].unique(maintain_order=True).to_list() if annual.height else []
     dahiti_sources = (

@@ -10,6 +10,7 @@ from dash import dcc, html
 
 from dashboard import data
 from dashboard.i18n import format_day, localized, t
+from dashboard.queries import indicators, reference
 from dashboard.shell import (
     flag_badges,
     page_lang,
@@ -51,12 +52,12 @@ def retrieved_day(retrieved_at: object, lang: str) -> str:
 
 
 def catalogue_content(snap: data.Snapshot, info: dict, lang: str) -> list:
-    details = data.indicator_details(snap)
-    status_by_id = rows_by_key(data.indicator_value_status(snap), "indicator_id")
-    sources = data.all_sources(snap)
+    details = reference.indicator_details(snap)
+    status_by_id = rows_by_key(indicators.indicator_value_status(snap), "indicator_id")
+    sources = reference.all_sources(snap)
     sources_by_id = rows_by_key(sources, "source_id")
-    provenance_by_id = rows_by_key(data.latest_provenance(snap), "source_id")
-    checks = data.check_results(snap)
+    provenance_by_id = rows_by_key(reference.latest_provenance(snap), "source_id")
+    checks = reference.check_results(snap)
     failed = checks.filter(~checks["passed"])
     return [
         html.H1(t("Data catalogue", lang)),

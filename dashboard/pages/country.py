@@ -10,6 +10,7 @@ from dash import dcc, html
 from dashboard import data
 from dashboard.figures.base import sparkline_data_uri
 from dashboard.i18n import format_number, format_share, localized, t
+from dashboard.queries import indicators, reference
 from dashboard.shell import (
     flag_badges,
     href,
@@ -37,8 +38,8 @@ def layout(iso3: str | None = None, lang: str | None = None, **_query: Any) -> h
 
 
 def country_content(snap: data.Snapshot, info: dict, code: str, lang: str) -> list:
-    countries = data.central_asia_iso3(snap)
-    geographies = rows_by_key(data.geographies(snap), "geo_id")
+    countries = reference.central_asia_iso3(snap)
+    geographies = rows_by_key(reference.geographies(snap), "geo_id")
     switcher = html.Nav(
         [html.Span(t("Country profiles:", lang), className="list-title")]
         + [
@@ -66,9 +67,9 @@ def country_content(snap: data.Snapshot, info: dict, code: str, lang: str) -> li
         ]
     name = localized(geographies[code], "name", lang)
     region_name = localized(geographies.get(data.REGION_ID, {}), "name", lang) or t("Central Asia", lang)
-    catalogue = data.indicator_catalogue(snap)
+    catalogue = reference.indicator_catalogue(snap)
     indicators_by_id = rows_by_key(catalogue, "indicator_id")
-    values = rows_by_key(data.country_profile_values(snap, code), "indicator_id")
+    values = rows_by_key(indicators.country_profile_values(snap, code), "indicator_id")
     sections: list = [
         switcher,
         html.H1(name, id="country-name"),
@@ -83,7 +84,8 @@ def country_content(snap: data.Snapshot, info: dict, code: str, lang: str) -> li
         ),
     ]
     directions = {
-        int(r["direction"]): localized(r, "title", lang) for r in data.summit_directions(snap).iter_rows(named=True)
+        int(r["direction"]): localized(r, "title", lang)
+        for r in reference.summit_directions(snap).iter_rows(named=True)
     }
     current: object = object()
     rows: list = []
@@ -139,7 +141,7 @@ def country_content(snap: data.Snapshot, info: dict, code: str, lang: str) -> li
     source_ids = list(dict.fromkeys(r["source_id"] for r in values.values()))
     sections.append(
         source_caption(
-            rows_by_key(data.all_sources(snap), "source_id"),
+            rows_by_key(reference.all_sources(snap), "source_id"),
             source_ids,
             info.get("created_at"),
             lang,

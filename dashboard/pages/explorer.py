@@ -31,6 +31,7 @@ from dashboard.figures.base import (
     explorer_map_figure,
 )
 from dashboard.i18n import format_number, localized, normalize_lang, t
+from dashboard.queries import indicators, reference
 from dashboard.shell import (
     flag_badges,
     flag_text,
@@ -108,22 +109,24 @@ def layout(lang: str | None = None, **query: Any) -> html.Div:
 
 def place_ids(snap: data.Snapshot) -> list[str]:
     """The places the explorer offers: the five countries, then the regional figure."""
-    return [*data.central_asia_iso3(snap), data.REGION_ID]
+    return [*reference.central_asia_iso3(snap), data.REGION_ID]
 
 
 def state_from_query(snap: data.Snapshot, query: dict) -> ExplorerState | None:
-    catalogue = data.indicator_catalogue(snap)
-    with_values = set(data.indicators_with_country_values(snap, place_ids(snap)))
+    catalogue = reference.indicator_catalogue(snap)
+    with_values = set(indicators.indicators_with_country_values(snap, place_ids(snap)))
     indicator_ids = [i for i in catalogue["indicator_id"].to_list() if i in with_values]
-    return parse_state(query, indicator_ids, place_ids(snap), place_ids(snap), lambda i: data.indicator_years(snap, i))
+    return parse_state(
+        query, indicator_ids, place_ids(snap), place_ids(snap), lambda i: indicators.indicator_years(snap, i)
+    )
 
 
 def explorer_content(snap: data.Snapshot, info: dict, query: dict, lang: str) -> list:
     state = state_from_query(snap, query)
     if state is None:
         return [html.H1(t("Indicator explorer", lang)), html.P(t("The snapshot holds no indicator values.", lang))]
-    catalogue = data.indicator_catalogue(snap)
-    with_values = set(data.indicators_with_country_values(snap, place_ids(snap)))
+    catalogue = reference.indicator_catalogue(snap)
+    with_values = set(indicators.indicators_with_country_values(snap, place_ids(snap)))
     geo_names = geo_name_map(snap, lang)
     view = build_view(snap, info, state, lang)
     year_options = view["year_options"]
@@ -252,7 +255,7 @@ def explorer_content(snap: data.Snapshot, info: dict, query: dict, lang: str) ->
 
 
 def geo_name_map(snap: data.Snapshot, lang: str) -> dict[str, str]:
-    return {row["geo_id"]: localized(row, "name", lang) for row in data.geographies(snap).iter_rows(named=True)}
+    return {row["geo_id"]: localized(row, "name", lang) for row in reference.geographies(snap).iter_rows(named=True)}
 
 
 def unit_label_of(indicator: dict, lang: str) -> str:
@@ -265,15 +268,15 @@ def unit_label_of(indicator: dict, lang: str) -> str:
 def build_view(snap: data.Snapshot, info: dict, state: ExplorerState, lang: str) -> dict:
     """Figures, table, caption, download links and year options of one state: the callback and the first
     render share it, so the page built from a URL and the page after a change are the same."""
-    indicator = rows_by_key(data.indicator_catalogue(snap), "indicator_id")[state.indicator_id]
+    indicator = rows_by_key(reference.indicator_catalogue(snap), "indicator_id")[state.indicator_id]
     unit = unit_label_of(indicator, lang)
     geo_names = geo_name_map(snap, lang)
-    series = data.indicator_series(snap, state.indicator_id, place_ids(snap))
+    series = indicators.indicator_series(snap, state.indicator_id, place_ids(snap))
     shown = shown_rows(series, state)
     one_year = year_rows(series, state)
-    geojson = country_geojson(data.country_polygons(snap, data.central_asia_iso3(snap)))
+    geojson = country_geojson(reference.country_polygons(snap, reference.central_asia_iso3(snap)))
     name = localized(indicator, "name", lang) or state.indicator_id
-    years = data.indicator_years(snap, state.indicator_id)
+    years = indicators.indicator_years(snap, state.indicator_id)
     query = state.query_string(lang)
     return {
         "line": explorer_line_figure(shown, geo_names, unit, lambda f: flag_text(f, lang), lang),
@@ -281,7 +284,7 @@ def build_view(snap: data.Snapshot, info: dict, state: ExplorerState, lang: str)
         "map": explorer_map_figure(one_year, geojson, geo_names, unit, state.year, lang),
         "table": values_table(shown, geo_names, unit, name, lang),
         "caption": source_caption(
-            rows_by_key(data.all_sources(snap), "source_id"),
+            rows_by_key(reference.all_sources(snap), "source_id"),
             shown["source_id"].unique(maintain_order=True).to_list() or [indicator.get("source_id")],
             info.get("created_at"),
             lang,
@@ -392,16 +395,16 @@ def download_payload(snap: data.Snapshot, query: dict, fmt: str) -> tuple[bytes,
     if state is None:
         raise LookupError("the snapshot holds no indicator values")
     info = data.snapshot_info(snap)
-    indicator = rows_by_key(data.indicator_details(snap), "indicator_id")[state.indicator_id]
-    series = data.indicator_series(snap, state.indicator_id, place_ids(snap))
+    indicator = rows_by_key(reference.indicator_details(snap), "indicator_id")[state.indicator_id]
+    series = indicators.indicator_series(snap, state.indicator_id, place_ids(snap))
     shown = shown_rows(series, state)
     frames = download_frames(
         shown,
         indicator,
         unit_label_of(indicator, lang),
         geo_name_map(snap, lang),
-        rows_by_key(data.all_sources(snap), "source_id"),
-        rows_by_key(data.latest_provenance(snap), "source_id"),
+        rows_by_key(reference.all_sources(snap), "source_id"),
+        rows_by_key(reference.latest_provenance(snap), "source_id"),
         info,
         state,
         lang,

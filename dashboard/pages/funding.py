@@ -13,7 +13,7 @@ from dash import Input, Output, State, dcc, html
 from dashboard import data
 from dashboard.figures.base import GRAPH_CONFIG, PALETTE, base_layout, empty_figure
 from dashboard.i18n import format_number, localized, normalize_lang, t
-from dashboard.queries import funding
+from dashboard.queries import funding, reference
 from dashboard.shell import (
     page_lang,
     register_page,
@@ -62,11 +62,11 @@ def update_breakdown(area: str | None, dimension: str | None, lang: str | None):
 
 
 def area_names(snap: data.Snapshot, lang: str) -> dict[str, str]:
-    return {row["geo_id"]: localized(row, "name", lang) for row in data.geographies(snap).iter_rows(named=True)}
+    return {row["geo_id"]: localized(row, "name", lang) for row in reference.geographies(snap).iter_rows(named=True)}
 
 
 def funding_content(snap: data.Snapshot, info: dict, lang: str) -> list:
-    sources_by_id = rows_by_key(data.sources(snap), "source_id")
+    sources_by_id = rows_by_key(reference.sources(snap), "source_id")
     names = area_names(snap, lang)
     crs_caption = source_caption(sources_by_id, ["oecd_crs_climate"], info.get("created_at"), lang)
     return [

@@ -17,6 +17,7 @@ from dashboard.i18n import (
     normalize_lang,
     t,
 )
+from dashboard.queries import indicators, reference
 from dashboard.shell import (
     flag_badges,
     flag_text,
@@ -86,21 +87,21 @@ def update_country_comparison(indicator_id: str | None, lang: str | None):
 
 
 def overview_content(snap: data.Snapshot, info: dict, lang: str) -> list:
-    catalogue = data.indicator_catalogue(snap)
+    catalogue = reference.indicator_catalogue(snap)
     indicators_by_id = rows_by_key(catalogue, "indicator_id")
-    sources_by_id = rows_by_key(data.all_sources(snap), "source_id")
-    countries = data.central_asia_iso3(snap)
+    sources_by_id = rows_by_key(reference.all_sources(snap), "source_id")
+    countries = reference.central_asia_iso3(snap)
     country_names = {
-        row["geo_id"]: localized(row, "name", lang) for row in data.geographies(snap).iter_rows(named=True)
+        row["geo_id"]: localized(row, "name", lang) for row in reference.geographies(snap).iter_rows(named=True)
     }
-    summaries = summarize_region_aggregates(data.region_aggregates(snap))
-    status_by_id = rows_by_key(data.indicator_value_status(snap), "indicator_id")
-    directions = data.summit_directions(snap)
+    summaries = summarize_region_aggregates(indicators.region_aggregates(snap))
+    status_by_id = rows_by_key(indicators.indicator_value_status(snap), "indicator_id")
+    directions = reference.summit_directions(snap)
     direction_summaries = summarize_directions(
         [int(d) for d in directions["direction"]],
         catalogue,
         set(summaries),
-        set(data.indicators_with_country_values(snap, countries)),
+        set(indicators.indicators_with_country_values(snap, countries)),
     )
     ordered_ids = order_by_direction(list(summaries), catalogue)
 
@@ -379,7 +380,7 @@ def countries_only_card(
     name = localized(indicator, "name", lang) or indicator_id
     unit = unit_label(indicator, indicator.get("unit"), lang)
     flags = ";".join(indicator_check_status(status.get("n_stale"), status.get("n_range_warning")))
-    latest = rows_by_key(data.latest_country_values(snap, indicator_id, countries), "geo_id")
+    latest = rows_by_key(indicators.latest_country_values(snap, indicator_id, countries), "geo_id")
     items = [
         html.Li(
             [
@@ -458,7 +459,9 @@ def country_values_list(
     unit: str,
     lang: str,
 ) -> html.Div:
-    found = rows_by_key(data.country_values(snap, summary.indicator_id, countries, year=summary.latest_year), "geo_id")
+    found = rows_by_key(
+        indicators.indicator_series(snap, summary.indicator_id, countries, year=summary.latest_year), "geo_id"
+    )
     items = [
         html.Li(
             [
@@ -485,7 +488,7 @@ def country_values_list(
 def country_section(
     snap: data.Snapshot, info: dict, catalogue, countries: list[str], region_ids: list[str], lang: str
 ) -> html.Section:
-    available = set(data.indicators_with_country_values(snap, countries))
+    available = set(indicators.indicators_with_country_values(snap, countries))
     options = [
         {"label": localized(row, "name", lang) or row["indicator_id"], "value": row["indicator_id"]}
         for row in catalogue.iter_rows(named=True)
@@ -525,15 +528,15 @@ def country_comparison(snap: data.Snapshot, info: dict, indicator_id: str | None
     no_caption = html.P("")
     if not indicator_id:
         return empty_figure(t("No country values for this indicator.", lang), lang), None, no_caption
-    indicators_by_id = rows_by_key(data.indicator_catalogue(snap), "indicator_id")
+    indicators_by_id = rows_by_key(reference.indicator_catalogue(snap), "indicator_id")
     indicator = indicators_by_id.get(indicator_id)
     if indicator is None:  # e.g. the selection came from a page built on an older snapshot
         return empty_figure(t("This indicator is not in the current snapshot.", lang), lang), None, no_caption
-    countries = data.central_asia_iso3(snap)
+    countries = reference.central_asia_iso3(snap)
     country_names = {
-        row["geo_id"]: localized(row, "name", lang) for row in data.geographies(snap).iter_rows(named=True)
+        row["geo_id"]: localized(row, "name", lang) for row in reference.geographies(snap).iter_rows(named=True)
     }
-    latest = data.latest_country_values(snap, indicator_id, countries)
+    latest = indicators.latest_country_values(snap, indicator_id, countries)
     rows = country_comparison_rows(latest, countries)
     unit = unit_label(indicator, indicator.get("unit"), lang)
     figure = country_bar_figure(rows, country_names, unit, lang)
@@ -553,5 +556,7 @@ def country_comparison(snap: data.Snapshot, info: dict, indicator_id: str | None
         caption=localized(indicator, "name", lang),
     )
     source_ids = latest["source_id"].unique().to_list() if latest.height else [indicator.get("source_id")]
-    caption = source_caption(rows_by_key(data.all_sources(snap), "source_id"), source_ids, info.get("created_at"), lang)
+    caption = source_caption(
+        rows_by_key(reference.all_sources(snap), "source_id"), source_ids, info.get("created_at"), lang
+    )
     return figure, table, caption

@@ -11,7 +11,7 @@ from dash import Input, Output, State, dcc, html
 
 from dashboard import data
 from dashboard.i18n import catalogue, format_day, format_number, localized, normalize_lang, t
-from dashboard.queries import funding
+from dashboard.queries import funding, reference
 from dashboard.shell import (
     flag_badges,
     page_lang,
@@ -69,7 +69,7 @@ def layout(lang: str | None = None, **_query: Any) -> html.Div:
 
 
 def summit_content(snap: data.Snapshot, lang: str) -> list:
-    directions = data.summit_directions(snap)
+    directions = reference.summit_directions(snap)
     return [
         html.H1(t("Regional Ecological Summit 2026", lang)),
         facts_section(funding.summit_facts(snap), lang),

@@ -19,7 +19,7 @@ from dash import Input, Output, State, dcc, html
 from dashboard import data, outlines
 from dashboard.figures.base import GRAPH_CONFIG, PALETTE, base_layout, empty_figure
 from dashboard.i18n import format_number, format_signed_percent_change, normalize_lang, t
-from dashboard.queries import water
+from dashboard.queries import reference, water
 from dashboard.shell import (
     page_lang,
     register_page,
@@ -129,7 +129,7 @@ def class_label(roman: str | None, lang: str) -> str:
 
 def water_content(snap: data.Snapshot, info: dict, lang: str) -> list:
     sites = water.sites(snap)
-    sources_by_id = {r["source_id"]: r for r in data.sources(snap).iter_rows(named=True)}
+    sources_by_id = {r["source_id"]: r for r in reference.sources(snap).iter_rows(named=True)}
     return [
         html.H1(t("Surface-water quality in Kazakhstan (April 2006)", lang)),
         caveats(sites, lang),
@@ -493,7 +493,7 @@ def harmonisation_section(snap: data.Snapshot, lang: str) -> html.Section:
 
 def jmp_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: str) -> html.Section:
     values = water.jmp_latest(snap, CENTRAL_ASIA)
-    names = {r["geo_id"]: r for r in data.geographies(snap).iter_rows(named=True)}
+    names = {r["geo_id"]: r for r in reference.geographies(snap).iter_rows(named=True)}
     labels = {
         "basic_drinking_water": t("At least basic drinking water", lang),
         "safely_managed_water": t("Safely managed drinking water", lang),
