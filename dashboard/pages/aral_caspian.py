@@ -11,8 +11,8 @@ import polars as pl
 from dash import dcc, html
 
 from dashboard import data
-from dashboard.figures.base import (
-    GRAPH_CONFIG,
+from dashboard.figures.base import GRAPH_CONFIG
+from dashboard.figures.seas import (
     aral_area_figure,
     caspian_annual_figure,
     caspian_obs_figure,

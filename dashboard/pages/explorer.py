@@ -22,14 +22,8 @@ from dashboard.explorer_state import (
     to_xlsx_bytes,
     year_rows,
 )
-from dashboard.figures.base import (
-    GRAPH_CONFIG,
-    country_geojson,
-    empty_figure,
-    explorer_bar_figure,
-    explorer_line_figure,
-    explorer_map_figure,
-)
+from dashboard.figures.base import GRAPH_CONFIG, empty_figure
+from dashboard.figures.explorer import country_geojson, explorer_bar_figure, explorer_line_figure, explorer_map_figure
 from dashboard.i18n import format_number, localized, normalize_lang, t
 from dashboard.queries import indicators, reference
 from dashboard.shell import (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import dash
@@ -283,15 +284,8 @@ def region_card(
     country_names: dict[str, str],
     lang: str,
 ) -> html.Article:
-    name = localized(indicator, "name", lang) or summary.indicator_id
     unit = unit_label(indicator, summary.unit, lang)
-    flags = ";".join(indicator_check_status(status.get("n_stale"), status.get("n_range_warning")))
-    body: list = [
-        html.Div(t("Headline indicator of the direction", lang), className="badge"),
-        html.H3(dcc.Link(name, href=explorer_href(summary.indicator_id, lang)), className="card-title"),
-    ]
-    if flags:
-        body.append(html.Div(flag_badges(flags, lang), className="flags"))
+    body = card_head(summary.indicator_id, indicator, status, lang)
     if summary.has_current_regional_value:
         body += [
             html.Div(
@@ -354,15 +348,7 @@ def region_card(
                 className="projected",
             )
         )
-    body.append(
-        dcc.Link(
-            t("Explore by country and year", lang),
-            href=explorer_href(summary.indicator_id, lang),
-            className="card-link",
-        )
-    )
-    body.append(source_caption(sources_by_id, [indicator.get("source_id")], info.get("created_at"), lang))
-    return html.Article(body, className="card headline-card", id=f"card-{summary.indicator_id}")
+    return headline_card(summary.indicator_id, indicator, body, sources_by_id, info, lang)
 
 
 def countries_only_card(
@@ -377,41 +363,74 @@ def countries_only_card(
     lang: str,
 ) -> html.Article:
     """A headline indicator the catalogue does not aggregate for the region: the latest value of each country."""
-    name = localized(indicator, "name", lang) or indicator_id
     unit = unit_label(indicator, indicator.get("unit"), lang)
-    flags = ";".join(indicator_check_status(status.get("n_stale"), status.get("n_range_warning")))
     latest = rows_by_key(indicators.latest_country_values(snap, indicator_id, countries), "geo_id")
-    items = [
-        html.Li(
-            [
-                html.Span(country_names.get(code, code)),
-                html.Span(
-                    f"{format_number(latest[code]['value'], lang)} {unit} ({latest[code]['year']})"
-                    if code in latest
-                    else t("no data", lang),
-                    className="num" if code in latest else "muted",
-                ),
-            ]
-        )
-        for code in countries
-    ]
-    body = [
-        html.Div(t("Headline indicator of the direction", lang), className="badge"),
-        html.H3(dcc.Link(name, href=explorer_href(indicator_id, lang)), className="card-title"),
-    ]
-    if flags:
-        body.append(html.Div(flag_badges(flags, lang), className="flags"))
-    body += [
+    body = card_head(indicator_id, indicator, status, lang) + [
         html.P(
             t("No regional figure: the catalogue does not combine this indicator across countries.", lang),
             className="no-regional",
         ),
         html.Div(t("Latest value of each country", lang), className="list-title"),
-        html.Ul(items, className="country-values"),
-        dcc.Link(t("Explore by country and year", lang), href=explorer_href(indicator_id, lang), className="card-link"),
-        source_caption(sources_by_id, [indicator.get("source_id")], info.get("created_at"), lang),
+        country_value_items(
+            countries,
+            country_names,
+            latest,
+            lambda row: f"{format_number(row['value'], lang)} {unit} ({row['year']})",
+            lang,
+        ),
     ]
-    return html.Article(body, className="card headline-card", id=f"card-{indicator_id}")
+    return headline_card(indicator_id, indicator, body, sources_by_id, info, lang)
+
+
+def card_head(indicator_id: str, indicator: dict, status: dict, lang: str) -> list:
+    """The top of a headline card: badge, the indicator's name linking to the explorer, its check flags."""
+    name = localized(indicator, "name", lang) or indicator_id
+    flags = ";".join(indicator_check_status(status.get("n_stale"), status.get("n_range_warning")))
+    head: list = [
+        html.Div(t("Headline indicator of the direction", lang), className="badge"),
+        html.H3(dcc.Link(name, href=explorer_href(indicator_id, lang)), className="card-title"),
+    ]
+    if flags:
+        head.append(html.Div(flag_badges(flags, lang), className="flags"))
+    return head
+
+
+def headline_card(
+    indicator_id: str, indicator: dict, body: list, sources_by_id: dict, info: dict, lang: str
+) -> html.Article:
+    """A headline card: its body, then the link to the explorer and the source."""
+    return html.Article(
+        [
+            *body,
+            dcc.Link(
+                t("Explore by country and year", lang), href=explorer_href(indicator_id, lang), className="card-link"
+            ),
+            source_caption(sources_by_id, [indicator.get("source_id")], info.get("created_at"), lang),
+        ],
+        className="card headline-card",
+        id=f"card-{indicator_id}",
+    )
+
+
+def country_value_items(
+    countries: list[str], country_names: dict[str, str], found: dict[str, dict], text: Callable[[dict], str], lang: str
+) -> html.Ul:
+    """Each country with its value (`text` of its row), or `no data`."""
+    return html.Ul(
+        [
+            html.Li(
+                [
+                    html.Span(country_names.get(code, code)),
+                    html.Span(
+                        text(found[code]) if code in found else t("no data", lang),
+                        className="num" if code in found else "muted",
+                    ),
+                ]
+            )
+            for code in countries
+        ],
+        className="country-values",
+    )
 
 
 def trend_line(summary: RegionSummary, lang: str) -> html.Div:
@@ -462,22 +481,12 @@ def country_values_list(
     found = rows_by_key(
         indicators.indicator_series(snap, summary.indicator_id, countries, year=summary.latest_year), "geo_id"
     )
-    items = [
-        html.Li(
-            [
-                html.Span(country_names.get(code, code)),
-                html.Span(
-                    f"{format_number(found[code]['value'], lang)} {unit}" if code in found else t("no data", lang),
-                    className="num" if code in found else "muted",
-                ),
-            ]
-        )
-        for code in countries
-    ]
     return html.Div(
         [
             html.Div(t("Country values, {year}", lang, year=summary.latest_year), className="list-title"),
-            html.Ul(items, className="country-values"),
+            country_value_items(
+                countries, country_names, found, lambda row: f"{format_number(row['value'], lang)} {unit}", lang
+            ),
         ]
     )
 

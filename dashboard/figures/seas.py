@@ -1,0 +1,306 @@
+"""Figures of the Aral & Caspian page: the Aral Sea area by basin, the two Caspian level series, the seas map
+and the drivers beside them."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+import polars as pl
+
+from dashboard.figures.base import DAY_MS, PALETTE, base_layout, empty_figure
+from dashboard.i18n import format_number, t
+from dashboard.summaries import has_flag
+
+BASINS = ("total", "large_west", "large_east", "small")
+
+
+def basin_label(basin: str, lang: str) -> str:
+    labels = {
+        "total": t("Aral Sea, total", lang),
+        "large_west": t("Large Aral, western basin", lang),
+        "large_east": t("Large Aral, eastern basin", lang),
+        "small": t("Small (North) Aral", lang),
+    }
+    return labels.get(basin, basin)
+
+
+def aral_area_figure(aral: pl.DataFrame, lang: str, low_quality_from: int = 2019) -> go.Figure:
+    """Area by basin over time, with the years compiled from news shaded as lower quality."""
+    if aral.height == 0:
+        return empty_figure(t("No data.", lang), lang)
+    fig = go.Figure()
+    unit = t("km²", lang)
+    for colour, basin in zip(PALETTE, BASINS, strict=False):
+        series = aral.filter(pl.col("basin") == basin).sort("year")
+        if series.height == 0:
+            continue
+        label = basin_label(basin, lang)
+        fig.add_trace(
+            go.Scatter(
+                x=series["year"].to_list(),
+                y=series["area_km2"].to_list(),
+                mode="lines+markers",
+                name=label,
+                line=dict(color=colour, width=3 if basin == "total" else 2),
+                marker=dict(size=5),
+                customdata=[[format_number(v, lang, decimals=0, compact=False)] for v in series["area_km2"]],
+                hovertemplate=f"{label}<br>%{{x}}: %{{customdata[0]}} {unit}<extra></extra>",
+            )
+        )
+    last_year = int(aral["year"].max())
+    if last_year >= low_quality_from:
+        fig.add_vrect(
+            x0=low_quality_from - 0.5,
+            x1=last_year + 0.5,
+            fillcolor="#f4b400",
+            opacity=0.15,
+            line_width=0,
+            annotation_text=t("compiled from news: lower quality", lang),
+            annotation_position="top left",
+            annotation_font_size=11,
+        )
+    fig.update_layout(**base_layout(lang, height=420, hovermode="closest"))
+    fig.update_xaxes(title_text=t("Year", lang), tickformat="d", dtick=4)
+    fig.update_yaxes(title_text=unit, rangemode="tozero", exponentformat="none", separatethousands=True)
+    return fig
+
+
+def caspian_annual_figure(annual: pl.DataFrame, lang: str) -> go.Figure:
+    """DAHITI annual means as a line and official Baltic-system values as separate markers.
+
+    The two use different height references, so they are separate traces and never one line. Partial
+    years of DAHITI are drawn as hollow markers outside the line: a mean of part of a year is biased by
+    the season.
+    """
+    if annual.height == 0:
+        return empty_figure(t("No data.", lang), lang)
+    fig = go.Figure()
+    dahiti = annual.filter(pl.col("datum") == "dahiti").sort("year")
+    partial_mask = [has_flag(f, "partial_year") for f in dahiti["flags"]]
+    full = dahiti.filter(~pl.Series(partial_mask, dtype=pl.Boolean)) if dahiti.height else dahiti
+    partial = dahiti.filter(pl.Series(partial_mask, dtype=pl.Boolean)) if dahiti.height else dahiti
+    dahiti_name = t("Satellite altimetry (DAHITI), annual mean, m in DAHITI heights", lang)
+    baltic_name = t("Official statements, m in the Baltic height system", lang)
+
+    def hover_rows(frame: pl.DataFrame) -> list[list[str]]:
+        return [
+            [format_number(v, lang, decimals=2), "" if n is None else t("{n} observations", lang, n=n)]
+            for v, n in zip(frame["level_m"], frame["n_obs"], strict=False)
+        ]
+
+    if full.height:
+        fig.add_trace(
+            go.Scatter(
+                x=full["year"].to_list(),
+                y=full["level_m"].to_list(),
+                mode="lines+markers",
+                name=dahiti_name,
+                line=dict(color=PALETTE[0], width=2),
+                marker=dict(size=5),
+                customdata=hover_rows(full),
+                hovertemplate="%{x}: %{customdata[0]} " + t("m (DAHITI)", lang) + "<br>%{customdata[1]}<extra></extra>",
+            )
+        )
+    if partial.height:
+        fig.add_trace(
+            go.Scatter(
+                x=partial["year"].to_list(),
+                y=partial["level_m"].to_list(),
+                mode="markers",
+                name=t("DAHITI, partial year (not a full annual mean)", lang),
+                marker=dict(size=9, symbol="circle-open", color=PALETTE[0], line=dict(width=2)),
+                customdata=hover_rows(partial),
+                hovertemplate="%{x}: %{customdata[0]} "
+                + t("m (DAHITI)", lang)
+                + "<br>"
+                + t("partial year", lang)
+                + ", %{customdata[1]}<extra></extra>",
+            )
+        )
+    baltic = annual.filter(pl.col("datum") == "baltic").sort("year")
+    if baltic.height:
+        fig.add_trace(
+            go.Scatter(
+                x=baltic["year"].to_list(),
+                y=baltic["level_m"].to_list(),
+                mode="markers",
+                name=baltic_name,
+                marker=dict(size=11, symbol="diamond", color=PALETTE[5]),
+                customdata=[[format_number(v, lang, decimals=2)] for v in baltic["level_m"]],
+                hovertemplate="%{x}: %{customdata[0]} " + t("m (Baltic system)", lang) + "<extra></extra>",
+            )
+        )
+    fig.update_layout(**base_layout(lang, height=440, hovermode="closest"))
+    fig.update_xaxes(title_text=t("Year", lang), tickformat="d")
+    fig.update_yaxes(title_text=t("Level, m", lang), tickformat=".1f")
+    return fig
+
+
+def caspian_obs_figure(obs: pl.DataFrame, lang: str) -> go.Figure:
+    """The 10-day altimetry series, with flagged outliers drawn apart (not part of the line)."""
+    if obs.height == 0:
+        return empty_figure(t("No data.", lang), lang)
+    outlier_mask = pl.Series([has_flag(f, "outlier") for f in obs["flags"]], dtype=pl.Boolean)
+    regular, outliers = obs.filter(~outlier_mask), obs.filter(outlier_mask)
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=regular["date"].to_list(),
+            y=regular["level_m"].to_list(),
+            mode="lines",
+            name=t("DAHITI, 10-day observations, m in DAHITI heights", lang),
+            line=dict(color=PALETTE[0], width=1.2),
+            customdata=[[format_number(v, lang, decimals=2)] for v in regular["level_m"]],
+            hovertemplate="%{x|%Y-%m-%d}: %{customdata[0]} " + t("m (DAHITI)", lang) + "<extra></extra>",
+        )
+    )
+    if outliers.height:
+        fig.add_trace(
+            go.Scatter(
+                x=outliers["date"].to_list(),
+                y=outliers["level_m"].to_list(),
+                mode="markers",
+                name=t("Outlier (flagged in the snapshot)", lang),
+                marker=dict(size=10, symbol="x", color=PALETTE[5]),
+                customdata=[[format_number(v, lang, decimals=2)] for v in outliers["level_m"]],
+                hovertemplate="%{x|%Y-%m-%d}: %{customdata[0]} " + t("m (DAHITI)", lang) + "<extra></extra>",
+            )
+        )
+    fig.update_layout(**base_layout(lang, height=360, hovermode="closest"))
+    # Numeric date ticks: plotly's month names are English unless a locale bundle is loaded.
+    fig.update_xaxes(
+        title_text=t("Date", lang),
+        tickformatstops=[
+            dict(dtickrange=[None, 32 * DAY_MS], value="%d.%m.%Y"),
+            dict(dtickrange=[32 * DAY_MS, 366 * DAY_MS], value="%m.%Y"),
+            dict(dtickrange=[366 * DAY_MS, None], value="%Y"),
+        ],
+    )
+    fig.update_yaxes(title_text=t("m (DAHITI)", lang), tickformat=".1f")
+    return fig
+
+
+def geometry_bounds(geometries: Sequence[dict]) -> tuple[float, float, float, float] | None:
+    """(west, south, east, north) of GeoJSON Polygon/MultiPolygon geometries, or None when there are none."""
+    lons: list[float] = []
+    lats: list[float] = []
+
+    def walk(coords) -> None:
+        if coords and isinstance(coords[0], (int, float)):
+            lons.append(float(coords[0]))
+            lats.append(float(coords[1]))
+            return
+        for part in coords:
+            walk(part)
+
+    for geometry in geometries:
+        walk(geometry.get("coordinates") or [])
+    if not lons:
+        return None
+    return min(lons), min(lats), max(lons), max(lats)
+
+
+def map_view(
+    bounds: tuple[float, float, float, float], width_px: int = 900, height_px: int = 480, padding: float = 0.08
+) -> tuple[dict, float]:
+    """Centre and zoom that fit `bounds` into a web-Mercator map of the given size (one tile = 512 px at zoom 0)."""
+
+    west, south, east, north = bounds
+
+    def mercator_y(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    lon_fraction = max(east - west, 1e-6) / 360 * (1 + 2 * padding)
+    y_fraction = max(mercator_y(north) - mercator_y(south), 1e-6) / (2 * math.pi) * (1 + 2 * padding)
+    zoom = min(math.log2(width_px / 512 / lon_fraction), math.log2(height_px / 512 / y_fraction))
+    centre_y = (mercator_y(north) + mercator_y(south)) / 2
+    centre_lat = math.degrees(2 * math.atan(math.exp(centre_y)) - math.pi / 2)
+    return {"lat": round(centre_lat, 3), "lon": round((west + east) / 2, 3)}, round(zoom, 2)
+
+
+def seas_map_figure(seas: Sequence[dict], countries: Sequence[dict], lang: str, height: int = 520) -> go.Figure:
+    """The seas drawn from our own Natural Earth polygons on a blank MapLibre style (no tiles, no requests).
+
+    `seas`: dicts with label, geometry (GeoJSON dict), fill and line colours, drawn in the given order (the
+    former Aral extent first, so the later shoreline lies on top of it). `countries`: dicts with label and
+    geometry, drawn beneath as context without a legend entry.
+    """
+    if not seas:
+        return empty_figure(t("No shorelines in the snapshot.", lang), lang)
+    fig = go.Figure()
+    for country in countries:
+        fig.add_trace(
+            go.Choroplethmap(
+                geojson={
+                    "type": "FeatureCollection",
+                    "features": [{"type": "Feature", "id": "c", "properties": {}, "geometry": country["geometry"]}],
+                },
+                locations=["c"],
+                z=[0],
+                colorscale=[[0, "#f1f3f5"], [1, "#f1f3f5"]],
+                showscale=False,
+                marker_line_color="#9aa5b1",
+                marker_line_width=0.8,
+                name=country["label"],
+                showlegend=False,
+                hovertemplate=f"{country['label']}<extra></extra>",
+            )
+        )
+    for sea in seas:
+        fig.add_trace(
+            go.Choroplethmap(
+                geojson={
+                    "type": "FeatureCollection",
+                    "features": [{"type": "Feature", "id": "s", "properties": {}, "geometry": sea["geometry"]}],
+                },
+                locations=["s"],
+                z=[1],
+                colorscale=[[0, sea["fill"]], [1, sea["fill"]]],
+                showscale=False,
+                marker_line_color=sea["line"],
+                marker_line_width=1.2,
+                marker_opacity=0.9,
+                name=sea["label"],
+                showlegend=True,
+                hovertemplate=f"{sea['label']}<extra></extra>",
+            )
+        )
+    centre, zoom = map_view(geometry_bounds([s["geometry"] for s in seas]))
+    fig.update_layout(
+        **base_layout(
+            lang,
+            height=height,
+            margin=dict(l=0, r=0, t=10, b=10),
+            legend=dict(orientation="h", yanchor="top", y=-0.02, x=0),
+        ),
+        map=dict(style="white-bg", center=centre, zoom=zoom),
+    )
+    return fig
+
+
+def driver_line_figure(series: pl.DataFrame, geo_names: dict[str, str], unit_label: str, lang: str) -> go.Figure:
+    """One line per country over the years of a driver indicator; hover values formatted for the language."""
+    if series.height == 0:
+        return empty_figure(t("No data.", lang), lang)
+    fig = go.Figure()
+    for index, (geo_id,) in enumerate(series.select("geo_id").unique(maintain_order=True).iter_rows()):
+        rows = series.filter(pl.col("geo_id") == geo_id).sort("year")
+        name = geo_names.get(geo_id, geo_id)
+        fig.add_trace(
+            go.Scatter(
+                x=rows["year"].to_list(),
+                y=rows["value"].to_list(),
+                mode="lines+markers",
+                name=name,
+                line=dict(color=PALETTE[index % len(PALETTE)], width=2),
+                marker=dict(size=4),
+                customdata=[[format_number(v, lang)] for v in rows["value"]],
+                hovertemplate=f"{name}<br>%{{x}}: %{{customdata[0]}} {unit_label}<extra></extra>",
+            )
+        )
+    fig.update_layout(**base_layout(lang, height=380, hovermode="closest"))
+    fig.update_xaxes(title_text=t("Year", lang), tickformat="d")
+    fig.update_yaxes(title_text=unit_label, rangemode="tozero", exponentformat="none", separatethousands=True)
+    return fig
