@@ -50,7 +50,7 @@ def grown(tables: dict[str, pl.DataFrame], factor: int) -> dict[str, pl.DataFram
 
 def cold_reads(published: Path) -> dict[str, float]:
     from dashboard import air_data, data
-    from dashboard.pages.air import DEFAULT_SERIES
+    from dashboard.pages.air.city import DEFAULT_SERIES
     from dashboard.queries import indicators, reference
 
     def run(func) -> float:

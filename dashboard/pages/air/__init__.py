@@ -15,44 +15,34 @@ from dash import Input, Output, State, dcc, html
 from assets.indicators.air import air
 from dashboard import air_data, data
 from dashboard.figures.air import (
-    calendar_figure,
     city_map_figure,
     city_name,
-    daily_figure,
     region_label,
     region_map_figure,
-    season_figure,
     unit_text,
 )
 from dashboard.figures.base import GRAPH_CONFIG
-from dashboard.i18n import format_number, format_share, format_signed_percent_change, normalize_lang, t
+from dashboard.i18n import format_number, format_signed_percent_change, normalize_lang, t
+from dashboard.pages.air.captions import LATIN_NAMES, airdata_notice, sources_caption
+from dashboard.pages.air.city import (
+    CITY_VIEW_ID,
+    LANG_STORE_ID,
+    SERIES_DROPDOWN_ID,
+    city_section,
+    city_view,
+    parse_series,
+)
 from dashboard.shell import (
     page_lang,
     register_page,
     simple_table,
     snapshot_callback,
     snapshot_page,
-    source_title_element,
 )
-from dashboard.text_marks import as_published, code, seed_text, translated_or_published, with_latin_names
+from dashboard.text_marks import as_published, code, translated_or_published, with_latin_names
 
 PATH = "/air"
 NAV = (30, PATH, "Air quality")
-SERIES_DROPDOWN_ID = "air-series"
-LANG_STORE_ID = "air-lang"
-CITY_VIEW_ID = "air-city-view"
-DEFAULT_SERIES = ("almaty", "airdata_kz_main_cities", "pm25")
-# Latin-script proper names inside Russian and Kazakh sentences, marked lang="en" there.
-LATIN_NAMES = ("AirData.kz", "America/Los_Angeles", "Natural Earth", "AirNow", "KazHydroMet")
-# How a series' source is named in the city dropdown (its code is in the ranking table and the captions).
-SERIES_SOURCE_MSGIDS = {
-    "airdata_kz_main_cities": "city-wide series",
-    "airdata_kz_other_pm25": "KazHydroMet stations",
-    "airdata_kz_other_pm10": "KazHydroMet stations",
-    "airdata_kz_other_no2": "KazHydroMet stations",
-    "bishkek_us_embassy_pm25": "US Embassy monitor",
-    "tashkent_municipal_pm25": "municipal low-cost sensors",
-}
 AVERAGING_MSGIDS = {"24h": "24 hours", "annual": "year"}
 
 
@@ -79,100 +69,6 @@ def update_city_view(series: str | None, lang: str | None):
         return city_view(snap, parse_series(series), lang)
     except (data.NoSnapshotError, data.SnapshotContentError) as problem:
         return html.P(str(problem), className="notice-detail")
-
-
-# ---- helpers --------------------------------------------------------------------------------------------
-
-
-def parse_series(value: str | None) -> tuple[str, str, str]:
-    parts = (value or "").split("|")
-    return tuple(parts) if len(parts) == 3 else DEFAULT_SERIES  # type: ignore[return-value]
-
-
-def sources_caption(snap: data.Snapshot, source_ids: list[str], lang: str, element_id: str) -> html.Div:
-    """Source, licence and the source's own caveat for every source behind a figure."""
-    sources = {r["source_id"]: r for r in air_data.air_sources(snap).iter_rows(named=True)}
-    notes = {r["source_id"]: r for r in air_data.source_notes(snap).iter_rows(named=True)}
-    items = []
-    for source_id in dict.fromkeys(source_ids):
-        source = sources.get(source_id, {})
-        note = seed_text(notes.get(source_id, {}), "note", lang)
-        licence_prefix = t("Licence: {licence}.", lang, licence="\0").split("\0")
-        items.append(
-            html.Li(
-                [
-                    html.Strong(source_title_element(source, lang) if source else source_id),
-                    " — ",
-                    as_published(source.get("citation"), lang),
-                    ". ",
-                    licence_prefix[0],
-                    as_published(source.get("licence") or "–", lang),
-                    licence_prefix[-1],
-                    " ",
-                    *with_latin_names(note, LATIN_NAMES, lang),
-                ]
-            )
-        )
-    return html.Div(
-        [html.Span(t("Sources and licences", lang) + ":"), html.Ul(items)], className="source-caption", id=element_id
-    )
-
-
-# The attribution AirData.kz asks for, verbatim in every language.
-AIRDATA_ATTRIBUTION = (
-    "AirData.kz. Open Air Quality Dataset for Kazakhstan. Global Shapers Almaty Hub, 2019-present. https://airdata.kz"
-)
-
-
-def airdata_notice(lang: str) -> html.Aside:
-    return html.Aside(
-        id="air-caveat",
-        className="caveat",
-        role="note",
-        children=[
-            html.Strong(t("About these data", lang)),
-            html.Ul(
-                [
-                    html.Li(
-                        [
-                            *with_latin_names(
-                                t(
-                                    "AirData.kz values (Kazakhstan) are from the May 2026 release, before the source "
-                                    "corrected its day boundaries in October 2026: days were counted in "
-                                    "America/Los_Angeles time, 12–13 hours off local days. Licence CC BY-NC 4.0 "
-                                    "(non-commercial use only). Attribution:",
-                                    lang,
-                                ),
-                                LATIN_NAMES,
-                                lang,
-                            ),
-                            " ",
-                            as_published(AIRDATA_ATTRIBUTION, lang),
-                        ]
-                    ),
-                    html.Li(
-                        t(
-                            "Tashkent: a municipal network of low-cost sensors, not an official reference network; the daily "
-                            "value is a city median, not a mean.",
-                            lang,
-                        )
-                    ),
-                    html.Li(
-                        t(
-                            "A yearly or seasonal mean is shown only if at least {share} of the days of the period have "
-                            "data; otherwise the period is marked incomplete and no number is given.",
-                            lang,
-                            share=format_share(air.COMPLETE_SHARE, lang),
-                        )
-                    ),
-                    html.Li(t("No measured series were found for Dushanbe or Ashgabat.", lang)),
-                ]
-            ),
-        ],
-    )
-
-
-# ---- page -----------------------------------------------------------------------------------------------
 
 
 def air_content(snap: data.Snapshot, lang: str) -> list:
@@ -267,186 +163,6 @@ def city_map_section(snap: data.Snapshot, cities: dict, lang: str) -> html.Secti
                 snap, latest["source_id"].unique().sort().to_list() if latest.height else [], lang, "air-map-source"
             ),
         ],
-    )
-
-
-# ---- one city -------------------------------------------------------------------------------------------
-
-
-def series_options(snap: data.Snapshot, cities: dict, lang: str) -> list[dict]:
-    index = air_data.series_index(snap)
-    options = []
-    for r in index.iter_rows(named=True):
-        label = (
-            f"{city_name(cities.get(r['city_id']), lang)} · {air.POLLUTANT_LABELS.get(r['pollutant'], r['pollutant'])} · "
-            f"{series_source_label(r['source_id'], lang)} ({r['first_day'].year}–{r['last_day'].year})"
-        )
-        options.append({"label": label, "value": f"{r['city_id']}|{r['source_id']}|{r['pollutant']}"})
-    return options
-
-
-def series_source_label(source_id: str, lang: str) -> str:
-    msgid = SERIES_SOURCE_MSGIDS.get(source_id)
-    return t(msgid, lang) if msgid else source_id
-
-
-def city_section(snap: data.Snapshot, cities: dict, lang: str) -> html.Section:
-    options = series_options(snap, cities, lang)
-    default = "|".join(DEFAULT_SERIES)
-    if options and default not in {o["value"] for o in options}:
-        default = options[0]["value"]
-    return html.Section(
-        id="air-city",
-        children=[
-            html.H2(t("One city: daily values, seasons and days above thresholds", lang)),
-            html.Label(t("City, pollutant and source", lang), htmlFor=SERIES_DROPDOWN_ID, className="control-label"),
-            dcc.Dropdown(
-                id=SERIES_DROPDOWN_ID,
-                options=options,
-                value=default,
-                clearable=False,
-                searchable=True,
-                className="indicator-dropdown",
-            ),
-            dcc.Store(id=LANG_STORE_ID, data=lang),
-            html.Div(city_view(snap, parse_series(default), lang), id=CITY_VIEW_ID),
-        ],
-    )
-
-
-def city_view(snap: data.Snapshot, series: tuple[str, str, str], lang: str) -> list:
-    city_id, source_id, pollutant = series
-    cities = {r["city_id"]: r for r in air_data.cities(snap).iter_rows(named=True)}
-    daily = air_data.daily(snap, city_id, source_id, pollutant)
-    if daily.is_empty():
-        return [html.P(t("No data.", lang))]
-    registry = air_data.thresholds(snap)
-    stats = air_data.period_stats(snap, city_id, source_id, pollutant)
-    name = city_name(cities.get(city_id), lang)
-    label = air.POLLUTANT_LABELS.get(pollutant, pollutant)
-    complete_years = stats.filter((pl.col("period_kind") == "year") & pl.col("complete"))["year"]
-    last_year = int(complete_years.max()) if complete_years.len() else int(daily["date"].max().year)
-    statistic = daily["statistic"][0]
-    return [
-        html.H3(t("{city}: daily {pollutant} and 30-day rolling mean", lang, city=name, pollutant=label)),
-        html.P(
-            t(
-                "Daily statistic: {statistic}. Dashed lines: WHO 2021 24-hour guideline levels registered for this "
-                "pollutant.",
-                lang,
-                statistic=t("city median", lang) if statistic == "daily_median" else t("daily mean", lang),
-            ),
-            className="muted",
-        ),
-        dcc.Graph(
-            id="air-daily-graph",
-            figure=daily_figure(daily, registry, pollutant, lang),
-            config=GRAPH_CONFIG,
-            className="graph",
-        ),
-        html.H3(t("Calendar of {year}: month by day of month", lang, year=last_year)),
-        dcc.Graph(
-            id="air-calendar-graph",
-            figure=calendar_figure(daily, last_year, lang),
-            config=GRAPH_CONFIG,
-            className="graph",
-        ),
-        html.H3(t("Heating season (October–April) and summer (May–September)", lang)),
-        dcc.Graph(id="air-season-graph", figure=season_figure(stats, lang), config=GRAPH_CONFIG, className="graph"),
-        season_table(snap, stats, series, lang),
-        trend_line(snap, series, lang),
-        html.H3(t("Days above each registered 24-hour threshold", lang)),
-        exceedance_table(air_data.exceedances(snap, city_id, source_id, pollutant), lang),
-        sources_caption(snap, [source_id], lang, "air-city-source"),
-    ]
-
-
-def status_text(complete: bool, lang: str) -> str:
-    return t("complete", lang) if complete else t("incomplete", lang)
-
-
-def season_table(snap: data.Snapshot, stats: pl.DataFrame, series: tuple[str, str, str], lang: str) -> html.Table:
-    ratios = {r["year"]: r for r in air_data.season_ratios(snap, *series).iter_rows(named=True)}
-    rows = []
-    for r in stats.sort("year", "period_kind").iter_rows(named=True):
-        ratio = ratios.get(r["year"], {}).get("ratio") if r["period_kind"] == "heating_season" else None
-        rows.append(
-            [
-                {"year": t("Year", lang), "heating_season": t("Heating season", lang), "summer": t("Summer", lang)}[
-                    r["period_kind"]
-                ],
-                r["period"],
-                f"{r['days_with_data']}/{r['days_in_period']}",
-                format_share(r["completeness"], lang),
-                format_number(r["mean"], lang, decimals=1) if r["complete"] else t("incomplete", lang),
-                format_number(ratio, lang, decimals=1) if ratio is not None else "",
-            ]
-        )
-    return simple_table(
-        [
-            t("Period type", lang),
-            t("Period", lang),
-            t("Days with data", lang),
-            t("Completeness", lang),
-            t("Mean, µg/m³", lang),
-            t("Winter/summer ratio", lang),
-        ],
-        rows,
-        numeric=[False, False, True, True, True, True],
-        element_id="air-period-table",
-    )
-
-
-def trend_line(snap: data.Snapshot, series: tuple[str, str, str], lang: str) -> html.P:
-    trend = air_data.trend(snap, *series)
-    if not trend or trend["slope_per_year"] is None:
-        return html.P(
-            t("Trend: fewer than {n} complete years.", lang, n=air.MIN_TREND_YEARS), className="muted", id="air-trend"
-        )
-    return html.P(
-        t(
-            "Trend of complete annual means {first}–{last} ({n} years): {slope} µg/m³ per year.",
-            lang,
-            first=trend["first_year"],
-            last=trend["last_year"],
-            n=trend["n_complete_years"],
-            slope=format_number(trend["slope_per_year"], lang, decimals=1),
-        ),
-        className="lead",
-        id="air-trend",
-    )
-
-
-def exceedance_table(rows: pl.DataFrame, lang: str) -> html.Table | html.P:
-    """One row per year, one column per registered 24-hour threshold (strictest first)."""
-    if rows.is_empty():
-        return html.P(t("No threshold is registered for this pollutant.", lang), id="air-exceedance-table")
-    levels = rows.select("threshold_id", "level", "threshold").unique().sort("threshold").rows()
-    header = (
-        [t("Year", lang), t("Days with data", lang)]
-        + [f"> {format_number(value, lang)} ({level})" for _id, level, value in levels]
-        + [t("Status", lang)]
-    )
-    table_rows = []
-    for (year,), group in rows.group_by(["year"], maintain_order=True):
-        first = group.row(0, named=True)
-        days = dict(zip(group["threshold_id"], group["days_above"], strict=False))
-        table_rows.append(
-            [str(year), f"{first['days_with_data']}/{first['days_in_period']}"]
-            + [str(days.get(threshold_id, "–")) for threshold_id, _l, _v in levels]
-            + [t("complete", lang) if first["complete"] else t("incomplete year: count is a lower bound", lang)]
-        )
-    return simple_table(
-        header,
-        table_rows,
-        numeric=[True, True] + [True] * len(levels) + [False],
-        element_id="air-exceedance-table",
-        caption=t(
-            "Days above WHO 2021 24-hour levels ({unit}). These levels are 99th percentiles: 3–4 days "
-            "above per year are consistent with the guideline.",
-            lang,
-            unit=unit_text(lang),
-        ),
     )
 
 
