@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
+from typing import Any
 
 import dash
 import flask
@@ -23,9 +24,9 @@ APP_TITLE = "CAEI · Экологические индикаторы Центр�
 
 
 class CaeiDash(dash.Dash):
-    def interpolate_index(self, **kwargs) -> str:
+    def interpolate_index(self, *args: Any, **kwargs: Any) -> str:
         """The index page with `<html lang=..>` from `?lang=`, so browsers and screen readers know the language."""
-        html_text = super().interpolate_index(**kwargs)
+        html_text = super().interpolate_index(*args, **kwargs)
         lang = normalize_lang(flask.request.args.get("lang")) if flask.has_request_context() else "ru"
         return html_text.replace("<html>", f'<html lang="{lang}">', 1)
 
@@ -56,7 +57,7 @@ def create_app(published_dir: Path) -> dash.Dash:
     answers = response_cache.install(server)  # before Dash adds compression: answers are kept as sent
     app = CaeiDash(
         "dashboard",
-        server=server,
+        server=server,  # type: ignore[arg-type]  # Dash types `server` as bool or a factory; it takes a Flask app
         use_pages=True,
         # Pages are registered explicitly below (not by scanning a folder) so that several apps can be
         # built in one process (tests) without Dash re-executing the page modules.
@@ -67,7 +68,7 @@ def create_app(published_dir: Path) -> dash.Dash:
         external_stylesheets=[],
         external_scripts=[],
         title=APP_TITLE,
-        update_title=None,
+        update_title=None,  # type: ignore[arg-type]  # None turns the "Updating..." title off (Dash docs)
         # Page components exist only while their page is shown, and a page without a snapshot has none.
         suppress_callback_exceptions=True,
     )

@@ -81,6 +81,11 @@ def same_section(nav_path: str, path: str) -> bool:
     return nav_path.split("/")[1:2] == path.split("/")[1:2]
 
 
+def aria(**attributes: str) -> dict[str, Any]:
+    """`aria-*` attributes of a component, e.g. `**aria(label="Sections")` (Dash takes them by keyword only)."""
+    return {f"aria-{name}": value for name, value in attributes.items()}
+
+
 def header(lang: str, path: str) -> html.Header:
     nav_links = [
         dcc.Link(
@@ -112,8 +117,8 @@ def header(lang: str, path: str) -> html.Header:
                             ),
                         ]
                     ),
-                    html.Nav(nav_links, className="site-nav", **{"aria-label": t("Sections", lang)}),
-                    html.Div(lang_links, className="lang-switch", **{"aria-label": t("Language", lang)}),
+                    html.Nav(nav_links, className="site-nav", **aria(label=t("Sections", lang))),
+                    html.Div(lang_links, className="lang-switch", **aria(label=t("Language", lang))),
                 ],
             )
         ],
@@ -121,6 +126,7 @@ def header(lang: str, path: str) -> html.Header:
 
 
 def footer(lang: str, info: dict[str, Any] | None) -> html.Footer:
+    text: str | list[Any]
     if info is None:
         text = t("No published snapshot.", lang)
     else:
@@ -312,7 +318,7 @@ def source_caption(
         *(parts or ["–"]),
         ". " + t("Snapshot date: {date}", lang, date=format_day(created_at, lang)),
     ]
-    props = {"id": element_id} if element_id else {}
+    props: dict[str, Any] = {"id": element_id} if element_id else {}
     return html.P(children, className="source-caption", **props)
 
 
@@ -321,7 +327,7 @@ def simple_table(
     rows: Sequence[Sequence[Any]],
     numeric: Sequence[bool] | None = None,
     element_id: str | None = None,
-    caption: str | None = None,
+    caption: str | list[Any] | None = None,
 ) -> html.Table:
     """A plain HTML table; numeric columns are right-aligned (values arrive already formatted)."""
     numeric = list(numeric or [False] * len(columns))
@@ -335,5 +341,5 @@ def simple_table(
         ]
     )
     children = ([html.Caption(caption)] if caption else []) + [head, body]
-    props = {"id": element_id} if element_id else {}
+    props: dict[str, Any] = {"id": element_id} if element_id else {}
     return html.Table(children, className="data-table", **props)

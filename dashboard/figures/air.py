@@ -74,7 +74,8 @@ def city_map_figure(
                     colorbar=dict(title=dict(text=unit_text(lang)), thickness=12),
                 ),
                 text=[
-                    f"{city_name(cities[r['city_id']], lang)}: {format_number(r['mean'], lang, decimals=1)} {unit_text(lang)} ({r['year']})"
+                    f"{city_name(cities[r['city_id']], lang)}: {format_number(r['mean'], lang, decimals=1)} "
+                    f"{unit_text(lang)} ({r['year']})"
                     for r in placed
                 ],
                 hoverinfo="text",
@@ -199,7 +200,8 @@ def region_map_figure(snap: data.Snapshot, placed: pl.DataFrame, lang: str) -> g
                 mode="markers",
                 marker=dict(size=[8 + 40 * (v / top) ** 0.5 for v in placed["value"]], color=PALETTE[0], opacity=0.7),
                 text=[
-                    f"{region_label(r, lang)}: {format_number(r['value'], lang, decimals=1)} {t('thousand t', lang)} ({r['year']})"
+                    f"{region_label(r, lang)}: {format_number(r['value'], lang, decimals=1)} {t('thousand t', lang)} "
+                    f"({r['year']})"
                     for r in placed.iter_rows(named=True)
                 ],
                 hoverinfo="text",

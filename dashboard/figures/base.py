@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 import plotly.io as pio
+from dash import dcc
 
 from dashboard.i18n import format_number, plotly_separators, t
 
@@ -39,7 +40,7 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#9
 NEUTRAL = "#44546a"
 # No mode bar: its tooltips exist only in English (plotly's locale bundles are not shipped with Dash, and
 # nothing may come from a CDN); the data behind every chart is downloadable as CSV/XLSX instead.
-GRAPH_CONFIG = {
+GRAPH_CONFIG: dcc.Graph.Config = {
     "displaylogo": False,
     "displayModeBar": False,
     "responsive": True,

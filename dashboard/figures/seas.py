@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import cast
 
 import plotly.graph_objects as go
 import polars as pl
@@ -49,7 +50,7 @@ def aral_area_figure(aral: pl.DataFrame, lang: str, low_quality_from: int = 2019
                 hovertemplate=f"{label}<br>%{{x}}: %{{customdata[0]}} {unit}<extra></extra>",
             )
         )
-    last_year = int(aral["year"].max())
+    last_year = int(cast(int, aral["year"].max()))
     if last_year >= low_quality_from:
         fig.add_vrect(
             x0=low_quality_from - 0.5,
@@ -267,7 +268,10 @@ def seas_map_figure(seas: Sequence[dict], countries: Sequence[dict], lang: str, 
                 hovertemplate=f"{sea['label']}<extra></extra>",
             )
         )
-    centre, zoom = map_view(geometry_bounds([s["geometry"] for s in seas]))
+    bounds = geometry_bounds([s["geometry"] for s in seas])
+    if bounds is None:  # polygons without coordinates
+        return empty_figure(t("No shorelines in the snapshot.", lang), lang)
+    centre, zoom = map_view(bounds)
     fig.update_layout(
         **base_layout(
             lang,

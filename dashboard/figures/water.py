@@ -28,7 +28,9 @@ CLASS_COLOURS = {
 
 
 def ru_or_en(row: dict, base: str, lang: str) -> str:
-    return row.get(f"{base}_ru") if lang in ("ru", "kk") and row.get(f"{base}_ru") else row.get(f"{base}_en") or ""
+    """The Russian name in Russian and Kazakh (the sources have no Kazakh one), else the English one."""
+    russian = row.get(f"{base}_ru")
+    return str(russian) if lang in ("ru", "kk") and russian else str(row.get(f"{base}_en") or "")
 
 
 def class_label(roman: str | None, lang: str) -> str:
@@ -78,7 +80,8 @@ def site_map_figure(snap: data.Snapshot, sites: pl.DataFrame, lang: str) -> go.F
                 marker=dict(size=13, color=CLASS_COLOURS[roman]),
                 name=class_label(roman, lang),
                 text=[
-                    f"{ru_or_en(r, 'site_name', lang)}<br>{t('WPI', lang)} {format_number(r['wpi_2006_04'], lang, decimals=2)}, "
+                    f"{ru_or_en(r, 'site_name', lang)}<br>{t('WPI', lang)} "
+                    f"{format_number(r['wpi_2006_04'], lang, decimals=2)}, "
                     f"{class_label(r['class_published'], lang)}"
                     for r in rows.iter_rows(named=True)
                 ],

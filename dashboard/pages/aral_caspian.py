@@ -4,7 +4,7 @@ level series with their datum notes, and the related drivers (freshwater withdra
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 import dash
 import polars as pl
@@ -252,7 +252,7 @@ def drivers_table(iso3: list[str], names: dict[str, str], entries: dict, latest_
 def aral_section(aral: pl.DataFrame, sources_by_id: dict, info: dict, lang: str) -> html.Section:
     if aral.height == 0:
         return html.Section([html.H2(t("Aral Sea", lang)), html.P(t("No data.", lang))], id="aral")
-    first_year, last_year = int(aral["year"].min()), int(aral["year"].max())
+    first_year, last_year = int(cast(int, aral["year"].min())), int(cast(int, aral["year"].max()))
     return html.Section(
         id="aral",
         children=[
@@ -301,8 +301,8 @@ def aral_caveats(aral: pl.DataFrame, lang: str) -> html.Aside:
     items = [
         html.Li(
             t(
-                "Values after 2018 were compiled manually from news articles and studies: they are of lower "
-                "quality (shaded on the chart).",
+                "Values after 2018 were compiled manually from news articles and studies: they are of lower quality "
+                "(shaded on the chart).",
                 lang,
             )
         ),
@@ -323,8 +323,8 @@ def aral_caveats(aral: pl.DataFrame, lang: str) -> html.Aside:
     items.append(
         html.Li(
             t(
-                "Until 2006 the Large Aral is reported as one basin; from 2007 its western and eastern "
-                "basins are reported separately.",
+                "Until 2006 the Large Aral is reported as one basin; from 2007 its western and eastern basins are "
+                "reported separately.",
                 lang,
             )
         )
@@ -381,8 +381,8 @@ def datum_note(differences: pl.DataFrame, lang: str) -> html.Aside:
     text = [
         t(
             "Two height references. The satellite series (DAHITI) gives heights in its own reference; the official "
-            "statements use the Baltic height system of the Caspian hydrometeorological services. The two series "
-            "are therefore shown apart and never joined into one line.",
+            "statements use the Baltic height system of the Caspian hydrometeorological services. The two series are "
+            "therefore shown apart and never joined into one line.",
             lang,
         )
     ]
@@ -390,7 +390,8 @@ def datum_note(differences: pl.DataFrame, lang: str) -> html.Aside:
     if spread is not None:
         text.append(
             t(
-                "There is no single offset between them: in the years with both values DAHITI is {low}–{high} m higher.",
+                "There is no single offset between them: in the years with both values DAHITI is {low}–{high} m "
+                "higher.",
                 lang,
                 low=format_number(spread[0], lang, decimals=2),
                 high=format_number(spread[1], lang, decimals=2),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import dash
+import polars as pl
 from dash import dcc, html
 
 from dashboard import data
@@ -81,7 +82,7 @@ def catalogue_content(snap: data.Snapshot, info: dict, lang: str) -> list:
     ]
 
 
-def checks_summary(checks, failed, lang: str) -> html.Div:
+def checks_summary(checks: pl.DataFrame, failed: pl.DataFrame, lang: str) -> html.Div | html.P:
     if failed.height == 0:
         return html.P(
             t("All {n} checks of this snapshot passed.", lang, n=checks.height),

@@ -12,6 +12,7 @@ from dashboard.figures.base import sparkline_data_uri
 from dashboard.i18n import format_number, format_share, localized, t
 from dashboard.queries import indicators, reference
 from dashboard.shell import (
+    aria,
     flag_badges,
     href,
     page_lang,
@@ -52,7 +53,7 @@ def country_content(snap: data.Snapshot, info: dict, code: str, lang: str) -> li
             for c in countries
         ],
         className="country-links",
-        **{"aria-label": t("Country profiles:", lang)},
+        **aria(label=t("Country profiles:", lang)),
     )
     # Only codes of the geographies table are accepted, and only Central Asian countries have a profile.
     if code not in countries:

@@ -8,7 +8,9 @@ from urllib.parse import parse_qs, urlencode
 
 import dash
 import flask
+import polars as pl
 from dash import Input, Output, State, dcc, html
+from dash.exceptions import PreventUpdate
 
 from dashboard import data
 from dashboard.explorer_state import (
@@ -291,7 +293,9 @@ def build_view(snap: data.Snapshot, info: dict, state: ExplorerState, lang: str)
     }
 
 
-def values_table(shown, geo_names: dict[str, str], unit: str, caption: str, lang: str) -> html.Table | html.P:
+def values_table(
+    shown: pl.DataFrame, geo_names: dict[str, str], unit: str, caption: str, lang: str
+) -> html.Table | html.Div | html.P:
     if shown.height == 0:
         return html.P(t("No values for this choice.", lang))
     rows = [
@@ -361,7 +365,9 @@ def update_view(
     if triggered != INDICATOR_ID:
         query.update({"from": year_from, "to": year_to, "year": year})
     state = state_from_query(snap, query)
-    if not geo_ids and state is not None:
+    if state is None:  # no indicator in the snapshot: the layout has no controls that could ask
+        raise PreventUpdate
+    if not geo_ids:
         state = ExplorerState(state.indicator_id, (), state.year_from, state.year_to, state.year)
     view = build_view(snap, info, state, lang)
     return (
@@ -413,7 +419,8 @@ def download(fmt: str):
     if fmt not in DOWNLOAD_FORMATS:
         flask.abort(404)
     query = {k: v for k, v in parse_qs(flask.request.query_string.decode("utf-8")).items()}
-    data.pin_snapshot((query.get("snapshot") or [None])[0])
+    pinned = query.get("snapshot")
+    data.pin_snapshot(pinned[0] if pinned else None)
     try:
         snap = data.snapshot_for_request()
         body, filename = download_payload(snap, query, fmt)

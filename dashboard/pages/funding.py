@@ -78,14 +78,15 @@ def funding_content(snap: data.Snapshot, info: dict, lang: str) -> list:
                 html.P(
                     t(
                         "Sources are shown side by side and never added together: commitments are not disbursements, "
-                        "and Rio-marked climate finance is an upper bound (the whole activity counts when climate is a "
-                        "significant objective).",
+                        "and Rio-marked climate finance is an upper bound (the whole activity counts when climate is "
+                        "a significant objective).",
                         lang,
                     )
                 ),
                 html.P(
                     t(
-                        "Negative disbursements are real reflows. A country without a report in a year is a gap, not a zero.",
+                        "Negative disbursements are real reflows. A country without a report in a year is a gap, not "
+                        "a zero.",
                         lang,
                     )
                 ),
@@ -177,8 +178,8 @@ def country_figure(values: pl.DataFrame, names: dict[str, str], lang: str, unit:
 def coverage_note(coverage: pl.DataFrame, lang: str) -> html.P:
     partial = coverage.filter(~pl.col("published"))["year"].to_list()
     text = t(
-        "Central Asia totals are published only for years when the countries with reports hold at least 80 % of "
-        "the population.",
+        "Central Asia totals are published only for years when the countries with reports hold at least 80 % of the "
+        "population.",
         lang,
     )
     if partial:
@@ -366,8 +367,9 @@ def domestic_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang:
             title,
             html.P(
                 t(
-                    "Two different things, shown side by side: the domestic series is spending in tenge converted at the "
-                    "official exchange rate (World Bank WDI); the international series counts whole climate-relevant activities.",
+                    "Two different things, shown side by side: the domestic series is spending in tenge converted at "
+                    "the official exchange rate (World Bank WDI); the international series counts whole "
+                    "climate-relevant activities.",
                     lang,
                 ),
                 className="muted",

@@ -80,8 +80,8 @@ def summit_content(snap: data.Snapshot, lang: str) -> list:
                 html.H2(t("Summit indicator pack", lang)),
                 html.P(
                     t(
-                        "One sheet per direction (latest value and year, trend, Central Asia value with coverage), sources "
-                        "with licences and notes, from the published snapshot.",
+                        "One sheet per direction (latest value and year, trend, Central Asia value with coverage), "
+                        "sources with licences and notes, from the published snapshot.",
                         lang,
                     ),
                     className="muted",
@@ -151,7 +151,7 @@ def direction_card(direction: dict, indicators: pl.DataFrame, lang: str) -> html
     number = direction["direction"]
     with_data = indicators.filter(pl.col("value").is_not_null() | (pl.col("n_countries") > 0))
     if with_data.is_empty():
-        body = [
+        body: list[Any] = [
             html.P(t("No indicator in the catalogue has data for this direction yet.", lang), className="no-regional")
         ]
     else:
@@ -218,8 +218,8 @@ def tracker_section(directions: pl.DataFrame, initiatives: pl.DataFrame, lang: s
             html.H2(t("Initiatives tracker", lang)),
             html.P(
                 t(
-                    "The registry starts with what the bulletin states: the initiative areas of the draft Programme of Action "
-                    "2026-2030. An empty field is unknown.",
+                    "The registry starts with what the bulletin states: the initiative areas of the draft Programme "
+                    "of Action 2026-2030. An empty field is unknown.",
                     lang,
                 ),
                 className="muted",

@@ -73,10 +73,9 @@ def update_profile(site_id: str | None, lang: str | None):
     lang = normalize_lang(lang)
     snap = data.snapshot_for_request()
     sites = water.sites(snap)
-    known = site_id in set(
-        sites["site_id"].to_list()
-    )  # the dropdown offers only known sites; a forged id gets the first
-    return site_profile(snap, sites, site_id if known else sites["site_id"][0], lang)
+    # the dropdown offers only known sites; a forged id gets the first
+    known = site_id if site_id in set(sites["site_id"].to_list()) else None
+    return site_profile(snap, sites, known or str(sites["site_id"][0]), lang)
 
 
 # ---- names ---------------------------------------------------------------------------------------------
@@ -144,8 +143,8 @@ def caveats(sites: pl.DataFrame, lang: str) -> html.Aside:
         ),
         html.Li(
             t(
-                "A later table lists the same April 2006 classification under today's region names: it is not a "
-                "later year.",
+                "A later table lists the same April 2006 classification under today's region names: it is not a later "
+                "year.",
                 lang,
             )
         ),
@@ -171,7 +170,7 @@ def caveats(sites: pl.DataFrame, lang: str) -> html.Aside:
 
 
 def map_section(snap: data.Snapshot, sites: pl.DataFrame, lang: str) -> html.Section:
-    by_placement = {}
+    by_placement: dict[str, list[str]] = {}
     for row in sites.iter_rows(named=True):
         by_placement.setdefault(row["placement"] or "not_placed", []).append(ru_or_en(row, "site_name", lang))
     notes = [
@@ -266,7 +265,10 @@ def exceedances_section(snap: data.Snapshot, lang: str) -> html.Section:
 def profile_section(snap: data.Snapshot, sites: pl.DataFrame, lang: str) -> html.Section:
     options = [
         {
-            "label": f"{ru_or_en(r, 'site_name', lang)} — {t('WPI', lang)} {format_number(r['wpi_2006_04'], lang, decimals=2)}",
+            "label": (
+                f"{ru_or_en(r, 'site_name', lang)} — {t('WPI', lang)} "
+                f"{format_number(r['wpi_2006_04'], lang, decimals=2)}"
+            ),
             "value": r["site_id"],
         }
         for r in sites.iter_rows(named=True)
@@ -388,9 +390,9 @@ def harmonisation_section(snap: data.Snapshot, lang: str) -> html.Section:
             html.H2(t("Harmonisation: the same observations against each set of norms", lang)),
             html.P(
                 t(
-                    "Each observation is compared only with norms of the same chemical basis (nitrite as N is converted "
-                    "to nitrite ion with the declared factor) and the same unit. WHO and EU values are not in the "
-                    "shared sources and are not shown.",
+                    "Each observation is compared only with norms of the same chemical basis (nitrite as N is "
+                    "converted to nitrite ion with the declared factor) and the same unit. WHO and EU values are not "
+                    "in the shared sources and are not shown.",
                     lang,
                 ),
                 className="muted",
@@ -455,8 +457,8 @@ def inbox_section(snap: data.Snapshot, lang: str) -> html.Section:
             html.P(
                 with_codes(
                     "Drop CSV or XLSX files into the water-quality inbox or run {ingest}. Columns: water body, "
-                    "region, sample date, parameter, value, unit ({units}). Rows that cannot be accepted are kept "
-                    "in quarantine with the reason ({export}).",
+                    "region, sample date, parameter, value, unit ({units}). Rows that cannot be accepted are kept in "
+                    "quarantine with the reason ({export}).",
                     lang,
                     ingest=f"caei ingest {t('FILE', lang)}",
                     units="mg/l, мг/дм3, µg/l, мкг/дм3, mg-eq/l",

@@ -47,7 +47,8 @@ def all_sources(snap: Snapshot) -> pl.DataFrame:
 
 def geographies(snap: Snapshot) -> pl.DataFrame:
     return snap.query(
-        "SELECT geo_id, kind, name_ru, name_en, name_kk, central_asia, caspian_littoral FROM geographies ORDER BY geo_id"
+        "SELECT geo_id, kind, name_ru, name_en, name_kk, central_asia, caspian_littoral FROM geographies ORDER BY "
+        "geo_id"
     )
 
 
@@ -73,7 +74,8 @@ def indicator_details(snap: Snapshot) -> pl.DataFrame:
     """The catalogue columns the catalogue page and downloads show: definitions, freshness, source, licence."""
     return snap.query(
         """
-        SELECT i.indicator_id, i.name_ru, i.name_en, i.name_kk, i.definition_ru, i.definition_en, i.definition_kk, i.unit,
+        SELECT i.indicator_id, i.name_ru, i.name_en, i.name_kk,
+               i.definition_ru, i.definition_en, i.definition_kk, i.unit,
                u.label_ru AS unit_label_ru, u.label_en AS unit_label_en, u.label_kk AS unit_label_kk,
                i.theme, i.directions, TRY_CAST(i.headline_direction AS INTEGER) AS headline_direction,
                i.aggregation, TRY_CAST(i.freshness_years AS INTEGER) AS freshness_years,
@@ -100,7 +102,8 @@ def latest_provenance(snap: Snapshot) -> pl.DataFrame:
 
 def check_results(snap: Snapshot) -> pl.DataFrame:
     return snap.query(
-        "SELECT check_name, asset, severity, passed, description, n_failed FROM check_results ORDER BY asset, check_name"
+        "SELECT check_name, asset, severity, passed, description, n_failed FROM check_results ORDER BY asset, "
+        "check_name"
     )
 
 
@@ -121,7 +124,8 @@ def indicator_entries(snap: Snapshot, indicator_ids: list[str]) -> pl.DataFrame:
 def country_polygons(snap: Snapshot, iso3: list[str]) -> pl.DataFrame:
     """feature_id (ISO3) and GeoJSON geometry text of the Natural Earth country polygons asked for."""
     return snap.query(
-        "SELECT feature_id, geometry FROM geo_features WHERE layer = ? AND list_contains(?, feature_id) ORDER BY feature_id",
+        "SELECT feature_id, geometry FROM geo_features WHERE layer = ? AND list_contains(?, feature_id) ORDER BY "
+        "feature_id",
         ("ne_countries", list(iso3)),
     )
 

@@ -80,15 +80,15 @@ def airdata_notice(lang: str) -> html.Aside:
                     ),
                     html.Li(
                         t(
-                            "Tashkent: a municipal network of low-cost sensors, not an official reference network; the daily "
-                            "value is a city median, not a mean.",
+                            "Tashkent: a municipal network of low-cost sensors, not an official reference network; "
+                            "the daily value is a city median, not a mean.",
                             lang,
                         )
                     ),
                     html.Li(
                         t(
-                            "A yearly or seasonal mean is shown only if at least {share} of the days of the period have "
-                            "data; otherwise the period is marked incomplete and no number is given.",
+                            "A yearly or seasonal mean is shown only if at least {share} of the days of the period "
+                            "have data; otherwise the period is marked incomplete and no number is given.",
                             lang,
                             share=format_share(air.COMPLETE_SHARE, lang),
                         )

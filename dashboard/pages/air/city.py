@@ -3,6 +3,9 @@ with its trend and its days above the thresholds."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import cast
+
 import polars as pl
 from dash import dcc, html
 
@@ -47,7 +50,8 @@ def series_options(snap: data.Snapshot, cities: dict, lang: str) -> list[dict]:
     options = []
     for r in index.iter_rows(named=True):
         label = (
-            f"{city_name(cities.get(r['city_id']), lang)} · {air.POLLUTANT_LABELS.get(r['pollutant'], r['pollutant'])} · "
+            f"{city_name(cities.get(r['city_id']), lang)} · "
+            f"{air.POLLUTANT_LABELS.get(r['pollutant'], r['pollutant'])} · "
             f"{series_source_label(r['source_id'], lang)} ({r['first_day'].year}–{r['last_day'].year})"
         )
         options.append({"label": label, "value": f"{r['city_id']}|{r['source_id']}|{r['pollutant']}"})
@@ -94,7 +98,9 @@ def city_view(snap: data.Snapshot, series: tuple[str, str, str], lang: str) -> l
     name = city_name(cities.get(city_id), lang)
     label = air.POLLUTANT_LABELS.get(pollutant, pollutant)
     complete_years = stats.filter((pl.col("period_kind") == "year") & pl.col("complete"))["year"]
-    last_year = int(complete_years.max()) if complete_years.len() else int(daily["date"].max().year)
+    last_year = (
+        int(cast(int, complete_years.max())) if complete_years.len() else cast(dt.date, daily["date"].max()).year
+    )
     statistic = daily["statistic"][0]
     return [
         html.H3(t("{city}: daily {pollutant} and 30-day rolling mean", lang, city=name, pollutant=label)),

@@ -19,6 +19,7 @@ from dashboard.i18n import (
 from dashboard.pages.overview.cards import countries_only_card, explorer_href, region_card, unit_label
 from dashboard.queries import indicators, reference
 from dashboard.shell import (
+    aria,
     flag_badges,
     flag_text,
     href,
@@ -128,7 +129,7 @@ def overview_content(snap: data.Snapshot, info: dict, lang: str) -> list:
                 for c in countries
             ],
             className="country-links",
-            **{"aria-label": t("Country profiles:", lang)},
+            **aria(label=t("Country profiles:", lang)),
         ),
     ]
     for direction_row, summary in zip(directions.iter_rows(named=True), direction_summaries, strict=False):

@@ -18,6 +18,7 @@ from dashboard.i18n import (
 )
 from dashboard.queries import indicators
 from dashboard.shell import (
+    aria,
     flag_badges,
     source_caption,
 )
@@ -231,7 +232,7 @@ def trend_line(summary: RegionSummary, lang: str) -> html.Div:
                 width=120,
                 height=32,
             ),
-            html.Span(trend_arrow(change), className="arrow", **{"aria-hidden": "true"}),
+            html.Span(trend_arrow(change), className="arrow", **aria(hidden="true")),
             html.Span(description, className="trend-text"),
         ],
         className="trend",
