@@ -164,12 +164,39 @@ def page_frame(lang: str, path: str, info: dict[str, Any] | None, children: Any)
     )
 
 
+# What a page shows below its header: built from the request's snapshot, its info and the page language.
+PageContent = Callable[[data.Snapshot, dict[str, Any], str], Any]
+
+
 def register_page(
-    module: str, nav: tuple[int, str, str], title: str, layout: Callable[..., Any], **options: Any
+    module: str,
+    nav: tuple[int, str, str],
+    title: str,
+    content: PageContent | None = None,
+    layout: Callable[..., Any] | None = None,
+    **options: Any,
 ) -> None:
-    """Register a page with Dash from its `NAV = (order, path, name)`, the one place its order and name are set."""
+    """Register a page with Dash from its `NAV = (order, path, name)`, the one place its order and name are set.
+
+    The page is `content` in the frame of `snapshot_page`; a page that reads its path or query string gives its
+    own `layout` instead.
+    """
     order, path, name = nav
+    if layout is None:
+        if content is None:
+            raise ValueError(f"page {module} needs a content or a layout")
+        layout = content_layout(path, content)
     dash.register_page(module, path=path, name=name, title=title, order=order, layout=layout, **options)
+
+
+def content_layout(path: str, content: PageContent) -> Callable[..., html.Div]:
+    """The layout function of a page at `path` whose body is `content` (query parameters other than `lang` unused)."""
+
+    def layout(lang: str | None = None, **_query: Any) -> html.Div:
+        chosen = page_lang(lang)
+        return snapshot_page(chosen, path, lambda snap, info: content(snap, info, chosen))
+
+    return layout
 
 
 def snapshot_page(lang: str, path: str, body: Callable[[data.Snapshot, dict[str, Any]], Any]) -> html.Div:

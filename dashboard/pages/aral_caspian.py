@@ -4,7 +4,7 @@ level series with their datum notes, and the related drivers (freshwater withdra
 from __future__ import annotations
 
 import json
-from typing import Any, cast
+from typing import cast
 
 import dash
 import polars as pl
@@ -22,10 +22,8 @@ from dashboard.figures.seas import (
 from dashboard.i18n import format_number, format_signed_percent_change, localized, t
 from dashboard.queries import indicators, reference, seas
 from dashboard.shell import (
-    page_lang,
     register_page,
     simple_table,
-    snapshot_page,
     source_caption,
 )
 from dashboard.summaries import aral_small_basin_drop, datum_difference_range, has_flag, percent_change, rows_by_key
@@ -54,12 +52,7 @@ NAV = (10, PATH, "Aral & Caspian")
 
 
 def register(app: dash.Dash) -> None:
-    register_page(__name__, NAV, title="Арал и Каспий / Aral & Caspian · CAEI", layout=layout)
-
-
-def layout(lang: str | None = None, **_query: Any) -> html.Div:
-    lang = page_lang(lang)
-    return snapshot_page(lang, PATH, lambda snap, info: seas_content(snap, info, lang))
+    register_page(__name__, NAV, title="Арал и Каспий / Aral & Caspian · CAEI", content=seas_content)
 
 
 def seas_content(snap: data.Snapshot, info: dict, lang: str) -> list:

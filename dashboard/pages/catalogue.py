@@ -3,8 +3,6 @@ last update and the status of the asset checks, from the snapshot's own tables."
 
 from __future__ import annotations
 
-from typing import Any
-
 import dash
 import polars as pl
 from dash import dcc, html
@@ -14,9 +12,7 @@ from dashboard.i18n import format_day, localized, t
 from dashboard.queries import indicators, reference
 from dashboard.shell import (
     flag_badges,
-    page_lang,
     register_page,
-    snapshot_page,
     source_title_element,
 )
 from dashboard.summaries import indicator_check_status, rows_by_key
@@ -26,12 +22,7 @@ NAV = (90, PATH, "Data catalogue")
 
 
 def register(app: dash.Dash) -> None:
-    register_page(__name__, NAV, title="Каталог данных / Data catalogue · CAEI", layout=layout)
-
-
-def layout(lang: str | None = None, **_query: Any) -> html.Div:
-    lang = page_lang(lang)
-    return snapshot_page(lang, PATH, lambda snap, info: catalogue_content(snap, info, lang))
+    register_page(__name__, NAV, title="Каталог данных / Data catalogue · CAEI", content=catalogue_content)
 
 
 def english(text: object) -> html.Span:

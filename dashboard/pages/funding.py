@@ -3,8 +3,6 @@ side; Kazakhstan's domestic spending beside the international flows it received.
 
 from __future__ import annotations
 
-from typing import Any
-
 import dash
 import plotly.graph_objects as go
 import polars as pl
@@ -15,11 +13,9 @@ from dashboard.figures.base import GRAPH_CONFIG, PALETTE, base_layout, empty_fig
 from dashboard.i18n import format_number, localized, normalize_lang, t
 from dashboard.queries import funding, reference
 from dashboard.shell import (
-    page_lang,
     register_page,
     simple_table,
     snapshot_callback,
-    snapshot_page,
     source_caption,
     source_title_element,
 )
@@ -36,7 +32,7 @@ TOP_CATEGORIES = 6  # with "other", as many bands as the palette has colours
 
 
 def register(app: dash.Dash) -> None:
-    register_page(__name__, NAV, title="Финансирование / Funding · CAEI", layout=layout)
+    register_page(__name__, NAV, title="Финансирование / Funding · CAEI", content=funding_content)
     snapshot_callback(
         app,
         Output(BREAKDOWN_GRAPH_ID, "figure"),
@@ -45,11 +41,6 @@ def register(app: dash.Dash) -> None:
         State(LANG_STORE_ID, "data"),
         prevent_initial_call=True,
     )(update_breakdown)
-
-
-def layout(lang: str | None = None, **_query: Any) -> html.Div:
-    lang = page_lang(lang)
-    return snapshot_page(lang, PATH, lambda snap, info: funding_content(snap, info, lang))
 
 
 def update_breakdown(area: str | None, dimension: str | None, lang: str | None):

@@ -14,11 +14,9 @@ from dashboard.i18n import catalogue, format_day, format_number, localized, norm
 from dashboard.queries import funding, reference
 from dashboard.shell import (
     flag_badges,
-    page_lang,
     register_page,
     simple_table,
     snapshot_callback,
-    snapshot_page,
 )
 from dashboard.text_marks import code, seed_text, with_latin_names
 
@@ -44,7 +42,12 @@ STATUS_MSGIDS = {
 
 
 def register(app: dash.Dash) -> None:
-    register_page(__name__, NAV, title="Саммит 2026 / Summit 2026 · CAEI", layout=layout)
+    register_page(
+        __name__,
+        NAV,
+        title="Саммит 2026 / Summit 2026 · CAEI",
+        content=lambda snap, _info, lang: summit_content(snap, lang),
+    )
     snapshot_callback(
         app,
         Output(TRACKER_ID, "children"),
@@ -61,11 +64,6 @@ def register(app: dash.Dash) -> None:
         State(LANG_STORE_ID, "data"),
         prevent_initial_call=True,
     )(download_pack)
-
-
-def layout(lang: str | None = None, **_query: Any) -> html.Div:
-    lang = page_lang(lang)
-    return snapshot_page(lang, PATH, lambda snap, info: summit_content(snap, lang))
 
 
 def summit_content(snap: data.Snapshot, lang: str) -> list:

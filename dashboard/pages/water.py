@@ -8,7 +8,6 @@ line, at its reservoir's shape, or at its region's label point, and the page say
 from __future__ import annotations
 
 import urllib.parse
-from typing import Any
 
 import dash
 import polars as pl
@@ -20,11 +19,9 @@ from dashboard.figures.water import CLASS_COLOURS, class_label, jmp_figure, ru_o
 from dashboard.i18n import format_number, format_signed_percent_change, normalize_lang, t
 from dashboard.queries import reference, water
 from dashboard.shell import (
-    page_lang,
     register_page,
     simple_table,
     snapshot_callback,
-    snapshot_page,
     source_caption,
 )
 from dashboard.text_marks import as_published, with_codes
@@ -54,7 +51,7 @@ TEMPLATE_HEADERS = {
 
 
 def register(app: dash.Dash) -> None:
-    register_page(__name__, NAV, title="Качество воды / Water quality · CAEI", layout=layout)
+    register_page(__name__, NAV, title="Качество воды / Water quality · CAEI", content=water_content)
     snapshot_callback(
         app,
         Output(PROFILE_ID, "children"),
@@ -62,11 +59,6 @@ def register(app: dash.Dash) -> None:
         State(LANG_STORE_ID, "data"),
         prevent_initial_call=True,
     )(update_profile)
-
-
-def layout(lang: str | None = None, **_query: Any) -> html.Div:
-    lang = page_lang(lang)
-    return snapshot_page(lang, PATH, lambda snap, info: water_content(snap, info, lang))
 
 
 def update_profile(site_id: str | None, lang: str | None):

@@ -6,8 +6,6 @@ attribution and the note that they predate the source's October 2026 day-boundar
 
 from __future__ import annotations
 
-from typing import Any
-
 import dash
 import polars as pl
 from dash import Input, Output, State, dcc, html
@@ -33,11 +31,9 @@ from dashboard.pages.air.city import (
     parse_series,
 )
 from dashboard.shell import (
-    page_lang,
     register_page,
     simple_table,
     snapshot_callback,
-    snapshot_page,
 )
 from dashboard.text_marks import as_published, code, translated_or_published, with_latin_names
 
@@ -47,7 +43,12 @@ AVERAGING_MSGIDS = {"24h": "24 hours", "annual": "year"}
 
 
 def register(app: dash.Dash) -> None:
-    register_page(__name__, NAV, title="Качество воздуха / Air quality · CAEI", layout=layout)
+    register_page(
+        __name__,
+        NAV,
+        title="Качество воздуха / Air quality · CAEI",
+        content=lambda snap, _info, lang: air_content(snap, lang),
+    )
     snapshot_callback(
         app,
         Output(CITY_VIEW_ID, "children"),
@@ -55,11 +56,6 @@ def register(app: dash.Dash) -> None:
         State(LANG_STORE_ID, "data"),
         prevent_initial_call=True,  # the layout already holds the first city
     )(update_city_view)
-
-
-def layout(lang: str | None = None, **_query: Any) -> html.Div:
-    lang = page_lang(lang)
-    return snapshot_page(lang, PATH, lambda snap, info: air_content(snap, lang))
 
 
 def update_city_view(series: str | None, lang: str | None):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import dash
 from dash import Input, Output, State, dcc, html
 
@@ -23,11 +21,9 @@ from dashboard.shell import (
     flag_badges,
     flag_text,
     href,
-    page_lang,
     register_page,
     simple_table,
     snapshot_callback,
-    snapshot_page,
     source_caption,
 )
 from dashboard.summaries import (
@@ -53,7 +49,7 @@ NAV = (0, PATH, "Overview")
 
 
 def register(app: dash.Dash) -> None:
-    register_page(__name__, NAV, title="Обзор / Overview · CAEI", layout=layout)
+    register_page(__name__, NAV, title="Обзор / Overview · CAEI", content=overview_content)
     snapshot_callback(
         app,
         Output(COUNTRY_GRAPH_ID, "figure"),
@@ -63,11 +59,6 @@ def register(app: dash.Dash) -> None:
         State(LANG_STORE_ID, "data"),
         prevent_initial_call=True,  # the layout already holds the first selection
     )(update_country_comparison)
-
-
-def layout(lang: str | None = None, **_query: Any) -> html.Div:
-    lang = page_lang(lang)
-    return snapshot_page(lang, PATH, lambda snap, info: overview_content(snap, info, lang))
 
 
 def update_country_comparison(indicator_id: str | None, lang: str | None):
