@@ -208,12 +208,15 @@ def snapshot_page(lang: str, path: str, body: Callable[[data.Snapshot, dict[str,
     try:
         snap = data.snapshot_for_request()
     except data.NoSnapshotError as missing:
-        return page_frame(lang, path, None, no_snapshot_notice(lang, str(missing)))
+        title, lead = t("No published data yet", lang), t("Build and publish a snapshot with", lang)
+        return page_frame(lang, path, None, snapshot_notice("no-snapshot", title, lead, str(missing)))
     info = data.snapshot_info(snap)
     try:
         content = body(snap, info)
     except data.SnapshotContentError as problem:
-        content = snapshot_problem_notice(lang, str(problem))
+        title = t("The published snapshot cannot be shown", lang)
+        lead = t("It lacks data this page reads. Publish a new snapshot with", lang)
+        content = snapshot_notice("snapshot-problem", title, lead, str(problem))
     return page_frame(lang, path, info, content)
 
 
@@ -269,34 +272,14 @@ def snapshot_callback(app: dash.Dash, *dependencies: Any, **options: Any):
     return register
 
 
-def no_snapshot_notice(lang: str, detail: str) -> html.Div:
-    """What a page shows before anything is published."""
+def snapshot_notice(element_id: str, title: str, lead: str, detail: str) -> html.Div:
+    """A warning in place of a page's content: what is missing, and that `caei materialize` publishes a snapshot."""
     return html.Div(
         className="notice notice-warning",
-        id="no-snapshot",
+        id=element_id,
         children=[
-            html.H2(t("No published data yet", lang)),
-            html.P([t("Build and publish a snapshot with", lang), " ", html.Code("caei materialize"), "."]),
-            html.P(detail, className="notice-detail"),
-        ],
-    )
-
-
-def snapshot_problem_notice(lang: str, detail: str) -> html.Div:
-    """What a page shows when the published snapshot lacks something it reads."""
-    return html.Div(
-        className="notice notice-warning",
-        id="snapshot-problem",
-        children=[
-            html.H2(t("The published snapshot cannot be shown", lang)),
-            html.P(
-                [
-                    t("It lacks data this page reads. Publish a new snapshot with", lang),
-                    " ",
-                    html.Code("caei materialize"),
-                    ".",
-                ]
-            ),
+            html.H2(title),
+            html.P([lead, " ", html.Code("caei materialize"), "."]),
             html.P(detail, className="notice-detail"),
         ],
     )

@@ -159,10 +159,14 @@ def indicator_table(details, status_by_id: dict, sources_by_id: dict, provenance
         t("Last update", lang),
         t("Status", lang),
     ]
+    return catalogue_table(head, rows, "catalogue-indicator-table")
+
+
+def catalogue_table(head: list[str], rows: list[html.Tr], element_id: str) -> html.Table:
     return html.Table(
         [html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
         className="data-table catalogue-table",
-        id="catalogue-indicator-table",
+        id=element_id,
     )
 
 
@@ -193,11 +197,7 @@ def source_table(sources, provenance_by_id: dict, lang: str) -> html.Table:
         t("Retrieved", lang),
         t("SHA-256 (start)", lang),
     ]
-    return html.Table(
-        [html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
-        className="data-table catalogue-table",
-        id="catalogue-source-table",
-    )
+    return catalogue_table(head, rows, "catalogue-source-table")
 
 
 def checks_table(checks, lang: str) -> html.Table:

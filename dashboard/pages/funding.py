@@ -3,6 +3,8 @@ side; Kazakhstan's domestic spending beside the international flows it received.
 
 from __future__ import annotations
 
+from typing import Any
+
 import dash
 import plotly.graph_objects as go
 import polars as pl
@@ -83,50 +85,49 @@ def funding_content(snap: data.Snapshot, info: dict, lang: str) -> list:
                 ),
             ],
         ),
-        html.Section(
-            id="funding-by-country",
-            children=[
-                html.H2(t("Climate-related development finance received (OECD CRS), by country", lang)),
-                dcc.Graph(
-                    id="funding-country-graph",
-                    className="graph",
-                    config=GRAPH_CONFIG,
-                    figure=country_figure(
-                        funding.crs_values(snap, "climate_finance_crs"),
-                        names,
-                        lang,
-                        t("US$ million, current prices", lang),
-                        stacked=True,
-                    ),
-                ),
-                coverage_note(funding.crs_coverage(snap), lang),
-                crs_caption,
-            ],
+        country_section(
+            "funding-by-country",
+            "funding-country-graph",
+            t("Climate-related development finance received (OECD CRS), by country", lang),
+            country_figure(
+                funding.crs_values(snap, "climate_finance_crs"),
+                names,
+                lang,
+                t("US$ million, current prices", lang),
+                stacked=True,
+            ),
+            [coverage_note(funding.crs_coverage(snap), lang), crs_caption],
         ),
-        html.Section(
-            id="funding-per-capita",
-            children=[
-                html.H2(t("Per person", lang)),
-                dcc.Graph(
-                    id="funding-per-capita-graph",
-                    className="graph",
-                    config=GRAPH_CONFIG,
-                    figure=country_figure(
-                        funding.crs_values(snap, "climate_finance_crs_per_capita"),
-                        names,
-                        lang,
-                        t("US$ per person, current prices", lang),
-                        stacked=False,
-                    ),
-                ),
-                crs_caption,
-            ],
+        country_section(
+            "funding-per-capita",
+            "funding-per-capita-graph",
+            t("Per person", lang),
+            country_figure(
+                funding.crs_values(snap, "climate_finance_crs_per_capita"),
+                names,
+                lang,
+                t("US$ per person, current prices", lang),
+                stacked=False,
+            ),
+            [crs_caption],
         ),
         breakdown_section(snap, names, lang),
         sources_section(snap, sources_by_id, info, lang),
         domestic_section(snap, sources_by_id, info, lang),
         document_section(snap, lang),
     ]
+
+
+def country_section(section_id: str, graph_id: str, title: str, figure: go.Figure, notes: list[Any]) -> html.Section:
+    """A section with one figure of the countries, and the notes below it."""
+    return html.Section(
+        id=section_id,
+        children=[
+            html.H2(title),
+            dcc.Graph(id=graph_id, className="graph", config=GRAPH_CONFIG, figure=figure),
+            *notes,
+        ],
+    )
 
 
 def country_figure(values: pl.DataFrame, names: dict[str, str], lang: str, unit: str, stacked: bool) -> go.Figure:

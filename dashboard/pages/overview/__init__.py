@@ -173,33 +173,14 @@ def direction_section(
         )
         return html.Section(children, className="direction direction-empty", id=f"direction-{number}")
     grid: list = []
-    if summary.headline_id is not None and summary.headline_id not in summaries:
+    headline_id = summary.headline_id
+    if headline_id is not None:
+        indicator, status = indicators_by_id.get(headline_id, {}), status_by_id.get(headline_id, {})
+        context = (sources_by_id, info, snap, countries, country_names, lang)
         grid.append(
-            countries_only_card(
-                summary.headline_id,
-                indicators_by_id.get(summary.headline_id, {}),
-                status_by_id.get(summary.headline_id, {}),
-                sources_by_id,
-                info,
-                snap,
-                countries,
-                country_names,
-                lang,
-            )
-        )
-    elif summary.headline_id is not None:
-        grid.append(
-            region_card(
-                summaries[summary.headline_id],
-                indicators_by_id.get(summary.headline_id, {}),
-                status_by_id.get(summary.headline_id, {}),
-                sources_by_id,
-                info,
-                snap,
-                countries,
-                country_names,
-                lang,
-            )
+            region_card(summaries[headline_id], indicator, status, *context)
+            if headline_id in summaries
+            else countries_only_card(headline_id, indicator, status, *context)
         )
     else:
         grid.append(
