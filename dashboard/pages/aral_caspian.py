@@ -21,11 +21,7 @@ from dashboard.figures.seas import (
 )
 from dashboard.i18n import format_number, format_signed_percent_change, localized, t
 from dashboard.queries import indicators, reference, seas
-from dashboard.shell import (
-    register_page,
-    simple_table,
-    source_caption,
-)
+from dashboard.shell import register_page, simple_table, source_caption
 from dashboard.summaries import aral_small_basin_drop, datum_difference_range, has_flag, percent_change, rows_by_key
 
 PATH = "/aral-caspian"

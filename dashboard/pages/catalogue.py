@@ -10,11 +10,7 @@ from dash import dcc, html
 from dashboard import data
 from dashboard.i18n import format_day, localized, t
 from dashboard.queries import indicators, reference
-from dashboard.shell import (
-    flag_badges,
-    register_page,
-    source_title_element,
-)
+from dashboard.shell import flag_badges, register_page, source_title_element
 from dashboard.summaries import indicator_check_status, rows_by_key
 
 PATH = "/catalogue"

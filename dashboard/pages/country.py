@@ -11,15 +11,7 @@ from dashboard import data
 from dashboard.figures.base import sparkline_data_uri
 from dashboard.i18n import format_number, format_share, localized, t
 from dashboard.queries import indicators, reference
-from dashboard.shell import (
-    aria,
-    flag_badges,
-    href,
-    page_lang,
-    register_page,
-    snapshot_page,
-    source_caption,
-)
+from dashboard.shell import aria, flag_badges, href, page_lang, register_page, snapshot_page, source_caption
 from dashboard.summaries import has_flag, rows_by_key
 
 PATH_TEMPLATE = "/country/<iso3>"

@@ -14,13 +14,7 @@ from dashboard import data
 from dashboard.figures.base import GRAPH_CONFIG, PALETTE, base_layout, empty_figure
 from dashboard.i18n import format_number, localized, normalize_lang, t
 from dashboard.queries import funding, reference
-from dashboard.shell import (
-    register_page,
-    simple_table,
-    snapshot_callback,
-    source_caption,
-    source_title_element,
-)
+from dashboard.shell import register_page, simple_table, snapshot_callback, source_caption, source_title_element
 from dashboard.summaries import rows_by_key
 from dashboard.text_marks import code, seed_text, translated_or_published
 

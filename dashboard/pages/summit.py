@@ -12,12 +12,7 @@ from dash import Input, Output, State, dcc, html
 from dashboard import data
 from dashboard.i18n import catalogue, format_day, format_number, localized, normalize_lang, t
 from dashboard.queries import funding, reference
-from dashboard.shell import (
-    flag_badges,
-    register_page,
-    simple_table,
-    snapshot_callback,
-)
+from dashboard.shell import flag_badges, register_page, simple_table, snapshot_callback
 from dashboard.text_marks import code, seed_text, with_latin_names
 
 PATH = "/summit"

@@ -18,12 +18,7 @@ from dashboard.figures.base import GRAPH_CONFIG
 from dashboard.figures.water import CLASS_COLOURS, class_label, jmp_figure, ru_or_en, site_map_figure
 from dashboard.i18n import format_number, format_signed_percent_change, normalize_lang, t
 from dashboard.queries import reference, water
-from dashboard.shell import (
-    register_page,
-    simple_table,
-    snapshot_callback,
-    source_caption,
-)
+from dashboard.shell import register_page, simple_table, snapshot_callback, source_caption
 from dashboard.text_marks import as_published, with_codes
 
 PATH = "/water"

@@ -12,13 +12,7 @@ from dash import Input, Output, State, dcc, html
 
 from assets.indicators.air import air
 from dashboard import air_data, data
-from dashboard.figures.air import (
-    city_map_figure,
-    city_name,
-    region_label,
-    region_map_figure,
-    unit_text,
-)
+from dashboard.figures.air import city_map_figure, city_name, region_label, region_map_figure, unit_text
 from dashboard.figures.base import GRAPH_CONFIG
 from dashboard.i18n import format_number, format_signed_percent_change, normalize_lang, t
 from dashboard.pages.air.captions import LATIN_NAMES, airdata_notice, sources_caption
@@ -30,11 +24,7 @@ from dashboard.pages.air.city import (
     city_view,
     parse_series,
 )
-from dashboard.shell import (
-    register_page,
-    simple_table,
-    snapshot_callback,
-)
+from dashboard.shell import register_page, simple_table, snapshot_callback
 from dashboard.text_marks import as_published, code, translated_or_published, with_latin_names
 
 PATH = "/air"

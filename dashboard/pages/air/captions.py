@@ -8,9 +8,7 @@ from dash import html
 from assets.indicators.air import air
 from dashboard import air_data, data
 from dashboard.i18n import format_share, t
-from dashboard.shell import (
-    source_title_element,
-)
+from dashboard.shell import source_title_element
 from dashboard.text_marks import as_published, seed_text, with_latin_names
 
 # Latin-script proper names inside Russian and Kazakh sentences, marked lang="en" there.

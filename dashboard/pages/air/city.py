@@ -11,19 +11,11 @@ from dash import dcc, html
 
 from assets.indicators.air import air
 from dashboard import air_data, data
-from dashboard.figures.air import (
-    calendar_figure,
-    city_name,
-    daily_figure,
-    season_figure,
-    unit_text,
-)
+from dashboard.figures.air import calendar_figure, city_name, daily_figure, season_figure, unit_text
 from dashboard.figures.base import GRAPH_CONFIG
 from dashboard.i18n import format_number, format_share, t
 from dashboard.pages.air.captions import sources_caption
-from dashboard.shell import (
-    simple_table,
-)
+from dashboard.shell import simple_table
 
 SERIES_DROPDOWN_ID = "air-series"
 LANG_STORE_ID = "air-lang"

@@ -7,13 +7,7 @@ from dash import Input, Output, State, dcc, html
 
 from dashboard import data
 from dashboard.figures.base import GRAPH_CONFIG, country_bar_figure, empty_figure
-from dashboard.i18n import (
-    format_number,
-    format_share,
-    localized,
-    normalize_lang,
-    t,
-)
+from dashboard.i18n import format_number, format_share, localized, normalize_lang, t
 from dashboard.pages.overview.cards import countries_only_card, explorer_href, region_card, unit_label
 from dashboard.queries import indicators, reference
 from dashboard.shell import (

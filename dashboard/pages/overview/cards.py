@@ -9,35 +9,10 @@ from dash import dcc, html
 
 from dashboard import data
 from dashboard.figures.base import sparkline_data_uri
-from dashboard.i18n import (
-    format_number,
-    format_share,
-    format_signed_percent_change,
-    localized,
-    t,
-)
+from dashboard.i18n import format_number, format_share, format_signed_percent_change, localized, t
 from dashboard.queries import indicators
-from dashboard.shell import (
-    aria,
-    flag_badges,
-    source_caption,
-)
-from dashboard.summaries import (
-    COVERAGE_THRESHOLD,
-    RegionSummary,
-    indicator_check_status,
-    rows_by_key,
-    trend_arrow,
-)
-
-PATH = "/"
-COUNTRY_DROPDOWN_ID = "overview-country-indicator"
-COUNTRY_GRAPH_ID = "overview-country-graph"
-COUNTRY_TABLE_ID = "overview-country-table"
-COUNTRY_CAPTION_ID = "overview-country-caption"
-LANG_STORE_ID = "overview-lang"
-
-NAV = (0, PATH, "Overview")
+from dashboard.shell import aria, flag_badges, source_caption
+from dashboard.summaries import COVERAGE_THRESHOLD, RegionSummary, indicator_check_status, rows_by_key, trend_arrow
 
 
 def explorer_href(indicator_id: str, lang: str) -> str:
