@@ -50,7 +50,8 @@ def grown(tables: dict[str, pl.DataFrame], factor: int) -> dict[str, pl.DataFram
 
 def cold_reads(published: Path) -> dict[str, float]:
     from dashboard import air_data, data
-    from dashboard.pages.air import DEFAULT_SERIES
+    from dashboard.pages.air.city import DEFAULT_SERIES
+    from dashboard.queries import indicators, reference
 
     def run(func) -> float:
         data._cached_query.cache_clear()
@@ -59,11 +60,11 @@ def cold_reads(published: Path) -> dict[str, float]:
         return time.perf_counter() - start
 
     snap = data.open_current_snapshot(published)
-    countries = data.central_asia_iso3(snap)
+    countries = reference.central_asia_iso3(snap)
     reads = {
-        "country_profile_values(KAZ)": lambda: data.country_profile_values(snap, "KAZ"),
-        "indicator_value_status": lambda: data.indicator_value_status(snap),
-        "indicators_with_country_values": lambda: data.indicators_with_country_values(snap, countries),
+        "country_profile_values(KAZ)": lambda: indicators.country_profile_values(snap, "KAZ"),
+        "indicator_value_status": lambda: indicators.indicator_value_status(snap),
+        "indicators_with_country_values": lambda: indicators.indicators_with_country_values(snap, countries),
         "air daily (default city)": lambda: air_data.daily(snap, *DEFAULT_SERIES),
     }
     return {name: statistics.median(run(f) for _ in range(3)) for name, f in reads.items()}

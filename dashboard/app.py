@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
+from typing import Any
 
 import dash
 import flask
@@ -23,9 +24,9 @@ APP_TITLE = "CAEI · Экологические индикаторы Центр�
 
 
 class CaeiDash(dash.Dash):
-    def interpolate_index(self, **kwargs) -> str:
+    def interpolate_index(self, *args: Any, **kwargs: Any) -> str:
         """The index page with `<html lang=..>` from `?lang=`, so browsers and screen readers know the language."""
-        html_text = super().interpolate_index(**kwargs)
+        html_text = super().interpolate_index(*args, **kwargs)
         lang = normalize_lang(flask.request.args.get("lang")) if flask.has_request_context() else "ru"
         return html_text.replace("<html>", f'<html lang="{lang}">', 1)
 
@@ -44,23 +45,19 @@ def import_lazy_dependencies() -> None:
             pass
 
 
-def create_app(snapshot_dir: Path | None = None) -> dash.Dash:
+def create_app(published_dir: Path) -> dash.Dash:
     """Build the dashboard app.
 
-    `snapshot_dir` is the published directory (the one holding `CURRENT` and `snapshots/`); by default
-    `$CAEI_HOME/published` from the settings. It is read again on every request, so a new publish shows
-    up without a restart, and a missing snapshot gives pages that say how to make one.
+    `published_dir` is the published directory (the one holding `CURRENT` and `snapshots/`), given by the entry
+    point. It is read again on every request, so a new publish shows up without a restart, and a missing
+    snapshot gives pages that say how to make one.
     """
     import_lazy_dependencies()
-    if snapshot_dir is None:
-        from assets.common.settings import load_settings
-
-        snapshot_dir = load_settings().published_dir
     server = flask.Flask("dashboard")
     answers = response_cache.install(server)  # before Dash adds compression: answers are kept as sent
     app = CaeiDash(
         "dashboard",
-        server=server,
+        server=server,  # type: ignore[arg-type]  # Dash types `server` as bool or a factory; it takes a Flask app
         use_pages=True,
         # Pages are registered explicitly below (not by scanning a folder) so that several apps can be
         # built in one process (tests) without Dash re-executing the page modules.
@@ -71,11 +68,11 @@ def create_app(snapshot_dir: Path | None = None) -> dash.Dash:
         external_stylesheets=[],
         external_scripts=[],
         title=APP_TITLE,
-        update_title=None,
+        update_title=None,  # type: ignore[arg-type]  # None turns the "Updating..." title off (Dash docs)
         # Page components exist only while their page is shown, and a page without a snapshot has none.
         suppress_callback_exceptions=True,
     )
-    app.server.config[data.PUBLISHED_DIR_CONFIG_KEY] = str(Path(snapshot_dir))
+    app.server.config[data.PUBLISHED_DIR_CONFIG_KEY] = str(Path(published_dir))
     app.server.extensions["caei_answers"] = answers
     app.server.after_request(name_the_snapshot)
     for page in page_modules():
@@ -101,11 +98,11 @@ def name_the_snapshot(response: flask.Response) -> flask.Response:
     return response
 
 
-def serve(host: str = "127.0.0.1", port: int = 8050, snapshot_dir: Path | None = None, threads: int = 8) -> None:
+def serve(published_dir: Path, host: str = "127.0.0.1", port: int = 8050, threads: int = 8) -> None:
     """Serve the dashboard with waitress until interrupted (called by `caei dashboard --host --port`)."""
     from waitress import serve as waitress_serve
 
-    app = create_app(snapshot_dir)
+    app = create_app(published_dir)
     print(
         f"CAEI dashboard: http://{host}:{port}/ (published snapshots in "
         f"{app.server.config[data.PUBLISHED_DIR_CONFIG_KEY]}); stop with Ctrl+C",

@@ -9,7 +9,7 @@ The download is built from the very rows the table shows, with the metadata conv
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -65,7 +65,7 @@ def parse_state(
     indicator_ids: Sequence[str],
     allowed_geo_ids: Sequence[str],
     default_geo_ids: Sequence[str],
-    years_of: callable,
+    years_of: Callable[[str], Sequence[int]],
 ) -> ExplorerState | None:
     """The explorer state asked for in a query string, with every unknown part replaced by a default.
 
@@ -75,7 +75,7 @@ def parse_state(
     if not indicator_ids:
         return None
     asked = _first(query.get("indicator"))
-    indicator_id = asked if asked in indicator_ids else indicator_ids[0]
+    indicator_id = asked if asked is not None and asked in indicator_ids else indicator_ids[0]
     geo_text = query.get("geo")
     if isinstance(geo_text, (list, tuple)):
         geo_text = ",".join(str(g) for g in geo_text)
@@ -88,7 +88,7 @@ def parse_state(
     if year_from > year_to:
         year_from, year_to = year_to, year_from
     year = _year(query.get("year"))
-    if year not in years:
+    if year is None or year not in years:
         year = max(y for y in years if y <= year_to) if any(y <= year_to for y in years) else last
     return ExplorerState(indicator_id, geo_ids, year_from, year_to, year)
 

@@ -66,7 +66,11 @@ def catalogue(lang: str) -> Mapping[str, str]:
     return {
         message.id: message.string
         for message in catalog
-        if message.id and isinstance(message.id, str) and message.string and not message.fuzzy
+        if isinstance(message.id, str)
+        and message.id
+        and isinstance(message.string, str)
+        and message.string
+        and not message.fuzzy
     }
 
 

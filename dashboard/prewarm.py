@@ -19,6 +19,7 @@ import dash
 from dashboard import data
 from dashboard.i18n import SUPPORTED_LANGS
 from dashboard.pages import nav_items
+from dashboard.queries import reference
 from dashboard.response_cache import CALLBACK_PATH, ROUTER_OUTPUT
 
 # What Chromium and Firefox send; the answer cache keys on the set, so the order does not matter.
@@ -29,7 +30,7 @@ POLL_SECONDS = 5.0
 def page_paths(snap: data.Snapshot) -> list[str]:
     """Every page in the navigation, and each Central Asian country's profile."""
     paths = [path for path, _msgid in nav_items() if not path.startswith("/country/")]
-    return paths + [f"/country/{iso3}" for iso3 in data.central_asia_iso3(snap)]
+    return paths + [f"/country/{iso3}" for iso3 in reference.central_asia_iso3(snap)]
 
 
 def page_views(snap: data.Snapshot) -> list[tuple[str, str]]:

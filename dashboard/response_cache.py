@@ -137,7 +137,7 @@ def install(server: flask.Flask, cache: AnswerCache | None = None) -> AnswerCach
         key = request_key()
         flask.g.caei_answer_key = key
         answer = cache.get(key) if key else None
-        if answer is None:
+        if key is None or answer is None:
             return None
         flask.g.caei_answer_from_cache = True
         flask.g.caei_snapshot_id = key[0]

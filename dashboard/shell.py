@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import typing
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import dash
@@ -81,6 +81,11 @@ def same_section(nav_path: str, path: str) -> bool:
     return nav_path.split("/")[1:2] == path.split("/")[1:2]
 
 
+def aria(**attributes: str) -> dict[str, Any]:
+    """`aria-*` attributes of a component, e.g. `**aria(label="Sections")` (Dash takes them by keyword only)."""
+    return {f"aria-{name}": value for name, value in attributes.items()}
+
+
 def header(lang: str, path: str) -> html.Header:
     nav_links = [
         dcc.Link(
@@ -112,8 +117,8 @@ def header(lang: str, path: str) -> html.Header:
                             ),
                         ]
                     ),
-                    html.Nav(nav_links, className="site-nav", **{"aria-label": t("Sections", lang)}),
-                    html.Div(lang_links, className="lang-switch", **{"aria-label": t("Language", lang)}),
+                    html.Nav(nav_links, className="site-nav", **aria(label=t("Sections", lang))),
+                    html.Div(lang_links, className="lang-switch", **aria(label=t("Language", lang))),
                 ],
             )
         ],
@@ -121,6 +126,7 @@ def header(lang: str, path: str) -> html.Header:
 
 
 def footer(lang: str, info: dict[str, Any] | None) -> html.Footer:
+    text: str | list[Any]
     if info is None:
         text = t("No published snapshot.", lang)
     else:
@@ -156,6 +162,62 @@ def page_frame(lang: str, path: str, info: dict[str, Any] | None, children: Any)
         lang=lang,
         children=[header(lang, path), html.Main(children, className="content"), footer(lang, info), pin],
     )
+
+
+# What a page shows below its header: built from the request's snapshot, its info and the page language.
+PageContent = Callable[[data.Snapshot, dict[str, Any], str], Any]
+
+
+def register_page(
+    module: str,
+    nav: tuple[int, str, str],
+    title: str,
+    content: PageContent | None = None,
+    layout: Callable[..., Any] | None = None,
+    **options: Any,
+) -> None:
+    """Register a page with Dash from its `NAV = (order, path, name)`, the one place its order and name are set.
+
+    The page is `content` in the frame of `snapshot_page`; a page that reads its path or query string gives its
+    own `layout` instead.
+    """
+    order, path, name = nav
+    if layout is None:
+        if content is None:
+            raise ValueError(f"page {module} needs a content or a layout")
+        layout = content_layout(path, content)
+    dash.register_page(module, path=path, name=name, title=title, order=order, layout=layout, **options)
+
+
+def content_layout(path: str, content: PageContent) -> Callable[..., html.Div]:
+    """The layout function of a page at `path` whose body is `content` (query parameters other than `lang` unused)."""
+
+    def layout(lang: str | None = None, **_query: Any) -> html.Div:
+        chosen = page_lang(lang)
+        return snapshot_page(chosen, path, lambda snap, info: content(snap, info, chosen))
+
+    return layout
+
+
+def snapshot_page(lang: str, path: str, body: Callable[[data.Snapshot, dict[str, Any]], Any]) -> html.Div:
+    """A page in its frame, its content built by `body(snapshot, snapshot_info)` from the snapshot of this request.
+
+    Before anything is published the page says how to publish; if the snapshot lacks something `body` reads,
+    the page says so (with the header and footer of that snapshot).
+    """
+    try:
+        snap = data.snapshot_for_request()
+    except data.NoSnapshotError as missing:
+        title, lead = t("No published data yet", lang), t("Build and publish a snapshot with", lang)
+        return page_frame(lang, path, None, snapshot_notice("no-snapshot", title, lead, str(missing)))
+    info = data.snapshot_info(snap)
+    try:
+        content = body(snap, info)
+    except data.SnapshotContentError as problem:
+        title = t("The published snapshot cannot be shown", lang)
+        lead = t("It lacks data this page reads. Publish a new snapshot with", lang)
+        content = snapshot_notice("snapshot-problem", title, lead, str(problem))
+    return page_frame(lang, path, info, content)
 
 
 def untrusted(value: Any, kind: Any) -> Any:
@@ -210,34 +272,14 @@ def snapshot_callback(app: dash.Dash, *dependencies: Any, **options: Any):
     return register
 
 
-def no_snapshot_notice(lang: str, detail: str) -> html.Div:
-    """What a page shows before anything is published."""
+def snapshot_notice(element_id: str, title: str, lead: str, detail: str) -> html.Div:
+    """A warning in place of a page's content: what is missing, and that `caei materialize` publishes a snapshot."""
     return html.Div(
         className="notice notice-warning",
-        id="no-snapshot",
+        id=element_id,
         children=[
-            html.H2(t("No published data yet", lang)),
-            html.P([t("Build and publish a snapshot with", lang), " ", html.Code("caei materialize"), "."]),
-            html.P(detail, className="notice-detail"),
-        ],
-    )
-
-
-def snapshot_problem_notice(lang: str, detail: str) -> html.Div:
-    """What a page shows when the published snapshot lacks something it reads."""
-    return html.Div(
-        className="notice notice-warning",
-        id="snapshot-problem",
-        children=[
-            html.H2(t("The published snapshot cannot be shown", lang)),
-            html.P(
-                [
-                    t("It lacks data this page reads. Publish a new snapshot with", lang),
-                    " ",
-                    html.Code("caei materialize"),
-                    ".",
-                ]
-            ),
+            html.H2(title),
+            html.P([lead, " ", html.Code("caei materialize"), "."]),
             html.P(detail, className="notice-detail"),
         ],
     )
@@ -286,7 +328,7 @@ def source_caption(
         *(parts or ["–"]),
         ". " + t("Snapshot date: {date}", lang, date=format_day(created_at, lang)),
     ]
-    props = {"id": element_id} if element_id else {}
+    props: dict[str, Any] = {"id": element_id} if element_id else {}
     return html.P(children, className="source-caption", **props)
 
 
@@ -295,7 +337,7 @@ def simple_table(
     rows: Sequence[Sequence[Any]],
     numeric: Sequence[bool] | None = None,
     element_id: str | None = None,
-    caption: str | None = None,
+    caption: str | list[Any] | None = None,
 ) -> html.Table:
     """A plain HTML table; numeric columns are right-aligned (values arrive already formatted)."""
     numeric = list(numeric or [False] * len(columns))
@@ -309,5 +351,5 @@ def simple_table(
         ]
     )
     children = ([html.Caption(caption)] if caption else []) + [head, body]
-    props = {"id": element_id} if element_id else {}
+    props: dict[str, Any] = {"id": element_id} if element_id else {}
     return html.Table(children, className="data-table", **props)

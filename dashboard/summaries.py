@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Set
 from dataclasses import dataclass, field
+from typing import cast
 
 import polars as pl
 
@@ -137,7 +139,7 @@ def datum_difference_range(differences: pl.DataFrame) -> tuple[float, float] | N
     values = differences["difference_m"].drop_nulls()
     if values.len() == 0:
         return None
-    return float(values.min()), float(values.max())
+    return float(cast(float, values.min())), float(cast(float, values.max()))
 
 
 # ---- summit directions -----------------------------------------------------------------------------------
@@ -165,8 +167,8 @@ def indicator_directions(directions: str | None) -> list[int]:
 def summarize_directions(
     direction_numbers: list[int],
     catalogue: pl.DataFrame,
-    with_regional_data: set[str],
-    with_country_data: set[str] = frozenset(),
+    with_regional_data: Set[str],
+    with_country_data: Set[str] = frozenset(),
 ) -> list[DirectionSummary]:
     """One DirectionSummary per direction, in the given order.
 

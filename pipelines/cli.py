@@ -116,7 +116,7 @@ def _root_message(error) -> str:
 def cmd_dashboard(args) -> int:
     from dashboard.app import serve
 
-    serve(host=args.host, port=args.port)
+    serve(load_settings().published_dir, host=args.host, port=args.port)
     return EXIT_OK
 
 

@@ -1,5 +1,6 @@
-"""One module per page. A page module defines `register(app)` and, to appear in the navigation,
-`NAV = (order, path, msgid)`. Pages are found here, so adding a page touches no other module."""
+"""One module per page (a package where a page has more sections than one module holds). A page module defines
+`register(app)` and, to appear in the navigation, `NAV = (order, path, msgid)`. Pages are found here, so adding a
+page touches no other module."""
 
 from __future__ import annotations
 

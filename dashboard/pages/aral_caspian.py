@@ -4,15 +4,15 @@ level series with their datum notes, and the related drivers (freshwater withdra
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import cast
 
 import dash
 import polars as pl
 from dash import dcc, html
 
 from dashboard import data
-from dashboard.figures import (
-    GRAPH_CONFIG,
+from dashboard.figures.base import GRAPH_CONFIG
+from dashboard.figures.seas import (
     aral_area_figure,
     caspian_annual_figure,
     caspian_obs_figure,
@@ -20,14 +20,8 @@ from dashboard.figures import (
     seas_map_figure,
 )
 from dashboard.i18n import format_number, format_signed_percent_change, localized, t
-from dashboard.shell import (
-    no_snapshot_notice,
-    page_frame,
-    page_lang,
-    simple_table,
-    snapshot_problem_notice,
-    source_caption,
-)
+from dashboard.queries import indicators, reference, seas
+from dashboard.shell import register_page, simple_table, source_caption
 from dashboard.summaries import aral_small_basin_drop, datum_difference_range, has_flag, percent_change, rows_by_key
 
 PATH = "/aral-caspian"
@@ -54,36 +48,15 @@ NAV = (10, PATH, "Aral & Caspian")
 
 
 def register(app: dash.Dash) -> None:
-    dash.register_page(
-        __name__,
-        path=PATH,
-        name="Aral & Caspian",
-        title="Арал и Каспий / Aral & Caspian · CAEI",
-        order=1,
-        layout=layout,
-    )
-
-
-def layout(lang: str | None = None, **_query: Any) -> html.Div:
-    lang = page_lang(lang)
-    try:
-        snap = data.snapshot_for_request()
-    except data.NoSnapshotError as missing:
-        return page_frame(lang, PATH, None, no_snapshot_notice(lang, str(missing)))
-    info = data.snapshot_info(snap)
-    try:
-        content = seas_content(snap, info, lang)
-    except data.SnapshotContentError as problem:
-        content = snapshot_problem_notice(lang, str(problem))
-    return page_frame(lang, PATH, info, content)
+    register_page(__name__, NAV, title="Арал и Каспий / Aral & Caspian · CAEI", content=seas_content)
 
 
 def seas_content(snap: data.Snapshot, info: dict, lang: str) -> list:
-    sources_by_id = rows_by_key(data.sources(snap), "source_id")
+    sources_by_id = rows_by_key(reference.sources(snap), "source_id")
     return [
         html.H1(t("Aral Sea and Caspian Sea", lang)),
         shorelines_section(snap, sources_by_id, info, lang),
-        aral_section(data.aral_area(snap), sources_by_id, info, lang),
+        aral_section(seas.aral_area(snap), sources_by_id, info, lang),
         caspian_section(snap, sources_by_id, info, lang),
         drivers_section(snap, sources_by_id, info, lang),
     ]
@@ -137,12 +110,12 @@ def sea_layers(polygons: pl.DataFrame, lang: str) -> tuple[list[dict], list[str]
 
 
 def shorelines_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: str) -> html.Section:
-    layers, missing = sea_layers(data.lake_and_sea_polygons(snap, [f[0] for f in SEA_FEATURES]), lang)
-    iso3 = data.central_asia_iso3(snap)
-    names = {r["geo_id"]: localized(r, "name", lang) for r in data.geographies(snap).iter_rows(named=True)}
+    layers, missing = sea_layers(reference.lake_and_sea_polygons(snap, [f[0] for f in SEA_FEATURES]), lang)
+    iso3 = reference.central_asia_iso3(snap)
+    names = {r["geo_id"]: localized(r, "name", lang) for r in reference.geographies(snap).iter_rows(named=True)}
     countries = [
         {"label": names.get(fid, fid), "geometry": json.loads(geometry)}
-        for fid, geometry in data.country_polygons(snap, iso3).iter_rows()
+        for fid, geometry in reference.country_polygons(snap, iso3).iter_rows()
     ]
     notes = [
         html.Li(
@@ -197,9 +170,9 @@ def shorelines_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lan
 
 
 def drivers_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: str) -> html.Section:
-    iso3 = data.central_asia_iso3(snap)
-    names = {r["geo_id"]: localized(r, "name", lang) for r in data.geographies(snap).iter_rows(named=True)}
-    entries = rows_by_key(data.indicator_entries(snap, list(DRIVER_INDICATORS)), "indicator_id")
+    iso3 = reference.central_asia_iso3(snap)
+    names = {r["geo_id"]: localized(r, "name", lang) for r in reference.geographies(snap).iter_rows(named=True)}
+    entries = rows_by_key(reference.indicator_entries(snap, list(DRIVER_INDICATORS)), "indicator_id")
     children: list = [
         html.H2(t("Related drivers: water withdrawn and land farmed", lang)),
         html.P(
@@ -214,9 +187,9 @@ def drivers_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: 
             children.append(html.P(t("The catalogue has no indicator {code}.", lang, code=indicator_id)))
             continue
         unit_label = localized(entry, "unit_label", lang) or entry["unit"]
-        series = data.indicator_series(snap, indicator_id, iso3)
+        series = indicators.indicator_series(snap, indicator_id, iso3)
         latest_rows[indicator_id] = {
-            r["geo_id"]: r for r in data.latest_country_values(snap, indicator_id, iso3).iter_rows(named=True)
+            r["geo_id"]: r for r in indicators.latest_country_values(snap, indicator_id, iso3).iter_rows(named=True)
         }
         source_ids = series["source_id"].unique(maintain_order=True).to_list() if series.height else []
         children += [
@@ -268,7 +241,7 @@ def drivers_table(iso3: list[str], names: dict[str, str], entries: dict, latest_
 def aral_section(aral: pl.DataFrame, sources_by_id: dict, info: dict, lang: str) -> html.Section:
     if aral.height == 0:
         return html.Section([html.H2(t("Aral Sea", lang)), html.P(t("No data.", lang))], id="aral")
-    first_year, last_year = int(aral["year"].min()), int(aral["year"].max())
+    first_year, last_year = int(cast(int, aral["year"].min())), int(cast(int, aral["year"].max()))
     return html.Section(
         id="aral",
         children=[
@@ -317,8 +290,8 @@ def aral_caveats(aral: pl.DataFrame, lang: str) -> html.Aside:
     items = [
         html.Li(
             t(
-                "Values after 2018 were compiled manually from news articles and studies: they are of lower "
-                "quality (shaded on the chart).",
+                "Values after 2018 were compiled manually from news articles and studies: they are of lower quality "
+                "(shaded on the chart).",
                 lang,
             )
         ),
@@ -339,8 +312,8 @@ def aral_caveats(aral: pl.DataFrame, lang: str) -> html.Aside:
     items.append(
         html.Li(
             t(
-                "Until 2006 the Large Aral is reported as one basin; from 2007 its western and eastern "
-                "basins are reported separately.",
+                "Until 2006 the Large Aral is reported as one basin; from 2007 its western and eastern basins are "
+                "reported separately.",
                 lang,
             )
         )
@@ -357,9 +330,9 @@ def aral_caveats(aral: pl.DataFrame, lang: str) -> html.Aside:
 
 
 def caspian_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: str) -> html.Section:
-    annual = data.caspian_level_annual(snap)
-    differences = data.caspian_datum_difference(snap)
-    observations = data.caspian_level_obs(snap)
+    annual = seas.caspian_level_annual(snap)
+    differences = seas.caspian_datum_difference(snap)
+    observations = seas.caspian_level_obs(snap)
     created_at = info.get("created_at")
     annual_sources = annual["source_id"].unique(maintain_order=True).to_list() if annual.height else []
     dahiti_sources = (
@@ -397,8 +370,8 @@ def datum_note(differences: pl.DataFrame, lang: str) -> html.Aside:
     text = [
         t(
             "Two height references. The satellite series (DAHITI) gives heights in its own reference; the official "
-            "statements use the Baltic height system of the Caspian hydrometeorological services. The two series "
-            "are therefore shown apart and never joined into one line.",
+            "statements use the Baltic height system of the Caspian hydrometeorological services. The two series are "
+            "therefore shown apart and never joined into one line.",
             lang,
         )
     ]
@@ -406,7 +379,8 @@ def datum_note(differences: pl.DataFrame, lang: str) -> html.Aside:
     if spread is not None:
         text.append(
             t(
-                "There is no single offset between them: in the years with both values DAHITI is {low}–{high} m higher.",
+                "There is no single offset between them: in the years with both values DAHITI is {low}–{high} m "
+                "higher.",
                 lang,
                 low=format_number(spread[0], lang, decimals=2),
                 high=format_number(spread[1], lang, decimals=2),

@@ -3,21 +3,14 @@ last update and the status of the asset checks, from the snapshot's own tables."
 
 from __future__ import annotations
 
-from typing import Any
-
 import dash
+import polars as pl
 from dash import dcc, html
 
 from dashboard import data
 from dashboard.i18n import format_day, localized, t
-from dashboard.shell import (
-    flag_badges,
-    no_snapshot_notice,
-    page_frame,
-    page_lang,
-    snapshot_problem_notice,
-    source_title_element,
-)
+from dashboard.queries import indicators, reference
+from dashboard.shell import flag_badges, register_page, source_title_element
 from dashboard.summaries import indicator_check_status, rows_by_key
 
 PATH = "/catalogue"
@@ -25,28 +18,7 @@ NAV = (90, PATH, "Data catalogue")
 
 
 def register(app: dash.Dash) -> None:
-    dash.register_page(
-        __name__,
-        path=PATH,
-        name="Data catalogue",
-        title="Каталог данных / Data catalogue · CAEI",
-        order=90,
-        layout=layout,
-    )
-
-
-def layout(lang: str | None = None, **_query: Any) -> html.Div:
-    lang = page_lang(lang)
-    try:
-        snap = data.snapshot_for_request()
-    except data.NoSnapshotError as missing:
-        return page_frame(lang, PATH, None, no_snapshot_notice(lang, str(missing)))
-    info = data.snapshot_info(snap)
-    try:
-        content = catalogue_content(snap, info, lang)
-    except data.SnapshotContentError as problem:
-        content = snapshot_problem_notice(lang, str(problem))
-    return page_frame(lang, PATH, info, content)
+    register_page(__name__, NAV, title="Каталог данных / Data catalogue · CAEI", content=catalogue_content)
 
 
 def english(text: object) -> html.Span:
@@ -68,12 +40,12 @@ def retrieved_day(retrieved_at: object, lang: str) -> str:
 
 
 def catalogue_content(snap: data.Snapshot, info: dict, lang: str) -> list:
-    details = data.indicator_details(snap)
-    status_by_id = rows_by_key(data.indicator_value_status(snap), "indicator_id")
-    sources = data.all_sources(snap)
+    details = reference.indicator_details(snap)
+    status_by_id = rows_by_key(indicators.indicator_value_status(snap), "indicator_id")
+    sources = reference.all_sources(snap)
     sources_by_id = rows_by_key(sources, "source_id")
-    provenance_by_id = rows_by_key(data.latest_provenance(snap), "source_id")
-    checks = data.check_results(snap)
+    provenance_by_id = rows_by_key(reference.latest_provenance(snap), "source_id")
+    checks = reference.check_results(snap)
     failed = checks.filter(~checks["passed"])
     return [
         html.H1(t("Data catalogue", lang)),
@@ -97,7 +69,7 @@ def catalogue_content(snap: data.Snapshot, info: dict, lang: str) -> list:
     ]
 
 
-def checks_summary(checks, failed, lang: str) -> html.Div:
+def checks_summary(checks: pl.DataFrame, failed: pl.DataFrame, lang: str) -> html.Div | html.P:
     if failed.height == 0:
         return html.P(
             t("All {n} checks of this snapshot passed.", lang, n=checks.height),
@@ -183,10 +155,14 @@ def indicator_table(details, status_by_id: dict, sources_by_id: dict, provenance
         t("Last update", lang),
         t("Status", lang),
     ]
+    return catalogue_table(head, rows, "catalogue-indicator-table")
+
+
+def catalogue_table(head: list[str], rows: list[html.Tr], element_id: str) -> html.Table:
     return html.Table(
         [html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
         className="data-table catalogue-table",
-        id="catalogue-indicator-table",
+        id=element_id,
     )
 
 
@@ -217,11 +193,7 @@ def source_table(sources, provenance_by_id: dict, lang: str) -> html.Table:
         t("Retrieved", lang),
         t("SHA-256 (start)", lang),
     ]
-    return html.Table(
-        [html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
-        className="data-table catalogue-table",
-        id="catalogue-source-table",
-    )
+    return catalogue_table(head, rows, "catalogue-source-table")
 
 
 def checks_table(checks, lang: str) -> html.Table:

@@ -8,17 +8,10 @@ import dash
 from dash import dcc, html
 
 from dashboard import data
-from dashboard.figures import sparkline_data_uri
+from dashboard.figures.base import sparkline_data_uri
 from dashboard.i18n import format_number, format_share, localized, t
-from dashboard.shell import (
-    flag_badges,
-    href,
-    no_snapshot_notice,
-    page_frame,
-    page_lang,
-    snapshot_problem_notice,
-    source_caption,
-)
+from dashboard.queries import indicators, reference
+from dashboard.shell import aria, flag_badges, href, page_lang, register_page, snapshot_page, source_caption
 from dashboard.summaries import has_flag, rows_by_key
 
 PATH_TEMPLATE = "/country/<iso3>"
@@ -27,36 +20,19 @@ NAV = (3, f"/country/{DEFAULT_COUNTRY}", "Countries")
 
 
 def register(app: dash.Dash) -> None:
-    dash.register_page(
-        __name__,
-        path_template=PATH_TEMPLATE,
-        path=f"/country/{DEFAULT_COUNTRY}",
-        name="Countries",
-        title="Страна / Country · CAEI",
-        order=3,
-        layout=layout,
-    )
+    register_page(__name__, NAV, title="Страна / Country · CAEI", layout=layout, path_template=PATH_TEMPLATE)
 
 
 def layout(iso3: str | None = None, lang: str | None = None, **_query: Any) -> html.Div:
     lang = page_lang(lang)
     code = (iso3 or DEFAULT_COUNTRY).strip().upper()
     path = f"/country/{code}"
-    try:
-        snap = data.snapshot_for_request()
-    except data.NoSnapshotError as missing:
-        return page_frame(lang, path, None, no_snapshot_notice(lang, str(missing)))
-    info = data.snapshot_info(snap)
-    try:
-        content = country_content(snap, info, code, lang)
-    except data.SnapshotContentError as problem:
-        content = snapshot_problem_notice(lang, str(problem))
-    return page_frame(lang, path, info, content)
+    return snapshot_page(lang, path, lambda snap, info: country_content(snap, info, code, lang))
 
 
 def country_content(snap: data.Snapshot, info: dict, code: str, lang: str) -> list:
-    countries = data.central_asia_iso3(snap)
-    geographies = rows_by_key(data.geographies(snap), "geo_id")
+    countries = reference.central_asia_iso3(snap)
+    geographies = rows_by_key(reference.geographies(snap), "geo_id")
     switcher = html.Nav(
         [html.Span(t("Country profiles:", lang), className="list-title")]
         + [
@@ -69,7 +45,7 @@ def country_content(snap: data.Snapshot, info: dict, code: str, lang: str) -> li
             for c in countries
         ],
         className="country-links",
-        **{"aria-label": t("Country profiles:", lang)},
+        **aria(label=t("Country profiles:", lang)),
     )
     # Only codes of the geographies table are accepted, and only Central Asian countries have a profile.
     if code not in countries:
@@ -84,9 +60,9 @@ def country_content(snap: data.Snapshot, info: dict, code: str, lang: str) -> li
         ]
     name = localized(geographies[code], "name", lang)
     region_name = localized(geographies.get(data.REGION_ID, {}), "name", lang) or t("Central Asia", lang)
-    catalogue = data.indicator_catalogue(snap)
+    catalogue = reference.indicator_catalogue(snap)
     indicators_by_id = rows_by_key(catalogue, "indicator_id")
-    values = rows_by_key(data.country_profile_values(snap, code), "indicator_id")
+    values = rows_by_key(indicators.country_profile_values(snap, code), "indicator_id")
     sections: list = [
         switcher,
         html.H1(name, id="country-name"),
@@ -101,7 +77,8 @@ def country_content(snap: data.Snapshot, info: dict, code: str, lang: str) -> li
         ),
     ]
     directions = {
-        int(r["direction"]): localized(r, "title", lang) for r in data.summit_directions(snap).iter_rows(named=True)
+        int(r["direction"]): localized(r, "title", lang)
+        for r in reference.summit_directions(snap).iter_rows(named=True)
     }
     current: object = object()
     rows: list = []
@@ -157,7 +134,7 @@ def country_content(snap: data.Snapshot, info: dict, code: str, lang: str) -> li
     source_ids = list(dict.fromkeys(r["source_id"] for r in values.values()))
     sections.append(
         source_caption(
-            rows_by_key(data.all_sources(snap), "source_id"),
+            rows_by_key(reference.all_sources(snap), "source_id"),
             source_ids,
             info.get("created_at"),
             lang,

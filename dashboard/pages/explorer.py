@@ -8,7 +8,9 @@ from urllib.parse import parse_qs, urlencode
 
 import dash
 import flask
+import polars as pl
 from dash import Input, Output, State, dcc, html
+from dash.exceptions import PreventUpdate
 
 from dashboard import data
 from dashboard.explorer_state import (
@@ -22,23 +24,17 @@ from dashboard.explorer_state import (
     to_xlsx_bytes,
     year_rows,
 )
-from dashboard.figures import (
-    GRAPH_CONFIG,
-    country_geojson,
-    empty_figure,
-    explorer_bar_figure,
-    explorer_line_figure,
-    explorer_map_figure,
-)
+from dashboard.figures.base import GRAPH_CONFIG, empty_figure
+from dashboard.figures.explorer import country_geojson, explorer_bar_figure, explorer_line_figure, explorer_map_figure
 from dashboard.i18n import format_number, localized, normalize_lang, t
+from dashboard.queries import indicators, reference
 from dashboard.shell import (
     flag_badges,
     flag_text,
-    no_snapshot_notice,
-    page_frame,
     page_lang,
+    register_page,
     snapshot_callback,
-    snapshot_problem_notice,
+    snapshot_page,
     source_caption,
 )
 from dashboard.summaries import rows_by_key
@@ -63,9 +59,7 @@ TABLE_ROW_LIMIT = 200  # the table shows at most this many rows; the download ha
 
 
 def register(app: dash.Dash) -> None:
-    dash.register_page(
-        __name__, path=PATH, name="Explorer", title="Показатели / Explorer · CAEI", order=5, layout=layout
-    )
+    register_page(__name__, NAV, title="Показатели / Explorer · CAEI", layout=layout)
     snapshot_callback(
         app,
         Output(OUTPUT_IDS[0], "figure"),
@@ -103,16 +97,7 @@ def register(app: dash.Dash) -> None:
 
 def layout(lang: str | None = None, **query: Any) -> html.Div:
     lang = page_lang(lang)
-    try:
-        snap = data.snapshot_for_request()
-    except data.NoSnapshotError as missing:
-        return page_frame(lang, PATH, None, no_snapshot_notice(lang, str(missing)))
-    info = data.snapshot_info(snap)
-    try:
-        content = explorer_content(snap, info, query, lang)
-    except data.SnapshotContentError as problem:
-        content = snapshot_problem_notice(lang, str(problem))
-    return page_frame(lang, PATH, info, content)
+    return snapshot_page(lang, PATH, lambda snap, info: explorer_content(snap, info, query, lang))
 
 
 # ---- state and content ----------------------------------------------------------------------------------
@@ -120,22 +105,24 @@ def layout(lang: str | None = None, **query: Any) -> html.Div:
 
 def place_ids(snap: data.Snapshot) -> list[str]:
     """The places the explorer offers: the five countries, then the regional figure."""
-    return [*data.central_asia_iso3(snap), data.REGION_ID]
+    return [*reference.central_asia_iso3(snap), data.REGION_ID]
 
 
 def state_from_query(snap: data.Snapshot, query: dict) -> ExplorerState | None:
-    catalogue = data.indicator_catalogue(snap)
-    with_values = set(data.indicators_with_country_values(snap, place_ids(snap)))
+    catalogue = reference.indicator_catalogue(snap)
+    with_values = set(indicators.indicators_with_country_values(snap, place_ids(snap)))
     indicator_ids = [i for i in catalogue["indicator_id"].to_list() if i in with_values]
-    return parse_state(query, indicator_ids, place_ids(snap), place_ids(snap), lambda i: data.indicator_years(snap, i))
+    return parse_state(
+        query, indicator_ids, place_ids(snap), place_ids(snap), lambda i: indicators.indicator_years(snap, i)
+    )
 
 
 def explorer_content(snap: data.Snapshot, info: dict, query: dict, lang: str) -> list:
     state = state_from_query(snap, query)
     if state is None:
         return [html.H1(t("Indicator explorer", lang)), html.P(t("The snapshot holds no indicator values.", lang))]
-    catalogue = data.indicator_catalogue(snap)
-    with_values = set(data.indicators_with_country_values(snap, place_ids(snap)))
+    catalogue = reference.indicator_catalogue(snap)
+    with_values = set(indicators.indicators_with_country_values(snap, place_ids(snap)))
     geo_names = geo_name_map(snap, lang)
     view = build_view(snap, info, state, lang)
     year_options = view["year_options"]
@@ -264,7 +251,7 @@ def explorer_content(snap: data.Snapshot, info: dict, query: dict, lang: str) ->
 
 
 def geo_name_map(snap: data.Snapshot, lang: str) -> dict[str, str]:
-    return {row["geo_id"]: localized(row, "name", lang) for row in data.geographies(snap).iter_rows(named=True)}
+    return {row["geo_id"]: localized(row, "name", lang) for row in reference.geographies(snap).iter_rows(named=True)}
 
 
 def unit_label_of(indicator: dict, lang: str) -> str:
@@ -277,15 +264,15 @@ def unit_label_of(indicator: dict, lang: str) -> str:
 def build_view(snap: data.Snapshot, info: dict, state: ExplorerState, lang: str) -> dict:
     """Figures, table, caption, download links and year options of one state: the callback and the first
     render share it, so the page built from a URL and the page after a change are the same."""
-    indicator = rows_by_key(data.indicator_catalogue(snap), "indicator_id")[state.indicator_id]
+    indicator = rows_by_key(reference.indicator_catalogue(snap), "indicator_id")[state.indicator_id]
     unit = unit_label_of(indicator, lang)
     geo_names = geo_name_map(snap, lang)
-    series = data.indicator_series(snap, state.indicator_id, place_ids(snap))
+    series = indicators.indicator_series(snap, state.indicator_id, place_ids(snap))
     shown = shown_rows(series, state)
     one_year = year_rows(series, state)
-    geojson = country_geojson(data.country_polygons(snap, data.central_asia_iso3(snap)))
+    geojson = country_geojson(reference.country_polygons(snap, reference.central_asia_iso3(snap)))
     name = localized(indicator, "name", lang) or state.indicator_id
-    years = data.indicator_years(snap, state.indicator_id)
+    years = indicators.indicator_years(snap, state.indicator_id)
     query = state.query_string(lang)
     return {
         "line": explorer_line_figure(shown, geo_names, unit, lambda f: flag_text(f, lang), lang),
@@ -293,7 +280,7 @@ def build_view(snap: data.Snapshot, info: dict, state: ExplorerState, lang: str)
         "map": explorer_map_figure(one_year, geojson, geo_names, unit, state.year, lang),
         "table": values_table(shown, geo_names, unit, name, lang),
         "caption": source_caption(
-            rows_by_key(data.all_sources(snap), "source_id"),
+            rows_by_key(reference.all_sources(snap), "source_id"),
             shown["source_id"].unique(maintain_order=True).to_list() or [indicator.get("source_id")],
             info.get("created_at"),
             lang,
@@ -306,7 +293,9 @@ def build_view(snap: data.Snapshot, info: dict, state: ExplorerState, lang: str)
     }
 
 
-def values_table(shown, geo_names: dict[str, str], unit: str, caption: str, lang: str) -> html.Table | html.P:
+def values_table(
+    shown: pl.DataFrame, geo_names: dict[str, str], unit: str, caption: str, lang: str
+) -> html.Table | html.Div | html.P:
     if shown.height == 0:
         return html.P(t("No values for this choice.", lang))
     rows = [
@@ -376,7 +365,9 @@ def update_view(
     if triggered != INDICATOR_ID:
         query.update({"from": year_from, "to": year_to, "year": year})
     state = state_from_query(snap, query)
-    if not geo_ids and state is not None:
+    if state is None:  # no indicator in the snapshot: the layout has no controls that could ask
+        raise PreventUpdate
+    if not geo_ids:
         state = ExplorerState(state.indicator_id, (), state.year_from, state.year_to, state.year)
     view = build_view(snap, info, state, lang)
     return (
@@ -404,16 +395,16 @@ def download_payload(snap: data.Snapshot, query: dict, fmt: str) -> tuple[bytes,
     if state is None:
         raise LookupError("the snapshot holds no indicator values")
     info = data.snapshot_info(snap)
-    indicator = rows_by_key(data.indicator_details(snap), "indicator_id")[state.indicator_id]
-    series = data.indicator_series(snap, state.indicator_id, place_ids(snap))
+    indicator = rows_by_key(reference.indicator_details(snap), "indicator_id")[state.indicator_id]
+    series = indicators.indicator_series(snap, state.indicator_id, place_ids(snap))
     shown = shown_rows(series, state)
     frames = download_frames(
         shown,
         indicator,
         unit_label_of(indicator, lang),
         geo_name_map(snap, lang),
-        rows_by_key(data.all_sources(snap), "source_id"),
-        rows_by_key(data.latest_provenance(snap), "source_id"),
+        rows_by_key(reference.all_sources(snap), "source_id"),
+        rows_by_key(reference.latest_provenance(snap), "source_id"),
         info,
         state,
         lang,
@@ -428,7 +419,8 @@ def download(fmt: str):
     if fmt not in DOWNLOAD_FORMATS:
         flask.abort(404)
     query = {k: v for k, v in parse_qs(flask.request.query_string.decode("utf-8")).items()}
-    data.pin_snapshot((query.get("snapshot") or [None])[0])
+    pinned = query.get("snapshot")
+    data.pin_snapshot(pinned[0] if pinned else None)
     try:
         snap = data.snapshot_for_request()
         body, filename = download_payload(snap, query, fmt)

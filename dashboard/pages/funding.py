@@ -10,19 +10,11 @@ import plotly.graph_objects as go
 import polars as pl
 from dash import Input, Output, State, dcc, html
 
-from dashboard import data, funding_data
-from dashboard.figures import GRAPH_CONFIG, PALETTE, base_layout, empty_figure
+from dashboard import data
+from dashboard.figures.base import GRAPH_CONFIG, PALETTE, base_layout, empty_figure
 from dashboard.i18n import format_number, localized, normalize_lang, t
-from dashboard.shell import (
-    no_snapshot_notice,
-    page_frame,
-    page_lang,
-    simple_table,
-    snapshot_callback,
-    snapshot_problem_notice,
-    source_caption,
-    source_title_element,
-)
+from dashboard.queries import funding, reference
+from dashboard.shell import register_page, simple_table, snapshot_callback, source_caption, source_title_element
 from dashboard.summaries import rows_by_key
 from dashboard.text_marks import code, seed_text, translated_or_published
 
@@ -36,9 +28,7 @@ TOP_CATEGORIES = 6  # with "other", as many bands as the palette has colours
 
 
 def register(app: dash.Dash) -> None:
-    dash.register_page(
-        __name__, path=PATH, name="Funding", title="Финансирование / Funding · CAEI", order=40, layout=layout
-    )
+    register_page(__name__, NAV, title="Финансирование / Funding · CAEI", content=funding_content)
     snapshot_callback(
         app,
         Output(BREAKDOWN_GRAPH_ID, "figure"),
@@ -49,35 +39,21 @@ def register(app: dash.Dash) -> None:
     )(update_breakdown)
 
 
-def layout(lang: str | None = None, **_query: Any) -> html.Div:
-    lang = page_lang(lang)
-    try:
-        snap = data.snapshot_for_request()
-    except data.NoSnapshotError as missing:
-        return page_frame(lang, PATH, None, no_snapshot_notice(lang, str(missing)))
-    info = data.snapshot_info(snap)
-    try:
-        content = funding_content(snap, info, lang)
-    except data.SnapshotContentError as problem:
-        content = snapshot_problem_notice(lang, str(problem))
-    return page_frame(lang, PATH, info, content)
-
-
 def update_breakdown(area: str | None, dimension: str | None, lang: str | None):
     lang = normalize_lang(lang)
     try:
         snap = data.snapshot_for_request()
-        return breakdown_figure(funding_data.crs_breakdown(snap, dimension or "donor", area or data.REGION_ID), lang)
+        return breakdown_figure(funding.crs_breakdown(snap, dimension or "donor", area or data.REGION_ID), lang)
     except (data.NoSnapshotError, data.SnapshotContentError) as problem:
         return empty_figure(str(problem), lang)
 
 
 def area_names(snap: data.Snapshot, lang: str) -> dict[str, str]:
-    return {row["geo_id"]: localized(row, "name", lang) for row in data.geographies(snap).iter_rows(named=True)}
+    return {row["geo_id"]: localized(row, "name", lang) for row in reference.geographies(snap).iter_rows(named=True)}
 
 
 def funding_content(snap: data.Snapshot, info: dict, lang: str) -> list:
-    sources_by_id = rows_by_key(data.sources(snap), "source_id")
+    sources_by_id = rows_by_key(reference.sources(snap), "source_id")
     names = area_names(snap, lang)
     crs_caption = source_caption(sources_by_id, ["oecd_crs_climate"], info.get("created_at"), lang)
     return [
@@ -89,57 +65,45 @@ def funding_content(snap: data.Snapshot, info: dict, lang: str) -> list:
                 html.P(
                     t(
                         "Sources are shown side by side and never added together: commitments are not disbursements, "
-                        "and Rio-marked climate finance is an upper bound (the whole activity counts when climate is a "
-                        "significant objective).",
+                        "and Rio-marked climate finance is an upper bound (the whole activity counts when climate is "
+                        "a significant objective).",
                         lang,
                     )
                 ),
                 html.P(
                     t(
-                        "Negative disbursements are real reflows. A country without a report in a year is a gap, not a zero.",
+                        "Negative disbursements are real reflows. A country without a report in a year is a gap, not "
+                        "a zero.",
                         lang,
                     )
                 ),
             ],
         ),
-        html.Section(
-            id="funding-by-country",
-            children=[
-                html.H2(t("Climate-related development finance received (OECD CRS), by country", lang)),
-                dcc.Graph(
-                    id="funding-country-graph",
-                    className="graph",
-                    config=GRAPH_CONFIG,
-                    figure=country_figure(
-                        funding_data.crs_values(snap, "climate_finance_crs"),
-                        names,
-                        lang,
-                        t("US$ million, current prices", lang),
-                        stacked=True,
-                    ),
-                ),
-                coverage_note(funding_data.crs_coverage(snap), lang),
-                crs_caption,
-            ],
+        country_section(
+            "funding-by-country",
+            "funding-country-graph",
+            t("Climate-related development finance received (OECD CRS), by country", lang),
+            country_figure(
+                funding.crs_values(snap, "climate_finance_crs"),
+                names,
+                lang,
+                t("US$ million, current prices", lang),
+                stacked=True,
+            ),
+            [coverage_note(funding.crs_coverage(snap), lang), crs_caption],
         ),
-        html.Section(
-            id="funding-per-capita",
-            children=[
-                html.H2(t("Per person", lang)),
-                dcc.Graph(
-                    id="funding-per-capita-graph",
-                    className="graph",
-                    config=GRAPH_CONFIG,
-                    figure=country_figure(
-                        funding_data.crs_values(snap, "climate_finance_crs_per_capita"),
-                        names,
-                        lang,
-                        t("US$ per person, current prices", lang),
-                        stacked=False,
-                    ),
-                ),
-                crs_caption,
-            ],
+        country_section(
+            "funding-per-capita",
+            "funding-per-capita-graph",
+            t("Per person", lang),
+            country_figure(
+                funding.crs_values(snap, "climate_finance_crs_per_capita"),
+                names,
+                lang,
+                t("US$ per person, current prices", lang),
+                stacked=False,
+            ),
+            [crs_caption],
         ),
         breakdown_section(snap, names, lang),
         sources_section(snap, sources_by_id, info, lang),
@@ -148,11 +112,23 @@ def funding_content(snap: data.Snapshot, info: dict, lang: str) -> list:
     ]
 
 
+def country_section(section_id: str, graph_id: str, title: str, figure: go.Figure, notes: list[Any]) -> html.Section:
+    """A section with one figure of the countries, and the notes below it."""
+    return html.Section(
+        id=section_id,
+        children=[
+            html.H2(title),
+            dcc.Graph(id=graph_id, className="graph", config=GRAPH_CONFIG, figure=figure),
+            *notes,
+        ],
+    )
+
+
 def country_figure(values: pl.DataFrame, names: dict[str, str], lang: str, unit: str, stacked: bool) -> go.Figure:
     if values.is_empty():
         return empty_figure(t("No data.", lang), lang)
     fig = go.Figure()
-    countries = [g for g in funding_data.CENTRAL_ASIA if g in set(values["geo_id"])]
+    countries = [g for g in funding.CENTRAL_ASIA if g in set(values["geo_id"])]
     areas = countries if stacked else [*countries, data.REGION_ID]
     for i, geo in enumerate(areas):
         series = values.filter(pl.col("geo_id") == geo)
@@ -188,8 +164,8 @@ def country_figure(values: pl.DataFrame, names: dict[str, str], lang: str, unit:
 def coverage_note(coverage: pl.DataFrame, lang: str) -> html.P:
     partial = coverage.filter(~pl.col("published"))["year"].to_list()
     text = t(
-        "Central Asia totals are published only for years when the countries with reports hold at least 80 % of "
-        "the population.",
+        "Central Asia totals are published only for years when the countries with reports hold at least 80 % of the "
+        "population.",
         lang,
     )
     if partial:
@@ -198,7 +174,7 @@ def coverage_note(coverage: pl.DataFrame, lang: str) -> html.P:
 
 
 def breakdown_section(snap: data.Snapshot, names: dict[str, str], lang: str) -> html.Section:
-    areas = [data.REGION_ID, *funding_data.CENTRAL_ASIA]
+    areas = [data.REGION_ID, *funding.CENTRAL_ASIA]
     dimensions = [
         ("donor", t("By donor", lang)),
         ("theme", t("By theme (sector)", lang)),
@@ -234,7 +210,7 @@ def breakdown_section(snap: data.Snapshot, names: dict[str, str], lang: str) -> 
                 id=BREAKDOWN_GRAPH_ID,
                 className="graph",
                 config=GRAPH_CONFIG,
-                figure=breakdown_figure(funding_data.crs_breakdown(snap, "donor", data.REGION_ID), lang),
+                figure=breakdown_figure(funding.crs_breakdown(snap, "donor", data.REGION_ID), lang),
             ),
             html.P(
                 t("Central Asia here is the sum of the countries that reported in each year.", lang), className="muted"
@@ -295,7 +271,7 @@ FLOW_MSGIDS = {
 
 
 def sources_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: str) -> html.Section:
-    rows = funding_data.sources_side_by_side(snap, funding_data.CENTRAL_ASIA)
+    rows = funding.sources_side_by_side(snap, funding.CENTRAL_ASIA)
     table = simple_table(
         [
             t("Source", lang),
@@ -338,7 +314,7 @@ def sources_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: 
 
 
 def domestic_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: str) -> html.Section:
-    rows = funding_data.kazakhstan_domestic_and_international(snap)
+    rows = funding.kazakhstan_domestic_and_international(snap)
     title = html.H2(
         t("Kazakhstan: domestic spending on environmental protection beside international climate finance", lang)
     )
@@ -377,8 +353,9 @@ def domestic_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang:
             title,
             html.P(
                 t(
-                    "Two different things, shown side by side: the domestic series is spending in tenge converted at the "
-                    "official exchange rate (World Bank WDI); the international series counts whole climate-relevant activities.",
+                    "Two different things, shown side by side: the domestic series is spending in tenge converted at "
+                    "the official exchange rate (World Bank WDI); the international series counts whole "
+                    "climate-relevant activities.",
                     lang,
                 ),
                 className="muted",
@@ -419,7 +396,7 @@ def document_unit(unit: str | None, lang: str) -> str:
 
 
 def document_section(snap: data.Snapshot, lang: str) -> html.Section:
-    facts = funding_data.document_facts(snap)
+    facts = funding.document_facts(snap)
     return html.Section(
         id="funding-documents",
         children=[

@@ -9,17 +9,10 @@ import dash
 import polars as pl
 from dash import Input, Output, State, dcc, html
 
-from dashboard import data, funding_data
+from dashboard import data
 from dashboard.i18n import catalogue, format_day, format_number, localized, normalize_lang, t
-from dashboard.shell import (
-    flag_badges,
-    no_snapshot_notice,
-    page_frame,
-    page_lang,
-    simple_table,
-    snapshot_callback,
-    snapshot_problem_notice,
-)
+from dashboard.queries import funding, reference
+from dashboard.shell import flag_badges, register_page, simple_table, snapshot_callback
 from dashboard.text_marks import code, seed_text, with_latin_names
 
 PATH = "/summit"
@@ -44,8 +37,11 @@ STATUS_MSGIDS = {
 
 
 def register(app: dash.Dash) -> None:
-    dash.register_page(
-        __name__, path=PATH, name="Summit 2026", title="Саммит 2026 / Summit 2026 · CAEI", order=45, layout=layout
+    register_page(
+        __name__,
+        NAV,
+        title="Саммит 2026 / Summit 2026 · CAEI",
+        content=lambda snap, _info, lang: summit_content(snap, lang),
     )
     snapshot_callback(
         app,
@@ -65,25 +61,11 @@ def register(app: dash.Dash) -> None:
     )(download_pack)
 
 
-def layout(lang: str | None = None, **_query: Any) -> html.Div:
-    lang = page_lang(lang)
-    try:
-        snap = data.snapshot_for_request()
-    except data.NoSnapshotError as missing:
-        return page_frame(lang, PATH, None, no_snapshot_notice(lang, str(missing)))
-    info = data.snapshot_info(snap)
-    try:
-        content = summit_content(snap, lang)
-    except data.SnapshotContentError as problem:
-        content = snapshot_problem_notice(lang, str(problem))
-    return page_frame(lang, PATH, info, content)
-
-
 def summit_content(snap: data.Snapshot, lang: str) -> list:
-    directions = data.summit_directions(snap)
+    directions = reference.summit_directions(snap)
     return [
         html.H1(t("Regional Ecological Summit 2026", lang)),
-        facts_section(funding_data.summit_facts(snap), lang),
+        facts_section(funding.summit_facts(snap), lang),
         dcc.Store(id=LANG_STORE_ID, data=lang),
         html.Section(
             id="summit-pack",
@@ -91,8 +73,8 @@ def summit_content(snap: data.Snapshot, lang: str) -> list:
                 html.H2(t("Summit indicator pack", lang)),
                 html.P(
                     t(
-                        "One sheet per direction (latest value and year, trend, Central Asia value with coverage), sources "
-                        "with licences and notes, from the published snapshot.",
+                        "One sheet per direction (latest value and year, trend, Central Asia value with coverage), "
+                        "sources with licences and notes, from the published snapshot.",
                         lang,
                     ),
                     className="muted",
@@ -107,9 +89,9 @@ def summit_content(snap: data.Snapshot, lang: str) -> list:
                 dcc.Download(id=DOWNLOAD_ID),
             ],
         ),
-        directions_section(directions, funding_data.direction_indicators(snap), lang),
-        tracker_section(directions, funding_data.initiatives(snap), lang),
-        timeline_section(funding_data.consultations(snap), lang),
+        directions_section(directions, funding.direction_indicators(snap), lang),
+        tracker_section(directions, funding.initiatives(snap), lang),
+        timeline_section(funding.consultations(snap), lang),
     ]
 
 
@@ -162,7 +144,7 @@ def direction_card(direction: dict, indicators: pl.DataFrame, lang: str) -> html
     number = direction["direction"]
     with_data = indicators.filter(pl.col("value").is_not_null() | (pl.col("n_countries") > 0))
     if with_data.is_empty():
-        body = [
+        body: list[Any] = [
             html.P(t("No indicator in the catalogue has data for this direction yet.", lang), className="no-regional")
         ]
     else:
@@ -229,8 +211,8 @@ def tracker_section(directions: pl.DataFrame, initiatives: pl.DataFrame, lang: s
             html.H2(t("Initiatives tracker", lang)),
             html.P(
                 t(
-                    "The registry starts with what the bulletin states: the initiative areas of the draft Programme of Action "
-                    "2026-2030. An empty field is unknown.",
+                    "The registry starts with what the bulletin states: the initiative areas of the draft Programme "
+                    "of Action 2026-2030. An empty field is unknown.",
                     lang,
                 ),
                 className="muted",
@@ -315,7 +297,7 @@ def update_tracker(direction: str | None, status: str | None, lang: str | None):
     lang = normalize_lang(lang)
     try:
         snap = data.snapshot_for_request()
-        return tracker_table(funding_data.initiatives(snap), direction or "all", status or "all", lang)
+        return tracker_table(funding.initiatives(snap), direction or "all", status or "all", lang)
     except (data.NoSnapshotError, data.SnapshotContentError) as problem:
         return html.P(str(problem), className="notice")
 
@@ -362,6 +344,6 @@ def download_pack(_xlsx_clicks: int | None, _csv_clicks: int | None, lang: str |
     pack_lang = lang if lang in ("ru", "en") else "ru"  # the pack exists in Russian and English
     fmt = "csv" if dash.ctx.triggered_id == "summit-pack-csv" else "xlsx"
     snap = data.snapshot_for_request()
-    content = funding_data.summit_pack_bytes(snap, fmt, pack_lang)
+    content = funding.summit_pack_bytes(snap, fmt, pack_lang)
     name = f"summit_pack_{snap.snapshot_id}_{pack_lang}.{'zip' if fmt == 'csv' else 'xlsx'}"
     return dcc.send_bytes(content, name)

@@ -7,27 +7,18 @@ line, at its reservoir's shape, or at its region's label point, and the page say
 
 from __future__ import annotations
 
-import json
 import urllib.parse
-from typing import Any
 
 import dash
-import plotly.graph_objects as go
 import polars as pl
 from dash import Input, Output, State, dcc, html
 
-from dashboard import data, outlines, water_data
-from dashboard.figures import GRAPH_CONFIG, PALETTE, base_layout, empty_figure
+from dashboard import data
+from dashboard.figures.base import GRAPH_CONFIG
+from dashboard.figures.water import CLASS_COLOURS, class_label, jmp_figure, ru_or_en, site_map_figure
 from dashboard.i18n import format_number, format_signed_percent_change, normalize_lang, t
-from dashboard.shell import (
-    no_snapshot_notice,
-    page_frame,
-    page_lang,
-    simple_table,
-    snapshot_callback,
-    snapshot_problem_notice,
-    source_caption,
-)
+from dashboard.queries import reference, water
+from dashboard.shell import register_page, simple_table, snapshot_callback, source_caption
 from dashboard.text_marks import as_published, with_codes
 
 PATH = "/water"
@@ -35,18 +26,7 @@ NAV = (25, PATH, "Water quality")
 SITE_DROPDOWN_ID = "water-site"
 LANG_STORE_ID = "water-lang"
 PROFILE_ID = "water-site-profile"
-MAP_CENTER = {"lat": 47.5, "lon": 68.0}
 CENTRAL_ASIA = ["KAZ", "KGZ", "TJK", "TKM", "UZB"]
-# Sequential hues from very clean (I) to extremely dirty (VII); III stays visible on a white map.
-CLASS_COLOURS = {
-    "I": "#2c7bb6",
-    "II": "#74add1",
-    "III": "#e6b800",
-    "IV": "#fc8d59",
-    "V": "#d73027",
-    "VI": "#a50026",
-    "VII": "#5e0016",
-}
 WATER_USE_MSGIDS = {
     "fishery": "fishery (implied from the published multiplicities)",
     "drinking": "drinking water (Kazakhstan)",
@@ -66,9 +46,7 @@ TEMPLATE_HEADERS = {
 
 
 def register(app: dash.Dash) -> None:
-    dash.register_page(
-        __name__, path=PATH, name="Water quality", title="Качество воды / Water quality · CAEI", order=2, layout=layout
-    )
+    register_page(__name__, NAV, title="Качество воды / Water quality · CAEI", content=water_content)
     snapshot_callback(
         app,
         Output(PROFILE_ID, "children"),
@@ -78,35 +56,16 @@ def register(app: dash.Dash) -> None:
     )(update_profile)
 
 
-def layout(lang: str | None = None, **_query: Any) -> html.Div:
-    lang = page_lang(lang)
-    try:
-        snap = data.snapshot_for_request()
-    except data.NoSnapshotError as missing:
-        return page_frame(lang, PATH, None, no_snapshot_notice(lang, str(missing)))
-    info = data.snapshot_info(snap)
-    try:
-        content = water_content(snap, info, lang)
-    except data.SnapshotContentError as problem:
-        content = snapshot_problem_notice(lang, str(problem))
-    return page_frame(lang, PATH, info, content)
-
-
 def update_profile(site_id: str | None, lang: str | None):
     lang = normalize_lang(lang)
     snap = data.snapshot_for_request()
-    sites = water_data.sites(snap)
-    known = site_id in set(
-        sites["site_id"].to_list()
-    )  # the dropdown offers only known sites; a forged id gets the first
-    return site_profile(snap, sites, site_id if known else sites["site_id"][0], lang)
+    sites = water.sites(snap)
+    # the dropdown offers only known sites; a forged id gets the first
+    known = site_id if site_id in set(sites["site_id"].to_list()) else None
+    return site_profile(snap, sites, known or str(sites["site_id"][0]), lang)
 
 
 # ---- names ---------------------------------------------------------------------------------------------
-
-
-def ru_or_en(row: dict, base: str, lang: str) -> str:
-    return row.get(f"{base}_ru") if lang in ("ru", "kk") and row.get(f"{base}_ru") else row.get(f"{base}_en") or ""
 
 
 def concentration(value: float | None, lang: str) -> str:
@@ -131,16 +90,12 @@ def basis_text(basis: str | None, lang: str) -> str:
     return basis
 
 
-def class_label(roman: str | None, lang: str) -> str:
-    return t("class {roman}", lang, roman=roman) if roman else "–"
-
-
 # ---- page ----------------------------------------------------------------------------------------------
 
 
 def water_content(snap: data.Snapshot, info: dict, lang: str) -> list:
-    sites = water_data.sites(snap)
-    sources_by_id = {r["source_id"]: r for r in data.sources(snap).iter_rows(named=True)}
+    sites = water.sites(snap)
+    sources_by_id = {r["source_id"]: r for r in reference.sources(snap).iter_rows(named=True)}
     return [
         html.H1(t("Surface-water quality in Kazakhstan (April 2006)", lang)),
         caveats(sites, lang),
@@ -175,8 +130,8 @@ def caveats(sites: pl.DataFrame, lang: str) -> html.Aside:
         ),
         html.Li(
             t(
-                "A later table lists the same April 2006 classification under today's region names: it is not a "
-                "later year.",
+                "A later table lists the same April 2006 classification under today's region names: it is not a later "
+                "year.",
                 lang,
             )
         ),
@@ -202,7 +157,7 @@ def caveats(sites: pl.DataFrame, lang: str) -> html.Aside:
 
 
 def map_section(snap: data.Snapshot, sites: pl.DataFrame, lang: str) -> html.Section:
-    by_placement = {}
+    by_placement: dict[str, list[str]] = {}
     for row in sites.iter_rows(named=True):
         by_placement.setdefault(row["placement"] or "not_placed", []).append(ru_or_en(row, "site_name", lang))
     notes = [
@@ -229,70 +184,8 @@ def map_section(snap: data.Snapshot, sites: pl.DataFrame, lang: str) -> html.Sec
     )
 
 
-def _line_coords(geometry: dict) -> list[list[list[float]]]:
-    kind, coords = geometry["type"], geometry["coordinates"]
-    if kind == "LineString":
-        return [coords]
-    if kind in ("MultiLineString", "Polygon"):
-        return list(coords)
-    if kind == "MultiPolygon":
-        return [ring for poly in coords for ring in poly]
-    return []
-
-
-def site_map_figure(snap: data.Snapshot, sites: pl.DataFrame, lang: str) -> go.Figure:
-    fig = go.Figure()
-    lons: list = []
-    lats: list = []
-    for geometry in water_data.river_lines(snap)["geometry"]:
-        for part in _line_coords(json.loads(geometry)):
-            lons += [c[0] for c in part] + [None]
-            lats += [c[1] for c in part] + [None]
-    if lons:
-        fig.add_trace(
-            go.Scattermap(
-                lon=lons,
-                lat=lats,
-                mode="lines",
-                line=dict(color="#6baed6", width=2),
-                name=t("Monitored rivers and reservoirs", lang),
-                hoverinfo="skip",
-            )
-        )
-    placed = sites.filter(pl.col("lat").is_not_null())
-    for roman in CLASS_COLOURS:
-        rows = placed.filter(pl.col("class_published") == roman)
-        if rows.is_empty():
-            continue
-        fig.add_trace(
-            go.Scattermap(
-                lon=rows["lon"].to_list(),
-                lat=rows["lat"].to_list(),
-                mode="markers",
-                marker=dict(size=13, color=CLASS_COLOURS[roman]),
-                name=class_label(roman, lang),
-                text=[
-                    f"{ru_or_en(r, 'site_name', lang)}<br>{t('WPI', lang)} {format_number(r['wpi_2006_04'], lang, decimals=2)}, "
-                    f"{class_label(r['class_published'], lang)}"
-                    for r in rows.iter_rows(named=True)
-                ],
-                hoverinfo="text",
-            )
-        )
-    fig.update_layout(
-        **base_layout(
-            lang,
-            height=520,
-            margin=dict(l=0, r=0, t=10, b=0),
-            legend=dict(orientation="h", y=0, yanchor="bottom", x=0, bgcolor="rgba(255,255,255,0.8)"),
-            map=dict(style="white-bg", center=MAP_CENTER, zoom=3.6, layers=outlines.outline_layers(snap)),
-        )
-    )
-    return fig
-
-
 def shares_section(snap: data.Snapshot, lang: str) -> html.Section:
-    shares = water_data.class_shares(snap)
+    shares = water.class_shares(snap)
     classes = list(CLASS_COLOURS)
     regions = shares.select("region_id", "region_en", "region_ru").unique(maintain_order=True)
     rows = []
@@ -320,7 +213,7 @@ def shares_section(snap: data.Snapshot, lang: str) -> html.Section:
 
 
 def exceedances_section(snap: data.Snapshot, lang: str) -> html.Section:
-    worst = water_data.worst_exceedances(snap)
+    worst = water.worst_exceedances(snap)
     rows = [
         [
             ru_or_en(r, "site_name", lang),
@@ -359,7 +252,10 @@ def exceedances_section(snap: data.Snapshot, lang: str) -> html.Section:
 def profile_section(snap: data.Snapshot, sites: pl.DataFrame, lang: str) -> html.Section:
     options = [
         {
-            "label": f"{ru_or_en(r, 'site_name', lang)} — {t('WPI', lang)} {format_number(r['wpi_2006_04'], lang, decimals=2)}",
+            "label": (
+                f"{ru_or_en(r, 'site_name', lang)} — {t('WPI', lang)} "
+                f"{format_number(r['wpi_2006_04'], lang, decimals=2)}"
+            ),
             "value": r["site_id"],
         }
         for r in sites.iter_rows(named=True)
@@ -408,7 +304,7 @@ def site_profile(snap: data.Snapshot, sites: pl.DataFrame, site_id: str, lang: s
         if change is not None
         else t("No April 2005 value is published for this site: no change is shown.", lang)
     )
-    harm = water_data.site_harmonisation(snap, site_id)
+    harm = water.site_harmonisation(snap, site_id)
     return [
         html.P(summary, id="water-profile-summary", className="lead"),
         html.P(change_text, id="water-profile-change"),
@@ -470,7 +366,7 @@ def ratio_table(harm: pl.DataFrame, lang: str) -> html.Table | html.P:
 
 
 def harmonisation_section(snap: data.Snapshot, lang: str) -> html.Section:
-    counts = water_data.breaches_by_water_use(snap)
+    counts = water.breaches_by_water_use(snap)
     rows = [
         [t(WATER_USE_MSGIDS.get(r["water_use"], r["water_use"]), lang), str(r["n_observations"]), str(r["n_breaching"])]
         for r in counts.iter_rows(named=True)
@@ -481,9 +377,9 @@ def harmonisation_section(snap: data.Snapshot, lang: str) -> html.Section:
             html.H2(t("Harmonisation: the same observations against each set of norms", lang)),
             html.P(
                 t(
-                    "Each observation is compared only with norms of the same chemical basis (nitrite as N is converted "
-                    "to nitrite ion with the declared factor) and the same unit. WHO and EU values are not in the "
-                    "shared sources and are not shown.",
+                    "Each observation is compared only with norms of the same chemical basis (nitrite as N is "
+                    "converted to nitrite ion with the declared factor) and the same unit. WHO and EU values are not "
+                    "in the shared sources and are not shown.",
                     lang,
                 ),
                 className="muted",
@@ -503,39 +399,9 @@ def harmonisation_section(snap: data.Snapshot, lang: str) -> html.Section:
 
 
 def jmp_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: str) -> html.Section:
-    values = water_data.jmp_latest(snap, CENTRAL_ASIA)
-    names = {r["geo_id"]: r for r in data.geographies(snap).iter_rows(named=True)}
-    labels = {
-        "basic_drinking_water": t("At least basic drinking water", lang),
-        "safely_managed_water": t("Safely managed drinking water", lang),
-    }
-    fig = go.Figure()
-    for i, indicator in enumerate(water_data.JMP_INDICATORS):
-        part = values.filter(pl.col("indicator_id") == indicator)
-        if part.is_empty():
-            continue
-        fig.add_trace(
-            go.Bar(
-                x=[ru_or_en(names.get(g, {}), "name", lang) or g for g in part["geo_id"]],
-                y=part["value"].to_list(),
-                name=labels[indicator],
-                marker_color=PALETTE[i],
-                text=[
-                    f"{format_number(v, lang, decimals=0)} % ({y})"
-                    for v, y in zip(part["value"], part["year"], strict=False)
-                ],
-                textposition="outside",
-                hoverinfo="text",
-            )
-        )
-    if fig.data:
-        fig.update_layout(
-            **base_layout(
-                lang, height=380, barmode="group", yaxis=dict(title=t("% of population", lang), range=[0, 110])
-            )
-        )
-    else:
-        fig = empty_figure(t("No data.", lang), lang)
+    values = water.jmp_latest(snap, CENTRAL_ASIA)
+    names = {r["geo_id"]: r for r in reference.geographies(snap).iter_rows(named=True)}
+    fig = jmp_figure(values, names, lang)
     return html.Section(
         id="water-jmp",
         children=[
@@ -560,7 +426,7 @@ def template_href(lang: str) -> str:
 
 
 def inbox_section(snap: data.Snapshot, lang: str) -> html.Section:
-    summary = water_data.inbox_summary(snap)
+    summary = water.inbox_summary(snap)
     return html.Section(
         id="water-inbox",
         children=[
@@ -578,8 +444,8 @@ def inbox_section(snap: data.Snapshot, lang: str) -> html.Section:
             html.P(
                 with_codes(
                     "Drop CSV or XLSX files into the water-quality inbox or run {ingest}. Columns: water body, "
-                    "region, sample date, parameter, value, unit ({units}). Rows that cannot be accepted are kept "
-                    "in quarantine with the reason ({export}).",
+                    "region, sample date, parameter, value, unit ({units}). Rows that cannot be accepted are kept in "
+                    "quarantine with the reason ({export}).",
                     lang,
                     ingest=f"caei ingest {t('FILE', lang)}",
                     units="mg/l, мг/дм3, µg/l, мкг/дм3, mg-eq/l",

@@ -215,7 +215,7 @@ def test_region_registry_covers_both_region_tables(shared_data_dir):
 def test_daily_figure_lays_both_traces_on_the_calendar_with_gaps():
     """The page sends a start date and one value per calendar day: a day without a counted value is a gap (None),
     a day that does not count is not drawn, and every value sits on its own date."""
-    from dashboard.pages.air import daily_figure
+    from dashboard.figures.air import daily_figure
 
     daily = pl.DataFrame(
         {

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import polars as pl
 import pytest
 
-from dashboard.figures import geometry_bounds, map_view, seas_map_figure
+from dashboard.figures.seas import geometry_bounds, map_view, seas_map_figure
 from dashboard.i18n import format_number
 from dashboard.pages.aral_caspian import drivers_table, sea_layers, with_proper_names
 from tests.dashboard.test_pages_browser import (  # noqa: F401  (pytest fixtures are found by name)

@@ -1,53 +1,20 @@
-"""Figure builders: plain functions from frames to plotly figures (and the sparkline SVG).
-
-Only cartesian traces: plotly's geo traces fetch map data from a CDN at render time (see STACK-NOTES).
-Numbers in labels and hovers are formatted with Babel beforehand, so every language reads its own
-decimal and thousands marks; `layout.separators` covers the axis ticks.
-"""
+"""Figures of the Aral & Caspian page: the Aral Sea area by basin, the two Caspian level series, the seas map
+and the drivers beside them."""
 
 from __future__ import annotations
 
-import base64
+import math
 from collections.abc import Sequence
+from typing import cast
 
 import plotly.graph_objects as go
-import plotly.io as pio
 import polars as pl
 
-from dashboard.i18n import format_number, plotly_separators, t
+from dashboard.figures.base import DAY_MS, PALETTE, base_layout, empty_figure
+from dashboard.i18n import format_number, t
 from dashboard.summaries import has_flag
 
-# Trace types the dashboard draws; the template keeps plotly_white's defaults for these only.
-TRACE_TYPES = ("bar", "scatter", "heatmap", "scattermap", "choroplethmap")
-UNUSED_LAYOUT_PARTS = ("polar", "ternary", "scene", "geo")
-
-
-def slim_white_template() -> go.layout.Template:
-    """plotly_white without the defaults of trace types and subplots the dashboard never draws: the template travels
-    inside every figure's JSON, and the full one is ~7 KB of it (bench/page_weight.py)."""
-    white = pio.templates["plotly_white"].to_plotly_json()
-    return go.layout.Template(
-        data={kind: traces for kind, traces in white["data"].items() if kind in TRACE_TYPES},
-        layout={key: value for key, value in white["layout"].items() if key not in UNUSED_LAYOUT_PARTS},
-    )
-
-
-# Every figure uses this template. As the default it is applied once, unvalidated, when a figure is serialised
-# (the same JSON); named in each layout, plotly validated the whole template again, ~50 ms a figure.
-pio.templates["caei_white"] = slim_white_template()
-pio.templates.default = "caei_white"
-# Calm, colour-blind-safe hues (Okabe-Ito); a trend colour must not suggest good or bad.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999")
-NEUTRAL = "#44546a"
-# No mode bar: its tooltips exist only in English (plotly's locale bundles are not shipped with Dash, and
-# nothing may come from a CDN); the data behind every chart is downloadable as CSV/XLSX instead.
-GRAPH_CONFIG = {
-    "displaylogo": False,
-    "displayModeBar": False,
-    "responsive": True,
-}
 BASINS = ("total", "large_west", "large_east", "small")
-DAY_MS = 24 * 3600 * 1000
 
 
 def basin_label(basin: str, lang: str) -> str:
@@ -58,80 +25,6 @@ def basin_label(basin: str, lang: str) -> str:
         "small": t("Small (North) Aral", lang),
     }
     return labels.get(basin, basin)
-
-
-def base_layout(lang: str, **overrides) -> dict:
-    layout = dict(
-        separators=plotly_separators(lang),
-        font=dict(family="system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif", size=13, color="#1f2933"),
-        margin=dict(l=60, r=20, t=30, b=70),
-        hoverlabel=dict(font_size=13),
-        legend=dict(orientation="h", yanchor="top", y=-0.22, x=0),
-    )
-    layout.update(overrides)
-    return layout
-
-
-def empty_figure(message: str, lang: str) -> go.Figure:
-    fig = go.Figure()
-    fig.update_layout(**base_layout(lang, height=200))
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
-    return fig
-
-
-def sparkline_data_uri(values: Sequence[float], width: int = 120, height: int = 32, color: str = NEUTRAL) -> str:
-    """A tiny line as an inline SVG image (a data: URI): no plotly instance per card, no request."""
-    if len(values) < 2:
-        return ""
-    low, high = min(values), max(values)
-    span = (high - low) or 1.0
-    pad = 3
-    step = (width - 2 * pad) / (len(values) - 1)
-    points = [
-        (pad + i * step, pad + (height - 2 * pad) * (1 - (v - low) / span) if high != low else height / 2)
-        for i, v in enumerate(values)
-    ]
-    path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
-    last_x, last_y = points[-1]
-    svg = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
-        f'<polyline fill="none" stroke="{color}" stroke-width="1.8" stroke-linejoin="round" points="{path}"/>'
-        f'<circle cx="{last_x:.1f}" cy="{last_y:.1f}" r="2.6" fill="{color}"/></svg>'
-    )
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
-
-
-def country_bar_figure(rows: list[dict], country_names: dict[str, str], unit_label: str, lang: str) -> go.Figure:
-    """Horizontal bars of the latest value per country, each labelled with its value and year."""
-    with_values = [r for r in rows if r["value"] is not None]
-    if not with_values:
-        return empty_figure(t("No country values for this indicator.", lang), lang)
-    # plotly draws the first category at the bottom; reverse so the largest value is on top.
-    ordered = list(reversed(with_values))
-    labels = [f"{country_names.get(r['geo_id'], r['geo_id'])} ({r['year']})" for r in ordered]
-    texts = [format_number(r["value"], lang) for r in ordered]
-    fig = go.Figure(
-        go.Bar(
-            x=[r["value"] for r in ordered],
-            y=labels,
-            orientation="h",
-            marker_color=PALETTE[0],
-            text=texts,
-            textposition="outside",
-            cliponaxis=False,
-            customdata=[[txt, unit_label] for txt in texts],
-            hovertemplate="%{y}: %{customdata[0]} %{customdata[1]}<extra></extra>",
-            name=unit_label,
-        )
-    )
-    fig.update_layout(
-        **base_layout(lang, height=96 + 42 * len(ordered), margin=dict(l=10, r=80, t=36, b=30), showlegend=False)
-    )
-    fig.update_xaxes(title_text=unit_label, showticklabels=False, showgrid=False, zeroline=True)
-    fig.update_yaxes(automargin=True)
-    return fig
 
 
 def aral_area_figure(aral: pl.DataFrame, lang: str, low_quality_from: int = 2019) -> go.Figure:
@@ -157,7 +50,7 @@ def aral_area_figure(aral: pl.DataFrame, lang: str, low_quality_from: int = 2019
                 hovertemplate=f"{label}<br>%{{x}}: %{{customdata[0]}} {unit}<extra></extra>",
             )
         )
-    last_year = int(aral["year"].max())
+    last_year = int(cast(int, aral["year"].max()))
     if last_year >= low_quality_from:
         fig.add_vrect(
             x0=low_quality_from - 0.5,
@@ -290,134 +183,6 @@ def caspian_obs_figure(obs: pl.DataFrame, lang: str) -> go.Figure:
     return fig
 
 
-# ---- explorer ----------------------------------------------------------------------------------------------
-
-# Central Asia's countries fit this view; the map shows only the polygons it is given (no basemap tiles).
-MAP_CENTER = {"lat": 42.5, "lon": 64.5}
-MAP_ZOOM = 2.9
-
-
-def flagged_marker_symbols(flags: Sequence[str]) -> list[str]:
-    """A hollow marker for a value flagged stale or outside the plausible range, so it stands out on a line."""
-    return ["circle-open" if has_flag(f, "stale") or has_flag(f, "range_warning") else "circle" for f in flags]
-
-
-def explorer_line_figure(
-    shown: pl.DataFrame, geo_names: dict[str, str], unit_label: str, flag_words, lang: str, region_id: str = "CA5"
-) -> go.Figure:
-    """One line per place over the chosen years; the regional figure dashed; flagged values hollow."""
-    if shown.height == 0:
-        return empty_figure(t("No values for this choice.", lang), lang)
-    fig = go.Figure()
-    for index, (geo_id,) in enumerate(shown.select("geo_id").unique(maintain_order=True).iter_rows()):
-        series = shown.filter(pl.col("geo_id") == geo_id).sort("year")
-        name = geo_names.get(geo_id, geo_id)
-        fig.add_trace(
-            go.Scatter(
-                x=series["year"].to_list(),
-                y=series["value"].to_list(),
-                mode="lines+markers",
-                name=name,
-                line=dict(
-                    color=NEUTRAL if geo_id == region_id else PALETTE[index % len(PALETTE)],
-                    width=2,
-                    dash="dash" if geo_id == region_id else "solid",
-                ),
-                marker=dict(size=6, symbol=flagged_marker_symbols(series["flags"].to_list())),
-                customdata=[
-                    [format_number(v, lang), flag_words(f)]
-                    for v, f in zip(series["value"], series["flags"], strict=False)
-                ],
-                hovertemplate=f"{name}<br>%{{x}}: %{{customdata[0]}} {unit_label}<br>%{{customdata[1]}}<extra></extra>",
-            )
-        )
-    fig.update_layout(**base_layout(lang, height=400, hovermode="closest"))
-    fig.update_xaxes(title_text=t("Year", lang), tickformat="d")
-    fig.update_yaxes(title_text=unit_label, exponentformat="none", separatethousands=True)
-    return fig
-
-
-def explorer_bar_figure(
-    year_rows: pl.DataFrame, geo_names: dict[str, str], unit_label: str, year: int, lang: str
-) -> go.Figure:
-    if year_rows.height == 0:
-        return empty_figure(t("No values for {year}.", lang, year=year), lang)
-    ordered = year_rows.sort("value", descending=True)
-    names = [geo_names.get(g, g) for g in ordered["geo_id"]]
-    texts = [format_number(v, lang) for v in ordered["value"]]
-    fig = go.Figure(
-        go.Bar(
-            x=names,
-            y=ordered["value"].to_list(),
-            marker_color=PALETTE[0],
-            text=texts,
-            textposition="outside",
-            cliponaxis=False,
-            customdata=[[txt] for txt in texts],
-            hovertemplate=f"%{{x}}, {year}: %{{customdata[0]}} {unit_label}<extra></extra>",
-        )
-    )
-    fig.update_layout(
-        **base_layout(
-            lang,
-            height=340,
-            showlegend=False,
-            margin=dict(l=60, r=20, t=40, b=60),
-            title=dict(text=f"{year}", x=0.01, font=dict(size=14)),
-        )
-    )
-    fig.update_yaxes(title_text=unit_label, exponentformat="none", separatethousands=True, rangemode="tozero")
-    return fig
-
-
-def country_geojson(polygons: pl.DataFrame) -> dict:
-    """A FeatureCollection of the given country polygons with the ISO3 code as feature id."""
-    import json
-
-    return {
-        "type": "FeatureCollection",
-        "features": [
-            {"type": "Feature", "id": fid, "properties": {}, "geometry": json.loads(geometry)}
-            for fid, geometry in polygons.iter_rows()
-        ],
-    }
-
-
-def explorer_map_figure(
-    year_rows: pl.DataFrame, geojson: dict, geo_names: dict[str, str], unit_label: str, year: int, lang: str
-) -> go.Figure:
-    """Countries coloured by value in one year. MapLibre with a blank style and our own polygons: no tiles,
-    no fonts, no requests outside the app."""
-    mapped_ids = {f["id"] for f in geojson.get("features", [])}
-    rows = year_rows.filter(pl.col("geo_id").is_in(list(mapped_ids)))
-    if rows.height == 0:
-        return empty_figure(t("No country values for {year} to map.", lang, year=year), lang)
-    texts = [format_number(v, lang) for v in rows["value"]]
-    fig = go.Figure(
-        go.Choroplethmap(
-            geojson=geojson,
-            locations=rows["geo_id"].to_list(),
-            z=rows["value"].to_list(),
-            colorscale="Blues",
-            marker_line_color="#ffffff",
-            marker_line_width=1,
-            colorbar=dict(
-                title=dict(text=unit_label, side="right"), thickness=12, separatethousands=True, exponentformat="none"
-            ),
-            customdata=[[geo_names.get(g, g), txt] for g, txt in zip(rows["geo_id"], texts, strict=False)],
-            hovertemplate=f"%{{customdata[0]}}, {year}: %{{customdata[1]}} {unit_label}<extra></extra>",
-        )
-    )
-    fig.update_layout(
-        **base_layout(lang, height=380, margin=dict(l=0, r=0, t=10, b=0)),
-        map=dict(style="white-bg", center=MAP_CENTER, zoom=MAP_ZOOM),
-    )
-    return fig
-
-
-# ---- Aral & Caspian: seas on our own shorelines and their drivers -----------------------------------------
-
-
 def geometry_bounds(geometries: Sequence[dict]) -> tuple[float, float, float, float] | None:
     """(west, south, east, north) of GeoJSON Polygon/MultiPolygon geometries, or None when there are none."""
     lons: list[float] = []
@@ -442,7 +207,6 @@ def map_view(
     bounds: tuple[float, float, float, float], width_px: int = 900, height_px: int = 480, padding: float = 0.08
 ) -> tuple[dict, float]:
     """Centre and zoom that fit `bounds` into a web-Mercator map of the given size (one tile = 512 px at zoom 0)."""
-    import math
 
     west, south, east, north = bounds
 
@@ -504,7 +268,10 @@ def seas_map_figure(seas: Sequence[dict], countries: Sequence[dict], lang: str, 
                 hovertemplate=f"{sea['label']}<extra></extra>",
             )
         )
-    centre, zoom = map_view(geometry_bounds([s["geometry"] for s in seas]))
+    bounds = geometry_bounds([s["geometry"] for s in seas])
+    if bounds is None:  # polygons without coordinates
+        return empty_figure(t("No shorelines in the snapshot.", lang), lang)
+    centre, zoom = map_view(bounds)
     fig.update_layout(
         **base_layout(
             lang,

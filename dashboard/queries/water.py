@@ -56,7 +56,8 @@ def worst_exceedances(snap: Snapshot, limit: int = 15) -> pl.DataFrame:
         FROM water_worst_exceedances e
         JOIN water_sites s USING (site_id)
         LEFT JOIN water_parameters p USING (parameter_id)
-        LEFT JOIN water_observations o ON o.site_id = e.site_id AND o.parameter_id = e.parameter_id AND o.period = e.period
+        LEFT JOIN water_observations o
+            ON o.site_id = e.site_id AND o.parameter_id = e.parameter_id AND o.period = e.period
         ORDER BY e.ratio DESC LIMIT ?
     """,
         (limit,),
@@ -72,7 +73,8 @@ def site_harmonisation(snap: Snapshot, site_id: str) -> pl.DataFrame:
                h.document_table, h.limit, h.norm_unit, h.conversion_factor, h.ratio, h.breaches, h.source_id
         FROM water_harmonisation h
         LEFT JOIN water_parameters p USING (parameter_id)
-        LEFT JOIN water_observations o ON o.site_id = h.site_id AND o.period = h.period AND o.parameter_id = h.parameter_id
+        LEFT JOIN water_observations o
+            ON o.site_id = h.site_id AND o.period = h.period AND o.parameter_id = h.parameter_id
              AND o.line = h.line AND o.origin = h.origin
         WHERE h.site_id = ?
         ORDER BY h.period, h.parameter_id, h.water_use, h.jurisdiction

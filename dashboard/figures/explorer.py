@@ -1,0 +1,135 @@
+"""Figures of the indicator explorer: a line over years, a bar chart for one year and a country map."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+import polars as pl
+
+from dashboard.figures.base import NEUTRAL, PALETTE, base_layout, empty_figure
+from dashboard.i18n import format_number, t
+from dashboard.summaries import has_flag
+
+# Central Asia's countries fit this view; the map shows only the polygons it is given (no basemap tiles).
+MAP_CENTER = {"lat": 42.5, "lon": 64.5}
+
+
+MAP_ZOOM = 2.9
+
+
+def flagged_marker_symbols(flags: Sequence[str]) -> list[str]:
+    """A hollow marker for a value flagged stale or outside the plausible range, so it stands out on a line."""
+    return ["circle-open" if has_flag(f, "stale") or has_flag(f, "range_warning") else "circle" for f in flags]
+
+
+def explorer_line_figure(
+    shown: pl.DataFrame, geo_names: dict[str, str], unit_label: str, flag_words, lang: str, region_id: str = "CA5"
+) -> go.Figure:
+    """One line per place over the chosen years; the regional figure dashed; flagged values hollow."""
+    if shown.height == 0:
+        return empty_figure(t("No values for this choice.", lang), lang)
+    fig = go.Figure()
+    for index, (geo_id,) in enumerate(shown.select("geo_id").unique(maintain_order=True).iter_rows()):
+        series = shown.filter(pl.col("geo_id") == geo_id).sort("year")
+        name = geo_names.get(geo_id, geo_id)
+        fig.add_trace(
+            go.Scatter(
+                x=series["year"].to_list(),
+                y=series["value"].to_list(),
+                mode="lines+markers",
+                name=name,
+                line=dict(
+                    color=NEUTRAL if geo_id == region_id else PALETTE[index % len(PALETTE)],
+                    width=2,
+                    dash="dash" if geo_id == region_id else "solid",
+                ),
+                marker=dict(size=6, symbol=flagged_marker_symbols(series["flags"].to_list())),
+                customdata=[
+                    [format_number(v, lang), flag_words(f)]
+                    for v, f in zip(series["value"], series["flags"], strict=False)
+                ],
+                hovertemplate=f"{name}<br>%{{x}}: %{{customdata[0]}} {unit_label}<br>%{{customdata[1]}}<extra></extra>",
+            )
+        )
+    fig.update_layout(**base_layout(lang, height=400, hovermode="closest"))
+    fig.update_xaxes(title_text=t("Year", lang), tickformat="d")
+    fig.update_yaxes(title_text=unit_label, exponentformat="none", separatethousands=True)
+    return fig
+
+
+def explorer_bar_figure(
+    year_rows: pl.DataFrame, geo_names: dict[str, str], unit_label: str, year: int, lang: str
+) -> go.Figure:
+    if year_rows.height == 0:
+        return empty_figure(t("No values for {year}.", lang, year=year), lang)
+    ordered = year_rows.sort("value", descending=True)
+    names = [geo_names.get(g, g) for g in ordered["geo_id"]]
+    texts = [format_number(v, lang) for v in ordered["value"]]
+    fig = go.Figure(
+        go.Bar(
+            x=names,
+            y=ordered["value"].to_list(),
+            marker_color=PALETTE[0],
+            text=texts,
+            textposition="outside",
+            cliponaxis=False,
+            customdata=[[txt] for txt in texts],
+            hovertemplate=f"%{{x}}, {year}: %{{customdata[0]}} {unit_label}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        **base_layout(
+            lang,
+            height=340,
+            showlegend=False,
+            margin=dict(l=60, r=20, t=40, b=60),
+            title=dict(text=f"{year}", x=0.01, font=dict(size=14)),
+        )
+    )
+    fig.update_yaxes(title_text=unit_label, exponentformat="none", separatethousands=True, rangemode="tozero")
+    return fig
+
+
+def country_geojson(polygons: pl.DataFrame) -> dict:
+    """A FeatureCollection of the given country polygons with the ISO3 code as feature id."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "id": fid, "properties": {}, "geometry": json.loads(geometry)}
+            for fid, geometry in polygons.iter_rows()
+        ],
+    }
+
+
+def explorer_map_figure(
+    year_rows: pl.DataFrame, geojson: dict, geo_names: dict[str, str], unit_label: str, year: int, lang: str
+) -> go.Figure:
+    """Countries coloured by value in one year. MapLibre with a blank style and our own polygons: no tiles,
+    no fonts, no requests outside the app."""
+    mapped_ids = {f["id"] for f in geojson.get("features", [])}
+    rows = year_rows.filter(pl.col("geo_id").is_in(list(mapped_ids)))
+    if rows.height == 0:
+        return empty_figure(t("No country values for {year} to map.", lang, year=year), lang)
+    texts = [format_number(v, lang) for v in rows["value"]]
+    fig = go.Figure(
+        go.Choroplethmap(
+            geojson=geojson,
+            locations=rows["geo_id"].to_list(),
+            z=rows["value"].to_list(),
+            colorscale="Blues",
+            marker_line_color="#ffffff",
+            marker_line_width=1,
+            colorbar=dict(
+                title=dict(text=unit_label, side="right"), thickness=12, separatethousands=True, exponentformat="none"
+            ),
+            customdata=[[geo_names.get(g, g), txt] for g, txt in zip(rows["geo_id"], texts, strict=False)],
+            hovertemplate=f"%{{customdata[0]}}, {year}: %{{customdata[1]}} {unit_label}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        **base_layout(lang, height=380, margin=dict(l=0, r=0, t=10, b=0)),
+        map=dict(style="white-bg", center=MAP_CENTER, zoom=MAP_ZOOM),
+    )
+    return fig

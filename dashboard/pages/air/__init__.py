@@ -1,0 +1,274 @@
+"""Air quality `/air`: cities on a map, one city's daily series, seasons, threshold days, and Kazakhstan's regions.
+
+Every figure names its sources and licences; AirData.kz values always carry the CC BY-NC 4.0 licence, the
+attribution and the note that they predate the source's October 2026 day-boundary correction.
+"""
+
+from __future__ import annotations
+
+import dash
+import polars as pl
+from dash import Input, Output, State, dcc, html
+
+from assets.indicators.air import rules as air
+from dashboard import air_data, data
+from dashboard.figures.air import city_map_figure, city_name, region_label, region_map_figure, unit_text
+from dashboard.figures.base import GRAPH_CONFIG
+from dashboard.i18n import format_number, format_signed_percent_change, normalize_lang, t
+from dashboard.pages.air.captions import LATIN_NAMES, airdata_notice, sources_caption
+from dashboard.pages.air.city import (
+    CITY_VIEW_ID,
+    LANG_STORE_ID,
+    SERIES_DROPDOWN_ID,
+    city_section,
+    city_view,
+    parse_series,
+)
+from dashboard.shell import register_page, simple_table, snapshot_callback
+from dashboard.text_marks import as_published, code, translated_or_published, with_latin_names
+
+PATH = "/air"
+NAV = (30, PATH, "Air quality")
+AVERAGING_MSGIDS = {"24h": "24 hours", "annual": "year"}
+
+
+def register(app: dash.Dash) -> None:
+    register_page(
+        __name__,
+        NAV,
+        title="Качество воздуха / Air quality · CAEI",
+        content=lambda snap, _info, lang: air_content(snap, lang),
+    )
+    snapshot_callback(
+        app,
+        Output(CITY_VIEW_ID, "children"),
+        Input(SERIES_DROPDOWN_ID, "value"),
+        State(LANG_STORE_ID, "data"),
+        prevent_initial_call=True,  # the layout already holds the first city
+    )(update_city_view)
+
+
+def update_city_view(series: str | None, lang: str | None):
+    lang = normalize_lang(lang)
+    try:
+        snap = data.snapshot_for_request()
+        return city_view(snap, parse_series(series), lang)
+    except (data.NoSnapshotError, data.SnapshotContentError) as problem:
+        return html.P(str(problem), className="notice-detail")
+
+
+def air_content(snap: data.Snapshot, lang: str) -> list:
+    cities = {r["city_id"]: r for r in air_data.cities(snap).iter_rows(named=True)}
+    return [
+        html.H1(t("Air quality in the region's cities", lang)),
+        airdata_notice(lang),
+        city_map_section(snap, cities, lang),
+        city_section(snap, cities, lang),
+        thresholds_section(snap, lang),
+        regions_section(snap, lang),
+    ]
+
+
+def city_map_section(snap: data.Snapshot, cities: dict, lang: str) -> html.Section:
+    latest = air_data.latest_complete_annual(snap, air_data.MAP_POLLUTANT)
+    present = set(air_data.series_presence(snap, air_data.MAP_POLLUTANT)["city_id"])
+    without = sorted(present - set(latest["city_id"]) if latest.height else present)
+    figure = city_map_figure(snap, air_data.one_series_per_city(latest), cities, without, lang)
+    ranking_rows = [
+        [
+            str(i + 1),
+            city_name(cities.get(r["city_id"]), lang),
+            format_number(r["mean"], lang, decimals=1),
+            unit_text(lang),
+            str(r["year"]),
+            f"{r['days_with_data']}/{r['days_in_period']}",
+            code(r["source_id"]),
+        ]
+        for i, r in enumerate(latest.iter_rows(named=True))
+    ]
+    no_point = [city_name(cities.get(c), lang) for c in latest["city_id"] if cities.get(c, {}).get("lat") is None]
+    return html.Section(
+        id="air-cities",
+        children=[
+            html.H2(t("PM2.5: latest complete annual mean by city", lang)),
+            html.P(
+                with_latin_names(
+                    t(
+                        "Circle size and colour: the latest calendar year with complete data. Grey: a PM2.5 "
+                        "series exists but no year is complete. Where a city has two series, the map shows the "
+                        "AirData.kz city-wide one and the table lists both: they can disagree strongly "
+                        "(Karaganda).",
+                        lang,
+                    ),
+                    LATIN_NAMES,
+                    lang,
+                ),
+                className="muted",
+            ),
+            dcc.Graph(id="air-city-map", figure=figure, config=GRAPH_CONFIG, className="graph"),
+            html.P(
+                with_latin_names(
+                    t("Not on the map (no location in Natural Earth): {cities}.", lang, cities=", ".join(no_point)),
+                    LATIN_NAMES,
+                    lang,
+                ),
+                className="muted",
+                id="air-no-point",
+            )
+            if no_point
+            else html.P(""),
+            html.P(
+                t(
+                    "No complete year: {cities}.",
+                    lang,
+                    cities=", ".join(city_name(cities.get(c), lang) for c in without),
+                ),
+                className="muted",
+                id="air-incomplete-cities",
+            )
+            if without
+            else html.P(""),
+            simple_table(
+                [
+                    t("Rank", lang),
+                    t("City", lang),
+                    t("Mean", lang),
+                    t("Unit", lang),
+                    t("Year", lang),
+                    t("Days with data", lang),
+                    t("Source code", lang),
+                ],
+                ranking_rows,
+                numeric=[True, False, True, False, True, True, False],
+                element_id="air-ranking-table",
+                caption=t(
+                    "Series ranked by their latest complete annual PM2.5 mean (years differ between series).", lang
+                ),
+            ),
+            sources_caption(
+                snap, latest["source_id"].unique().sort().to_list() if latest.height else [], lang, "air-map-source"
+            ),
+        ],
+    )
+
+
+# ---- thresholds and regions -----------------------------------------------------------------------------
+
+
+def averaging_text(averaging: str, lang: str) -> str:
+    msgid = AVERAGING_MSGIDS.get(averaging)
+    return t(msgid, lang) if msgid else averaging
+
+
+def thresholds_section(snap: data.Snapshot, lang: str) -> html.Section:
+    registry = air_data.thresholds(snap)
+    rows = [
+        [
+            air.POLLUTANT_LABELS.get(r["pollutant"], r["pollutant"]),
+            averaging_text(r["averaging"], lang),
+            r["level"],
+            format_number(r["value"], lang) if r["value"] is not None else t("gap: not entered", lang),
+            as_published(r["table_ref"], lang),
+            translated_or_published(r["note"], lang),
+        ]
+        for r in registry.iter_rows(named=True)
+    ]
+    documents = registry["document"].unique().sort().to_list()
+    return html.Section(
+        id="air-thresholds",
+        children=[
+            html.H2(t("Threshold registry", lang)),
+            html.P(
+                t("Every value cites its document and table; a value that could not be checked is left empty.", lang),
+                className="muted",
+            ),
+            simple_table(
+                [
+                    t("Pollutant", lang),
+                    t("Averaging", lang),
+                    t("Level", lang),
+                    t("Value, µg/m³", lang),
+                    t("Table", lang),
+                    t("Note", lang),
+                ],
+                rows,
+                numeric=[False, False, False, True, False, False],
+                element_id="air-threshold-table",
+                caption=[
+                    t("Document: {documents}", lang, documents="\0").split("\0")[0],
+                    as_published("; ".join(documents), lang),
+                ],
+            ),
+        ],
+    )
+
+
+def regions_section(snap: data.Snapshot, lang: str) -> html.Section:
+    regions = air_data.region_emissions_latest(snap)
+    # Only regions of the latest year go on the map: a former region (South Kazakhstan to 2017) would sit on its
+    # successor's point.
+    latest_year = regions["year"].max() if regions.height else None
+    placed = regions.filter(pl.col("lat").is_not_null() & (pl.col("year") == latest_year))
+    fig = region_map_figure(snap, placed, lang)
+    unplaced = [region_label(r, lang) for r in regions.filter(pl.col("lat").is_null()).iter_rows(named=True)]
+    rows = [
+        [
+            region_label(r, lang),
+            str(r["year"]),
+            format_number(r["value"], lang, decimals=1),
+            f"{r['first_year']}–{r['last_year']}" if r["first_year"] else "",
+            format_signed_percent_change(r["change_pct"], lang),
+            format_number(r["slope_per_year"], lang, decimals=1) if r["slope_per_year"] is not None else "–",
+            r["trend_note"] and t("compared up to 2021 (boundary change in 2022)", lang) or "",
+        ]
+        for r in regions.iter_rows(named=True)
+    ]
+    national = air_data.national_emissions(snap)
+    lead = ""
+    if national.height:
+        first, last = national.row(0, named=True), national.row(-1, named=True)
+        lead = t(
+            "Kazakhstan, total: {first} thousand t in {first_year}, {last} thousand t in {last_year}.",
+            lang,
+            first=format_number(first["value"], lang, decimals=1),
+            first_year=first["year"],
+            last=format_number(last["value"], lang, decimals=1),
+            last_year=last["year"],
+        )
+    return html.Section(
+        id="air-regions",
+        children=[
+            html.H2(t("Kazakhstan: emissions from stationary sources by region", lang)),
+            html.P(lead, className="lead", id="air-national-emissions"),
+            html.P(
+                with_latin_names(
+                    t(
+                        "Points are Natural Earth label points, not boundaries; circle area follows the latest "
+                        "value. Regions created in 2022 have no point: {regions}. No population by region exists "
+                        "in the sources, so no per-capita values are shown.",
+                        lang,
+                        regions=", ".join(unplaced),
+                    ),
+                    LATIN_NAMES,
+                    lang,
+                ),
+                className="muted",
+            ),
+            dcc.Graph(id="air-region-map", figure=fig, config=GRAPH_CONFIG, className="graph"),
+            simple_table(
+                [
+                    t("Region", lang),
+                    t("Year", lang),
+                    t("Thousand t", lang),
+                    t("Compared years", lang),
+                    t("Change", lang),
+                    t("Trend, thousand t per year", lang),
+                    t("Note", lang),
+                ],
+                rows,
+                numeric=[False, True, True, False, True, True, False],
+                element_id="air-region-table",
+            ),
+            sources_caption(snap, ["kz_emissions_stationary_by_region"], lang, "air-region-source"),
+        ],
+    )

@@ -1,0 +1,217 @@
+"""One city on the air page: a series chosen by city, pollutant and source, by day, as a calendar and by season,
+with its trend and its days above the thresholds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import cast
+
+import polars as pl
+from dash import dcc, html
+
+from assets.indicators.air import rules as air
+from dashboard import air_data, data
+from dashboard.figures.air import calendar_figure, city_name, daily_figure, season_figure, unit_text
+from dashboard.figures.base import GRAPH_CONFIG
+from dashboard.i18n import format_number, format_share, t
+from dashboard.pages.air.captions import sources_caption
+from dashboard.shell import simple_table
+
+SERIES_DROPDOWN_ID = "air-series"
+LANG_STORE_ID = "air-lang"
+CITY_VIEW_ID = "air-city-view"
+DEFAULT_SERIES = ("almaty", "airdata_kz_main_cities", "pm25")
+# How a series' source is named in the city dropdown (its code is in the ranking table and the captions).
+SERIES_SOURCE_MSGIDS = {
+    "airdata_kz_main_cities": "city-wide series",
+    "airdata_kz_other_pm25": "KazHydroMet stations",
+    "airdata_kz_other_pm10": "KazHydroMet stations",
+    "airdata_kz_other_no2": "KazHydroMet stations",
+    "bishkek_us_embassy_pm25": "US Embassy monitor",
+    "tashkent_municipal_pm25": "municipal low-cost sensors",
+}
+
+
+def parse_series(value: str | None) -> tuple[str, str, str]:
+    parts = (value or "").split("|")
+    return tuple(parts) if len(parts) == 3 else DEFAULT_SERIES  # type: ignore[return-value]
+
+
+def series_options(snap: data.Snapshot, cities: dict, lang: str) -> list[dict]:
+    index = air_data.series_index(snap)
+    options = []
+    for r in index.iter_rows(named=True):
+        label = (
+            f"{city_name(cities.get(r['city_id']), lang)} · "
+            f"{air.POLLUTANT_LABELS.get(r['pollutant'], r['pollutant'])} · "
+            f"{series_source_label(r['source_id'], lang)} ({r['first_day'].year}–{r['last_day'].year})"
+        )
+        options.append({"label": label, "value": f"{r['city_id']}|{r['source_id']}|{r['pollutant']}"})
+    return options
+
+
+def series_source_label(source_id: str, lang: str) -> str:
+    msgid = SERIES_SOURCE_MSGIDS.get(source_id)
+    return t(msgid, lang) if msgid else source_id
+
+
+def city_section(snap: data.Snapshot, cities: dict, lang: str) -> html.Section:
+    options = series_options(snap, cities, lang)
+    default = "|".join(DEFAULT_SERIES)
+    if options and default not in {o["value"] for o in options}:
+        default = options[0]["value"]
+    return html.Section(
+        id="air-city",
+        children=[
+            html.H2(t("One city: daily values, seasons and days above thresholds", lang)),
+            html.Label(t("City, pollutant and source", lang), htmlFor=SERIES_DROPDOWN_ID, className="control-label"),
+            dcc.Dropdown(
+                id=SERIES_DROPDOWN_ID,
+                options=options,
+                value=default,
+                clearable=False,
+                searchable=True,
+                className="indicator-dropdown",
+            ),
+            dcc.Store(id=LANG_STORE_ID, data=lang),
+            html.Div(city_view(snap, parse_series(default), lang), id=CITY_VIEW_ID),
+        ],
+    )
+
+
+def city_view(snap: data.Snapshot, series: tuple[str, str, str], lang: str) -> list:
+    city_id, source_id, pollutant = series
+    cities = {r["city_id"]: r for r in air_data.cities(snap).iter_rows(named=True)}
+    daily = air_data.daily(snap, city_id, source_id, pollutant)
+    if daily.is_empty():
+        return [html.P(t("No data.", lang))]
+    registry = air_data.thresholds(snap)
+    stats = air_data.period_stats(snap, city_id, source_id, pollutant)
+    name = city_name(cities.get(city_id), lang)
+    label = air.POLLUTANT_LABELS.get(pollutant, pollutant)
+    complete_years = stats.filter((pl.col("period_kind") == "year") & pl.col("complete"))["year"]
+    last_year = (
+        int(cast(int, complete_years.max())) if complete_years.len() else cast(dt.date, daily["date"].max()).year
+    )
+    statistic = daily["statistic"][0]
+    return [
+        html.H3(t("{city}: daily {pollutant} and 30-day rolling mean", lang, city=name, pollutant=label)),
+        html.P(
+            t(
+                "Daily statistic: {statistic}. Dashed lines: WHO 2021 24-hour guideline levels registered for this "
+                "pollutant.",
+                lang,
+                statistic=t("city median", lang) if statistic == "daily_median" else t("daily mean", lang),
+            ),
+            className="muted",
+        ),
+        dcc.Graph(
+            id="air-daily-graph",
+            figure=daily_figure(daily, registry, pollutant, lang),
+            config=GRAPH_CONFIG,
+            className="graph",
+        ),
+        html.H3(t("Calendar of {year}: month by day of month", lang, year=last_year)),
+        dcc.Graph(
+            id="air-calendar-graph",
+            figure=calendar_figure(daily, last_year, lang),
+            config=GRAPH_CONFIG,
+            className="graph",
+        ),
+        html.H3(t("Heating season (October–April) and summer (May–September)", lang)),
+        dcc.Graph(id="air-season-graph", figure=season_figure(stats, lang), config=GRAPH_CONFIG, className="graph"),
+        season_table(snap, stats, series, lang),
+        trend_line(snap, series, lang),
+        html.H3(t("Days above each registered 24-hour threshold", lang)),
+        exceedance_table(air_data.exceedances(snap, city_id, source_id, pollutant), lang),
+        sources_caption(snap, [source_id], lang, "air-city-source"),
+    ]
+
+
+def status_text(complete: bool, lang: str) -> str:
+    return t("complete", lang) if complete else t("incomplete", lang)
+
+
+def season_table(snap: data.Snapshot, stats: pl.DataFrame, series: tuple[str, str, str], lang: str) -> html.Table:
+    ratios = {r["year"]: r for r in air_data.season_ratios(snap, *series).iter_rows(named=True)}
+    rows = []
+    for r in stats.sort("year", "period_kind").iter_rows(named=True):
+        ratio = ratios.get(r["year"], {}).get("ratio") if r["period_kind"] == "heating_season" else None
+        rows.append(
+            [
+                {"year": t("Year", lang), "heating_season": t("Heating season", lang), "summer": t("Summer", lang)}[
+                    r["period_kind"]
+                ],
+                r["period"],
+                f"{r['days_with_data']}/{r['days_in_period']}",
+                format_share(r["completeness"], lang),
+                format_number(r["mean"], lang, decimals=1) if r["complete"] else t("incomplete", lang),
+                format_number(ratio, lang, decimals=1) if ratio is not None else "",
+            ]
+        )
+    return simple_table(
+        [
+            t("Period type", lang),
+            t("Period", lang),
+            t("Days with data", lang),
+            t("Completeness", lang),
+            t("Mean, µg/m³", lang),
+            t("Winter/summer ratio", lang),
+        ],
+        rows,
+        numeric=[False, False, True, True, True, True],
+        element_id="air-period-table",
+    )
+
+
+def trend_line(snap: data.Snapshot, series: tuple[str, str, str], lang: str) -> html.P:
+    trend = air_data.trend(snap, *series)
+    if not trend or trend["slope_per_year"] is None:
+        return html.P(
+            t("Trend: fewer than {n} complete years.", lang, n=air.MIN_TREND_YEARS), className="muted", id="air-trend"
+        )
+    return html.P(
+        t(
+            "Trend of complete annual means {first}–{last} ({n} years): {slope} µg/m³ per year.",
+            lang,
+            first=trend["first_year"],
+            last=trend["last_year"],
+            n=trend["n_complete_years"],
+            slope=format_number(trend["slope_per_year"], lang, decimals=1),
+        ),
+        className="lead",
+        id="air-trend",
+    )
+
+
+def exceedance_table(rows: pl.DataFrame, lang: str) -> html.Table | html.P:
+    """One row per year, one column per registered 24-hour threshold (strictest first)."""
+    if rows.is_empty():
+        return html.P(t("No threshold is registered for this pollutant.", lang), id="air-exceedance-table")
+    levels = rows.select("threshold_id", "level", "threshold").unique().sort("threshold").rows()
+    header = (
+        [t("Year", lang), t("Days with data", lang)]
+        + [f"> {format_number(value, lang)} ({level})" for _id, level, value in levels]
+        + [t("Status", lang)]
+    )
+    table_rows = []
+    for (year,), group in rows.group_by(["year"], maintain_order=True):
+        first = group.row(0, named=True)
+        days = dict(zip(group["threshold_id"], group["days_above"], strict=False))
+        table_rows.append(
+            [str(year), f"{first['days_with_data']}/{first['days_in_period']}"]
+            + [str(days.get(threshold_id, "–")) for threshold_id, _l, _v in levels]
+            + [t("complete", lang) if first["complete"] else t("incomplete year: count is a lower bound", lang)]
+        )
+    return simple_table(
+        header,
+        table_rows,
+        numeric=[True, True] + [True] * len(levels) + [False],
+        element_id="air-exceedance-table",
+        caption=t(
+            "Days above WHO 2021 24-hour levels ({unit}). These levels are 99th percentiles: 3–4 days "
+            "above per year are consistent with the guideline.",
+            lang,
+            unit=unit_text(lang),
+        ),
+    )

@@ -1,0 +1,307 @@
+"""Overview `/`: the Central Asia figure of every aggregated indicator, and the countries compared."""
+
+from __future__ import annotations
+
+import dash
+from dash import Input, Output, State, dcc, html
+
+from assets.common.coverage import MIN_POPULATION_COVERAGE
+from dashboard import data
+from dashboard.figures.base import GRAPH_CONFIG, country_bar_figure, empty_figure
+from dashboard.i18n import format_number, format_share, localized, normalize_lang, t
+from dashboard.pages.overview.cards import countries_only_card, explorer_href, region_card, unit_label
+from dashboard.queries import indicators, reference
+from dashboard.shell import (
+    aria,
+    flag_badges,
+    flag_text,
+    href,
+    register_page,
+    simple_table,
+    snapshot_callback,
+    source_caption,
+)
+from dashboard.summaries import (
+    DirectionSummary,
+    RegionSummary,
+    country_comparison_rows,
+    indicator_check_status,
+    order_by_direction,
+    rows_by_key,
+    summarize_directions,
+    summarize_region_aggregates,
+)
+
+PATH = "/"
+COUNTRY_DROPDOWN_ID = "overview-country-indicator"
+COUNTRY_GRAPH_ID = "overview-country-graph"
+COUNTRY_TABLE_ID = "overview-country-table"
+COUNTRY_CAPTION_ID = "overview-country-caption"
+LANG_STORE_ID = "overview-lang"
+
+NAV = (0, PATH, "Overview")
+
+
+def register(app: dash.Dash) -> None:
+    register_page(__name__, NAV, title="Обзор / Overview · CAEI", content=overview_content)
+    snapshot_callback(
+        app,
+        Output(COUNTRY_GRAPH_ID, "figure"),
+        Output(COUNTRY_TABLE_ID, "children"),
+        Output(COUNTRY_CAPTION_ID, "children"),
+        Input(COUNTRY_DROPDOWN_ID, "value"),
+        State(LANG_STORE_ID, "data"),
+        prevent_initial_call=True,  # the layout already holds the first selection
+    )(update_country_comparison)
+
+
+def update_country_comparison(indicator_id: str | None, lang: str | None):
+    lang = normalize_lang(lang)
+    try:
+        snap = data.snapshot_for_request()
+    except data.NoSnapshotError as missing:
+        return empty_figure(t("No published data yet", lang), lang), None, str(missing)
+    try:
+        figure, table, caption = country_comparison(snap, data.snapshot_info(snap), indicator_id, lang)
+    except data.SnapshotContentError as problem:
+        return empty_figure(t("The published snapshot cannot be shown", lang), lang), None, str(problem)
+    return figure, table, caption.children
+
+
+# ---- content -----------------------------------------------------------------------------------------
+
+
+def overview_content(snap: data.Snapshot, info: dict, lang: str) -> list:
+    catalogue = reference.indicator_catalogue(snap)
+    indicators_by_id = rows_by_key(catalogue, "indicator_id")
+    sources_by_id = rows_by_key(reference.all_sources(snap), "source_id")
+    countries = reference.central_asia_iso3(snap)
+    country_names = {
+        row["geo_id"]: localized(row, "name", lang) for row in reference.geographies(snap).iter_rows(named=True)
+    }
+    summaries = summarize_region_aggregates(indicators.region_aggregates(snap))
+    status_by_id = rows_by_key(indicators.indicator_value_status(snap), "indicator_id")
+    directions = reference.summit_directions(snap)
+    direction_summaries = summarize_directions(
+        [int(d) for d in directions["direction"]],
+        catalogue,
+        set(summaries),
+        set(indicators.indicators_with_country_values(snap, countries)),
+    )
+    ordered_ids = order_by_direction(list(summaries), catalogue)
+
+    sections: list = [
+        html.H1(t("Central Asia at a glance", lang)),
+        html.P(
+            t(
+                "Regional figures combine {countries}. A regional figure is published only when the countries "
+                "with data hold at least {threshold} of the region's population.",
+                lang,
+                countries=", ".join(country_names.get(c, c) for c in countries),
+                threshold=format_share(MIN_POPULATION_COVERAGE, lang),
+            ),
+            className="lead",
+        ),
+        html.Nav(
+            [html.Span(t("Country profiles:", lang), className="list-title")]
+            + [
+                dcc.Link(
+                    country_names.get(c, c),
+                    href=href(f"/country/{c}", lang),
+                    className="chip",
+                    id=f"overview-country-link-{c}",
+                )
+                for c in countries
+            ],
+            className="country-links",
+            **aria(label=t("Country profiles:", lang)),
+        ),
+    ]
+    for direction_row, summary in zip(directions.iter_rows(named=True), direction_summaries, strict=False):
+        sections.append(
+            direction_section(
+                direction_row,
+                summary,
+                summaries,
+                indicators_by_id,
+                status_by_id,
+                sources_by_id,
+                info,
+                snap,
+                countries,
+                country_names,
+                lang,
+            )
+        )
+    sections.append(country_section(snap, info, catalogue, countries, ordered_ids, lang))
+    return sections
+
+
+def direction_section(
+    direction_row: dict,
+    summary: DirectionSummary,
+    summaries: dict[str, RegionSummary],
+    indicators_by_id: dict,
+    status_by_id: dict,
+    sources_by_id: dict,
+    info: dict,
+    snap: data.Snapshot,
+    countries: list[str],
+    country_names: dict[str, str],
+    lang: str,
+) -> html.Section:
+    number = summary.direction
+    title = localized(direction_row, "title", lang)
+    children: list = [html.H2(t("Direction {number}", lang, number=number) + (f". {title}" if title else ""))]
+    if not summary.has_data:
+        children.append(
+            html.P(
+                t(
+                    "No indicator with regional data measures this direction yet. The dashboard shows nothing here "
+                    "rather than a stand-in.",
+                    lang,
+                ),
+                className="no-data",
+                id=f"direction-{number}-no-data",
+            )
+        )
+        return html.Section(children, className="direction direction-empty", id=f"direction-{number}")
+    grid: list = []
+    headline_id = summary.headline_id
+    if headline_id is not None:
+        indicator, status = indicators_by_id.get(headline_id, {}), status_by_id.get(headline_id, {})
+        context = (sources_by_id, info, snap, countries, country_names, lang)
+        grid.append(
+            region_card(summaries[headline_id], indicator, status, *context)
+            if headline_id in summaries
+            else countries_only_card(headline_id, indicator, status, *context)
+        )
+    else:
+        grid.append(
+            html.P(
+                t("The catalogue names no headline indicator with regional data for this direction.", lang),
+                className="no-data",
+            )
+        )
+    if summary.other_ids:
+        grid.append(other_indicators_table(summary.other_ids, summaries, indicators_by_id, status_by_id, lang))
+    children.append(html.Div(grid, className="direction-grid"))
+    return html.Section(children, className="direction", id=f"direction-{number}")
+
+
+def other_indicators_table(
+    indicator_ids: list[str], summaries: dict[str, RegionSummary], indicators_by_id: dict, status_by_id: dict, lang: str
+) -> html.Div:
+    rows = []
+    for indicator_id in indicator_ids:
+        summary = summaries[indicator_id]
+        indicator = indicators_by_id.get(indicator_id, {})
+        unit = unit_label(indicator, summary.unit, lang)
+        status = status_by_id.get(indicator_id, {})
+        flags = ";".join(indicator_check_status(status.get("n_stale"), status.get("n_range_warning")))
+        value = (
+            f"{format_number(summary.published_value, lang)} {unit}"
+            if summary.published_value is not None
+            else t("no regional figure", lang)
+        )
+        rows.append(
+            html.Tr(
+                [
+                    html.Td(
+                        dcc.Link(
+                            localized(indicator, "name", lang) or indicator_id, href=explorer_href(indicator_id, lang)
+                        )
+                    ),
+                    html.Td(value, className="num"),
+                    html.Td(str(summary.published_year or ""), className="num"),
+                    html.Td(flag_badges(flags, lang)),
+                ]
+            )
+        )
+    return html.Div(
+        [
+            html.Div(t("More indicators of this direction (Central Asia, latest year)", lang), className="list-title"),
+            html.Div(html.Table([html.Tbody(rows)], className="data-table compact"), className="table-scroll"),
+        ],
+        className="other-indicators",
+    )
+
+
+# ---- countries compared --------------------------------------------------------------------------------
+
+
+def country_section(
+    snap: data.Snapshot, info: dict, catalogue, countries: list[str], region_ids: list[str], lang: str
+) -> html.Section:
+    available = set(indicators.indicators_with_country_values(snap, countries))
+    options = [
+        {"label": localized(row, "name", lang) or row["indicator_id"], "value": row["indicator_id"]}
+        for row in catalogue.iter_rows(named=True)
+        if row["indicator_id"] in available
+    ]
+    default = next((i for i in region_ids if i in available), options[0]["value"] if options else None)
+    figure, table, caption = country_comparison(snap, info, default, lang)
+    return html.Section(
+        className="countries",
+        children=[
+            html.H2(t("Countries compared: latest year", lang)),
+            html.Label(t("Indicator", lang), htmlFor=COUNTRY_DROPDOWN_ID, className="control-label"),
+            dcc.Dropdown(
+                id=COUNTRY_DROPDOWN_ID,
+                options=options,
+                value=default,
+                clearable=False,
+                searchable=True,
+                labels={
+                    "search": t("Search", lang),
+                    "no_options_found": t("Nothing found", lang),
+                    "clear_search": t("Clear", lang),
+                    "clear_selection": t("Clear", lang),
+                },
+                className="indicator-dropdown",
+            ),
+            dcc.Store(id=LANG_STORE_ID, data=lang),
+            dcc.Graph(id=COUNTRY_GRAPH_ID, figure=figure, config=GRAPH_CONFIG, className="graph"),
+            html.Div(table, id=COUNTRY_TABLE_ID, className="table-scroll"),
+            html.Div(caption.children, id=COUNTRY_CAPTION_ID, className="source-caption"),
+        ],
+    )
+
+
+def country_comparison(snap: data.Snapshot, info: dict, indicator_id: str | None, lang: str):
+    """Bar chart, table and source caption of the latest value per Central Asian country."""
+    no_caption = html.P("")
+    if not indicator_id:
+        return empty_figure(t("No country values for this indicator.", lang), lang), None, no_caption
+    indicators_by_id = rows_by_key(reference.indicator_catalogue(snap), "indicator_id")
+    indicator = indicators_by_id.get(indicator_id)
+    if indicator is None:  # e.g. the selection came from a page built on an older snapshot
+        return empty_figure(t("This indicator is not in the current snapshot.", lang), lang), None, no_caption
+    countries = reference.central_asia_iso3(snap)
+    country_names = {
+        row["geo_id"]: localized(row, "name", lang) for row in reference.geographies(snap).iter_rows(named=True)
+    }
+    latest = indicators.latest_country_values(snap, indicator_id, countries)
+    rows = country_comparison_rows(latest, countries)
+    unit = unit_label(indicator, indicator.get("unit"), lang)
+    figure = country_bar_figure(rows, country_names, unit, lang)
+    table = simple_table(
+        [t("Country", lang), t("Value", lang), t("Unit", lang), t("Year", lang), t("Notes", lang)],
+        [
+            [
+                country_names.get(r["geo_id"], r["geo_id"]),
+                format_number(r["value"], lang) if r["value"] is not None else t("no data", lang),
+                unit if r["value"] is not None else "",
+                str(r["year"]) if r["year"] is not None else "",
+                flag_text(r.get("flags") or "", lang),
+            ]
+            for r in rows
+        ],
+        numeric=[False, True, False, True, False],
+        caption=localized(indicator, "name", lang),
+    )
+    source_ids = latest["source_id"].unique().to_list() if latest.height else [indicator.get("source_id")]
+    caption = source_caption(
+        rows_by_key(reference.all_sources(snap), "source_id"), source_ids, info.get("created_at"), lang
+    )
+    return figure, table, caption
