@@ -7,7 +7,7 @@ import csv
 from assets.common.settings import SEEDS_DIR
 from assets.indicators.country import indicator_catalogue
 from assets.indicators.funding import funding
-from tests.conftest import run_caei
+from tests.support.caei import run_caei
 
 SEED = SEEDS_DIR / "summit_initiatives.csv"
 

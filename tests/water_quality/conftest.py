@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from assets.indicators.water import water_quality as wq
@@ -64,6 +62,3 @@ def norms(water_files, implied):
 @pytest.fixture(scope="session")
 def lab_context(sites):
     return wq.lab_context(sites)
-
-
-NOW = dt.datetime(2025, 6, 1, 12, 0)

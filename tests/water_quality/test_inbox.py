@@ -11,7 +11,8 @@ import polars as pl
 import pytest
 
 from assets.indicators.water import water_quality as wq
-from tests.water_quality.conftest import NOW
+
+NOW = dt.datetime(2025, 6, 1, 12, 0)  # the clock of every ingest below
 
 
 def write(path, text: str, encoding: str = "utf-8"):

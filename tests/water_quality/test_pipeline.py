@@ -12,7 +12,7 @@ from dagster import DagsterInstance, RunRequest, SkipReason, build_sensor_contex
 
 from assets.indicators.water import assets as wqa
 from assets.indicators.water import water_quality as wq
-from tests.conftest import run_caei
+from tests.support.caei import run_caei
 
 pytestmark = pytest.mark.timeout(900)
 
