@@ -16,8 +16,8 @@ from tests.support.caei import run_caei, shared_data
 KINDS = ("unit", "integration", "browser", "load")
 BROWSER_FIXTURES = {"browser", "live_server", "empty_live_server", "page_and_record"}
 INTEGRATION_FIXTURES = {"published_home"}
-# Names whose call in a test's own body means a subprocess or a materialisation, however small the input.
-INTEGRATION_CALLS = {"run_caei", "materialize", "materialize_to_memory", "subprocess", "Popen"}
+# Names whose call in a test's own body means another process or a materialisation, however small the input.
+INTEGRATION_CALLS = {"run_caei", "materialize", "materialize_to_memory", "subprocess", "Popen", "multiprocessing"}
 
 
 def _kind(item: pytest.Item) -> str:
