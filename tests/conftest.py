@@ -15,7 +15,8 @@ from tests.support.caei import run_caei, shared_data
 
 KINDS = ("unit", "integration", "browser", "load")
 BROWSER_FIXTURES = {"browser", "live_server", "empty_live_server", "page_and_record"}
-INTEGRATION_FIXTURES = {"published_home"}
+# The session's materialisation, and the HTTP servers on 127.0.0.1 of tests/test_fetch.py and test_worldbank_api.py
+INTEGRATION_FIXTURES = {"published_home", "server", "api"}
 # Names whose call in a test's own body means another process or a materialisation, however small the input.
 INTEGRATION_CALLS = {"run_caei", "materialize", "materialize_to_memory", "subprocess", "Popen", "multiprocessing"}
 
