@@ -1,4 +1,4 @@
-"""The air page in headless Chromium against a real published snapshot (fixtures of test_pages_browser)."""
+"""The air page in headless Chromium against a real published snapshot (fixtures in tests/dashboard/conftest.py)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The Aral & Caspian page: the seas on our own shorelines (offline map) and the related drivers.
 
 Plain-function tests for the map and table builders, and one browser test per language against the real
-published snapshot (fixtures of test_pages_browser).
+published snapshot (fixtures in tests/dashboard/conftest.py).
 """
 
 from __future__ import annotations
