@@ -200,7 +200,8 @@ def other_load() -> str:
 
 
 def machine_line() -> str:
-    return f"{platform.node()} · {platform.processor() or platform.machine()} · {other_load()} · Python {platform.python_version()}"
+    processor = platform.processor() or platform.machine()
+    return f"{platform.node()} · {processor} · {other_load()} · Python {platform.python_version()}"
 
 
 def markdown_table(header: list[str], rows: list[list[str]]) -> str:

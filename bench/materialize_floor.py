@@ -1,6 +1,7 @@
 """Materialisation against Dagster's own floor and against reading the raw inputs, measured in one run.
 
-    CAEI_MIRROR=../shared/data .venv/bin/python bench/materialize_floor.py [--repeat 3] [--instance persistent,ephemeral]
+    CAEI_MIRROR=../shared/data .venv/bin/python bench/materialize_floor.py \
+        [--repeat 3] [--instance persistent,ephemeral]
 
 1. full:  the real `materialize_all` job into a fresh temporary CAEI_HOME (fetch, parse, compute, check, write the
           warehouse, publish), run exactly as `caei materialize` runs it: in-process executor, the progress logger.

@@ -36,16 +36,15 @@ TARGET_BYTES = 2 * 1024 * 1024
 FIGURE_SELECTOR = ".js-plotly-plot .main-svg"
 OTHER_PAGES = ["/country/KAZ", "/explorer", "/catalogue", "/aral-caspian", "/water", "/funding", "/summit", "/air"]
 # Records the moment the first plotly figure is drawn, relative to the navigation start.
-FIRST_FIGURE_PROBE = (
-    """
+FIRST_FIGURE_PROBE = """
 (() => {
   const seen = () => document.querySelector('%s');
-  const note = () => { if (window.__firstFigureMs === undefined && seen()) { window.__firstFigureMs = performance.now(); } };
+  const note = () => {
+    if (window.__firstFigureMs === undefined && seen()) { window.__firstFigureMs = performance.now(); }
+  };
   new MutationObserver(note).observe(document, {childList: true, subtree: true});
 })();
-"""
-    % FIGURE_SELECTOR
-)
+""".replace("%s", FIGURE_SELECTOR)
 
 
 def load_once(browser, url: str, timeout_s: float = 90, needs_figure: bool = True) -> dict:

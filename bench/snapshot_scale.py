@@ -7,7 +7,7 @@ The two largest tables of the real snapshot (air_observations, indicator_values)
 place ids suffixed (`KAZ~2`, `almaty~2`: more places, as when stations or countries are added), every other
 table as published. This is a load shape for timing only: the copies are written to a temporary folder and never
 published where the product reads. For each k:
-- publish: assets.published.snapshots.publish() of all tables into a new snapshot file (what the pipeline's last step does)
+- publish: assets.published.snapshots.publish() of all tables into a new snapshot file (the pipeline's last step)
 - size: the snapshot file
 - reads: the dashboard's heaviest reads with an empty cache (dashboard/data.py, air_data.py), on the real ids
 - pages: the overview and the air page rendered cold through the Dash-pages routing callback (in-process)

@@ -1,41 +1,45 @@
-"""Shared fixtures: the real shared data, and one real materialisation into a temporary CAEI_HOME."""
+"""Shared fixtures (the real shared data, one real materialisation per session) and the test kinds.
+
+Every test is one of four kinds, chosen here from what it uses unless it is marked explicitly:
+`load` (tests/load), `browser` (headless Chromium), `integration` (a materialisation, the `caei` command,
+the published snapshot or a server), otherwise `unit` -- the fast tests `scripts/check` runs.
+"""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.support.caei import run_caei, shared_data
+
+KINDS = ("unit", "integration", "browser", "load")
+BROWSER_FIXTURES = {"browser", "live_server", "empty_live_server", "page_and_record"}
+# The session's materialisation, and the HTTP servers on 127.0.0.1 of tests/test_fetch.py and test_worldbank_api.py
+INTEGRATION_FIXTURES = {"published_home", "server", "api"}
+# Names whose call in a test's own body means another process or a materialisation, however small the input.
+INTEGRATION_CALLS = {"run_caei", "materialize", "materialize_to_memory", "subprocess", "Popen", "multiprocessing"}
 
 
-def shared_data() -> Path:
-    mirror = os.environ.get("CAEI_MIRROR")
-    data = Path(mirror) if mirror and not mirror.startswith("http") else REPO.parent / "shared" / "data"
-    if not data.is_dir():
-        pytest.exit(f"shared data not found at {data}; set CAEI_MIRROR to the directory that holds it", returncode=2)
-    return data.resolve()
+def _kind(item: pytest.Item) -> str:
+    if Path(str(item.path)).parent.name == "load":
+        return "load"
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if fixtures & BROWSER_FIXTURES:
+        return "browser"
+    code = getattr(getattr(item, "function", None), "__code__", None)
+    if fixtures & INTEGRATION_FIXTURES or (code is not None and INTEGRATION_CALLS & set(code.co_names)):
+        return "integration"
+    return "unit"
 
 
-def run_caei(
-    args: list[str], home: Path, mirror: Path | str | None = None, timeout: float = 600, **env
-) -> subprocess.CompletedProcess:
-    """Run the real `caei` command in a subprocess, as a user would."""
-    environ = {**os.environ, "CAEI_HOME": str(home), **env}
-    environ.pop("DAGSTER_HOME", None)
-    if mirror is not None:
-        environ["CAEI_MIRROR"] = str(mirror)
-    return subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", *args],
-        cwd=REPO,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        marked = [kind for kind in KINDS if item.get_closest_marker(kind)]
+        if len(marked) > 1:
+            raise pytest.UsageError(f"{item.nodeid} is marked {' and '.join(marked)}: a test is of one kind")
+        if not marked:
+            item.add_marker(_kind(item))
 
 
 @pytest.fixture(scope="session")
@@ -45,7 +49,9 @@ def shared_data_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def published_home(tmp_path_factory, shared_data_dir) -> Path:
-    """A CAEI_HOME holding a snapshot published by a full, real materialisation from the shared data."""
+    """A CAEI_HOME holding a snapshot published by a full, real materialisation from the shared data.
+
+    Tests only read it; a test that writes into a home copies this one first."""
     home = tmp_path_factory.mktemp("caei_home")
     done = run_caei(["materialize"], home, shared_data_dir)
     assert done.returncode == 0, f"materialize failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"

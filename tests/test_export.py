@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from assets.exports.export import neutralise_formulas
-from tests.conftest import run_caei
+from tests.support.caei import run_caei
 
 
 def test_xlsx_indicators_has_data_and_metadata(published_home, snapshot, tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from tests.conftest import run_caei
+from tests.support.caei import run_caei
 
 
 def test_xlsx_in_kazakh_has_kazakh_headers_names_and_units(published_home, snapshot, tmp_path):

@@ -27,7 +27,7 @@ import openpyxl
 import polars as pl
 import pytest
 
-from tests.conftest import run_caei
+from tests.support.caei import run_caei
 
 GOLDEN = Path(__file__).parent / "golden" / "house_snapshot.json"
 LANGS = ("ru", "en", "kk")

@@ -6,7 +6,7 @@ import hashlib
 import shutil
 
 from assets.published.snapshots import current_snapshot_id
-from tests.conftest import run_caei
+from tests.support.caei import run_caei
 
 PUBLISHED_TABLES = {
     "indicator_values",

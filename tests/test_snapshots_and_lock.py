@@ -6,6 +6,7 @@ import datetime as dt
 import multiprocessing
 import time
 
+import duckdb
 import polars as pl
 import pytest
 
@@ -22,8 +23,8 @@ def test_publish_swaps_and_prunes(tmp_path):
     assert [s.snapshot_id for s in list_snapshots(tmp_path)] == sorted(ids, reverse=True)[:3]
     con = open_snapshot(tmp_path)
     assert con.execute("SELECT v FROM indicator_values").fetchone()[0] == 4
-    with pytest.raises(Exception):
-        con.execute("CREATE TABLE x (a INT)")  # read-only
+    with pytest.raises(duckdb.InvalidInputException, match="read-only"):
+        con.execute("CREATE TABLE x (a INT)")
     con.close()
 
 
@@ -39,7 +40,7 @@ def test_recent_snapshots_outlive_the_keep_count_so_open_pages_keep_answering(tm
 
 def test_crash_while_writing_keeps_previous_snapshot(tmp_path):
     good = publish({"indicator_values": pl.DataFrame({"v": [1]})}, tmp_path)
-    with pytest.raises(Exception):
+    with pytest.raises(duckdb.InvalidInputException):  # an object duckdb cannot write, midway through
         publish({"indicator_values": pl.DataFrame({"v": [2]}), "broken": object()}, tmp_path)
     assert current_snapshot_id(tmp_path) == good
     assert len(list_snapshots(tmp_path)) == 1

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import duckdb
 import polars as pl
+import pytest
 from dagster import AssetIn, Definitions, asset, define_asset_job, in_process_executor
 
 from assets.common.keys import WAREHOUSE_SCHEMA
 from pipelines.resources import WarehouseIOManager
+
+pytestmark = pytest.mark.integration  # real Dagster runs, in process, into a DuckDB warehouse
 
 
 @asset(key=["staged", "good"])

@@ -8,14 +8,15 @@ import datetime as dt
 import openpyxl
 import pytest
 
-from tests.conftest import run_caei
+from tests.support.caei import run_caei
 
 
 def test_snapshot_day_equals_source(snapshot, shared_data_dir):
     with open(shared_data_dir / "air" / "airdata_kz_daily_other_cities_pm10.csv", newline="", encoding="utf-8") as f:
         source = next(r for r in csv.DictReader(f) if r["city"] == "Oskemen" and r["date"] == "2023-01-20")
     value, unit, flags = snapshot.execute(
-        "SELECT value, unit, flags FROM air_observations WHERE city_id = ? AND pollutant = ? AND date = ? AND source_id = ?",
+        "SELECT value, unit, flags FROM air_observations"
+        " WHERE city_id = ? AND pollutant = ? AND date = ? AND source_id = ?",
         ["oskemen", "pm10", dt.date(2023, 1, 20), "airdata_kz_other_pm10"],
     ).fetchone()
     assert (value, unit) == (float(source["avg_ugm3"]), "ug_m3")

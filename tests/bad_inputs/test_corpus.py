@@ -196,6 +196,7 @@ def assert_spreadsheets_see_text(frame: pl.DataFrame, tmp_path: Path, column: st
     assert all(v.data_type == "s" and v.value.startswith("'") for v in values if v.value)
 
 
+@pytest.mark.integration  # 200k rows: not a unit test's small input
 def test_a_very_large_lab_file_lands_every_row(tmp_path, lab_context):
     sites = sorted(lab_context["sites"])
     start = dt.date(2000, 1, 1)
@@ -267,6 +268,7 @@ def test_formula_text_in_registry_titles_is_published_as_text_and_neutralised_in
     assert_spreadsheets_see_text(exported.select("title_en").head(1), tmp_path, "title_en")
 
 
+@pytest.mark.integration  # 200k rows: not a unit test's small input
 def test_a_very_large_registry_is_checked_without_stalling(known_indicators):
     """200k initiatives: one pass, not one per pair (the duplicate check was quadratic)."""
     n = 200_000

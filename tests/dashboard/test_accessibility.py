@@ -11,13 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.dashboard.test_pages_browser import (  # noqa: F401  (pytest fixtures are found by name)
-    assert_clean,
-    browser,
-    live_server,
-    open_page,
-    page_and_record,
-)
+from tests.support.browser import assert_clean, open_page
 
 pytestmark = pytest.mark.timeout(180)
 

@@ -1,4 +1,4 @@
-"""The air page in headless Chromium against a real published snapshot (fixtures of test_pages_browser)."""
+"""The air page in headless Chromium against a real published snapshot (fixtures in tests/dashboard/conftest.py)."""
 
 from __future__ import annotations
 
@@ -6,15 +6,15 @@ import pytest
 import requests
 
 from dashboard.i18n import format_number
-from tests.dashboard.test_pages_browser import (
+from tests.support.browser import (
     PLOTLY_SVG,
     assert_clean,
-    open_dropdown,  # noqa: F401  (pytest fixtures are found by name)
+    open_dropdown,
     open_page,
     plain_spaces,
     query_one,
+    theme_english_words,
 )
-from tests.dashboard.test_water_page import theme_english_words
 
 pytestmark = pytest.mark.timeout(180)
 

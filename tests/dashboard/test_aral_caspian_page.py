@@ -1,7 +1,7 @@
 """The Aral & Caspian page: the seas on our own shorelines (offline map) and the related drivers.
 
 Plain-function tests for the map and table builders, and one browser test per language against the real
-published snapshot (fixtures of test_pages_browser).
+published snapshot (fixtures in tests/dashboard/conftest.py).
 """
 
 from __future__ import annotations
@@ -15,17 +15,7 @@ import pytest
 from dashboard.figures.seas import geometry_bounds, map_view, seas_map_figure
 from dashboard.i18n import format_number
 from dashboard.pages.aral_caspian import drivers_table, sea_layers, with_proper_names
-from tests.dashboard.test_pages_browser import (  # noqa: F401  (pytest fixtures are found by name)
-    artifacts_dir,
-    assert_clean,
-    browser,
-    live_server,
-    open_page,
-    page_and_record,
-    plain_spaces,
-    query_one,
-)
-from tests.dashboard.test_product_pages import english_words_outside_allow_list
+from tests.support.browser import assert_clean, english_words_outside_allow_list, open_page, plain_spaces, query_one
 
 pytestmark = pytest.mark.timeout(180)
 

@@ -7,15 +7,15 @@ import openpyxl
 import pytest
 
 from dashboard.i18n import format_number
-from tests.dashboard.test_pages_browser import (
+from tests.support.browser import (
     assert_clean,
-    open_dropdown,  # noqa: F401 - fixtures shared with the other page tests
+    open_dropdown,
     open_page,
     plain_spaces,
     query_one,
     snapshot_file,
+    theme_english_words,
 )
-from tests.dashboard.test_water_page import theme_english_words
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -35,7 +35,8 @@ def test_funding_page_shows_flows_per_person_sources_and_domestic_spending(
     )
     expected = dict(
         snapshot.execute("""SELECT geo_id, sum(value) FROM indicator_values
-        WHERE indicator_id = 'climate_finance_crs' AND geo_id IN ('KAZ','KGZ','TJK','TKM','UZB') GROUP BY 1""").fetchall()
+        WHERE indicator_id = 'climate_finance_crs' AND geo_id IN ('KAZ','KGZ','TJK','TKM','UZB')
+        GROUP BY 1""").fetchall()
     )
     names = dict(snapshot.execute("SELECT name_en, geo_id FROM geographies").fetchall())
     assert {names[n] for n, _, _ in traces} == set(expected)

@@ -1,208 +1,34 @@
 """The dashboard pages in a real browser (Debian's Chromium driven by Playwright), against a published snapshot.
 
-Needs the session fixture `published_home` (a CAEI_HOME holding a real published snapshot, built by the
-pipeline in tests/conftest.py). The app is served by werkzeug in a thread rather than by Dash's test
-server: that one hangs together with Playwright screenshots (STACK-NOTES).
-Screenshots go to tests/artifacts/ for a human to look at.
+The fixtures (the live server over the session's `published_home`, the browser) are in tests/dashboard/conftest.py,
+the helpers in tests/support/browser.py. Screenshots go to tests/artifacts/ for a human to look at.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlparse
 
 import duckdb
 import pytest
-from playwright.sync_api import sync_playwright
-from werkzeug.serving import WSGIRequestHandler, make_server
 
-from dashboard.app import create_app
 from dashboard.i18n import format_number
+from tests.support.browser import (
+    PLOTLY_SVG,
+    LiveServer,
+    assert_clean,
+    open_dropdown,
+    open_page,
+    plain_spaces,
+    query_one,
+    snapshot_file,
+)
 
 pytestmark = pytest.mark.timeout(180)
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-LOCAL_HOST = "127.0.0.1"
-PLOTLY_SVG = ".js-plotly-plot .main-svg"
-
-
-def open_dropdown(page, selector: str, attempts: int = 5) -> None:
-    """Open a Dash dropdown. Its code arrives as a lazily loaded chunk, and a click that lands before the
-    chunk does opens nothing: click until the menu's options show."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-
-    for _attempt in range(attempts):
-        page.click(selector)
-        try:
-            page.locator("[role=option]").first.wait_for(timeout=3_000)
-            return
-        except PlaywrightTimeoutError:
-            page.keyboard.press("Escape")
-    raise AssertionError(f"the dropdown {selector} did not open")
-
-
-def plain_spaces(text: str) -> str:
-    """Browsers hand back no-break and narrow spaces as they are; compare with plain spaces."""
-    return text.replace("\xa0", " ").replace("\u202f", " ")
-
-
-# ---- servers and browser ---------------------------------------------------------------------------------
-
-
-class QuietRequestHandler(WSGIRequestHandler):
-    """No access log line per request: they would bury the failure output."""
-
-    def log_request(self, *args, **kwargs) -> None:
-        pass
-
-
-class LiveServer:
-    def __init__(self, published_dir: Path):
-        self.app = create_app(published_dir)
-        self._server = make_server(LOCAL_HOST, 0, self.app.server, threaded=True, request_handler=QuietRequestHandler)
-        self._thread = threading.Thread(target=self._server.serve_forever, name="dash-live-server", daemon=True)
-        self.url = f"http://{LOCAL_HOST}:{self._server.server_port}"
-
-    def __enter__(self) -> LiveServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._server.shutdown()
-        self._thread.join(timeout=10)
-
-
-# Several test modules import these fixtures, and pytest then makes one session instance per module. The
-# browser and the server behind them are shared: Playwright's sync API allows one instance per thread.
-_SHARED: dict[str, object] = {}
-_USERS: dict[str, int] = {}
-
-
-def _acquire(name: str, start):
-    if name not in _SHARED:
-        _SHARED[name] = start()
-    _USERS[name] = _USERS.get(name, 0) + 1
-    return _SHARED[name]
-
-
-def _release(name: str, stop) -> None:
-    _USERS[name] -= 1
-    if _USERS[name] == 0:
-        stop(_SHARED.pop(name))
-
-
-@pytest.fixture(scope="session")
-def live_server(published_home: Path) -> Iterator[LiveServer]:
-    server = _acquire(f"live_server:{published_home}", lambda: LiveServer(published_home / "published").__enter__())
-    yield server
-    _release(f"live_server:{published_home}", lambda s: s.__exit__(None, None, None))
-
-
-@pytest.fixture(scope="session")
-def empty_live_server(tmp_path_factory) -> Iterator[LiveServer]:
-    """A dashboard whose CAEI_HOME has nothing published."""
-    with LiveServer(tmp_path_factory.mktemp("empty_home") / "published") as server:
-        yield server
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-
-    def start():
-        playwright = sync_playwright().start()
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        return playwright, launched
-
-    def stop(shared) -> None:
-        playwright, launched = shared
-        launched.close()
-        playwright.stop()
-
-    yield _acquire("browser", start)[1]
-    _release("browser", stop)
-
-
-@dataclass
-class BrowserRecord:
-    console_errors: list[str] = field(default_factory=list)
-    page_errors: list[str] = field(default_factory=list)
-    requested_urls: list[str] = field(default_factory=list)
-
-    def outside_requests(self) -> list[str]:
-        outside = []
-        for url in self.requested_urls:
-            parsed = urlparse(url)
-            if parsed.scheme in ("data", "blob", "about"):
-                continue
-            if parsed.hostname != LOCAL_HOST:
-                outside.append(url)
-        return outside
-
-
-@pytest.fixture
-def page_and_record(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    record = BrowserRecord()
-    page.on("console", lambda msg: record.console_errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda error: record.page_errors.append(str(error)))
-    page.on("request", lambda request: record.requested_urls.append(request.url))
-    yield page, record
-    context.close()
-
-
-@pytest.fixture(scope="session")
-def artifacts_dir() -> Path:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)  # git-ignored: screenshots are for looking at only
-    return ARTIFACTS
-
-
-def open_page(page, url: str, expected_graphs: int) -> str:
-    page.goto(url, wait_until="networkidle")
-    page.wait_for_function(
-        "n => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n", arg=expected_graphs, timeout=20_000
-    )
-    page.wait_for_selector("#snapshot-stamp")
-    page.wait_for_load_state("networkidle")
-    return plain_spaces(page.inner_text("body"))
-
-
-def assert_clean(record: BrowserRecord) -> None:
-    assert record.console_errors == []
-    assert record.page_errors == []
-    assert record.requested_urls, "no request was recorded"
-    assert record.outside_requests() == []
-
 
 # ---- expectations read straight from the snapshot --------------------------------------------------------
-
-
-def snapshot_file(published_home: Path) -> Path:
-    published = published_home / "published"
-    snapshot_id = (published / "CURRENT").read_text(encoding="utf-8").strip()
-    return published / "snapshots" / f"{snapshot_id}.duckdb"
-
-
-def query_one(published_home: Path, sql: str, params: list | None = None):
-    with duckdb.connect(str(snapshot_file(published_home)), read_only=True) as con:
-        return con.execute(sql, params or []).fetchone()
 
 
 @pytest.fixture(scope="session")

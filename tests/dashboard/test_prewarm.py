@@ -15,7 +15,6 @@ from dashboard import prewarm
 from dashboard.app import create_app
 from dashboard.data import open_current_snapshot
 from dashboard.pages import air
-from tests.dashboard.test_snapshot_pinning import two_snapshots  # noqa: F401  (fixture)
 from tests.support.dash_client import PAGES_OUTPUT, component_props, split_outputs
 
 

@@ -10,124 +10,18 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import urllib.request
 
 import openpyxl
 import pytest
 
 from dashboard.i18n import format_number
-from tests.dashboard.test_pages_browser import (  # noqa: F401 - fixtures reused
-    PLOTLY_SVG,
-    artifacts_dir,
-    assert_clean,
-    browser,
-    live_server,
-    page_and_record,
-    plain_spaces,
-    query_one,
-)
+from tests.support.browser import assert_clean, english_words_outside_allow_list, plain_spaces, query_one
 
 pytestmark = pytest.mark.timeout(180)
 
 LANGS = ("ru", "en", "kk")
 REGION = "CA5"
-# Latin-script words allowed on Russian and Kazakh pages: codes, units, proper names of data sets and
-# organisations that are written in Latin script in Russian texts too.
-ALLOWED_LATIN = {
-    # codes of countries and regions
-    "KAZ",
-    "KGZ",
-    "TJK",
-    "TKM",
-    "UZB",
-    "CA5",
-    "ISO3",
-    # units, chemistry, formats
-    "CO",
-    "CO₂",
-    "CO₂e",
-    "PM2",
-    "PM10",
-    "PM2.5",
-    "NO2",
-    "SO2",
-    "O3",
-    "km",
-    "kWh",
-    "GDP",
-    "PPP",
-    "CSV",
-    "XLSX",
-    "SHA",
-    "UTC",
-    "BY",
-    "CC",
-    "NC",
-    "ODC",
-    "PDDL",
-    "SA",
-    # proper names of data sets and organisations
-    "Climate",
-    "Watch",
-    "DAHITI",
-    "OECD",
-    "CRS",
-    "OWID",
-    "FAOSTAT",
-    "FAO",
-    "CAEI",
-    "Global",
-    "Carbon",
-    "Budget",
-    "WHO",
-    "UNESCO",
-    "caei",
-    "materialize",
-    "RU",
-    "EN",
-    "KK",
-    "WDI",
-    "AR5",
-    "µg",
-    # Roman numerals (water-quality classes)
-    "I",
-    "II",
-    "III",
-    "IV",
-    "V",
-    "VI",
-    "VII",
-}
-
-
-def latin_words(text: str) -> list[str]:
-    return re.findall(r"[A-Za-zµ0-9][A-Za-zµ0-9.₂]*[A-Za-z][A-Za-zµ0-9.₂]*|[A-Za-z]", text)
-
-
-def english_words_outside_allow_list(page) -> list[str]:
-    """Latin-script words of the visible page, minus elements marked lang="en" and the allow-list."""
-    text = page.evaluate(
-        """() => {
-            const skip = '[lang="en"], script, style, code, .modebar-container';
-            const walker = document.createTreeWalker(document.querySelector('.page'), NodeFilter.SHOW_TEXT);
-            const parts = [];
-            while (walker.nextNode()) {
-                const node = walker.currentNode;
-                if (!node.parentElement.closest(skip)) parts.push(node.textContent);
-            }
-            return parts.join(' ');
-        }"""
-    )
-    words = {w.rstrip(".") for w in latin_words(text)}
-    return sorted(w for w in words if w not in ALLOWED_LATIN and not is_code(w))
-
-
-def is_code(word: str) -> bool:
-    """Acronyms and dotted codes (WDI series NY.GDP.MKTP.CD, SDG 7.a.1, IRENA) are not English words."""
-    return bool(re.fullmatch(r"[A-Z0-9][A-Z0-9.₂]+", word)) or bool(
-        re.fullmatch(r"\w+(\.\w+)+", word) and re.search(r"\d", word)
-    )
 
 
 def open_and_read(page, url: str, graphs: int = 0, selector: str = "#snapshot-stamp") -> str:

@@ -6,29 +6,9 @@ answering from the first one, a newly opened page uses the second, and no respon
 
 from __future__ import annotations
 
-import datetime as dt
-import shutil
-
-import duckdb
-import pytest
-
-from assets.published.snapshots import current_snapshot_id, rollback, snapshot_path, snapshots_dir
+from assets.published.snapshots import rollback, snapshot_path
 from dashboard.app import create_app
 from tests.support.dash_client import callbacks_of_page, component_props, dumps, fire, render_page
-
-
-@pytest.fixture
-def two_snapshots(published_home, tmp_path):
-    """A published dir with snapshot A (real) served, and B = A with every indicator value doubled, not yet served."""
-    published = tmp_path / "published"
-    shutil.copytree(published_home / "published", published)
-    first = current_snapshot_id(published)
-    second = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S%fZ}-b0b0b0"
-    shutil.copyfile(snapshot_path(published, first), snapshots_dir(published) / f"{second}.duckdb")
-    with duckdb.connect(str(snapshots_dir(published) / f"{second}.duckdb")) as con:
-        con.execute("UPDATE indicator_values SET value = value * 2")
-        con.execute("UPDATE snapshot_info SET snapshot_id = ?", [second])
-    return published, first, second
 
 
 def overview_comparison(client):

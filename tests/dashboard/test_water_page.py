@@ -1,27 +1,14 @@
-"""The water page in headless Chromium against a real published snapshot (fixtures of test_pages_browser)."""
+"""The water page in headless Chromium against a real published snapshot (fixtures in tests/dashboard/conftest.py)."""
 
 from __future__ import annotations
 
 import pytest
 
 from dashboard.i18n import format_number
-from tests.dashboard.test_pages_browser import (
-    assert_clean,
-    open_dropdown,  # noqa: F401  (pytest fixtures are found by name)
-    open_page,
-    plain_spaces,
-)
-from tests.dashboard.test_product_pages import english_words_outside_allow_list
+from tests.support.browser import assert_clean, open_dropdown, open_page, plain_spaces, theme_english_words
 
 pytestmark = pytest.mark.timeout(180)
 GRAPHS = ("water-map", "water-jmp-graph")
-# Chemical symbols in the chemical basis of a value (Cu, total; as NH4+; mg O2/l): the same in every language.
-CHEMICAL_SYMBOLS = {"As", "B", "Cd", "Cl", "Cr", "Cr6", "Cu", "F", "Fe", "Fe2", "Hg", "Mn", "N", "Ni", "O", "Pb", "Zn"}
-
-
-def theme_english_words(page) -> list[str]:
-    """English words of a theme page outside the product pages' allow-list and the chemical symbols."""
-    return [word for word in english_words_outside_allow_list(page) if word not in CHEMICAL_SYMBOLS]
 
 
 @pytest.mark.parametrize("lang", ["ru", "en", "kk"])

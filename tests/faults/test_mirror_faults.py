@@ -20,8 +20,8 @@ import pytest
 
 from assets.published.snapshots import current_snapshot_id, list_snapshots, open_snapshot
 from assets.sources.catalogue import sources
-from tests.conftest import REPO, run_caei
 from tests.faults.mirror_server import MirrorServer
+from tests.support.caei import REPO, run_caei
 
 SOURCE_ID = "aral_area"
 RETRIES = 2  # so 3 attempts

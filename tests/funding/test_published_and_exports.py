@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from assets.exports import summit_pack
-from tests.conftest import run_caei
+from tests.support.caei import run_caei
 
 
 def csv_rows(path):
@@ -201,8 +201,8 @@ def test_kazakhstan_domestic_spending_is_converted_with_the_wdi_tenge_rate(snaps
     amount, unit, level, usd = snapshot.execute("""
         SELECT f.amount, f.amount_unit, f.recipient_level, c.amount_million_usd_current
         FROM funding_facts f JOIN funding_comparable c USING (fact_id)
-        WHERE f.source_id = 'kz_env_protection_expenditure'
-          AND f.recipient_name = 'Республика Казахстан' AND f.year = 2022""").fetchone()
+        WHERE f.source_id = 'kz_env_protection_expenditure' AND f.recipient_name = 'Республика Казахстан'
+          AND f.year = 2022""").fetchone()
     assert (amount, unit, level) == (total, "thousand_kzt_current", "country")
     assert usd == pytest.approx(total * 1000 / rate / 1e6)
     # The regions are listed beside the national total, never added to it.

@@ -7,7 +7,7 @@ import csv
 from assets.common.settings import SEEDS_DIR
 from assets.indicators.country import indicator_catalogue
 from assets.indicators.summit import registry as summit_registry
-from tests.conftest import run_caei
+from tests.support.caei import run_caei
 
 SEED = SEEDS_DIR / "summit_initiatives.csv"
 

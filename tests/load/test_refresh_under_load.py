@@ -23,7 +23,7 @@ import pytest
 import requests
 
 from assets.published.snapshots import list_snapshots
-from tests.conftest import REPO, run_caei
+from tests.support.caei import REPO, run_caei
 from tests.support.dash_client import HttpSession, callbacks_of_page, component_props, fire, render_page
 
 REFRESHES = int(os.environ.get("CAEI_LOAD_REFRESHES", "20"))

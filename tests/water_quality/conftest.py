@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from assets.indicators.water.norms import implied_fishery_norms, norms_registry
@@ -74,6 +72,3 @@ def norms(water_files, implied):
 @pytest.fixture(scope="session")
 def lab_context(sites):
     return make_lab_context(sites)
-
-
-NOW = dt.datetime(2025, 6, 1, 12, 0)

@@ -12,7 +12,8 @@ import pytest
 
 from assets.sources.lab_ingest import ingest_lab_file
 from assets.sources.lab_ledger import empty_ledger, ledger_path, load_ledger, save_ledger
-from tests.water_quality.conftest import NOW
+
+NOW = dt.datetime(2025, 6, 1, 12, 0)  # the clock of every ingest below
 
 
 def write(path, text: str, encoding: str = "utf-8"):

@@ -12,7 +12,7 @@ from dagster import DagsterInstance, RunRequest, SkipReason, build_sensor_contex
 
 from assets.indicators.water import inbox_assets as wqa
 from assets.sources.water_names import SURFACE_SOURCE
-from tests.conftest import run_caei
+from tests.support.caei import run_caei
 
 pytestmark = pytest.mark.timeout(900)
 
