@@ -34,7 +34,7 @@ LANGS = ("ru", "en", "kk")
 FORMATS = ("csv", "xlsx")
 TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?( ?UTC|Z|[+-]\d{2}:?\d{2})?")
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(1800)]  # ~2 min alone; far longer on a loaded machine
 
 
 def _masker(home: Path, mirror: Path, snapshot_id: str):
