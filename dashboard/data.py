@@ -21,6 +21,7 @@ import polars as pl
 
 # The pipeline owns the layout of published/ (CURRENT + snapshots/<id>.duckdb): read it with its functions.
 # NoSnapshotError is re-exported so the pages need to know only this module.
+from assets.published.queries import LATEST_PROVENANCE
 from assets.published.snapshots import SNAPSHOT_ID, NoSnapshotError, current_snapshot_path, snapshot_path  # noqa: F401
 
 REGION_ID = "CA5"
@@ -334,10 +335,9 @@ def indicator_value_status(snap: Snapshot) -> pl.DataFrame:
 def latest_provenance(snap: Snapshot) -> pl.DataFrame:
     """The latest retrieved version of every source: when, from where, checksum."""
     return snap.query(
-        """
+        f"""
         SELECT source_id, version, url, retrieved_at, sha256, bytes, licence
-        FROM provenance
-        QUALIFY row_number() OVER (PARTITION BY source_id ORDER BY version DESC) = 1
+        FROM ({LATEST_PROVENANCE})
         ORDER BY source_id
         """
     )

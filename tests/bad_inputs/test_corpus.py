@@ -14,7 +14,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from assets.exports.export import neutralise_formulas, write_csv, write_xlsx
+from assets.exports.export import write_csv, write_xlsx
+from assets.exports.xlsx import neutralise_formulas
 from assets.indicators.funding import funding
 from assets.indicators.water import water_quality as wq
 from assets.staged import parsers
