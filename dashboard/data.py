@@ -19,9 +19,10 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from assets.published.queries import LATEST_PROVENANCE
+
 # The pipeline owns the layout of published/ (CURRENT + snapshots/<id>.duckdb): read it with its functions.
 # NoSnapshotError is re-exported so the pages need to know only this module.
-from assets.published.queries import LATEST_PROVENANCE
 from assets.published.snapshots import SNAPSHOT_ID, NoSnapshotError, current_snapshot_path, snapshot_path  # noqa: F401
 
 REGION_ID = "CA5"
