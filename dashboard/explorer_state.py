@@ -2,7 +2,7 @@
 
 The state lives in the query string (`?lang=ru&indicator=co2_per_capita&geo=KAZ,UZB&from=2000&to=2023&year=2023`),
 so a link reproduces the view. Every value from a URL is validated against the snapshot before use.
-The download is built from the very rows the table shows, with the metadata conventions of assets/export.py
+The download is built from the very rows the table shows, with the metadata conventions of assets/exports/export.py
 (unit, source, licence, retrieval, snapshot id) and its formula neutralisation.
 """
 
@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import polars as pl
-import xlsxwriter
 
-from assets.exports.export import HEADERS, neutralise_formulas
+from assets.exports.export import LANGUAGES
+from assets.exports.headers import localise_headers
+from assets.exports.xlsx import neutralise_formulas, write_workbook
 
 DOWNLOAD_FORMATS = ("csv", "xlsx")
 # Without years in the URL the explorer opens on the last quarter century: long series (CO₂ from 1830)
@@ -124,7 +125,6 @@ def download_frames(
     indicator_name: str,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(data, metadata) of exactly the rows shown, with localised headers; text cells neutralised."""
-    headers = HEADERS.get(lang, HEADERS["ru"])
     data = pl.DataFrame(
         {
             "indicator_id": [state.indicator_id] * shown.height,
@@ -179,9 +179,10 @@ def download_frames(
             }
         )
     meta = pl.DataFrame(meta_rows, schema={k: pl.String for k in meta_rows[0]})
+    header_lang = lang if lang in LANGUAGES else "ru"
     return (
-        neutralise_formulas(data).rename({c: headers.get(c, c) for c in data.columns}),
-        neutralise_formulas(meta).rename({c: headers.get(c, c) for c in meta.columns}),
+        localise_headers(neutralise_formulas(data), "indicators", header_lang),
+        localise_headers(neutralise_formulas(meta), "indicators", header_lang),
     )
 
 
@@ -196,10 +197,5 @@ def to_csv_bytes(data: pl.DataFrame, meta: pl.DataFrame) -> bytes:
 
 def to_xlsx_bytes(data: pl.DataFrame, meta: pl.DataFrame) -> bytes:
     buffer = io.BytesIO()
-    # strings_to_formulas off as well: a text cell is never evaluated, whatever it holds.
-    with xlsxwriter.Workbook(
-        buffer, {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True}
-    ) as workbook:
-        data.write_excel(workbook, worksheet="data", autofit=True, float_precision=6)
-        meta.write_excel(workbook, worksheet="metadata", autofit=True)
+    write_workbook(buffer, {"data": data, "metadata": meta})
     return buffer.getvalue()

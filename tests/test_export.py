@@ -8,7 +8,7 @@ import openpyxl
 import polars as pl
 import pytest
 
-from assets.exports.export import neutralise_formulas
+from assets.exports.xlsx import neutralise_formulas
 from tests.support.caei import run_caei
 
 

@@ -1,130 +1,71 @@
-"""Air-quality exports: daily observations and the period summary, with sources and rules (read the published snapshot)."""
+"""Air-quality exports: daily observations and the period summary, with sources and rules (from the published
+snapshot)."""
 
 from __future__ import annotations
 
+import duckdb
 import polars as pl
 
+from assets.exports.headers import localise_headers
+from assets.exports.sources import sources_metadata
 from assets.indicators.air.notes import source_note
 from assets.indicators.air.rules import COMPLETE_SHARE, MIN_VALID_HOURS
 
-EXPORT_HEADERS = {
-    "ru": {
-        "city_id": "Код города",
-        "city": "Город",
-        "country": "Страна",
-        "region": "Область",
-        "pollutant": "Загрязнитель",
-        "date": "Дата",
-        "statistic": "Статистика за сутки",
-        "n_stations": "Число станций",
-        "valid_hours": "Часов (показаний)",
-        "day_counts": "Сутки засчитаны",
-        "period_kind": "Тип периода",
-        "period": "Период",
-        "measure": "Показатель",
-        "days_with_data": "Дней с данными",
-        "days_in_period": "Дней в периоде",
-        "completeness_pct": "Полнота, %",
-        "complete": "Полнота достаточна",
-        "status": "Статус",
-        "threshold_id": "Код порога",
-        "threshold_citation": "Документ порога",
-        "note": "Примечание",
-        "rule": "Правило",
-    },
-    "en": {
-        "city_id": "City code",
-        "city": "City",
-        "country": "Country",
-        "region": "Region",
-        "pollutant": "Pollutant",
-        "date": "Date",
-        "statistic": "Daily statistic",
-        "n_stations": "Stations",
-        "valid_hours": "Hours (readings)",
-        "day_counts": "Day counts",
-        "period_kind": "Period type",
-        "period": "Period",
-        "measure": "Measure",
-        "days_with_data": "Days with data",
-        "days_in_period": "Days in period",
-        "completeness_pct": "Completeness, %",
-        "complete": "Complete",
-        "status": "Status",
-        "threshold_id": "Threshold code",
-        "threshold_citation": "Threshold document",
-        "note": "Note",
-        "rule": "Rule",
-    },
-}
+# Languages of this export's texts and headers; any other language reads English.
+LANGUAGES = ("ru", "en")
 
 
 def _lang(lang: str) -> str:
-    return lang if lang in EXPORT_HEADERS else "en"
+    return lang if lang in LANGUAGES else "en"
 
 
 def _headers(df: pl.DataFrame, lang: str) -> pl.DataFrame:
-    return df.rename({c: EXPORT_HEADERS[_lang(lang)].get(c, c) for c in df.columns})
+    return localise_headers(df, "air", _lang(lang))
 
 
-def _source_metadata(con, lang: str, source_ids: list[str]) -> pl.DataFrame:
-    meta = con.execute(
-        """
-        WITH latest AS (
-            SELECT * FROM provenance QUALIFY row_number() OVER (PARTITION BY source_id ORDER BY version DESC) = 1
-        )
-        SELECT s.source_id, s.title AS source, s.citation, s.licence, s.public_url, p.url AS retrieved_from,
-               p.retrieved_at, p.sha256,
-               (SELECT snapshot_id FROM snapshot_info) AS snapshot_id,
-               (SELECT strftime(created_at, '%Y-%m-%d %H:%M UTC') FROM snapshot_info) AS snapshot_date
-        FROM sources s LEFT JOIN latest p USING (source_id)
-        WHERE s.source_id IN (SELECT unnest(?))
-        ORDER BY s.source_id
-    """,
-        [source_ids],
-    ).pl()
-    return meta.with_columns(
+def _metadata(con: duckdb.DuckDBPyConnection, lang: str, data: pl.DataFrame) -> pl.DataFrame:
+    """The sources of `data` with their notes, then the rules."""
+    sources = sources_metadata(con, data["source_id"].unique().sort().to_list()).with_columns(
         note=pl.col("source_id").map_elements(lambda s: source_note(s, lang), return_dtype=pl.String),
         retrieved_at=pl.col("retrieved_at").cast(pl.String),
     )
+    return _headers(pl.concat([sources, _rules(lang)], how="diagonal"), lang)
 
 
 def _rules(lang: str) -> pl.DataFrame:
-    ru = _lang(lang) == "ru"
-    rules = [
-        (
-            "completeness",
-            f"Среднее за период публикуется, только если данные есть не менее чем за {COMPLETE_SHARE:.0%} календарных дней периода; иначе период помечен как неполный."
-            if ru
-            else f"A period's mean is published only if at least {COMPLETE_SHARE:.0%} of its calendar days have data; otherwise the period is marked incomplete.",
-        ),
-        (
-            "heating_season",
-            "Отопительный сезон: 1 октября – 30 апреля; лето: май–сентябрь."
-            if ru
-            else "Heating season: 1 October to 30 April; summer: May to September.",
-        ),
-        (
-            "day",
-            f"Сутки по часовым данным засчитываются при ≥ {MIN_VALID_HOURS} часах; суточные значения AirData.kz засчитываются как опубликованы."
-            if ru
-            else f"An hourly-based day counts with >= {MIN_VALID_HOURS} hours; AirData.kz daily values count as published.",
-        ),
-    ]
-    return pl.DataFrame({"source_id": [f"rule:{k}" for k, _ in rules], "note": [t for _, t in rules]})
+    rules = {
+        "ru": {
+            "completeness": "Среднее за период публикуется, только если данные есть не менее чем за "
+            f"{COMPLETE_SHARE:.0%} календарных дней периода; иначе период помечен как неполный.",
+            "heating_season": "Отопительный сезон: 1 октября – 30 апреля; лето: май–сентябрь.",
+            "day": f"Сутки по часовым данным засчитываются при ≥ {MIN_VALID_HOURS} часах; "
+            "суточные значения AirData.kz засчитываются как опубликованы.",
+        },
+        "en": {
+            "completeness": f"A period's mean is published only if at least {COMPLETE_SHARE:.0%} of its calendar "
+            "days have data; otherwise the period is marked incomplete.",
+            "heating_season": "Heating season: 1 October to 30 April; summer: May to September.",
+            "day": f"An hourly-based day counts with >= {MIN_VALID_HOURS} hours; "
+            "AirData.kz daily values count as published.",
+        },
+    }[_lang(lang)]
+    return pl.DataFrame({"source_id": [f"rule:{k}" for k in rules], "note": list(rules.values())})
 
 
-def _city_names(con, lang: str) -> str:
+def _city_names(lang: str) -> str:
     lang = _lang(lang)  # validated: only 'ru' or 'en' reach the SQL text
     return f"c.name_{lang} AS city, g.name_{lang} AS country, c.region_ru AS region"
 
 
-def export_air_quality(con, lang: str, year: int | None) -> tuple[pl.DataFrame, pl.DataFrame]:
+def export_air_quality(
+    con: duckdb.DuckDBPyConnection, lang: str, year: int | None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Daily observations with unit, source, licence and flags (pre_day_boundary_correction on AirData.kz rows)."""
     data = con.execute(
         f"""
-        SELECT o.city_id, {_city_names(con, lang)}, o.pollutant, o.date, o.value, u.label_{_lang(lang)} AS unit,
-               o.statistic, o.n_stations, o.valid_hours, o.day_counts, o.source_id, s.title AS source, s.licence, o.flags
+        SELECT o.city_id, {_city_names(lang)}, o.pollutant, o.date, o.value, u.label_{_lang(lang)} AS unit,
+               o.statistic, o.n_stations, o.valid_hours, o.day_counts, o.source_id, s.title AS source, s.licence,
+               o.flags
         FROM air_observations o
         JOIN air_cities c USING (city_id)
         LEFT JOIN geographies g ON g.geo_id = c.country_id
@@ -137,20 +78,20 @@ def export_air_quality(con, lang: str, year: int | None) -> tuple[pl.DataFrame, 
     ).pl()
     if data.is_empty():
         raise ValueError(f"no air-quality observations for year {year}")
-    meta = pl.concat(
-        [_source_metadata(con, lang, data["source_id"].unique().sort().to_list()), _rules(lang)], how="diagonal"
-    )
-    return _headers(data.with_columns(pl.col("date").cast(pl.String)), lang), _headers(meta, lang)
+    return _headers(data.with_columns(pl.col("date").cast(pl.String)), lang), _metadata(con, lang, data)
 
 
-def export_air_summary(con, lang: str, year: int | None) -> tuple[pl.DataFrame, pl.DataFrame]:
+def export_air_summary(
+    con: duckdb.DuckDBPyConnection, lang: str, year: int | None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Means with completeness (per year, heating season, summer) and days above each threshold, long format."""
-    names = _city_names(con, lang)
+    names = _city_names(lang)
     unit_label = f"u.label_{_lang(lang)}"
     means = con.execute(
         f"""
-        SELECT p.city_id, {names}, p.pollutant, p.source_id, p.period_kind, p.period, 'mean' AS measure, p.mean AS value,
-               {unit_label} AS unit, p.days_with_data, p.days_in_period, round(100 * p.completeness, 1) AS completeness_pct,
+        SELECT p.city_id, {names}, p.pollutant, p.source_id, p.period_kind, p.period, 'mean' AS measure,
+               p.mean AS value, {unit_label} AS unit, p.days_with_data, p.days_in_period,
+               round(100 * p.completeness, 1) AS completeness_pct,
                p.complete, p.status, NULL AS threshold_id, NULL AS threshold_citation
         FROM air_period_stats p JOIN air_cities c USING (city_id)
         LEFT JOIN geographies g ON g.geo_id = c.country_id LEFT JOIN units u ON u.unit = p.unit
@@ -163,7 +104,9 @@ def export_air_summary(con, lang: str, year: int | None) -> tuple[pl.DataFrame, 
         SELECT e.city_id, {names}, e.pollutant, e.source_id, 'year' AS period_kind, CAST(e.year AS VARCHAR) AS period,
                'days_above_threshold' AS measure, CAST(e.days_above AS DOUBLE) AS value, ? AS unit, e.days_with_data,
                e.days_in_period, round(100.0 * e.days_with_data / e.days_in_period, 1) AS completeness_pct, e.complete,
-               e.status, e.threshold_id, t.document || ', ' || t.table_ref || ' (' || t.level || ', ' || CAST(t.value AS VARCHAR) || ' µg/m³)' AS threshold_citation
+               e.status, e.threshold_id,
+               t.document || ', ' || t.table_ref || ' (' || t.level || ', ' || CAST(t.value AS VARCHAR) || ' µg/m³)'
+                   AS threshold_citation
         FROM air_exceedances e JOIN air_cities c USING (city_id)
         LEFT JOIN geographies g ON g.geo_id = c.country_id LEFT JOIN air_thresholds t USING (threshold_id)
         WHERE (? IS NULL OR e.year = ?)
@@ -177,7 +120,4 @@ def export_air_summary(con, lang: str, year: int | None) -> tuple[pl.DataFrame, 
         raise ValueError(f"no air-quality summary for year {year}")
     licences = con.execute("SELECT source_id, licence FROM sources").pl()
     data = data.join(licences, on="source_id", how="left")
-    meta = pl.concat(
-        [_source_metadata(con, lang, data["source_id"].unique().sort().to_list()), _rules(lang)], how="diagonal"
-    )
-    return _headers(data, lang), _headers(meta, lang)
+    return _headers(data, lang), _metadata(con, lang, data)

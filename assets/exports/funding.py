@@ -2,78 +2,32 @@
 
 from __future__ import annotations
 
+import duckdb
 import polars as pl
 
-FACT_HEADERS = {
-    "ru": {
-        "fact_id": "Код записи",
-        "source_id": "Код источника",
-        "donor": "Донор",
-        "recipient_geo": "Код получателя",
-        "recipient_name": "Получатель",
-        "recipient_level": "Уровень получателя",
-        "year": "Год",
-        "period": "Период",
-        "amount": "Сумма (как опубликовано)",
-        "amount_unit": "Единица суммы",
-        "unit_label": "Единица (подпись)",
-        "currency": "Валюта",
-        "price_basis": "Ценовая база",
-        "flow_type": "Тип потока",
-        "instrument": "Инструмент",
-        "theme": "Тема",
-        "directions": "Направления Саммита",
-        "project_id": "Код проекта",
-        "title": "Название",
-        "flags": "Отметки",
-        "citation": "Цитирование",
-        "amount_million_usd_current": "Сумма, млн долл. США (текущие)",
-        "amount_million_usd_2015": "Сумма, млн долл. США (цены 2015 г.)",
-        "conversion": "Пересчёт",
-    },
-    "en": {
-        "fact_id": "Record code",
-        "source_id": "Source code",
-        "donor": "Donor",
-        "recipient_geo": "Recipient code",
-        "recipient_name": "Recipient",
-        "recipient_level": "Recipient level",
-        "year": "Year",
-        "period": "Period",
-        "amount": "Amount (as published)",
-        "amount_unit": "Amount unit",
-        "unit_label": "Unit (label)",
-        "currency": "Currency",
-        "price_basis": "Price basis",
-        "flow_type": "Flow type",
-        "instrument": "Instrument",
-        "theme": "Theme",
-        "directions": "Summit directions",
-        "project_id": "Project code",
-        "title": "Title",
-        "flags": "Flags",
-        "citation": "Citation",
-        "amount_million_usd_current": "Amount, US$ million (current)",
-        "amount_million_usd_2015": "Amount, US$ million (2015 prices)",
-        "conversion": "Conversion",
-    },
-}
+from assets.exports.headers import localise_headers
+from assets.published.queries import LATEST_PROVENANCE
+
 FUNDING_NOTES = {
     "ru": [
         "Суммы разных источников не складываются: обязательства (commitment) и выплаты (disbursement) — разные потоки.",
-        "Выплаты OECD CRS с маркерами Рио — верхняя оценка: учитывается вся сумма проекта, если климат — «значимая» цель.",
+        "Выплаты OECD CRS с маркерами Рио — верхняя оценка: учитывается вся сумма проекта, "
+        "если климат — «значимая» цель.",
         "Отрицательные выплаты — реальные возвраты средств, они сохранены.",
         "AidData (Китай): в итоги входят только строки с recommended_for_research = True; остальные помечены.",
         "PLAID: постоянные долл. 2000 г.; строки без года сохранены с отметкой year_unknown.",
-        "Пересчёт в долл. США и в цены 2015 г. — только по опубликованным рядам WDI (курс PA.NUS.FCRF, дефлятор ВВП США).",
+        "Пересчёт в долл. США и в цены 2015 г. — только по опубликованным рядам WDI "
+        "(курс PA.NUS.FCRF, дефлятор ВВП США).",
     ],
     "en": [
         "Amounts of different sources are never added: commitments and disbursements are different flows.",
-        "OECD CRS Rio-marked disbursements are an upper bound: the whole activity counts when climate is a significant objective.",
+        "OECD CRS Rio-marked disbursements are an upper bound: the whole activity counts when climate is "
+        "a significant objective.",
         "Negative disbursements are real reflows and are kept.",
         "AidData (China): totals use only rows with recommended_for_research = True; the others are flagged.",
         "PLAID: constant 2000 US$; rows without a year are kept and flagged year_unknown.",
-        "Conversions to US$ and to 2015 prices use only published WDI series (PA.NUS.FCRF exchange rates, US GDP deflator).",
+        "Conversions to US$ and to 2015 prices use only published WDI series "
+        "(PA.NUS.FCRF exchange rates, US GDP deflator).",
     ],
 }
 FUNDING_SOURCE_IDS = [
@@ -91,23 +45,24 @@ FUNDING_SOURCE_IDS = [
 ]
 
 
-def _read(con, sql: str, params: list | None = None) -> pl.DataFrame:
+def _read(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pl.DataFrame:
     return con.execute(sql, params or []).pl()
 
 
-def snapshot_stamp(con) -> tuple[str, str]:
+def snapshot_stamp(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
+    """The snapshot's id and creation time (UTC) as the exports print them."""
     row = con.execute("SELECT snapshot_id, strftime(created_at, '%Y-%m-%d %H:%M UTC') FROM snapshot_info").fetchone()
+    if row is None:
+        raise ValueError("the published snapshot has no snapshot_info row")
     return row[0], row[1]
 
 
-def sources_sheet(con, source_ids: list[str]) -> pl.DataFrame:
+def sources_sheet(con: duckdb.DuckDBPyConnection, source_ids: list[str]) -> pl.DataFrame:
     """Title, licence, citation, URL and the retrieved version of each source."""
     return _read(
         con,
-        """
-        WITH latest AS (
-            SELECT * FROM provenance QUALIFY row_number() OVER (PARTITION BY source_id ORDER BY version DESC) = 1
-        )
+        f"""
+        WITH latest AS ({LATEST_PROVENANCE})
         SELECT s.source_id, s.title, s.publisher, s.licence, s.citation, s.public_url,
                p.retrieved_at::VARCHAR AS retrieved_at, p.sha256
         FROM sources s LEFT JOIN latest p USING (source_id)
@@ -118,7 +73,7 @@ def sources_sheet(con, source_ids: list[str]) -> pl.DataFrame:
     )
 
 
-def export_funding(con, lang: str, year: int | None) -> tuple[pl.DataFrame, pl.DataFrame]:
+def export_funding(con: duckdb.DuckDBPyConnection, lang: str, year: int | None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The funding fact table (all years, or one), with the comparable amounts beside each fact."""
     data = _read(
         con,
@@ -141,4 +96,4 @@ def export_funding(con, lang: str, year: int | None) -> tuple[pl.DataFrame, pl.D
     )
     notes = pl.DataFrame({"source_id": ["note"] * len(FUNDING_NOTES[lang]), "title": FUNDING_NOTES[lang]})
     meta = pl.concat([meta, notes], how="diagonal")
-    return data.rename(FACT_HEADERS[lang]), meta
+    return localise_headers(data, "funding", lang), meta

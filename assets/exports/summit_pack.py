@@ -4,73 +4,19 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
 from assets.exports.funding import _read, snapshot_stamp, sources_sheet
+from assets.exports.headers import localise_headers
+from assets.exports.xlsx import neutralise_formulas, write_workbook
 from assets.sources.catalogue import CENTRAL_ASIA
 
 AREAS = [*CENTRAL_ASIA, "CA5"]
 TREND_YEARS = 10  # the trend compares the latest value with the value about ten years earlier
-PACK_HEADERS = {
-    "ru": {
-        "direction": "Направление",
-        "indicator_id": "Код показателя",
-        "indicator": "Показатель",
-        "unit": "Единица",
-        "geo_id": "Код территории",
-        "geo": "Территория",
-        "latest_year": "Последний год",
-        "latest_value": "Последнее значение",
-        "earlier_year": "Год сравнения",
-        "earlier_value": "Значение в год сравнения",
-        "change": "Изменение",
-        "trend": "Тенденция",
-        "coverage_pop_share": "Охват (доля населения)",
-        "covered_iso3": "Охваченные страны",
-        "flags": "Отметки",
-        "source_id": "Код источника",
-        "snapshot_id": "Снимок данных",
-        "snapshot_date": "Дата снимка",
-        "note": "Примечание",
-        "title": "Название",
-        "publisher": "Издатель",
-        "licence": "Лицензия",
-        "citation": "Цитирование",
-        "public_url": "Адрес источника",
-        "retrieved_at": "Дата получения",
-        "sha256": "Контрольная сумма SHA-256",
-    },
-    "en": {
-        "direction": "Direction",
-        "indicator_id": "Indicator code",
-        "indicator": "Indicator",
-        "unit": "Unit",
-        "geo_id": "Area code",
-        "geo": "Area",
-        "latest_year": "Latest year",
-        "latest_value": "Latest value",
-        "earlier_year": "Comparison year",
-        "earlier_value": "Value in comparison year",
-        "change": "Change",
-        "trend": "Trend",
-        "coverage_pop_share": "Coverage (population share)",
-        "covered_iso3": "Countries covered",
-        "flags": "Flags",
-        "source_id": "Source code",
-        "snapshot_id": "Data snapshot",
-        "snapshot_date": "Snapshot date",
-        "note": "Note",
-        "title": "Title",
-        "publisher": "Publisher",
-        "licence": "Licence",
-        "citation": "Citation",
-        "public_url": "Source URL",
-        "retrieved_at": "Retrieved at",
-        "sha256": "SHA-256 checksum",
-    },
-}
 TREND_WORDS = {
     "ru": {"up": "рост", "down": "снижение", "flat": "без изменений"},
     "en": {"up": "up", "down": "down", "flat": "no change"},
@@ -82,16 +28,22 @@ NO_DATA = {
 PACK_NOTES = {
     "ru": [
         "Последнее значение — последний год с фактическими данными (прогнозы не используются).",
-        f"Тенденция сравнивает последнее значение со значением примерно за {TREND_YEARS} лет до него (ближайший более ранний год).",
-        "Значение по Центральной Азии (CA5) публикуется только при охвате не менее 80 % населения пяти стран; отсутствующая страна не считается нулём.",
-        "Показатели направлений берутся из каталога показателей (seeds/indicators.csv); направление без данных так и помечено.",
+        f"Тенденция сравнивает последнее значение со значением примерно за {TREND_YEARS} лет до него "
+        "(ближайший более ранний год).",
+        "Значение по Центральной Азии (CA5) публикуется только при охвате не менее 80 % населения пяти стран; "
+        "отсутствующая страна не считается нулём.",
+        "Показатели направлений берутся из каталога показателей (seeds/indicators.csv); "
+        "направление без данных так и помечено.",
         "Климатическое финансирование OECD CRS (маркеры Рио) — верхняя оценка.",
     ],
     "en": [
         "Latest value = the latest year with observed data (projections are not used).",
-        f"The trend compares the latest value with the value about {TREND_YEARS} years earlier (the nearest earlier year).",
-        "The Central Asia value (CA5) is published only when the covered countries hold at least 80 % of the five's population; a missing country is never counted as zero.",
-        "Each direction's indicators come from the indicator catalogue (seeds/indicators.csv); a direction without data says so.",
+        f"The trend compares the latest value with the value about {TREND_YEARS} years earlier "
+        "(the nearest earlier year).",
+        "The Central Asia value (CA5) is published only when the covered countries hold at least 80 % of the "
+        "five's population; a missing country is never counted as zero.",
+        "Each direction's indicators come from the indicator catalogue (seeds/indicators.csv); "
+        "a direction without data says so.",
         "OECD CRS climate-related finance (Rio markers) is an upper bound.",
     ],
 }
@@ -129,7 +81,7 @@ def latest_and_trend(values: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def summit_pack_tables(con, lang: str) -> dict[str, pl.DataFrame]:
+def summit_pack_tables(con: duckdb.DuckDBPyConnection, lang: str) -> dict[str, pl.DataFrame]:
     """The pack's tables: one per direction, then sources and notes; every table names the snapshot."""
     snapshot_id, snapshot_date = snapshot_stamp(con)
     directions = _read(
@@ -154,7 +106,8 @@ def summit_pack_tables(con, lang: str) -> dict[str, pl.DataFrame]:
         SELECT indicator_id, year AS latest_year, coverage_pop_share, covered_iso3 FROM region_aggregates
         UNION ALL
         SELECT i.indicator_id, c.year, c.coverage_pop_share, c.covered_iso3
-        FROM funding_crs_coverage c CROSS JOIN (SELECT DISTINCT indicator_id FROM indicator_values WHERE source_id = 'oecd_crs_climate') i
+        FROM funding_crs_coverage c
+        CROSS JOIN (SELECT DISTINCT indicator_id FROM indicator_values WHERE source_id = 'oecd_crs_climate') i
     """,
     ).with_columns(geo_id=pl.lit("CA5"), latest_year=pl.col("latest_year").cast(pl.Int32))
     names = _read(con, f"SELECT geo_id, name_{lang} AS geo FROM geographies")
@@ -217,26 +170,18 @@ def sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def write_summit_pack(con, fmt: str, lang: str, out: Path) -> list[Path]:
+def write_summit_pack(con: duckdb.DuckDBPyConnection, fmt: str, lang: str, out: Path) -> list[Path]:
     """XLSX: one sheet per direction, a sources sheet and a notes sheet. CSV: a zip of the same tables."""
-    import zipfile
-
-    import xlsxwriter
-
-    from assets.exports.export import neutralise_formulas
-
-    if lang not in PACK_HEADERS:
-        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(PACK_HEADERS)}")
+    if lang not in PACK_NOTES:
+        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(PACK_NOTES)}")
     tables = {
-        name: neutralise_formulas(t.rename({c: PACK_HEADERS[lang].get(c, c) for c in t.columns}))
+        name: neutralise_formulas(localise_headers(t, "summit_pack", lang))
         for name, t in summit_pack_tables(con, lang).items()
     }
     out = Path(out)
     if fmt == "xlsx":
         taken: set[str] = set()
-        with xlsxwriter.Workbook(out, {"strings_to_formulas": False, "strings_to_urls": False}) as workbook:
-            for name, table in tables.items():
-                table.write_excel(workbook, worksheet=sheet_name(name, taken), autofit=True, float_precision=6)
+        write_workbook(out, {sheet_name(name, taken): table for name, table in tables.items()})
         return [out]
     if fmt == "csv":
         with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -254,13 +199,12 @@ def write_summit_pack(con, fmt: str, lang: str, out: Path) -> list[Path]:
     raise ValueError(f"unknown format {fmt!r}; choose csv or xlsx")
 
 
-def export_summit_pack(con, lang: str, year: int | None) -> tuple[pl.DataFrame, pl.DataFrame]:
+def export_summit_pack(
+    con: duckdb.DuckDBPyConnection, lang: str, year: int | None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The pack as one table (all directions stacked) and its sources, for the generic single-table export."""
     tables = summit_pack_tables(con, lang)
     directions = [t for name, t in tables.items() if name not in ("sources", "notes")]
     data = pl.concat(directions, how="diagonal")
     meta = pl.concat([tables["sources"], tables["notes"]], how="diagonal")
-    headers = PACK_HEADERS[lang]
-    return data.rename({c: headers.get(c, c) for c in data.columns}), meta.rename(
-        {c: headers.get(c, c) for c in meta.columns}
-    )
+    return localise_headers(data, "summit_pack", lang), localise_headers(meta, "summit_pack", lang)

@@ -1,95 +1,28 @@
-"""Water-quality exports: observations with their ratios to each norm, and the lab-file quarantine (read the published snapshot)."""
+"""Water-quality exports: observations with their ratios to each norm, and the lab-file quarantine (from the
+published snapshot)."""
 
 from __future__ import annotations
 
+import duckdb
 import polars as pl
 
+from assets.exports.headers import localise_headers
+from assets.exports.sources import sources_metadata
 from assets.sources.lab_files import QUARANTINE_REASONS
 from assets.sources.water_names import DRINKING_SOURCE, SANPIN_SOURCE, SURFACE_SOURCE
 
-EXPORT_HEADERS = {
-    "ru": {
-        "site_id": "Код пункта",
-        "water_body": "Водный объект",
-        "region": "Область",
-        "period": "Период",
-        "sample_date": "Дата отбора",
-        "parameter_id": "Код показателя",
-        "parameter": "Показатель",
-        "basis": "Химическая форма",
-        "value": "Концентрация",
-        "unit": "Единица измерения",
-        "multiplicity_published": "Кратность превышения ПДК (опубл.)",
-        "ratio_fishery": "Отношение к ПДК рыбохоз. (выведенной)",
-        "ratio_drinking_kaz": "Отношение к ПДК питьевой воды (КАЗ)",
-        "ratio_household_rus": "Отношение к ПДК СанПиН 1.2.3685-21 (РФ)",
-        "wpi_published": "ИЗВ (опубл.)",
-        "class_published": "Класс (опубл.)",
-        "class_from_table": "Класс по таблице классов",
-        "source_id": "Код источника",
-        "origin": "Файл",
-        "line": "Строка",
-        "file_name": "Файл",
-        "raw_row": "Строка как в файле",
-        "reason": "Причина",
-        "detail": "Подробности",
-        "status": "Статус",
-        "resolved_by_file": "Исправлено файлом",
-        "resolved_by_line": "Исправлено строкой",
-        "quarantined_at": "Помещено в карантин",
-    },
-    "en": {
-        "site_id": "Site code",
-        "water_body": "Water body",
-        "region": "Region",
-        "period": "Period",
-        "sample_date": "Sample date",
-        "parameter_id": "Parameter code",
-        "parameter": "Parameter",
-        "basis": "Chemical basis",
-        "value": "Concentration",
-        "unit": "Unit",
-        "multiplicity_published": "Multiplicity of the MPC (published)",
-        "ratio_fishery": "Ratio to the fishery MPC (implied)",
-        "ratio_drinking_kaz": "Ratio to the drinking-water MPC (KAZ)",
-        "ratio_household_rus": "Ratio to the SanPiN 1.2.3685-21 MPC (RUS)",
-        "wpi_published": "WPI (published)",
-        "class_published": "Class (published)",
-        "class_from_table": "Class by the class table",
-        "source_id": "Source code",
-        "origin": "File",
-        "line": "Line",
-        "file_name": "File",
-        "raw_row": "Row as written",
-        "reason": "Reason",
-        "detail": "Detail",
-        "status": "Status",
-        "resolved_by_file": "Resolved by file",
-        "resolved_by_line": "Resolved by line",
-        "quarantined_at": "Quarantined at",
-    },
-}
 
-
-def _export_metadata(con, lang: str, source_ids: list[str], notes: list[str]) -> pl.DataFrame:
-    meta = con.execute(
-        """
-        WITH latest AS (
-            SELECT * FROM provenance QUALIFY row_number() OVER (PARTITION BY source_id ORDER BY version DESC) = 1)
-        SELECT s.source_id, s.title AS source, s.citation, s.licence, s.public_url, p.url AS retrieved_from,
-               p.retrieved_at, p.sha256,
-               (SELECT snapshot_id FROM snapshot_info) AS snapshot_id,
-               (SELECT strftime(created_at, '%Y-%m-%d %H:%M UTC') FROM snapshot_info) AS snapshot_date
-        FROM sources s LEFT JOIN latest p USING (source_id)
-        WHERE s.source_id IN (SELECT unnest(?)) ORDER BY s.source_id
-    """,
-        [source_ids],
-    ).pl()
+def _export_metadata(
+    con: duckdb.DuckDBPyConnection, lang: str, source_ids: list[str], notes: list[str]
+) -> pl.DataFrame:
+    meta = sources_metadata(con, source_ids)
     note_label = "Примечание" if lang == "ru" else "Note"
     return pl.concat([meta, pl.DataFrame({"source_id": [note_label] * len(notes), "source": notes})], how="diagonal")
 
 
-def export_water_quality(con, lang: str, year: int | None) -> tuple[pl.DataFrame, pl.DataFrame]:
+def export_water_quality(
+    con: duckdb.DuckDBPyConnection, lang: str, year: int | None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Observations with their ratios to each kind of norm and the site's WPI and class as published."""
     name = "name_ru" if lang == "ru" else "name_en"
     data = con.execute(
@@ -131,10 +64,10 @@ def export_water_quality(con, lang: str, year: int | None) -> tuple[pl.DataFrame
     ]
     sources = sorted({SURFACE_SOURCE, DRINKING_SOURCE, SANPIN_SOURCE})
     meta = _export_metadata(con, lang, sources, notes_ru if lang == "ru" else notes_en)
-    return data.rename({c: EXPORT_HEADERS[lang].get(c, c) for c in data.columns}), meta
+    return localise_headers(data, "water", lang), meta
 
 
-def export_quarantine(con, lang: str, year: int | None) -> tuple[pl.DataFrame, pl.DataFrame]:
+def export_quarantine(con: duckdb.DuckDBPyConnection, lang: str, year: int | None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Every quarantined lab row: file, line, the raw row, the reason and whether a later file resolved it."""
     data = con.execute("""
         SELECT file_name, line, raw_row, reason, detail, status, resolved_by_file, resolved_by_line, quarantined_at
@@ -148,4 +81,4 @@ def export_quarantine(con, lang: str, year: int | None) -> tuple[pl.DataFrame, p
         else ["Lab-file rows not accepted into the data, with the reason; a corrected file marks them resolved."]
     )
     meta = _export_metadata(con, lang, [], notes)
-    return data.rename({c: EXPORT_HEADERS[lang].get(c, c) for c in data.columns}), meta
+    return localise_headers(data, "water", lang), meta

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from assets.published.queries import LATEST_PROVENANCE
 from dashboard.data import Snapshot
 
 
@@ -91,10 +92,9 @@ def indicator_details(snap: Snapshot) -> pl.DataFrame:
 def latest_provenance(snap: Snapshot) -> pl.DataFrame:
     """The latest retrieved version of every source: when, from where, checksum."""
     return snap.query(
-        """
+        f"""
         SELECT source_id, version, url, retrieved_at, sha256, bytes, licence
-        FROM provenance
-        QUALIFY row_number() OVER (PARTITION BY source_id ORDER BY version DESC) = 1
+        FROM ({LATEST_PROVENANCE})
         ORDER BY source_id
         """
     )

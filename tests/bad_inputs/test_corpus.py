@@ -15,7 +15,8 @@ import polars as pl
 import pytest
 
 from assets.common.themes import PARSERS
-from assets.exports.export import neutralise_formulas, write_csv, write_xlsx
+from assets.exports.export import write_csv, write_xlsx
+from assets.exports.xlsx import neutralise_formulas
 from assets.indicators.summit import registry as summit_registry
 from assets.indicators.water.sites import sites as monitoring_sites
 from assets.sources.lab_files import QUARANTINE_REASONS, read_lab_table
