@@ -21,9 +21,9 @@ import polars as pl
 
 # The pipeline owns the layout of published/ (CURRENT + snapshots/<id>.duckdb): read it with its functions.
 # NoSnapshotError is re-exported so the pages need to know only this module.
+from assets.common.geography import REGION_ID as REGION_ID  # the pages read it from here
 from assets.published.snapshots import SNAPSHOT_ID, NoSnapshotError, current_snapshot_path, snapshot_path  # noqa: F401
 
-REGION_ID = "CA5"
 # The id of the dcc.Store, in every page's layout, holding the snapshot id the layout was built from.
 PIN_STORE_ID = "snapshot-pin"
 SNAPSHOT_HEADER = "X-CAEI-Snapshot"

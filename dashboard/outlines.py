@@ -12,10 +12,10 @@ from urllib.parse import urlencode
 import dash
 import flask
 
+from assets.common.geography import CENTRAL_ASIA
 from dashboard import data
 
 OUTLINES_PATH = "/geo/central-asia-outlines.geojson"
-CENTRAL_ASIA = ["KAZ", "KGZ", "TJK", "TKM", "UZB"]
 OUTLINE_COLOUR = "#8895a7"
 
 
@@ -27,7 +27,7 @@ def outline_geometries(snap: data.Snapshot) -> list[str]:
     return snap.query(
         "SELECT geometry FROM geo_features WHERE layer = 'ne_countries' AND feature_id IN (SELECT unnest(?)) "
         "ORDER BY feature_id",
-        (CENTRAL_ASIA,),
+        (list(CENTRAL_ASIA),),
     )["geometry"].to_list()
 
 

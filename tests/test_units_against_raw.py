@@ -11,8 +11,9 @@ import statistics
 
 import pytest
 
+from assets.common.geography import CENTRAL_ASIA
 from assets.indicators.country import indicator_catalogue
-from assets.sources.catalogue import CENTRAL_ASIA, iso3_by_source_name, sources
+from assets.sources.catalogue import iso3_by_source_name, sources
 
 # Theme indicators (selector "theme") are computed by their theme and tested in tests/<theme>/.
 CATALOGUE = [

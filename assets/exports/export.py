@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from assets.common.geography import AREAS
 from assets.exports.air import export_air_quality, export_air_summary
 from assets.exports.funding import export_funding
 from assets.exports.headers import localise_headers
@@ -22,7 +23,6 @@ from assets.exports.water import export_quarantine, export_water_quality
 from assets.exports.xlsx import neutralise_formulas, write_workbook
 from assets.published.queries import LATEST_PROVENANCE
 from assets.published.snapshots import NoSnapshotError, open_snapshot
-from assets.sources.catalogue import CENTRAL_ASIA
 
 # Languages with headers for the indicator tables (catalogue context "indicators"), which every export also uses.
 LANGUAGES = ("ru", "en", "kk")
@@ -58,7 +58,7 @@ def indicators_long(con: duckdb.DuckDBPyConnection, lang: str) -> pl.DataFrame:
 
 def indicators_wide(con: duckdb.DuckDBPyConnection, lang: str, year: int | None) -> pl.DataFrame:
     """Indicators x (five countries + region) for one year, or each indicator's latest year."""
-    areas = [*CENTRAL_ASIA, "CA5"]
+    areas = list(AREAS)
     long = _read(
         con,
         """

@@ -10,12 +10,11 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from assets.common.geography import AREAS, REGION_ID
 from assets.exports.funding import _read, snapshot_stamp, sources_sheet
 from assets.exports.headers import localise_headers
 from assets.exports.xlsx import neutralise_formulas, write_workbook
-from assets.sources.catalogue import CENTRAL_ASIA
 
-AREAS = [*CENTRAL_ASIA, "CA5"]
 TREND_YEARS = 10  # the trend compares the latest value with the value about ten years earlier
 TREND_WORDS = {
     "ru": {"up": "рост", "down": "снижение", "flat": "без изменений"},
@@ -98,7 +97,7 @@ def summit_pack_tables(con: duckdb.DuckDBPyConnection, lang: str) -> dict[str, p
     values = _read(
         con,
         "SELECT indicator_id, geo_id, year, value, flags FROM indicator_values WHERE geo_id IN (SELECT unnest(?))",
-        [AREAS],
+        [list(AREAS)],
     )
     coverage = _read(
         con,
@@ -109,14 +108,14 @@ def summit_pack_tables(con: duckdb.DuckDBPyConnection, lang: str) -> dict[str, p
         FROM funding_crs_coverage c
         CROSS JOIN (SELECT DISTINCT indicator_id FROM indicator_values WHERE source_id = 'oecd_crs_climate') i
     """,
-    ).with_columns(geo_id=pl.lit("CA5"), latest_year=pl.col("latest_year").cast(pl.Int32))
+    ).with_columns(geo_id=pl.lit(REGION_ID), latest_year=pl.col("latest_year").cast(pl.Int32))
     names = _read(con, f"SELECT geo_id, name_{lang} AS geo FROM geographies")
     summary = (
         latest_and_trend(values)
         .join(coverage, on=["indicator_id", "geo_id", "latest_year"], how="left")
         .join(names, on="geo_id", how="left")
     )
-    area_order = pl.DataFrame({"geo_id": AREAS, "area_order": list(range(len(AREAS)))})
+    area_order = pl.DataFrame({"geo_id": list(AREAS), "area_order": list(range(len(AREAS)))})
     tables: dict[str, pl.DataFrame] = {}
     stamp = {"snapshot_id": pl.lit(snapshot_id), "snapshot_date": pl.lit(snapshot_date)}
     for direction, title in directions.iter_rows():

@@ -10,8 +10,6 @@ import polars as pl
 
 from assets.common.settings import SEEDS_DIR
 
-CENTRAL_ASIA = ("KAZ", "KGZ", "TJK", "TKM", "UZB")
-
 
 @dataclass(frozen=True)
 class SourceEntry:

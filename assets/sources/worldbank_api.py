@@ -15,7 +15,8 @@ from urllib.parse import urlencode, urlsplit
 import polars as pl
 import requests
 
-from assets.sources.catalogue import CENTRAL_ASIA, SourceEntry
+from assets.common.geography import CENTRAL_ASIA
+from assets.sources.catalogue import SourceEntry
 from assets.sources.fetch import (
     DEFAULT_MAX_BYTES,
     RawFile,

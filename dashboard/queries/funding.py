@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import polars as pl
 
-from dashboard.data import REGION_ID, Snapshot
+from assets.common.geography import CENTRAL_ASIA, REGION_ID
+from dashboard.data import Snapshot
 
-CENTRAL_ASIA = ["KAZ", "KGZ", "TJK", "TKM", "UZB"]
 CRS_INDICATORS = ("climate_finance_crs", "climate_finance_crs_per_capita", "climate_finance_crs_share_gdp")
 
 
@@ -39,7 +40,7 @@ def crs_coverage(snap: Snapshot) -> pl.DataFrame:
     )
 
 
-def sources_side_by_side(snap: Snapshot, geo_ids: list[str]) -> pl.DataFrame:
+def sources_side_by_side(snap: Snapshot, geo_ids: Sequence[str]) -> pl.DataFrame:
     """Per source, flow type and unit: total, years and number of facts for the given recipients (never summed
     across sources). Rows not counted in totals (AidData China not recommended, empty amounts) are left out."""
     return snap.query(
@@ -52,7 +53,7 @@ def sources_side_by_side(snap: Snapshot, geo_ids: list[str]) -> pl.DataFrame:
            LEFT JOIN units u ON u.unit = t.amount_unit
            WHERE t.recipient_geo IN (SELECT unnest(?)) AND t.recipient_level = 'country'
            GROUP BY ALL ORDER BY t.source_id, t.flow_type, t.amount_unit""",
-        (geo_ids,),
+        (list(geo_ids),),
     )
 
 
@@ -98,7 +99,7 @@ def direction_indicators(snap: Snapshot) -> pl.DataFrame:
            LEFT JOIN latest USING (indicator_id)
            LEFT JOIN countries USING (indicator_id)
            ORDER BY l.direction, l.is_headline DESC, l.indicator_id""",
-        (REGION_ID, CENTRAL_ASIA),
+        (REGION_ID, list(CENTRAL_ASIA)),
     )
 
 
