@@ -9,7 +9,7 @@ from dagster import AssetCheckResult, AssetIn, AssetKey, AssetsDefinition, asset
 
 from assets.common.checks import CheckOutcome, check_result
 from assets.common.keys import indicators_key, staged_key
-from assets.common.tables import table_asset
+from assets.common.tables import SEEDS, table_asset
 from assets.common.themes import Theme
 from assets.indicators.air import cities, daily, emissions, means, notes, thresholds
 from assets.indicators.air.rules import AIRDATA_SOURCES
@@ -17,8 +17,7 @@ from assets.sources.catalogue import read_seed
 
 GROUP = "air"
 DAILY_SOURCES = (*AIRDATA_SOURCES, "bishkek_us_embassy_pm25", "tashkent_municipal_pm25")
-# Tables that are not indicators say where they belong; the warehouse IO manager reads this key.
-SEEDS = {"warehouse_schema": "seeds"}
+# Tables that are not indicators say where they belong (SEEDS too); the warehouse IO manager reads this key.
 QUARANTINE = {"warehouse_schema": "quarantine"}
 
 
@@ -34,7 +33,7 @@ def _table(
     **inputs: AssetKey,
 ) -> AssetsDefinition:
     """The asset air_<name> of the air group (see table_asset)."""
-    return table_asset(_key(name), GROUP, description, compute, metadata, **inputs)
+    return table_asset(_key(name), GROUP, description, compute, metadata=metadata, **inputs)
 
 
 air_cities = _table(
