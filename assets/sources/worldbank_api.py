@@ -43,22 +43,15 @@ def fetch_wdi_series(
     countries=CENTRAL_ASIA,
     *,
     base_url: str = "https://api.worldbank.org/v2",
-    session: requests.Session | None = None,
-    per_page: int = 1000,
-    date: str | None = None,
-    timeout=None,
-    retries: int | None = None,
-    backoff: float | None = None,
+    **fetch_options,
 ) -> pl.DataFrame:
     """All non-null annual observations of one indicator, following the API's paging.
 
-    date: the API's date filter, e.g. "2010" or "2000:2023".
+    fetch_options: those of fetch_wdi_observations (session, per_page, date, timeout, retries, backoff).
     Columns: geo_id (ISO3), year, value, indicator_code, indicator_name (see WDI_SCHEMA).
     """
     url = f"{base_url.rstrip('/')}/country/{';'.join(countries)}/indicator/{indicator_code}"
-    observations = fetch_wdi_observations(
-        url, session=session, per_page=per_page, date=date, timeout=timeout, retries=retries, backoff=backoff
-    )
+    observations = fetch_wdi_observations(url, **fetch_options)
     who = f"World Bank indicator {indicator_code}"
     rows = [_row(obs, who) for obs in observations if obs.get("value") is not None]
     return pl.DataFrame(rows, schema=WDI_SCHEMA, orient="row")
@@ -70,11 +63,13 @@ def fetch_wdi_observations(
     session: requests.Session | None = None,
     per_page: int = 1000,
     date: str | None = None,
-    timeout=None,
-    retries: int | None = None,
-    backoff: float | None = None,
+    **retry_options,
 ) -> list[dict]:
-    """Every observation (nulls included) of `.../country/<codes>/indicator/<code>`, all pages."""
+    """Every observation (nulls included) of `.../country/<codes>/indicator/<code>`, all pages.
+
+    date: the API's date filter, e.g. "2010" or "2000:2023"; retry_options: timeout, retries and backoff of
+    get_with_retries.
+    """
     indicator_code = series_url.rstrip("/").rsplit("/", 1)[-1]
     who = f"World Bank indicator {indicator_code}"
     hint = "Check your connection and the indicator code (https://data.worldbank.org/indicator), or try again later"
@@ -88,16 +83,8 @@ def fetch_wdi_observations(
             if date:
                 query["date"] = date
             url = f"{series_url}?{urlencode(query, safe=':;')}"
-            body = get_with_retries(
-                url,
-                partial(_json, who=who, url=url),
-                who=who,
-                hint=hint,
-                session=session,
-                timeout=timeout,
-                retries=retries,
-                backoff=backoff,
-            )
+            consume = partial(_json, who=who, url=url)
+            body = get_with_retries(url, consume, who=who, hint=hint, session=session, **retry_options)
             header, page_observations = _split_page(body, who, url)
             observations.extend(page_observations)
             pages = int(header.get("pages") or 0)

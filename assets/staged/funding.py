@@ -80,20 +80,9 @@ def _require_value(df: pl.DataFrame, column: str, what: str) -> pl.DataFrame:
 
 def parse_oecd_crs_climate(path: Path) -> pl.DataFrame:
     """OECD CRS climate-related disbursements: recipient ISO3, donor, flow, sector group, year, USD million."""
-    df = _typed(
-        path,
-        [
-            "de_recipientcode",
-            "donor_name",
-            "flow_name",
-            "sector_group",
-            "year",
-            "usd_disbursement",
-            "usd_disbursement_defl",
-        ],
-        ["usd_disbursement", "usd_disbursement_defl"],
-        ["year"],
-    )
+    amounts = ["usd_disbursement", "usd_disbursement_defl"]
+    columns = ["de_recipientcode", "donor_name", "flow_name", "sector_group", "year"]
+    df = _typed(path, [*columns, *amounts], amounts, ["year"])
     df = _require_value(df, "de_recipientcode", "recipient")
     return _require_value(df, "year", "year")
 
@@ -106,21 +95,9 @@ def parse_aiddata_gef(path: Path) -> pl.DataFrame:
 
 def parse_aiddata_worldbank(path: Path) -> pl.DataFrame:
     """World Bank IBRD/IDA projects (AidData geocoded, one row per project): USD million."""
-    df = _typed(
-        path,
-        [
-            "project_id",
-            "project_title",
-            "iso3",
-            "approval_year",
-            "lending_instrument",
-            "major_sector_1",
-            "total_amount_usd_million",
-            "total_disbursed_usd_million",
-        ],
-        ["total_amount_usd_million", "total_disbursed_usd_million"],
-        ["approval_year"],
-    )
+    amounts = ["total_amount_usd_million", "total_disbursed_usd_million"]
+    columns = ["project_id", "project_title", "iso3", "approval_year", "lending_instrument", "major_sector_1"]
+    df = _typed(path, [*columns, *amounts], amounts, ["approval_year"])
     return _require_value(df, "iso3", "recipient")
 
 

@@ -23,6 +23,16 @@ def _line_numbers(df: pl.DataFrame) -> pl.Series:
     return pl.Series("line", range(2, df.height + 2), dtype=pl.Int32)  # header is line 1
 
 
+def _site_columns(df: pl.DataFrame, water_body: str, region: str) -> dict[str, pl.Series]:
+    """Line, water body, its type and region: the site as each surface-water file names it."""
+    return {
+        "line": _line_numbers(df),
+        "water_body": df[water_body].str.strip_chars(),
+        "water_body_type": df["type"].str.strip_chars(),
+        "region": df[region].str.strip_chars(),
+    }
+
+
 def _decimals(text: pl.Expr) -> pl.Expr:
     """Digits after the decimal point as written ("0.0019" -> 4, "2" -> 0): the rounding of a value."""
     return (
@@ -70,10 +80,7 @@ def parse_kz_surface_water_quality(path: Path) -> pl.DataFrame:
     mult_text = df["multiplicity_of_exceeding_the_mpc"].str.strip_chars()
     out = pl.DataFrame(
         {
-            "line": _line_numbers(df),
-            "water_body": df["rivers"].str.strip_chars(),
-            "water_body_type": df["type"].str.strip_chars(),
-            "region": df["regions"].str.strip_chars(),
+            **_site_columns(df, "rivers", "regions"),
             "wpi_2005_04": to_number(df, "wpi_april_2005", path),
             "wpi_2006_03": to_number(df, "wpi_march_2006", path),
             "wpi_2006_04": to_number(df, "wpi_april_2006", path),
@@ -106,10 +113,7 @@ def parse_kz_water_bodies_wpi_class(path: Path) -> pl.DataFrame:
     require_columns(df, ["water_objects", "type", "region", "class", "wpi"], path)
     return pl.DataFrame(
         {
-            "line": _line_numbers(df),
-            "water_body": df["water_objects"].str.strip_chars(),
-            "water_body_type": df["type"].str.strip_chars(),
-            "region": df["region"].str.strip_chars(),
+            **_site_columns(df, "water_objects", "region"),
             "class_published": _roman_class(df, "class", path),
             "wpi": to_number(df, "wpi", path),
         }

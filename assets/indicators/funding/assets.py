@@ -6,12 +6,15 @@ one funding theme, and its tables, checks and their order stay as they were.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import polars as pl
-from dagster import AssetCheckResult, AssetIn, asset, asset_check
+from dagster import AssetCheckResult, AssetIn, AssetKey, asset, asset_check
 
 from assets.common.checks import CheckOutcome, check_result
 from assets.common.keys import indicators_key as key
 from assets.common.keys import staged_key
+from assets.common.tables import SEEDS, table_asset
 from assets.common.themes import PARSERS, Theme
 from assets.indicators.funding import fact_table, finance
 from assets.indicators.funding.conversions import comparable_amounts, conversion_series
@@ -71,71 +74,50 @@ def funding_quarantine(**staged: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([quarantine(staged[f"s_{sid}"], sid, sources()[sid].mirror_path) for sid in FUNDING_SOURCES])
 
 
-@asset(
-    key=key("funding_source_totals"),
-    group_name=GROUP,
-    ins={"facts": AssetIn(key=key("funding_facts"))},
-    description="Totals per source, recipient, year, flow type and unit: the sources side by side.",
-)
-def funding_source_totals(facts: pl.DataFrame) -> pl.DataFrame:
-    return fact_table.source_totals(facts)
-
-
-@asset(
-    key=key("funding_comparable"),
-    group_name=GROUP,
-    ins={
-        "facts": AssetIn(key=key("funding_facts")),
-        "usa_deflator": AssetIn(key=staged_key("wdi_usa_deflator")),
-        "exchange_rate": AssetIn(key=staged_key("wdi_exchange_rate")),
-        "kaz_fx": AssetIn(key=staged_key("wdi_kaz_deflator_fx")),
-    },
-    description="Each fact in million US$ current and of 2015 where a cited WDI series allows it, with the path taken.",
-)
-def funding_comparable(
+def _comparable(
     facts: pl.DataFrame, usa_deflator: pl.DataFrame, exchange_rate: pl.DataFrame, kaz_fx: pl.DataFrame
 ) -> pl.DataFrame:
     return comparable_amounts(facts, conversion_series(usa_deflator, exchange_rate, kaz_fx))
 
 
-@asset(
-    key=key("funding_finance_values"),
-    group_name=GROUP,
-    ins={"facts": AssetIn(key=key("funding_facts")), "country_values": AssetIn(key=key("country_values"))},
-    description="Climate-related finance (OECD CRS) per country and Central Asia: US$ million, per person, % of GDP.",
+FACTS = key("funding_facts")
+FACTS_AND_COUNTRIES = {"facts": FACTS, "country_values": key("country_values")}
+CONVERSION_INPUTS = {
+    "facts": FACTS,
+    "usa_deflator": staged_key("wdi_usa_deflator"),
+    "exchange_rate": staged_key("wdi_exchange_rate"),
+    "kaz_fx": staged_key("wdi_kaz_deflator_fx"),
+}
+DESCRIPTIONS = {
+    "funding_source_totals": "Totals per source, recipient, year, flow type and unit: the sources side by side.",
+    "funding_comparable": "Each fact in million US$ current and of 2015 where a cited WDI series allows it, "
+    "with the path taken.",
+    "funding_finance_values": "Climate-related finance (OECD CRS) per country and Central Asia: US$ million, "
+    "per person, % of GDP.",
+    "funding_crs_breakdown": "Climate-related disbursements by donor, theme and flow, per country, Central Asia "
+    "and year.",
+    "funding_crs_coverage": "Per year, the Central Asian countries with CRS climate-related rows and their "
+    "population share.",
+}
+# name, compute, inputs (argument of compute -> asset key)
+DERIVED: list[tuple[str, Callable[..., pl.DataFrame], dict[str, AssetKey]]] = [
+    ("funding_source_totals", fact_table.source_totals, {"facts": FACTS}),
+    ("funding_comparable", _comparable, CONVERSION_INPUTS),
+    ("funding_finance_values", finance.finance_indicator_values, FACTS_AND_COUNTRIES),
+    ("funding_crs_breakdown", finance.crs_breakdown, FACTS_AND_COUNTRIES),
+    ("funding_crs_coverage", finance.crs_region_coverage, FACTS_AND_COUNTRIES),
+]
+derived_assets = [
+    table_asset(key(name), GROUP, DESCRIPTIONS[name], compute, metadata=None, **inputs)
+    for name, compute, inputs in DERIVED
+]
+funding_document_facts = table_asset(
+    key("funding_document_facts"),
+    GROUP,
+    "Funding facts of the seed documents (EU allocations, CAREC funding shares), each with its citation.",
+    lambda: fact_table.document_funding_facts(read_seed("seed_facts.csv")),
+    metadata=SEEDS,
 )
-def funding_finance_values(facts: pl.DataFrame, country_values: pl.DataFrame) -> pl.DataFrame:
-    return finance.finance_indicator_values(facts, country_values)
-
-
-@asset(
-    key=key("funding_crs_breakdown"),
-    group_name=GROUP,
-    ins={"facts": AssetIn(key=key("funding_facts")), "country_values": AssetIn(key=key("country_values"))},
-    description="Climate-related disbursements by donor, theme and flow, per country, Central Asia and year.",
-)
-def funding_crs_breakdown(facts: pl.DataFrame, country_values: pl.DataFrame) -> pl.DataFrame:
-    return finance.crs_breakdown(facts, country_values)
-
-
-@asset(
-    key=key("funding_crs_coverage"),
-    group_name=GROUP,
-    ins={"facts": AssetIn(key=key("funding_facts")), "country_values": AssetIn(key=key("country_values"))},
-    description="Per year, the Central Asian countries with CRS climate-related rows and their population share.",
-)
-def funding_crs_coverage(facts: pl.DataFrame, country_values: pl.DataFrame) -> pl.DataFrame:
-    return finance.crs_region_coverage(facts, country_values)
-
-
-@asset(
-    key=key("funding_document_facts"),
-    group_name=GROUP,
-    metadata={"warehouse_schema": "seeds"},
-    description="Funding facts of the seed documents (EU allocations, CAREC funding shares), each with its citation.",
-)
-def funding_document_facts() -> pl.DataFrame:
-    return fact_table.document_funding_facts(read_seed("seed_facts.csv"))
 
 
 @asset_check(
@@ -187,16 +169,7 @@ def publish_checks(tables: dict[str, pl.DataFrame]) -> list[tuple[CheckOutcome, 
     return [(facts_outcome(tables["funding_facts"]), "indicators/funding_facts")]
 
 
-ASSETS = [
-    funding_facts,
-    funding_quarantine,
-    funding_source_totals,
-    funding_comparable,
-    funding_finance_values,
-    funding_crs_breakdown,
-    funding_crs_coverage,
-    funding_document_facts,
-]
+ASSETS = [funding_facts, funding_quarantine, *derived_assets, funding_document_facts]
 PUBLISHED = [
     "funding_facts",
     "funding_quarantine",

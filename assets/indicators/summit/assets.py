@@ -11,10 +11,10 @@ from dagster import AssetCheckResult, AssetIn, asset, asset_check
 from assets.common.checks import CheckOutcome, check_result
 from assets.common.keys import indicators_key as key
 from assets.common.settings import SEEDS_DIR, Settings
+from assets.common.tables import seed_copy, table_asset
 from assets.indicators.country import indicator_catalogue
 from assets.indicators.summit import registry
 from assets.indicators.summit.directions import direction_indicators
-from assets.sources.catalogue import read_seed
 
 GROUP = "funding"
 REGISTRY_SEED = SEEDS_DIR / "summit_initiatives.csv"
@@ -84,33 +84,22 @@ def publish_checks(tables: dict[str, pl.DataFrame]) -> list[tuple[CheckOutcome, 
     return [(registry_outcome(problems, c), "indicators/summit_initiatives") for c in registry.REGISTRY_CHECKS]
 
 
-@asset(
-    key=key("summit_direction_indicators"),
-    group_name=GROUP,
-    description="The 8 summit directions x their catalogue indicators (seeds/indicators.csv `directions`).",
+summit_direction_indicators = table_asset(
+    key("summit_direction_indicators"),
+    GROUP,
+    "The 8 summit directions x their catalogue indicators (seeds/indicators.csv `directions`).",
+    lambda: direction_indicators(indicator_catalogue()),
 )
-def summit_direction_indicators() -> pl.DataFrame:
-    return direction_indicators(indicator_catalogue())
-
-
-@asset(
-    key=key("summit_consultations"),
-    group_name=GROUP,
-    metadata={"warehouse_schema": "seeds"},
-    description="The 2025 consultations timeline of RES 2026 (seeds/summit_consultations.csv, cited).",
+summit_consultations = seed_copy(
+    key("summit_consultations"),
+    GROUP,
+    "The 2025 consultations timeline of RES 2026 (seeds/summit_consultations.csv, cited).",
 )
-def summit_consultations() -> pl.DataFrame:
-    return read_seed("summit_consultations.csv")
-
-
-@asset(
-    key=key("summit_facts"),
-    group_name=GROUP,
-    metadata={"warehouse_schema": "seeds"},
-    description="Summit dates, place, aims, programme areas, expected outcomes and partners (seeds/summit_facts.csv).",
+summit_facts = seed_copy(
+    key("summit_facts"),
+    GROUP,
+    "Summit dates, place, aims, programme areas, expected outcomes and partners (seeds/summit_facts.csv).",
 )
-def summit_facts() -> pl.DataFrame:
-    return read_seed("summit_facts.csv")
 
 
 ASSETS = [summit_registry_problems, summit_initiatives, summit_direction_indicators, summit_consultations, summit_facts]

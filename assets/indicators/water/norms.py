@@ -145,18 +145,12 @@ def norms_registry(drinking: pl.DataFrame, sanpin: pl.DataFrame, implied: pl.Dat
         parts.append(
             frame.join(mapped, on="substance", how="left")
             .join(basis, on="parameter_id", how="left")
-            .select(
+            .with_columns(
                 norm_id=pl.lit(source_id + ":") + pl.col("line").cast(pl.String),
-                parameter_id="parameter_id",
                 substance_as_published="substance",
                 **_document_columns(doc),
-                basis="basis",
-                limit="limit",
-                unit="unit",
-                limit_as_written="limit_as_written",
                 source_id=pl.lit(source_id),
                 provenance=pl.lit("published"),
-                line="line",
                 note=pl.lit(doc["note"]),
             )
         )
@@ -164,14 +158,11 @@ def norms_registry(drinking: pl.DataFrame, sanpin: pl.DataFrame, implied: pl.Dat
     parts.append(
         implied.filter(pl.col("implied_limit").is_not_null())
         .join(basis, on="parameter_id", how="left")
-        .select(
+        .with_columns(
             norm_id=pl.lit("implied_fishery:") + pl.col("parameter_id"),
-            parameter_id="parameter_id",
             substance_as_published="parameter_as_published",
             **_document_columns(doc),
-            basis="basis",
             limit="implied_limit",
-            unit="unit",
             limit_as_written=pl.lit(None, dtype=pl.String),
             source_id=pl.lit(SURFACE_SOURCE),
             provenance=pl.lit("implied"),
@@ -179,6 +170,7 @@ def norms_registry(drinking: pl.DataFrame, sanpin: pl.DataFrame, implied: pl.Dat
             note=pl.lit("concentration / multiplicity on rows ") + pl.col("lines"),
         )
     )
+    # Each part names only the columns it makes; the rest (parameter_id, basis, limit, unit, ...) keep their name.
     return pl.concat([p.select(list(NORMS_SCHEMA)).cast(NORMS_SCHEMA) for p in parts]).sort(
         "parameter_id", "water_use", "jurisdiction", nulls_last=True
     )
