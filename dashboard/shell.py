@@ -353,3 +353,9 @@ def simple_table(
     children = ([html.Caption(caption)] if caption else []) + [head, body]
     props: dict[str, Any] = {"id": element_id} if element_id else {}
     return html.Table(children, className="data-table", **props)
+
+
+def section(element_id: str, title: Any, note: Any, *children: Any) -> html.Section:
+    """A titled part of a page: its heading, a muted note under it (None: no note), then `children`."""
+    intro = [html.P(note, className="muted")] if note is not None else []
+    return html.Section(id=element_id, children=[html.H2(title), *intro, *children])

@@ -14,7 +14,14 @@ from dashboard import data
 from dashboard.figures.base import GRAPH_CONFIG, PALETTE, base_layout, empty_figure
 from dashboard.i18n import format_number, localized, normalize_lang, t
 from dashboard.queries import funding, reference
-from dashboard.shell import register_page, simple_table, snapshot_callback, source_caption, source_title_element
+from dashboard.shell import (
+    register_page,
+    section,
+    simple_table,
+    snapshot_callback,
+    source_caption,
+    source_title_element,
+)
 from dashboard.summaries import rows_by_key
 from dashboard.text_marks import code, seed_text, translated_or_published
 
@@ -114,13 +121,12 @@ def funding_content(snap: data.Snapshot, info: dict, lang: str) -> list:
 
 def country_section(section_id: str, graph_id: str, title: str, figure: go.Figure, notes: list[Any]) -> html.Section:
     """A section with one figure of the countries, and the notes below it."""
-    return html.Section(
-        id=section_id,
-        children=[
-            html.H2(title),
-            dcc.Graph(id=graph_id, className="graph", config=GRAPH_CONFIG, figure=figure),
-            *notes,
-        ],
+    return section(
+        section_id,
+        title,
+        None,
+        dcc.Graph(id=graph_id, className="graph", config=GRAPH_CONFIG, figure=figure),
+        *notes,
     )
 
 
@@ -180,42 +186,39 @@ def breakdown_section(snap: data.Snapshot, names: dict[str, str], lang: str) -> 
         ("theme", t("By theme (sector)", lang)),
         ("flow", t("By instrument", lang)),
     ]
-    return html.Section(
-        id="funding-breakdown",
-        children=[
-            html.H2(t("Climate-related disbursements by donor, theme and year", lang)),
-            dcc.Store(id=LANG_STORE_ID, data=lang),
-            html.Div(
-                className="controls",
-                children=[
-                    html.Label(t("Area", lang), htmlFor=AREA_DROPDOWN_ID, className="control-label"),
-                    dcc.Dropdown(
-                        id=AREA_DROPDOWN_ID,
-                        options=[{"label": names.get(a, a), "value": a} for a in areas],
-                        value=data.REGION_ID,
-                        clearable=False,
-                        className="indicator-dropdown",
-                    ),
-                    html.Label(t("Breakdown", lang), htmlFor=DIMENSION_DROPDOWN_ID, className="control-label"),
-                    dcc.Dropdown(
-                        id=DIMENSION_DROPDOWN_ID,
-                        options=[{"label": label, "value": v} for v, label in dimensions],
-                        value="donor",
-                        clearable=False,
-                        className="indicator-dropdown",
-                    ),
-                ],
-            ),
-            dcc.Graph(
-                id=BREAKDOWN_GRAPH_ID,
-                className="graph",
-                config=GRAPH_CONFIG,
-                figure=breakdown_figure(funding.crs_breakdown(snap, "donor", data.REGION_ID), lang),
-            ),
-            html.P(
-                t("Central Asia here is the sum of the countries that reported in each year.", lang), className="muted"
-            ),
-        ],
+    return section(
+        "funding-breakdown",
+        t("Climate-related disbursements by donor, theme and year", lang),
+        None,
+        dcc.Store(id=LANG_STORE_ID, data=lang),
+        html.Div(
+            className="controls",
+            children=[
+                html.Label(t("Area", lang), htmlFor=AREA_DROPDOWN_ID, className="control-label"),
+                dcc.Dropdown(
+                    id=AREA_DROPDOWN_ID,
+                    options=[{"label": names.get(a, a), "value": a} for a in areas],
+                    value=data.REGION_ID,
+                    clearable=False,
+                    className="indicator-dropdown",
+                ),
+                html.Label(t("Breakdown", lang), htmlFor=DIMENSION_DROPDOWN_ID, className="control-label"),
+                dcc.Dropdown(
+                    id=DIMENSION_DROPDOWN_ID,
+                    options=[{"label": label, "value": v} for v, label in dimensions],
+                    value="donor",
+                    clearable=False,
+                    className="indicator-dropdown",
+                ),
+            ],
+        ),
+        dcc.Graph(
+            id=BREAKDOWN_GRAPH_ID,
+            className="graph",
+            config=GRAPH_CONFIG,
+            figure=breakdown_figure(funding.crs_breakdown(snap, "donor", data.REGION_ID), lang),
+        ),
+        html.P(t("Central Asia here is the sum of the countries that reported in each year.", lang), className="muted"),
     )
 
 
@@ -295,21 +298,16 @@ def sources_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: 
         numeric=[False, False, False, True, False, True],
         element_id="funding-sources-table",
     )
-    return html.Section(
-        id="funding-sources",
-        children=[
-            html.H2(t("The sources side by side (five Central Asian countries)", lang)),
-            html.P(
-                t(
-                    "Each row is one source's own total in its own unit and price basis. The rows are not comparable "
-                    "with each other and must not be added up.",
-                    lang,
-                ),
-                className="muted",
-            ),
-            table,
-            source_caption(sources_by_id, rows["source_id"].unique().sort().to_list(), info.get("created_at"), lang),
-        ],
+    return section(
+        "funding-sources",
+        t("The sources side by side (five Central Asian countries)", lang),
+        t(
+            "Each row is one source's own total in its own unit and price basis. The rows are not comparable "
+            "with each other and must not be added up.",
+            lang,
+        ),
+        table,
+        source_caption(sources_by_id, rows["source_id"].unique().sort().to_list(), info.get("created_at"), lang),
     )
 
 
@@ -397,31 +395,30 @@ def document_unit(unit: str | None, lang: str) -> str:
 
 def document_section(snap: data.Snapshot, lang: str) -> html.Section:
     facts = funding.document_facts(snap)
-    return html.Section(
-        id="funding-documents",
-        children=[
-            html.H2(t("Funding figures stated in the seed documents", lang)),
-            simple_table(
+    return section(
+        "funding-documents",
+        t("Funding figures stated in the seed documents", lang),
+        None,
+        simple_table(
+            [
+                t("Subject", lang),
+                t("Value", lang),
+                t("Unit", lang),
+                t("Period", lang),
+                t("Funder", lang),
+                t("Citation", lang),
+            ],
+            [
                 [
-                    t("Subject", lang),
-                    t("Value", lang),
-                    t("Unit", lang),
-                    t("Period", lang),
-                    t("Funder", lang),
-                    t("Citation", lang),
-                ],
-                [
-                    [
-                        seed_text(r, "subject", lang),
-                        document_value(r["value"], lang),
-                        document_unit(r["unit"], lang),
-                        r["year_or_period"] or t("unknown", lang),
-                        translated_or_published(r["funder"], lang),
-                        code(r["citation"]),
-                    ]
-                    for r in facts.iter_rows(named=True)
-                ],
-                element_id="funding-documents-table",
-            ),
-        ],
+                    seed_text(r, "subject", lang),
+                    document_value(r["value"], lang),
+                    document_unit(r["unit"], lang),
+                    r["year_or_period"] or t("unknown", lang),
+                    translated_or_published(r["funder"], lang),
+                    code(r["citation"]),
+                ]
+                for r in facts.iter_rows(named=True)
+            ],
+            element_id="funding-documents-table",
+        ),
     )

@@ -12,7 +12,7 @@ from dash import Input, Output, State, dcc, html
 from dashboard import data
 from dashboard.i18n import catalogue, format_day, format_number, localized, normalize_lang, t
 from dashboard.queries import funding, reference
-from dashboard.shell import flag_badges, register_page, simple_table, snapshot_callback
+from dashboard.shell import flag_badges, register_page, section, simple_table, snapshot_callback
 from dashboard.text_marks import code, seed_text, with_latin_names
 
 PATH = "/summit"
@@ -67,27 +67,18 @@ def summit_content(snap: data.Snapshot, lang: str) -> list:
         html.H1(t("Regional Ecological Summit 2026", lang)),
         facts_section(funding.summit_facts(snap), lang),
         dcc.Store(id=LANG_STORE_ID, data=lang),
-        html.Section(
-            id="summit-pack",
-            children=[
-                html.H2(t("Summit indicator pack", lang)),
-                html.P(
-                    t(
-                        "One sheet per direction (latest value and year, trend, Central Asia value with coverage), "
-                        "sources with licences and notes, from the published snapshot.",
-                        lang,
-                    ),
-                    className="muted",
-                ),
-                html.Button(
-                    t("Download (Excel)", lang), id="summit-pack-xlsx", type="button", className="print-button"
-                ),
-                " ",
-                html.Button(
-                    t("Download (CSV, zip)", lang), id="summit-pack-csv", type="button", className="print-button"
-                ),
-                dcc.Download(id=DOWNLOAD_ID),
-            ],
+        section(
+            "summit-pack",
+            t("Summit indicator pack", lang),
+            t(
+                "One sheet per direction (latest value and year, trend, Central Asia value with coverage), "
+                "sources with licences and notes, from the published snapshot.",
+                lang,
+            ),
+            html.Button(t("Download (Excel)", lang), id="summit-pack-xlsx", type="button", className="print-button"),
+            " ",
+            html.Button(t("Download (CSV, zip)", lang), id="summit-pack-csv", type="button", className="print-button"),
+            dcc.Download(id=DOWNLOAD_ID),
         ),
         directions_section(directions, funding.direction_indicators(snap), lang),
         tracker_section(directions, funding.initiatives(snap), lang),
@@ -125,18 +116,17 @@ def facts_section(facts: pl.DataFrame, lang: str) -> html.Section:
 
 
 def directions_section(directions: pl.DataFrame, indicators: pl.DataFrame, lang: str) -> html.Section:
-    return html.Section(
-        id="summit-directions",
-        children=[
-            html.H2(t("The eight directions and their indicators", lang)),
-            html.Div(
-                [
-                    direction_card(row, indicators.filter(pl.col("direction") == row["direction"]), lang)
-                    for row in directions.iter_rows(named=True)
-                ],
-                className="card-grid",
-            ),
-        ],
+    return section(
+        "summit-directions",
+        t("The eight directions and their indicators", lang),
+        None,
+        html.Div(
+            [
+                direction_card(row, indicators.filter(pl.col("direction") == row["direction"]), lang)
+                for row in directions.iter_rows(named=True)
+            ],
+            className="card-grid",
+        ),
     )
 
 
@@ -205,41 +195,36 @@ def tracker_section(directions: pl.DataFrame, initiatives: pl.DataFrame, lang: s
     status_options = [{"label": t("All statuses", lang), "value": "all"}] + [
         {"label": t(STATUS_MSGIDS.get(s, s), lang), "value": s or UNKNOWN} for s in statuses
     ]
-    return html.Section(
-        id="summit-initiatives",
-        children=[
-            html.H2(t("Initiatives tracker", lang)),
-            html.P(
-                t(
-                    "The registry starts with what the bulletin states: the initiative areas of the draft Programme "
-                    "of Action 2026-2030. An empty field is unknown.",
-                    lang,
+    return section(
+        "summit-initiatives",
+        t("Initiatives tracker", lang),
+        t(
+            "The registry starts with what the bulletin states: the initiative areas of the draft Programme "
+            "of Action 2026-2030. An empty field is unknown.",
+            lang,
+        ),
+        html.Div(
+            className="controls",
+            children=[
+                html.Label(t("Direction", lang), htmlFor=DIRECTION_FILTER_ID, className="control-label"),
+                dcc.Dropdown(
+                    id=DIRECTION_FILTER_ID,
+                    options=direction_options,
+                    value="all",
+                    clearable=False,
+                    className="indicator-dropdown",
                 ),
-                className="muted",
-            ),
-            html.Div(
-                className="controls",
-                children=[
-                    html.Label(t("Direction", lang), htmlFor=DIRECTION_FILTER_ID, className="control-label"),
-                    dcc.Dropdown(
-                        id=DIRECTION_FILTER_ID,
-                        options=direction_options,
-                        value="all",
-                        clearable=False,
-                        className="indicator-dropdown",
-                    ),
-                    html.Label(t("Status", lang), htmlFor=STATUS_FILTER_ID, className="control-label"),
-                    dcc.Dropdown(
-                        id=STATUS_FILTER_ID,
-                        options=status_options,
-                        value="all",
-                        clearable=False,
-                        className="indicator-dropdown",
-                    ),
-                ],
-            ),
-            html.Div(tracker_table(initiatives, "all", "all", lang), id=TRACKER_ID),
-        ],
+                html.Label(t("Status", lang), htmlFor=STATUS_FILTER_ID, className="control-label"),
+                dcc.Dropdown(
+                    id=STATUS_FILTER_ID,
+                    options=status_options,
+                    value="all",
+                    clearable=False,
+                    className="indicator-dropdown",
+                ),
+            ],
+        ),
+        html.Div(tracker_table(initiatives, "all", "all", lang), id=TRACKER_ID),
     )
 
 
@@ -321,12 +306,11 @@ def timeline_section(consultations: pl.DataFrame, lang: str) -> html.Section:
                 ]
             )
         )
-    return html.Section(
-        id="summit-timeline",
-        children=[
-            html.H2(t("Consultations timeline, 2025", lang)),
-            html.Ol(items, className="timeline"),
-        ],
+    return section(
+        "summit-timeline",
+        t("Consultations timeline, 2025", lang),
+        None,
+        html.Ol(items, className="timeline"),
     )
 
 
