@@ -272,6 +272,12 @@ def snapshot_callback(app: dash.Dash, *dependencies: Any, **options: Any):
     return register
 
 
+def redraw_callback(app: dash.Dash, outputs: Sequence[Any], inputs: Sequence[Any], lang_store_id: str):
+    """`snapshot_callback` for a view its layout has already drawn: it answers only when `inputs` change, in the
+    page language kept in the store `lang_store_id`."""
+    return snapshot_callback(app, *outputs, *inputs, State(lang_store_id, "data"), prevent_initial_call=True)
+
+
 def snapshot_notice(element_id: str, title: str, lead: str, detail: str) -> html.Div:
     """A warning in place of a page's content: what is missing, and that `caei materialize` publishes a snapshot."""
     return html.Div(

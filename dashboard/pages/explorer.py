@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlencode
 import dash
 import flask
 import polars as pl
-from dash import Input, Output, State, dcc, html
+from dash import Input, Output, dcc, html
 from dash.exceptions import PreventUpdate
 
 from dashboard import data
@@ -32,8 +32,8 @@ from dashboard.shell import (
     flag_badges,
     flag_text,
     page_lang,
+    redraw_callback,
     register_page,
-    snapshot_callback,
     snapshot_page,
     source_caption,
 )
@@ -60,29 +60,33 @@ TABLE_ROW_LIMIT = 200  # the table shows at most this many rows; the download ha
 
 def register(app: dash.Dash) -> None:
     register_page(__name__, NAV, title="Показатели / Explorer · CAEI", layout=layout)
-    snapshot_callback(
+    # the layout already holds the view of the URL
+    redraw_callback(
         app,
-        Output(OUTPUT_IDS[0], "figure"),
-        Output(OUTPUT_IDS[1], "figure"),
-        Output(OUTPUT_IDS[2], "figure"),
-        Output(TABLE_ID, "children"),
-        Output(CAPTION_ID, "children"),
-        Output(CSV_LINK_ID, "href"),
-        Output(XLSX_LINK_ID, "href"),
-        Output(URL_SYNC_ID, "data"),
-        Output(FROM_ID, "options"),
-        Output(TO_ID, "options"),
-        Output(YEAR_ID, "options"),
-        Output(FROM_ID, "value"),
-        Output(TO_ID, "value"),
-        Output(YEAR_ID, "value"),
-        Input(INDICATOR_ID, "value"),
-        Input(GEO_ID, "value"),
-        Input(FROM_ID, "value"),
-        Input(TO_ID, "value"),
-        Input(YEAR_ID, "value"),
-        State(LANG_STORE_ID, "data"),
-        prevent_initial_call=True,  # the layout already holds the view of the URL
+        [
+            Output(OUTPUT_IDS[0], "figure"),
+            Output(OUTPUT_IDS[1], "figure"),
+            Output(OUTPUT_IDS[2], "figure"),
+            Output(TABLE_ID, "children"),
+            Output(CAPTION_ID, "children"),
+            Output(CSV_LINK_ID, "href"),
+            Output(XLSX_LINK_ID, "href"),
+            Output(URL_SYNC_ID, "data"),
+            Output(FROM_ID, "options"),
+            Output(TO_ID, "options"),
+            Output(YEAR_ID, "options"),
+            Output(FROM_ID, "value"),
+            Output(TO_ID, "value"),
+            Output(YEAR_ID, "value"),
+        ],
+        [
+            Input(INDICATOR_ID, "value"),
+            Input(GEO_ID, "value"),
+            Input(FROM_ID, "value"),
+            Input(TO_ID, "value"),
+            Input(YEAR_ID, "value"),
+        ],
+        LANG_STORE_ID,
     )(update_view)
     # Write the state into the address bar without a page reload (and without Dash re-rendering the page).
     app.clientside_callback(

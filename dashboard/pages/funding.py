@@ -8,17 +8,17 @@ from typing import Any
 import dash
 import plotly.graph_objects as go
 import polars as pl
-from dash import Input, Output, State, dcc, html
+from dash import Input, Output, dcc, html
 
 from dashboard import data
 from dashboard.figures.base import GRAPH_CONFIG, PALETTE, base_layout, empty_figure
 from dashboard.i18n import format_number, localized, normalize_lang, t
 from dashboard.queries import funding, reference
 from dashboard.shell import (
+    redraw_callback,
     register_page,
     section,
     simple_table,
-    snapshot_callback,
     source_caption,
     source_title_element,
 )
@@ -36,13 +36,11 @@ TOP_CATEGORIES = 6  # with "other", as many bands as the palette has colours
 
 def register(app: dash.Dash) -> None:
     register_page(__name__, NAV, title="Финансирование / Funding · CAEI", content=funding_content)
-    snapshot_callback(
+    redraw_callback(
         app,
-        Output(BREAKDOWN_GRAPH_ID, "figure"),
-        Input(AREA_DROPDOWN_ID, "value"),
-        Input(DIMENSION_DROPDOWN_ID, "value"),
-        State(LANG_STORE_ID, "data"),
-        prevent_initial_call=True,
+        [Output(BREAKDOWN_GRAPH_ID, "figure")],
+        [Input(AREA_DROPDOWN_ID, "value"), Input(DIMENSION_DROPDOWN_ID, "value")],
+        LANG_STORE_ID,
     )(update_breakdown)
 
 

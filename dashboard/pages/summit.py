@@ -7,12 +7,12 @@ from typing import Any
 
 import dash
 import polars as pl
-from dash import Input, Output, State, dcc, html
+from dash import Input, Output, dcc, html
 
 from dashboard import data
 from dashboard.i18n import catalogue, format_day, format_number, localized, normalize_lang, t
 from dashboard.queries import funding, reference
-from dashboard.shell import flag_badges, register_page, section, simple_table, snapshot_callback
+from dashboard.shell import flag_badges, redraw_callback, register_page, section, simple_table
 from dashboard.text_marks import code, seed_text, with_latin_names
 
 PATH = "/summit"
@@ -43,21 +43,17 @@ def register(app: dash.Dash) -> None:
         title="Саммит 2026 / Summit 2026 · CAEI",
         content=lambda snap, _info, lang: summit_content(snap, lang),
     )
-    snapshot_callback(
+    redraw_callback(
         app,
-        Output(TRACKER_ID, "children"),
-        Input(DIRECTION_FILTER_ID, "value"),
-        Input(STATUS_FILTER_ID, "value"),
-        State(LANG_STORE_ID, "data"),
-        prevent_initial_call=True,
+        [Output(TRACKER_ID, "children")],
+        [Input(DIRECTION_FILTER_ID, "value"), Input(STATUS_FILTER_ID, "value")],
+        LANG_STORE_ID,
     )(update_tracker)
-    snapshot_callback(
+    redraw_callback(
         app,
-        Output(DOWNLOAD_ID, "data"),
-        Input("summit-pack-xlsx", "n_clicks"),
-        Input("summit-pack-csv", "n_clicks"),
-        State(LANG_STORE_ID, "data"),
-        prevent_initial_call=True,
+        [Output(DOWNLOAD_ID, "data")],
+        [Input("summit-pack-xlsx", "n_clicks"), Input("summit-pack-csv", "n_clicks")],
+        LANG_STORE_ID,
     )(download_pack)
 
 

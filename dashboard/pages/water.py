@@ -11,14 +11,14 @@ import urllib.parse
 
 import dash
 import polars as pl
-from dash import Input, Output, State, dcc, html
+from dash import Input, Output, dcc, html
 
 from dashboard import data
 from dashboard.figures.base import GRAPH_CONFIG
 from dashboard.figures.water import CLASS_COLOURS, class_label, jmp_figure, ru_or_en, site_map_figure
 from dashboard.i18n import format_number, format_signed_percent_change, normalize_lang, t
 from dashboard.queries import reference, water
-from dashboard.shell import register_page, section, simple_table, snapshot_callback, source_caption
+from dashboard.shell import redraw_callback, register_page, section, simple_table, source_caption
 from dashboard.text_marks import as_published, with_codes
 
 PATH = "/water"
@@ -47,13 +47,9 @@ TEMPLATE_HEADERS = {
 
 def register(app: dash.Dash) -> None:
     register_page(__name__, NAV, title="Качество воды / Water quality · CAEI", content=water_content)
-    snapshot_callback(
-        app,
-        Output(PROFILE_ID, "children"),
-        Input(SITE_DROPDOWN_ID, "value"),
-        State(LANG_STORE_ID, "data"),
-        prevent_initial_call=True,
-    )(update_profile)
+    redraw_callback(app, [Output(PROFILE_ID, "children")], [Input(SITE_DROPDOWN_ID, "value")], LANG_STORE_ID)(
+        update_profile
+    )
 
 
 def update_profile(site_id: str | None, lang: str | None):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dash
 import polars as pl
-from dash import Input, Output, State, dcc, html
+from dash import Input, Output, dcc, html
 
 from assets.indicators.air import rules as air
 from dashboard import air_data, data
@@ -24,7 +24,7 @@ from dashboard.pages.air.city import (
     city_view,
     parse_series,
 )
-from dashboard.shell import register_page, section, simple_table, snapshot_callback
+from dashboard.shell import redraw_callback, register_page, section, simple_table
 from dashboard.text_marks import as_published, code, translated_or_published, with_latin_names
 
 PATH = "/air"
@@ -39,13 +39,10 @@ def register(app: dash.Dash) -> None:
         title="Качество воздуха / Air quality · CAEI",
         content=lambda snap, _info, lang: air_content(snap, lang),
     )
-    snapshot_callback(
-        app,
-        Output(CITY_VIEW_ID, "children"),
-        Input(SERIES_DROPDOWN_ID, "value"),
-        State(LANG_STORE_ID, "data"),
-        prevent_initial_call=True,  # the layout already holds the first city
-    )(update_city_view)
+    # the layout already holds the first city
+    redraw_callback(app, [Output(CITY_VIEW_ID, "children")], [Input(SERIES_DROPDOWN_ID, "value")], LANG_STORE_ID)(
+        update_city_view
+    )
 
 
 def update_city_view(series: str | None, lang: str | None):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dash
-from dash import Input, Output, State, dcc, html
+from dash import Input, Output, dcc, html
 
 from assets.common.coverage import MIN_POPULATION_COVERAGE
 from dashboard import data
@@ -16,9 +16,9 @@ from dashboard.shell import (
     flag_badges,
     flag_text,
     href,
+    redraw_callback,
     register_page,
     simple_table,
-    snapshot_callback,
     source_caption,
 )
 from dashboard.summaries import (
@@ -44,14 +44,16 @@ NAV = (0, PATH, "Overview")
 
 def register(app: dash.Dash) -> None:
     register_page(__name__, NAV, title="Обзор / Overview · CAEI", content=overview_content)
-    snapshot_callback(
+    # the layout already holds the first selection
+    redraw_callback(
         app,
-        Output(COUNTRY_GRAPH_ID, "figure"),
-        Output(COUNTRY_TABLE_ID, "children"),
-        Output(COUNTRY_CAPTION_ID, "children"),
-        Input(COUNTRY_DROPDOWN_ID, "value"),
-        State(LANG_STORE_ID, "data"),
-        prevent_initial_call=True,  # the layout already holds the first selection
+        [
+            Output(COUNTRY_GRAPH_ID, "figure"),
+            Output(COUNTRY_TABLE_ID, "children"),
+            Output(COUNTRY_CAPTION_ID, "children"),
+        ],
+        [Input(COUNTRY_DROPDOWN_ID, "value")],
+        LANG_STORE_ID,
     )(update_country_comparison)
 
 
