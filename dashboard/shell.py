@@ -365,3 +365,34 @@ def section(element_id: str, title: Any, note: Any, *children: Any) -> html.Sect
     """A titled part of a page: its heading, a muted note under it (None: no note), then `children`."""
     intro = [html.P(note, className="muted")] if note is not None else []
     return html.Section(id=element_id, children=[html.H2(title), *intro, *children])
+
+
+def page_heading(title: Any, lead: Any) -> list:
+    """The title of a page and the lead paragraph under it."""
+    return [html.H1(title), html.P(lead, className="lead")]
+
+
+def search_labels(lang: str) -> dcc.Dropdown.Labels:
+    """The words of a searchable dropdown in the page language."""
+    return {
+        "search": t("Search", lang),
+        "no_options_found": t("Nothing found", lang),
+        "clear_search": t("Clear", lang),
+        "clear_selection": t("Clear", lang),
+    }
+
+
+def chooser(label: str, element_id: str, options: list, value: Any, **dropdown: Any) -> list:
+    """A labelled, searchable dropdown that always holds a choice (one indicator, city or series)."""
+    return [
+        html.Label(label, htmlFor=element_id, className="control-label"),
+        dcc.Dropdown(
+            id=element_id,
+            options=options,
+            value=value,
+            clearable=False,
+            searchable=True,
+            className="indicator-dropdown",
+            **dropdown,
+        ),
+    ]

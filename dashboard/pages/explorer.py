@@ -31,9 +31,11 @@ from dashboard.queries import indicators, reference
 from dashboard.shell import (
     flag_badges,
     flag_text,
+    page_heading,
     page_lang,
     redraw_callback,
     register_page,
+    search_labels,
     snapshot_page,
     source_caption,
 )
@@ -131,14 +133,13 @@ def explorer_content(snap: data.Snapshot, info: dict, query: dict, lang: str) ->
     view = build_view(snap, info, state, lang)
     year_options = view["year_options"]
     return [
-        html.H1(t("Indicator explorer", lang)),
-        html.P(
+        *page_heading(
+            t("Indicator explorer", lang),
             t(
                 "Choose an indicator, places and years. The address of the page keeps the choice, so a link "
                 "reproduces this view; the download holds exactly the rows of the table.",
                 lang,
             ),
-            className="lead",
         ),
         html.Div(
             className="controls",
@@ -165,12 +166,7 @@ def explorer_content(snap: data.Snapshot, info: dict, query: dict, lang: str) ->
                                 for row in catalogue.iter_rows(named=True)
                                 if row["indicator_id"] in with_values
                             ],
-                            labels={
-                                "search": t("Search", lang),
-                                "no_options_found": t("Nothing found", lang),
-                                "clear_search": t("Clear", lang),
-                                "clear_selection": t("Clear", lang),
-                            },
+                            labels=search_labels(lang),
                             className="indicator-dropdown",
                         ),
                     ],

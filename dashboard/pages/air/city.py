@@ -15,7 +15,7 @@ from dashboard.figures.air import calendar_figure, city_name, daily_figure, seas
 from dashboard.figures.base import GRAPH_CONFIG
 from dashboard.i18n import format_number, format_share, t
 from dashboard.pages.air.captions import sources_caption
-from dashboard.shell import section, simple_table
+from dashboard.shell import chooser, section, simple_table
 
 SERIES_DROPDOWN_ID = "air-series"
 LANG_STORE_ID = "air-lang"
@@ -64,15 +64,7 @@ def city_section(snap: data.Snapshot, cities: dict, lang: str) -> html.Section:
         "air-city",
         t("One city: daily values, seasons and days above thresholds", lang),
         None,
-        html.Label(t("City, pollutant and source", lang), htmlFor=SERIES_DROPDOWN_ID, className="control-label"),
-        dcc.Dropdown(
-            id=SERIES_DROPDOWN_ID,
-            options=options,
-            value=default,
-            clearable=False,
-            searchable=True,
-            className="indicator-dropdown",
-        ),
+        *chooser(t("City, pollutant and source", lang), SERIES_DROPDOWN_ID, options, default),
         dcc.Store(id=LANG_STORE_ID, data=lang),
         html.Div(city_view(snap, parse_series(default), lang), id=CITY_VIEW_ID),
     )

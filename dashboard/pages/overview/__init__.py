@@ -13,11 +13,14 @@ from dashboard.pages.overview.cards import countries_only_card, explorer_href, r
 from dashboard.queries import indicators, reference
 from dashboard.shell import (
     aria,
+    chooser,
     flag_badges,
     flag_text,
     href,
+    page_heading,
     redraw_callback,
     register_page,
+    search_labels,
     simple_table,
     source_caption,
 )
@@ -93,8 +96,8 @@ def overview_content(snap: data.Snapshot, info: dict, lang: str) -> list:
     ordered_ids = order_by_direction(list(summaries), catalogue)
 
     sections: list = [
-        html.H1(t("Central Asia at a glance", lang)),
-        html.P(
+        *page_heading(
+            t("Central Asia at a glance", lang),
             t(
                 "Regional figures combine {countries}. A regional figure is published only when the countries "
                 "with data hold at least {threshold} of the region's population.",
@@ -102,7 +105,6 @@ def overview_content(snap: data.Snapshot, info: dict, lang: str) -> list:
                 countries=", ".join(country_names.get(c, c) for c in countries),
                 threshold=format_share(MIN_POPULATION_COVERAGE, lang),
             ),
-            className="lead",
         ),
         html.Nav(
             [html.Span(t("Country profiles:", lang), className="list-title")]
@@ -247,21 +249,7 @@ def country_section(
         className="countries",
         children=[
             html.H2(t("Countries compared: latest year", lang)),
-            html.Label(t("Indicator", lang), htmlFor=COUNTRY_DROPDOWN_ID, className="control-label"),
-            dcc.Dropdown(
-                id=COUNTRY_DROPDOWN_ID,
-                options=options,
-                value=default,
-                clearable=False,
-                searchable=True,
-                labels={
-                    "search": t("Search", lang),
-                    "no_options_found": t("Nothing found", lang),
-                    "clear_search": t("Clear", lang),
-                    "clear_selection": t("Clear", lang),
-                },
-                className="indicator-dropdown",
-            ),
+            *chooser(t("Indicator", lang), COUNTRY_DROPDOWN_ID, options, default, labels=search_labels(lang)),
             dcc.Store(id=LANG_STORE_ID, data=lang),
             dcc.Graph(id=COUNTRY_GRAPH_ID, figure=figure, config=GRAPH_CONFIG, className="graph"),
             html.Div(table, id=COUNTRY_TABLE_ID, className="table-scroll"),
