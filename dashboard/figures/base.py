@@ -48,6 +48,12 @@ GRAPH_CONFIG: dcc.Graph.Config = {
 DAY_MS = 24 * 3600 * 1000
 
 
+def graph(element_id: str, figure: go.Figure | dict, zoom_on_scroll: bool = True) -> dcc.Graph:
+    """A figure as a page shows it. Maps pass `zoom_on_scroll=False`: scrolling the page must not zoom them."""
+    config: dcc.Graph.Config = GRAPH_CONFIG if zoom_on_scroll else {**GRAPH_CONFIG, "scrollZoom": False}
+    return dcc.Graph(id=element_id, figure=figure, config=config, className="graph")
+
+
 def base_layout(lang: str, **overrides) -> dict:
     layout = dict(
         separators=plotly_separators(lang),

@@ -8,10 +8,10 @@ from typing import cast
 
 import dash
 import polars as pl
-from dash import dcc, html
+from dash import html
 
 from dashboard import data
-from dashboard.figures.base import GRAPH_CONFIG
+from dashboard.figures.base import graph
 from dashboard.figures.seas import (
     aral_area_figure,
     caspian_annual_figure,
@@ -149,12 +149,7 @@ def shorelines_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lan
             id="seas-map-note",
             role="note",
         ),
-        dcc.Graph(
-            id="seas-map",
-            figure=seas_map_figure(layers, countries, lang),
-            config={**GRAPH_CONFIG, "scrollZoom": False},
-            className="graph",
-        ),
+        graph("seas-map", seas_map_figure(layers, countries, lang), zoom_on_scroll=False),
         source_caption(
             sources_by_id,
             [SHORELINE_SOURCE_ID, COUNTRIES_SOURCE_ID],
@@ -193,12 +188,7 @@ def drivers_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: 
         source_ids = series["source_id"].unique(maintain_order=True).to_list() if series.height else []
         children += [
             html.H3(f"{localized(entry, 'name', lang)}, {unit_label}"),
-            dcc.Graph(
-                id=f"driver-{indicator_id}-graph",
-                figure=driver_line_figure(series, names, unit_label, lang),
-                config=GRAPH_CONFIG,
-                className="graph",
-            ),
+            graph(f"driver-{indicator_id}-graph", driver_line_figure(series, names, unit_label, lang)),
             source_caption(
                 sources_by_id,
                 source_ids or [entry["source_id"]],
@@ -247,12 +237,7 @@ def aral_section(aral: pl.DataFrame, sources_by_id: dict, info: dict, lang: str)
         None,
         aral_key_figures(aral, lang),
         aral_caveats(aral, lang),
-        dcc.Graph(
-            id="aral-area-graph",
-            figure=aral_area_figure(aral, lang, first_lower_quality_year(aral)),
-            config=GRAPH_CONFIG,
-            className="graph",
-        ),
+        graph("aral-area-graph", aral_area_figure(aral, lang, first_lower_quality_year(aral))),
         source_caption(sources_by_id, [ARAL_SOURCE_ID], info.get("created_at"), lang, element_id="aral-source"),
     )
 
@@ -342,23 +327,13 @@ def caspian_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: 
         None,
         datum_note(differences, lang),
         partial_years_note(annual, lang),
-        dcc.Graph(
-            id="caspian-annual-graph",
-            figure=caspian_annual_figure(annual, lang),
-            config=GRAPH_CONFIG,
-            className="graph",
-        ),
+        graph("caspian-annual-graph", caspian_annual_figure(annual, lang)),
         source_caption(sources_by_id, annual_sources, created_at, lang, element_id="caspian-source"),
         html.H3(t("Years with both series: DAHITI minus Baltic system", lang)),
         difference_table(differences, lang),
         html.H3(t("10-day satellite observations", lang)),
         outliers_note(observations, lang),
-        dcc.Graph(
-            id="caspian-obs-graph",
-            figure=caspian_obs_figure(observations, lang),
-            config=GRAPH_CONFIG,
-            className="graph",
-        ),
+        graph("caspian-obs-graph", caspian_obs_figure(observations, lang)),
         source_caption(sources_by_id, dahiti_sources, created_at, lang, element_id="caspian-obs-source"),
     )
 

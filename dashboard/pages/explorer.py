@@ -24,7 +24,7 @@ from dashboard.explorer_state import (
     to_xlsx_bytes,
     year_rows,
 )
-from dashboard.figures.base import GRAPH_CONFIG, empty_figure
+from dashboard.figures.base import empty_figure, graph
 from dashboard.figures.explorer import country_geojson, explorer_bar_figure, explorer_line_figure, explorer_map_figure
 from dashboard.i18n import format_number, localized, normalize_lang, t
 from dashboard.queries import indicators, reference
@@ -224,17 +224,12 @@ def explorer_content(snap: data.Snapshot, info: dict, query: dict, lang: str) ->
         dcc.Store(id=LANG_STORE_ID, data=lang),
         dcc.Store(id=URL_SYNC_ID, data=None),
         dcc.Store(id=URL_SYNC_ID + "-done", data=None),
-        dcc.Graph(id=OUTPUT_IDS[0], figure=view["line"], config=GRAPH_CONFIG, className="graph"),
+        graph(OUTPUT_IDS[0], view["line"]),
         html.Div(
             className="two-columns",
             children=[
-                dcc.Graph(id=OUTPUT_IDS[1], figure=view["bar"], config=GRAPH_CONFIG, className="graph"),
-                dcc.Graph(
-                    id=OUTPUT_IDS[2],
-                    figure=view["map"],
-                    config={**GRAPH_CONFIG, "scrollZoom": False},
-                    className="graph",
-                ),
+                graph(OUTPUT_IDS[1], view["bar"]),
+                graph(OUTPUT_IDS[2], view["map"], zoom_on_scroll=False),
             ],
         ),
         html.Div(

@@ -11,7 +11,7 @@ import polars as pl
 from dash import Input, Output, dcc, html
 
 from dashboard import data
-from dashboard.figures.base import GRAPH_CONFIG, PALETTE, base_layout, empty_figure
+from dashboard.figures.base import PALETTE, base_layout, empty_figure, graph
 from dashboard.i18n import format_number, localized, normalize_lang, t
 from dashboard.queries import funding, reference
 from dashboard.shell import (
@@ -123,7 +123,7 @@ def country_section(section_id: str, graph_id: str, title: str, figure: go.Figur
         section_id,
         title,
         None,
-        dcc.Graph(id=graph_id, className="graph", config=GRAPH_CONFIG, figure=figure),
+        graph(graph_id, figure),
         *notes,
     )
 
@@ -210,12 +210,7 @@ def breakdown_section(snap: data.Snapshot, names: dict[str, str], lang: str) -> 
                 ),
             ],
         ),
-        dcc.Graph(
-            id=BREAKDOWN_GRAPH_ID,
-            className="graph",
-            config=GRAPH_CONFIG,
-            figure=breakdown_figure(funding.crs_breakdown(snap, "donor", data.REGION_ID), lang),
-        ),
+        graph(BREAKDOWN_GRAPH_ID, breakdown_figure(funding.crs_breakdown(snap, "donor", data.REGION_ID), lang)),
         html.P(t("Central Asia here is the sum of the countries that reported in each year.", lang), className="muted"),
     )
 
@@ -356,7 +351,7 @@ def domestic_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang:
                 ),
                 className="muted",
             ),
-            dcc.Graph(id="funding-domestic-graph", className="graph", config=GRAPH_CONFIG, figure=fig),
+            graph("funding-domestic-graph", fig),
             source_caption(
                 sources_by_id,
                 ["kz_env_protection_expenditure", "wdi_kaz_deflator_fx", "oecd_crs_climate"],

@@ -14,7 +14,7 @@ import polars as pl
 from dash import Input, Output, dcc, html
 
 from dashboard import data
-from dashboard.figures.base import GRAPH_CONFIG
+from dashboard.figures.base import graph
 from dashboard.figures.water import CLASS_COLOURS, class_label, jmp_figure, ru_or_en, site_map_figure
 from dashboard.i18n import format_number, format_signed_percent_change, normalize_lang, t
 from dashboard.queries import reference, water
@@ -168,7 +168,7 @@ def map_section(snap: data.Snapshot, sites: pl.DataFrame, lang: str) -> html.Sec
             "placed is listed below the map.",
             lang,
         ),
-        dcc.Graph(id="water-map", figure=site_map_figure(snap, sites, lang), config=GRAPH_CONFIG, className="graph"),
+        graph("water-map", site_map_figure(snap, sites, lang)),
         html.Ul(notes, id="water-placement", className="muted"),
     )
 
@@ -387,7 +387,7 @@ def jmp_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: str)
         "water-jmp",
         t("Access to drinking water (WHO/UNICEF JMP)", lang),
         t("Each country's latest year; the label gives the year.", lang),
-        dcc.Graph(id="water-jmp-graph", figure=fig, config=GRAPH_CONFIG, className="graph"),
+        graph("water-jmp-graph", fig),
         source_caption(
             sources_by_id,
             values["source_id"].unique().sort().to_list(),

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import dash
 import polars as pl
-from dash import Input, Output, dcc, html
+from dash import Input, Output, html
 
 from assets.indicators.air import rules as air
 from dashboard import air_data, data
 from dashboard.figures.air import city_map_figure, city_name, region_label, region_map_figure, unit_text
-from dashboard.figures.base import GRAPH_CONFIG
+from dashboard.figures.base import graph
 from dashboard.i18n import format_number, format_signed_percent_change, normalize_lang, t
 from dashboard.pages.air.captions import LATIN_NAMES, airdata_notice, sources_caption
 from dashboard.pages.air.city import (
@@ -98,7 +98,7 @@ def city_map_section(snap: data.Snapshot, cities: dict, lang: str) -> html.Secti
             LATIN_NAMES,
             lang,
         ),
-        dcc.Graph(id="air-city-map", figure=figure, config=GRAPH_CONFIG, className="graph"),
+        graph("air-city-map", figure),
         html.P(
             with_latin_names(
                 t("Not on the map (no location in Natural Earth): {cities}.", lang, cities=", ".join(no_point)),
@@ -239,7 +239,7 @@ def regions_section(snap: data.Snapshot, lang: str) -> html.Section:
             ),
             className="muted",
         ),
-        dcc.Graph(id="air-region-map", figure=fig, config=GRAPH_CONFIG, className="graph"),
+        graph("air-region-map", fig),
         simple_table(
             [
                 t("Region", lang),

@@ -12,7 +12,7 @@ from dash import dcc, html
 from assets.indicators.air import rules as air
 from dashboard import air_data, data
 from dashboard.figures.air import calendar_figure, city_name, daily_figure, season_figure, unit_text
-from dashboard.figures.base import GRAPH_CONFIG
+from dashboard.figures.base import graph
 from dashboard.i18n import format_number, format_share, t
 from dashboard.pages.air.captions import sources_caption
 from dashboard.shell import chooser, section, simple_table
@@ -96,21 +96,11 @@ def city_view(snap: data.Snapshot, series: tuple[str, str, str], lang: str) -> l
             ),
             className="muted",
         ),
-        dcc.Graph(
-            id="air-daily-graph",
-            figure=daily_figure(daily, registry, pollutant, lang),
-            config=GRAPH_CONFIG,
-            className="graph",
-        ),
+        graph("air-daily-graph", daily_figure(daily, registry, pollutant, lang)),
         html.H3(t("Calendar of {year}: month by day of month", lang, year=last_year)),
-        dcc.Graph(
-            id="air-calendar-graph",
-            figure=calendar_figure(daily, last_year, lang),
-            config=GRAPH_CONFIG,
-            className="graph",
-        ),
+        graph("air-calendar-graph", calendar_figure(daily, last_year, lang)),
         html.H3(t("Heating season (October–April) and summer (May–September)", lang)),
-        dcc.Graph(id="air-season-graph", figure=season_figure(stats, lang), config=GRAPH_CONFIG, className="graph"),
+        graph("air-season-graph", season_figure(stats, lang)),
         season_table(snap, stats, series, lang),
         trend_line(snap, series, lang),
         html.H3(t("Days above each registered 24-hour threshold", lang)),

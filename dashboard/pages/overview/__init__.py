@@ -7,7 +7,7 @@ from dash import Input, Output, dcc, html
 
 from assets.common.coverage import MIN_POPULATION_COVERAGE
 from dashboard import data
-from dashboard.figures.base import GRAPH_CONFIG, country_bar_figure, empty_figure
+from dashboard.figures.base import country_bar_figure, empty_figure, graph
 from dashboard.i18n import format_number, format_share, localized, normalize_lang, t
 from dashboard.pages.overview.cards import countries_only_card, explorer_href, region_card, unit_label
 from dashboard.queries import indicators, reference
@@ -251,7 +251,7 @@ def country_section(
             html.H2(t("Countries compared: latest year", lang)),
             *chooser(t("Indicator", lang), COUNTRY_DROPDOWN_ID, options, default, labels=search_labels(lang)),
             dcc.Store(id=LANG_STORE_ID, data=lang),
-            dcc.Graph(id=COUNTRY_GRAPH_ID, figure=figure, config=GRAPH_CONFIG, className="graph"),
+            graph(COUNTRY_GRAPH_ID, figure),
             html.Div(table, id=COUNTRY_TABLE_ID, className="table-scroll"),
             html.Div(caption.children, id=COUNTRY_CAPTION_ID, className="source-caption"),
         ],
