@@ -185,40 +185,9 @@ def explorer_content(snap: data.Snapshot, info: dict, query: dict, lang: str) ->
                     ],
                     className="control",
                 ),
-                html.Div(
-                    [
-                        html.Label(
-                            t("From", lang), htmlFor=FROM_ID, className="control-label", id=f"{FROM_ID}-value-count"
-                        ),
-                        dcc.Dropdown(
-                            id=FROM_ID, options=year_options, value=state.year_from, clearable=False, searchable=False
-                        ),
-                    ],
-                    className="control control-year",
-                ),
-                html.Div(
-                    [
-                        html.Label(t("To", lang), htmlFor=TO_ID, className="control-label", id=f"{TO_ID}-value-count"),
-                        dcc.Dropdown(
-                            id=TO_ID, options=year_options, value=state.year_to, clearable=False, searchable=False
-                        ),
-                    ],
-                    className="control control-year",
-                ),
-                html.Div(
-                    [
-                        html.Label(
-                            t("Year of the bar chart and map", lang),
-                            htmlFor=YEAR_ID,
-                            className="control-label",
-                            id=f"{YEAR_ID}-value-count",
-                        ),
-                        dcc.Dropdown(
-                            id=YEAR_ID, options=year_options, value=state.year, clearable=False, searchable=False
-                        ),
-                    ],
-                    className="control control-year",
-                ),
+                year_control(t("From", lang), FROM_ID, year_options, state.year_from),
+                year_control(t("To", lang), TO_ID, year_options, state.year_to),
+                year_control(t("Year of the bar chart and map", lang), YEAR_ID, year_options, state.year),
             ],
         ),
         dcc.Store(id=LANG_STORE_ID, data=lang),
@@ -243,6 +212,17 @@ def explorer_content(snap: data.Snapshot, info: dict, query: dict, lang: str) ->
         html.Div(view["table"], id=TABLE_ID, className="table-scroll"),
         html.Div(view["caption"], id=CAPTION_ID),
     ]
+
+
+def year_control(label: str, element_id: str, options: list, value: int | None) -> html.Div:
+    # Dash 4 names a dropdown by the element "<id>-value-count" (then its value).
+    return html.Div(
+        [
+            html.Label(label, htmlFor=element_id, className="control-label", id=f"{element_id}-value-count"),
+            dcc.Dropdown(id=element_id, options=options, value=value, clearable=False, searchable=False),
+        ],
+        className="control control-year",
+    )
 
 
 def geo_name_map(snap: data.Snapshot, lang: str) -> dict[str, str]:

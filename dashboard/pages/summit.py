@@ -202,22 +202,8 @@ def tracker_section(directions: pl.DataFrame, initiatives: pl.DataFrame, lang: s
         html.Div(
             className="controls",
             children=[
-                html.Label(t("Direction", lang), htmlFor=DIRECTION_FILTER_ID, className="control-label"),
-                dcc.Dropdown(
-                    id=DIRECTION_FILTER_ID,
-                    options=direction_options,
-                    value="all",
-                    clearable=False,
-                    className="indicator-dropdown",
-                ),
-                html.Label(t("Status", lang), htmlFor=STATUS_FILTER_ID, className="control-label"),
-                dcc.Dropdown(
-                    id=STATUS_FILTER_ID,
-                    options=status_options,
-                    value="all",
-                    clearable=False,
-                    className="indicator-dropdown",
-                ),
+                *tracker_filter(t("Direction", lang), DIRECTION_FILTER_ID, direction_options),
+                *tracker_filter(t("Status", lang), STATUS_FILTER_ID, status_options),
             ],
         ),
         html.Div(tracker_table(initiatives, "all", "all", lang), id=TRACKER_ID),
@@ -235,6 +221,14 @@ def filter_initiatives(initiatives: pl.DataFrame, direction: str, status: str) -
     elif status != "all":
         initiatives = initiatives.filter(pl.col("status") == status)
     return initiatives
+
+
+def tracker_filter(label: str, element_id: str, options: list) -> list:
+    """A labelled dropdown of the tracker, first showing all initiatives."""
+    return [
+        html.Label(label, htmlFor=element_id, className="control-label"),
+        dcc.Dropdown(id=element_id, options=options, value="all", clearable=False, className="indicator-dropdown"),
+    ]
 
 
 def tracker_table(initiatives: pl.DataFrame, direction: str, status: str, lang: str):
