@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import cast
+from typing import Any, cast
 
 import plotly.graph_objects as go
 import polars as pl
@@ -68,6 +68,23 @@ def aral_area_figure(aral: pl.DataFrame, lang: str, low_quality_from: int = 2019
     return fig
 
 
+def metres(frame: pl.DataFrame, lang: str) -> list[list[str]]:
+    """The hover values of Caspian levels: metres with two decimals."""
+    return [[format_number(v, lang, decimals=2)] for v in frame["level_m"]]
+
+
+def level_trace(frame: pl.DataFrame, x: str, name: str, hover: str, customdata: list, **style: Any) -> go.Scatter:
+    """One series of Caspian levels over the column `x`, with its hover template and values."""
+    return go.Scatter(
+        x=frame[x].to_list(),
+        y=frame["level_m"].to_list(),
+        name=name,
+        customdata=customdata,
+        hovertemplate=hover,
+        **style,
+    )
+
+
 def caspian_annual_figure(annual: pl.DataFrame, lang: str) -> go.Figure:
     """DAHITI annual means as a line and official Baltic-system values as separate markers.
 
@@ -93,44 +110,44 @@ def caspian_annual_figure(annual: pl.DataFrame, lang: str) -> go.Figure:
 
     if full.height:
         fig.add_trace(
-            go.Scatter(
-                x=full["year"].to_list(),
-                y=full["level_m"].to_list(),
+            level_trace(
+                full,
+                "year",
+                dahiti_name,
+                "%{x}: %{customdata[0]} " + t("m (DAHITI)", lang) + "<br>%{customdata[1]}<extra></extra>",
+                hover_rows(full),
                 mode="lines+markers",
-                name=dahiti_name,
                 line=dict(color=PALETTE[0], width=2),
                 marker=dict(size=5),
-                customdata=hover_rows(full),
-                hovertemplate="%{x}: %{customdata[0]} " + t("m (DAHITI)", lang) + "<br>%{customdata[1]}<extra></extra>",
             )
         )
     if partial.height:
         fig.add_trace(
-            go.Scatter(
-                x=partial["year"].to_list(),
-                y=partial["level_m"].to_list(),
-                mode="markers",
-                name=t("DAHITI, partial year (not a full annual mean)", lang),
-                marker=dict(size=9, symbol="circle-open", color=PALETTE[0], line=dict(width=2)),
-                customdata=hover_rows(partial),
-                hovertemplate="%{x}: %{customdata[0]} "
+            level_trace(
+                partial,
+                "year",
+                t("DAHITI, partial year (not a full annual mean)", lang),
+                "%{x}: %{customdata[0]} "
                 + t("m (DAHITI)", lang)
                 + "<br>"
                 + t("partial year", lang)
                 + ", %{customdata[1]}<extra></extra>",
+                hover_rows(partial),
+                mode="markers",
+                marker=dict(size=9, symbol="circle-open", color=PALETTE[0], line=dict(width=2)),
             )
         )
     baltic = annual.filter(pl.col("datum") == "baltic").sort("year")
     if baltic.height:
         fig.add_trace(
-            go.Scatter(
-                x=baltic["year"].to_list(),
-                y=baltic["level_m"].to_list(),
+            level_trace(
+                baltic,
+                "year",
+                baltic_name,
+                "%{x}: %{customdata[0]} " + t("m (Baltic system)", lang) + "<extra></extra>",
+                metres(baltic, lang),
                 mode="markers",
-                name=baltic_name,
                 marker=dict(size=11, symbol="diamond", color=PALETTE[5]),
-                customdata=[[format_number(v, lang, decimals=2)] for v in baltic["level_m"]],
-                hovertemplate="%{x}: %{customdata[0]} " + t("m (Baltic system)", lang) + "<extra></extra>",
             )
         )
     fig.update_layout(**base_layout(lang, height=440, hovermode="closest"))
@@ -146,27 +163,28 @@ def caspian_obs_figure(obs: pl.DataFrame, lang: str) -> go.Figure:
     outlier_mask = pl.Series([has_flag(f, "outlier") for f in obs["flags"]], dtype=pl.Boolean)
     regular, outliers = obs.filter(~outlier_mask), obs.filter(outlier_mask)
     fig = go.Figure()
+    hover = "%{x|%Y-%m-%d}: %{customdata[0]} " + t("m (DAHITI)", lang) + "<extra></extra>"
     fig.add_trace(
-        go.Scatter(
-            x=regular["date"].to_list(),
-            y=regular["level_m"].to_list(),
+        level_trace(
+            regular,
+            "date",
+            t("DAHITI, 10-day observations, m in DAHITI heights", lang),
+            hover,
+            metres(regular, lang),
             mode="lines",
-            name=t("DAHITI, 10-day observations, m in DAHITI heights", lang),
             line=dict(color=PALETTE[0], width=1.2),
-            customdata=[[format_number(v, lang, decimals=2)] for v in regular["level_m"]],
-            hovertemplate="%{x|%Y-%m-%d}: %{customdata[0]} " + t("m (DAHITI)", lang) + "<extra></extra>",
         )
     )
     if outliers.height:
         fig.add_trace(
-            go.Scatter(
-                x=outliers["date"].to_list(),
-                y=outliers["level_m"].to_list(),
+            level_trace(
+                outliers,
+                "date",
+                t("Outlier (flagged in the snapshot)", lang),
+                hover,
+                metres(outliers, lang),
                 mode="markers",
-                name=t("Outlier (flagged in the snapshot)", lang),
                 marker=dict(size=10, symbol="x", color=PALETTE[5]),
-                customdata=[[format_number(v, lang, decimals=2)] for v in outliers["level_m"]],
-                hovertemplate="%{x|%Y-%m-%d}: %{customdata[0]} " + t("m (DAHITI)", lang) + "<extra></extra>",
             )
         )
     fig.update_layout(**base_layout(lang, height=360, hovermode="closest"))
