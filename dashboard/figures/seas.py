@@ -10,7 +10,7 @@ from typing import Any, cast
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard.figures.base import DAY_MS, PALETTE, base_layout, empty_figure
+from dashboard.figures.base import DAY_MS, PALETTE, base_layout, empty_figure, per_place
 from dashboard.i18n import format_number, t
 from dashboard.summaries import has_flag
 
@@ -239,6 +239,24 @@ def map_view(
     return {"lat": round(centre_lat, 3), "lon": round((west + east) / 2, 3)}, round(zoom, 2)
 
 
+def polygon_trace(key: str, z: int, shape: dict, fill: str, line: str, **style: Any) -> go.Choroplethmap:
+    """One labelled polygon (`shape`: label and GeoJSON geometry) in one fill colour, hovered by its label."""
+    return go.Choroplethmap(
+        geojson={
+            "type": "FeatureCollection",
+            "features": [{"type": "Feature", "id": key, "properties": {}, "geometry": shape["geometry"]}],
+        },
+        locations=[key],
+        z=[z],
+        colorscale=[[0, fill], [1, fill]],
+        showscale=False,
+        marker_line_color=line,
+        name=shape["label"],
+        hovertemplate=f"{shape['label']}<extra></extra>",
+        **style,
+    )
+
+
 def seas_map_figure(seas: Sequence[dict], countries: Sequence[dict], lang: str, height: int = 520) -> go.Figure:
     """The seas drawn from our own Natural Earth polygons on a blank MapLibre style (no tiles, no requests).
 
@@ -250,40 +268,11 @@ def seas_map_figure(seas: Sequence[dict], countries: Sequence[dict], lang: str, 
         return empty_figure(t("No shorelines in the snapshot.", lang), lang)
     fig = go.Figure()
     for country in countries:
-        fig.add_trace(
-            go.Choroplethmap(
-                geojson={
-                    "type": "FeatureCollection",
-                    "features": [{"type": "Feature", "id": "c", "properties": {}, "geometry": country["geometry"]}],
-                },
-                locations=["c"],
-                z=[0],
-                colorscale=[[0, "#f1f3f5"], [1, "#f1f3f5"]],
-                showscale=False,
-                marker_line_color="#9aa5b1",
-                marker_line_width=0.8,
-                name=country["label"],
-                showlegend=False,
-                hovertemplate=f"{country['label']}<extra></extra>",
-            )
-        )
+        fig.add_trace(polygon_trace("c", 0, country, "#f1f3f5", "#9aa5b1", marker_line_width=0.8, showlegend=False))
     for sea in seas:
         fig.add_trace(
-            go.Choroplethmap(
-                geojson={
-                    "type": "FeatureCollection",
-                    "features": [{"type": "Feature", "id": "s", "properties": {}, "geometry": sea["geometry"]}],
-                },
-                locations=["s"],
-                z=[1],
-                colorscale=[[0, sea["fill"]], [1, sea["fill"]]],
-                showscale=False,
-                marker_line_color=sea["line"],
-                marker_line_width=1.2,
-                marker_opacity=0.9,
-                name=sea["label"],
-                showlegend=True,
-                hovertemplate=f"{sea['label']}<extra></extra>",
+            polygon_trace(
+                "s", 1, sea, sea["fill"], sea["line"], marker_line_width=1.2, marker_opacity=0.9, showlegend=True
             )
         )
     bounds = geometry_bounds([s["geometry"] for s in seas])
@@ -307,9 +296,7 @@ def driver_line_figure(series: pl.DataFrame, geo_names: dict[str, str], unit_lab
     if series.height == 0:
         return empty_figure(t("No data.", lang), lang)
     fig = go.Figure()
-    for index, (geo_id,) in enumerate(series.select("geo_id").unique(maintain_order=True).iter_rows()):
-        rows = series.filter(pl.col("geo_id") == geo_id).sort("year")
-        name = geo_names.get(geo_id, geo_id)
+    for index, _geo_id, name, rows in per_place(series, geo_names):
         fig.add_trace(
             go.Scatter(
                 x=rows["year"].to_list(),
