@@ -9,7 +9,7 @@ from assets.common.coverage import MIN_POPULATION_COVERAGE
 from dashboard import data
 from dashboard.figures.base import country_bar_figure, empty_figure, graph
 from dashboard.i18n import format_number, format_share, localized, normalize_lang, t
-from dashboard.pages.overview.cards import countries_only_card, explorer_href, region_card, unit_label
+from dashboard.pages.overview.cards import CardContext, countries_only_card, explorer_href, region_card, unit_label
 from dashboard.queries import indicators, reference
 from dashboard.shell import (
     aria,
@@ -121,6 +121,7 @@ def overview_content(snap: data.Snapshot, info: dict, lang: str) -> list:
             **aria(label=t("Country profiles:", lang)),
         ),
     ]
+    context = CardContext(sources_by_id, info, snap, countries, country_names, lang)
     for direction_row, summary in zip(directions.iter_rows(named=True), direction_summaries, strict=False):
         sections.append(
             direction_section(
@@ -129,12 +130,7 @@ def overview_content(snap: data.Snapshot, info: dict, lang: str) -> list:
                 summaries,
                 indicators_by_id,
                 status_by_id,
-                sources_by_id,
-                info,
-                snap,
-                countries,
-                country_names,
-                lang,
+                context,
             )
         )
     sections.append(country_section(snap, info, catalogue, countries, ordered_ids, lang))
@@ -147,13 +143,9 @@ def direction_section(
     summaries: dict[str, RegionSummary],
     indicators_by_id: dict,
     status_by_id: dict,
-    sources_by_id: dict,
-    info: dict,
-    snap: data.Snapshot,
-    countries: list[str],
-    country_names: dict[str, str],
-    lang: str,
+    context: CardContext,
 ) -> html.Section:
+    lang = context.lang
     number = summary.direction
     title = localized(direction_row, "title", lang)
     children: list = [html.H2(t("Direction {number}", lang, number=number) + (f". {title}" if title else ""))]
@@ -174,11 +166,10 @@ def direction_section(
     headline_id = summary.headline_id
     if headline_id is not None:
         indicator, status = indicators_by_id.get(headline_id, {}), status_by_id.get(headline_id, {})
-        context = (sources_by_id, info, snap, countries, country_names, lang)
         grid.append(
-            region_card(summaries[headline_id], indicator, status, *context)
+            region_card(summaries[headline_id], indicator, status, context)
             if headline_id in summaries
-            else countries_only_card(headline_id, indicator, status, *context)
+            else countries_only_card(headline_id, indicator, status, context)
         )
     else:
         grid.append(
