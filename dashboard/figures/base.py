@@ -55,6 +55,11 @@ def graph(element_id: str, figure: go.Figure | dict, zoom_on_scroll: bool = True
     return dcc.Graph(id=element_id, figure=figure, config=config, className="graph")
 
 
+def over_years(frame: pl.DataFrame, column: str) -> dict[str, list]:
+    """The x (the years) and y (`column`) of a trace drawn over the years of `frame`."""
+    return {"x": frame["year"].to_list(), "y": frame[column].to_list()}
+
+
 def per_place(frame: pl.DataFrame, geo_names: dict[str, str]) -> Iterator[tuple[int, str, str, pl.DataFrame]]:
     """Each place of `frame` in order of appearance: its index (for the palette), id, name and rows by year."""
     for index, (geo_id,) in enumerate(frame.select("geo_id").unique(maintain_order=True).iter_rows()):

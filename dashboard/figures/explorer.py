@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard.figures.base import NEUTRAL, PALETTE, base_layout, empty_figure, per_place
+from dashboard.figures.base import NEUTRAL, PALETTE, base_layout, empty_figure, over_years, per_place
 from dashboard.i18n import format_number, t
 from dashboard.summaries import has_flag
 
@@ -34,8 +34,7 @@ def explorer_line_figure(
     for index, geo_id, name, series in per_place(shown, geo_names):
         fig.add_trace(
             go.Scatter(
-                x=series["year"].to_list(),
-                y=series["value"].to_list(),
+                **over_years(series, "value"),
                 mode="lines+markers",
                 name=name,
                 line=dict(

@@ -10,7 +10,7 @@ from typing import Any, cast
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard.figures.base import DAY_MS, PALETTE, base_layout, empty_figure, per_place
+from dashboard.figures.base import DAY_MS, PALETTE, base_layout, empty_figure, over_years, per_place
 from dashboard.i18n import format_number, t
 from dashboard.summaries import has_flag
 
@@ -40,8 +40,7 @@ def aral_area_figure(aral: pl.DataFrame, lang: str, low_quality_from: int = 2019
         label = basin_label(basin, lang)
         fig.add_trace(
             go.Scatter(
-                x=series["year"].to_list(),
-                y=series["area_km2"].to_list(),
+                **over_years(series, "area_km2"),
                 mode="lines+markers",
                 name=label,
                 line=dict(color=colour, width=3 if basin == "total" else 2),
@@ -299,8 +298,7 @@ def driver_line_figure(series: pl.DataFrame, geo_names: dict[str, str], unit_lab
     for index, _geo_id, name, rows in per_place(series, geo_names):
         fig.add_trace(
             go.Scatter(
-                x=rows["year"].to_list(),
-                y=rows["value"].to_list(),
+                **over_years(rows, "value"),
                 mode="lines+markers",
                 name=name,
                 line=dict(color=PALETTE[index % len(PALETTE)], width=2),

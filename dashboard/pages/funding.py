@@ -11,7 +11,7 @@ import polars as pl
 from dash import Input, Output, dcc, html
 
 from dashboard import data
-from dashboard.figures.base import PALETTE, base_layout, empty_figure, graph
+from dashboard.figures.base import PALETTE, base_layout, empty_figure, graph, over_years
 from dashboard.i18n import format_number, localized, normalize_lang, t
 from dashboard.queries import funding, reference
 from dashboard.shell import (
@@ -140,8 +140,7 @@ def country_figure(values: pl.DataFrame, names: dict[str, str], lang: str, unit:
             continue
         texts = [format_number(v, lang) for v in series["value"]]
         common = dict(
-            x=series["year"].to_list(),
-            y=series["value"].to_list(),
+            **over_years(series, "value"),
             name=names.get(geo, geo),
             customdata=texts,
             hovertemplate="%{x}: %{customdata} " + unit + "<extra>%{fullData.name}</extra>",
@@ -244,8 +243,7 @@ def breakdown_figure(rows: pl.DataFrame, lang: str) -> go.Figure:
         name = category if lang == "en" or category == other else t(category, lang)
         fig.add_trace(
             go.Bar(
-                x=series["year"].to_list(),
-                y=series["amount"].to_list(),
+                **over_years(series, "amount"),
                 name=name,
                 marker_color=PALETTE[i % len(PALETTE)],
                 customdata=[format_number(v, lang) for v in series["amount"]],
@@ -327,8 +325,7 @@ def domestic_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang:
         part = rows.filter(pl.col("series") == series)
         fig.add_trace(
             go.Scatter(
-                x=part["year"].to_list(),
-                y=part["amount"].to_list(),
+                **over_years(part, "amount"),
                 name=labels[series],
                 mode="lines+markers",
                 line=dict(color=PALETTE[i]),
