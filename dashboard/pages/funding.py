@@ -3,8 +3,6 @@ side; Kazakhstan's domestic spending beside the international flows it received.
 
 from __future__ import annotations
 
-from typing import Any
-
 import dash
 import plotly.graph_objects as go
 import polars as pl
@@ -84,31 +82,33 @@ def funding_content(snap: data.Snapshot, info: dict, lang: str) -> list:
                 ),
             ],
         ),
-        country_section(
+        section(
             "funding-by-country",
-            "funding-country-graph",
             t("Climate-related development finance received (OECD CRS), by country", lang),
-            country_figure(
-                funding.crs_values(snap, "climate_finance_crs"),
-                names,
-                lang,
-                t("US$ million, current prices", lang),
-                stacked=True,
+            None,
+            graph(
+                "funding-country-graph",
+                country_figure(snap, "climate_finance_crs", names, lang, t("US$ million, current prices", lang), True),
             ),
-            [coverage_note(funding.crs_coverage(snap), lang), crs_caption],
+            coverage_note(funding.crs_coverage(snap), lang),
+            crs_caption,
         ),
-        country_section(
+        section(
             "funding-per-capita",
-            "funding-per-capita-graph",
             t("Per person", lang),
-            country_figure(
-                funding.crs_values(snap, "climate_finance_crs_per_capita"),
-                names,
-                lang,
-                t("US$ per person, current prices", lang),
-                stacked=False,
+            None,
+            graph(
+                "funding-per-capita-graph",
+                country_figure(
+                    snap,
+                    "climate_finance_crs_per_capita",
+                    names,
+                    lang,
+                    t("US$ per person, current prices", lang),
+                    False,
+                ),
             ),
-            [crs_caption],
+            crs_caption,
         ),
         breakdown_section(snap, names, lang),
         sources_section(snap, sources_by_id, info, lang),
@@ -117,18 +117,11 @@ def funding_content(snap: data.Snapshot, info: dict, lang: str) -> list:
     ]
 
 
-def country_section(section_id: str, graph_id: str, title: str, figure: go.Figure, notes: list[Any]) -> html.Section:
-    """A section with one figure of the countries, and the notes below it."""
-    return section(
-        section_id,
-        title,
-        None,
-        graph(graph_id, figure),
-        *notes,
-    )
-
-
-def country_figure(values: pl.DataFrame, names: dict[str, str], lang: str, unit: str, stacked: bool) -> go.Figure:
+def country_figure(
+    snap: data.Snapshot, indicator_id: str, names: dict[str, str], lang: str, unit: str, stacked: bool
+) -> go.Figure:
+    """The CRS values of `indicator_id` by country and year: stacked bars, or one line a country and the region."""
+    values = funding.crs_values(snap, indicator_id)
     if values.is_empty():
         return empty_figure(t("No data.", lang), lang)
     fig = go.Figure()
