@@ -62,7 +62,6 @@ TABLE_ROW_LIMIT = 200  # the table shows at most this many rows; the download ha
 
 def register(app: dash.Dash) -> None:
     register_page(__name__, NAV, title="Показатели / Explorer · CAEI", layout=layout)
-    # the layout already holds the view of the URL
     redraw_callback(
         app,
         [

@@ -39,7 +39,6 @@ def register(app: dash.Dash) -> None:
         title="Качество воздуха / Air quality · CAEI",
         content=lambda snap, _info, lang: air_content(snap, lang),
     )
-    # the layout already holds the first city
     redraw_callback(app, [Output(CITY_VIEW_ID, "children")], [Input(SERIES_DROPDOWN_ID, "value")], LANG_STORE_ID)(
         update_city_view
     )

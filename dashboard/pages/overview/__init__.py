@@ -47,7 +47,6 @@ NAV = (0, PATH, "Overview")
 
 def register(app: dash.Dash) -> None:
     register_page(__name__, NAV, title="Обзор / Overview · CAEI", content=overview_content)
-    # the layout already holds the first selection
     redraw_callback(
         app,
         [
