@@ -272,6 +272,12 @@ def snapshot_callback(app: dash.Dash, *dependencies: Any, **options: Any):
     return register
 
 
+def redraw_callback(app: dash.Dash, outputs: Sequence[Any], inputs: Sequence[Any], lang_store_id: str):
+    """`snapshot_callback` for a view its layout has already drawn: it answers only when `inputs` change, in the
+    page language kept in the store `lang_store_id`."""
+    return snapshot_callback(app, *outputs, *inputs, State(lang_store_id, "data"), prevent_initial_call=True)
+
+
 def snapshot_notice(element_id: str, title: str, lead: str, detail: str) -> html.Div:
     """A warning in place of a page's content: what is missing, and that `caei materialize` publishes a snapshot."""
     return html.Div(
@@ -353,3 +359,40 @@ def simple_table(
     children = ([html.Caption(caption)] if caption else []) + [head, body]
     props: dict[str, Any] = {"id": element_id} if element_id else {}
     return html.Table(children, className="data-table", **props)
+
+
+def section(element_id: str, title: Any, note: Any, *children: Any) -> html.Section:
+    """A titled part of a page: its heading, a muted note under it (None: no note), then `children`."""
+    intro = [html.P(note, className="muted")] if note is not None else []
+    return html.Section(id=element_id, children=[html.H2(title), *intro, *children])
+
+
+def page_heading(title: Any, lead: Any) -> list:
+    """The title of a page and the lead paragraph under it."""
+    return [html.H1(title), html.P(lead, className="lead")]
+
+
+def search_labels(lang: str) -> dcc.Dropdown.Labels:
+    """The words of a searchable dropdown in the page language."""
+    return {
+        "search": t("Search", lang),
+        "no_options_found": t("Nothing found", lang),
+        "clear_search": t("Clear", lang),
+        "clear_selection": t("Clear", lang),
+    }
+
+
+def chooser(label: str, element_id: str, options: list, value: Any, **dropdown: Any) -> list:
+    """A labelled, searchable dropdown that always holds a choice (one indicator, city or series)."""
+    return [
+        html.Label(label, htmlFor=element_id, className="control-label"),
+        dcc.Dropdown(
+            id=element_id,
+            options=options,
+            value=value,
+            clearable=False,
+            searchable=True,
+            className="indicator-dropdown",
+            **dropdown,
+        ),
+    ]

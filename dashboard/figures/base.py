@@ -8,10 +8,11 @@ decimal and thousands marks; `layout.separators` covers the axis ticks.
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import plotly.graph_objects as go
 import plotly.io as pio
+import polars as pl
 from dash import dcc
 
 from dashboard.i18n import format_number, plotly_separators, t
@@ -46,6 +47,23 @@ GRAPH_CONFIG: dcc.Graph.Config = {
     "responsive": True,
 }
 DAY_MS = 24 * 3600 * 1000
+
+
+def graph(element_id: str, figure: go.Figure | dict, zoom_on_scroll: bool = True) -> dcc.Graph:
+    """A figure as a page shows it. Maps pass `zoom_on_scroll=False`: scrolling the page must not zoom them."""
+    config: dcc.Graph.Config = GRAPH_CONFIG if zoom_on_scroll else {**GRAPH_CONFIG, "scrollZoom": False}
+    return dcc.Graph(id=element_id, figure=figure, config=config, className="graph")
+
+
+def over_years(frame: pl.DataFrame, column: str) -> dict[str, list]:
+    """The x (the years) and y (`column`) of a trace drawn over the years of `frame`."""
+    return {"x": frame["year"].to_list(), "y": frame[column].to_list()}
+
+
+def per_place(frame: pl.DataFrame, geo_names: dict[str, str]) -> Iterator[tuple[int, str, str, pl.DataFrame]]:
+    """Each place of `frame` in order of appearance: its index (for the palette), id, name and rows by year."""
+    for index, (geo_id,) in enumerate(frame.select("geo_id").unique(maintain_order=True).iter_rows()):
+        yield index, geo_id, geo_names.get(geo_id, geo_id), frame.filter(pl.col("geo_id") == geo_id).sort("year")
 
 
 def base_layout(lang: str, **overrides) -> dict:

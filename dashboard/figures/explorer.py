@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard.figures.base import NEUTRAL, PALETTE, base_layout, empty_figure
+from dashboard.figures.base import NEUTRAL, PALETTE, base_layout, empty_figure, over_years, per_place
 from dashboard.i18n import format_number, t
 from dashboard.summaries import has_flag
 
@@ -31,13 +31,10 @@ def explorer_line_figure(
     if shown.height == 0:
         return empty_figure(t("No values for this choice.", lang), lang)
     fig = go.Figure()
-    for index, (geo_id,) in enumerate(shown.select("geo_id").unique(maintain_order=True).iter_rows()):
-        series = shown.filter(pl.col("geo_id") == geo_id).sort("year")
-        name = geo_names.get(geo_id, geo_id)
+    for index, geo_id, name, series in per_place(shown, geo_names):
         fig.add_trace(
             go.Scatter(
-                x=series["year"].to_list(),
-                y=series["value"].to_list(),
+                **over_years(series, "value"),
                 mode="lines+markers",
                 name=name,
                 line=dict(

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import cast
+from typing import Any, cast
 
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard.figures.base import DAY_MS, PALETTE, base_layout, empty_figure
+from dashboard.figures.base import DAY_MS, PALETTE, base_layout, empty_figure, over_years, per_place
 from dashboard.i18n import format_number, t
 from dashboard.summaries import has_flag
 
@@ -40,8 +40,7 @@ def aral_area_figure(aral: pl.DataFrame, lang: str, low_quality_from: int = 2019
         label = basin_label(basin, lang)
         fig.add_trace(
             go.Scatter(
-                x=series["year"].to_list(),
-                y=series["area_km2"].to_list(),
+                **over_years(series, "area_km2"),
                 mode="lines+markers",
                 name=label,
                 line=dict(color=colour, width=3 if basin == "total" else 2),
@@ -66,6 +65,23 @@ def aral_area_figure(aral: pl.DataFrame, lang: str, low_quality_from: int = 2019
     fig.update_xaxes(title_text=t("Year", lang), tickformat="d", dtick=4)
     fig.update_yaxes(title_text=unit, rangemode="tozero", exponentformat="none", separatethousands=True)
     return fig
+
+
+def metres(frame: pl.DataFrame, lang: str) -> list[list[str]]:
+    """The hover values of Caspian levels: metres with two decimals."""
+    return [[format_number(v, lang, decimals=2)] for v in frame["level_m"]]
+
+
+def level_trace(frame: pl.DataFrame, x: str, name: str, hover: str, customdata: list, **style: Any) -> go.Scatter:
+    """One series of Caspian levels over the column `x`, with its hover template and values."""
+    return go.Scatter(
+        x=frame[x].to_list(),
+        y=frame["level_m"].to_list(),
+        name=name,
+        customdata=customdata,
+        hovertemplate=hover,
+        **style,
+    )
 
 
 def caspian_annual_figure(annual: pl.DataFrame, lang: str) -> go.Figure:
@@ -93,44 +109,44 @@ def caspian_annual_figure(annual: pl.DataFrame, lang: str) -> go.Figure:
 
     if full.height:
         fig.add_trace(
-            go.Scatter(
-                x=full["year"].to_list(),
-                y=full["level_m"].to_list(),
+            level_trace(
+                full,
+                "year",
+                dahiti_name,
+                "%{x}: %{customdata[0]} " + t("m (DAHITI)", lang) + "<br>%{customdata[1]}<extra></extra>",
+                hover_rows(full),
                 mode="lines+markers",
-                name=dahiti_name,
                 line=dict(color=PALETTE[0], width=2),
                 marker=dict(size=5),
-                customdata=hover_rows(full),
-                hovertemplate="%{x}: %{customdata[0]} " + t("m (DAHITI)", lang) + "<br>%{customdata[1]}<extra></extra>",
             )
         )
     if partial.height:
         fig.add_trace(
-            go.Scatter(
-                x=partial["year"].to_list(),
-                y=partial["level_m"].to_list(),
-                mode="markers",
-                name=t("DAHITI, partial year (not a full annual mean)", lang),
-                marker=dict(size=9, symbol="circle-open", color=PALETTE[0], line=dict(width=2)),
-                customdata=hover_rows(partial),
-                hovertemplate="%{x}: %{customdata[0]} "
+            level_trace(
+                partial,
+                "year",
+                t("DAHITI, partial year (not a full annual mean)", lang),
+                "%{x}: %{customdata[0]} "
                 + t("m (DAHITI)", lang)
                 + "<br>"
                 + t("partial year", lang)
                 + ", %{customdata[1]}<extra></extra>",
+                hover_rows(partial),
+                mode="markers",
+                marker=dict(size=9, symbol="circle-open", color=PALETTE[0], line=dict(width=2)),
             )
         )
     baltic = annual.filter(pl.col("datum") == "baltic").sort("year")
     if baltic.height:
         fig.add_trace(
-            go.Scatter(
-                x=baltic["year"].to_list(),
-                y=baltic["level_m"].to_list(),
+            level_trace(
+                baltic,
+                "year",
+                baltic_name,
+                "%{x}: %{customdata[0]} " + t("m (Baltic system)", lang) + "<extra></extra>",
+                metres(baltic, lang),
                 mode="markers",
-                name=baltic_name,
                 marker=dict(size=11, symbol="diamond", color=PALETTE[5]),
-                customdata=[[format_number(v, lang, decimals=2)] for v in baltic["level_m"]],
-                hovertemplate="%{x}: %{customdata[0]} " + t("m (Baltic system)", lang) + "<extra></extra>",
             )
         )
     fig.update_layout(**base_layout(lang, height=440, hovermode="closest"))
@@ -146,27 +162,28 @@ def caspian_obs_figure(obs: pl.DataFrame, lang: str) -> go.Figure:
     outlier_mask = pl.Series([has_flag(f, "outlier") for f in obs["flags"]], dtype=pl.Boolean)
     regular, outliers = obs.filter(~outlier_mask), obs.filter(outlier_mask)
     fig = go.Figure()
+    hover = "%{x|%Y-%m-%d}: %{customdata[0]} " + t("m (DAHITI)", lang) + "<extra></extra>"
     fig.add_trace(
-        go.Scatter(
-            x=regular["date"].to_list(),
-            y=regular["level_m"].to_list(),
+        level_trace(
+            regular,
+            "date",
+            t("DAHITI, 10-day observations, m in DAHITI heights", lang),
+            hover,
+            metres(regular, lang),
             mode="lines",
-            name=t("DAHITI, 10-day observations, m in DAHITI heights", lang),
             line=dict(color=PALETTE[0], width=1.2),
-            customdata=[[format_number(v, lang, decimals=2)] for v in regular["level_m"]],
-            hovertemplate="%{x|%Y-%m-%d}: %{customdata[0]} " + t("m (DAHITI)", lang) + "<extra></extra>",
         )
     )
     if outliers.height:
         fig.add_trace(
-            go.Scatter(
-                x=outliers["date"].to_list(),
-                y=outliers["level_m"].to_list(),
+            level_trace(
+                outliers,
+                "date",
+                t("Outlier (flagged in the snapshot)", lang),
+                hover,
+                metres(outliers, lang),
                 mode="markers",
-                name=t("Outlier (flagged in the snapshot)", lang),
                 marker=dict(size=10, symbol="x", color=PALETTE[5]),
-                customdata=[[format_number(v, lang, decimals=2)] for v in outliers["level_m"]],
-                hovertemplate="%{x|%Y-%m-%d}: %{customdata[0]} " + t("m (DAHITI)", lang) + "<extra></extra>",
             )
         )
     fig.update_layout(**base_layout(lang, height=360, hovermode="closest"))
@@ -221,6 +238,24 @@ def map_view(
     return {"lat": round(centre_lat, 3), "lon": round((west + east) / 2, 3)}, round(zoom, 2)
 
 
+def polygon_trace(key: str, z: int, shape: dict, fill: str, line: str, **style: Any) -> go.Choroplethmap:
+    """One labelled polygon (`shape`: label and GeoJSON geometry) in one fill colour, hovered by its label."""
+    return go.Choroplethmap(
+        geojson={
+            "type": "FeatureCollection",
+            "features": [{"type": "Feature", "id": key, "properties": {}, "geometry": shape["geometry"]}],
+        },
+        locations=[key],
+        z=[z],
+        colorscale=[[0, fill], [1, fill]],
+        showscale=False,
+        marker_line_color=line,
+        name=shape["label"],
+        hovertemplate=f"{shape['label']}<extra></extra>",
+        **style,
+    )
+
+
 def seas_map_figure(seas: Sequence[dict], countries: Sequence[dict], lang: str, height: int = 520) -> go.Figure:
     """The seas drawn from our own Natural Earth polygons on a blank MapLibre style (no tiles, no requests).
 
@@ -232,40 +267,11 @@ def seas_map_figure(seas: Sequence[dict], countries: Sequence[dict], lang: str, 
         return empty_figure(t("No shorelines in the snapshot.", lang), lang)
     fig = go.Figure()
     for country in countries:
-        fig.add_trace(
-            go.Choroplethmap(
-                geojson={
-                    "type": "FeatureCollection",
-                    "features": [{"type": "Feature", "id": "c", "properties": {}, "geometry": country["geometry"]}],
-                },
-                locations=["c"],
-                z=[0],
-                colorscale=[[0, "#f1f3f5"], [1, "#f1f3f5"]],
-                showscale=False,
-                marker_line_color="#9aa5b1",
-                marker_line_width=0.8,
-                name=country["label"],
-                showlegend=False,
-                hovertemplate=f"{country['label']}<extra></extra>",
-            )
-        )
+        fig.add_trace(polygon_trace("c", 0, country, "#f1f3f5", "#9aa5b1", marker_line_width=0.8, showlegend=False))
     for sea in seas:
         fig.add_trace(
-            go.Choroplethmap(
-                geojson={
-                    "type": "FeatureCollection",
-                    "features": [{"type": "Feature", "id": "s", "properties": {}, "geometry": sea["geometry"]}],
-                },
-                locations=["s"],
-                z=[1],
-                colorscale=[[0, sea["fill"]], [1, sea["fill"]]],
-                showscale=False,
-                marker_line_color=sea["line"],
-                marker_line_width=1.2,
-                marker_opacity=0.9,
-                name=sea["label"],
-                showlegend=True,
-                hovertemplate=f"{sea['label']}<extra></extra>",
+            polygon_trace(
+                "s", 1, sea, sea["fill"], sea["line"], marker_line_width=1.2, marker_opacity=0.9, showlegend=True
             )
         )
     bounds = geometry_bounds([s["geometry"] for s in seas])
@@ -289,13 +295,10 @@ def driver_line_figure(series: pl.DataFrame, geo_names: dict[str, str], unit_lab
     if series.height == 0:
         return empty_figure(t("No data.", lang), lang)
     fig = go.Figure()
-    for index, (geo_id,) in enumerate(series.select("geo_id").unique(maintain_order=True).iter_rows()):
-        rows = series.filter(pl.col("geo_id") == geo_id).sort("year")
-        name = geo_names.get(geo_id, geo_id)
+    for index, _geo_id, name, rows in per_place(series, geo_names):
         fig.add_trace(
             go.Scatter(
-                x=rows["year"].to_list(),
-                y=rows["value"].to_list(),
+                **over_years(rows, "value"),
                 mode="lines+markers",
                 name=name,
                 line=dict(color=PALETTE[index % len(PALETTE)], width=2),

@@ -8,10 +8,10 @@ from typing import cast
 
 import dash
 import polars as pl
-from dash import dcc, html
+from dash import html
 
 from dashboard import data
-from dashboard.figures.base import GRAPH_CONFIG
+from dashboard.figures.base import graph
 from dashboard.figures.seas import (
     aral_area_figure,
     caspian_annual_figure,
@@ -21,7 +21,7 @@ from dashboard.figures.seas import (
 )
 from dashboard.i18n import format_number, format_signed_percent_change, localized, t
 from dashboard.queries import indicators, reference, seas
-from dashboard.shell import register_page, simple_table, source_caption
+from dashboard.shell import register_page, section, simple_table, source_caption
 from dashboard.summaries import aral_small_basin_drop, datum_difference_range, has_flag, percent_change, rows_by_key
 
 PATH = "/aral-caspian"
@@ -139,30 +139,24 @@ def shorelines_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lan
                 t("Not in the snapshot, so not drawn: {names}.", lang, names=", ".join(missing)), id="seas-map-missing"
             )
         )
-    return html.Section(
-        id="seas",
-        children=[
-            html.H2(with_proper_names(t("The seas on Natural Earth shorelines", lang), lang)),
-            html.Aside(
-                [html.Strong(t("About this map", lang)), html.Ul(notes)],
-                className="caveat",
-                id="seas-map-note",
-                role="note",
-            ),
-            dcc.Graph(
-                id="seas-map",
-                figure=seas_map_figure(layers, countries, lang),
-                config={**GRAPH_CONFIG, "scrollZoom": False},
-                className="graph",
-            ),
-            source_caption(
-                sources_by_id,
-                [SHORELINE_SOURCE_ID, COUNTRIES_SOURCE_ID],
-                info.get("created_at"),
-                lang,
-                element_id="seas-source",
-            ),
-        ],
+    return section(
+        "seas",
+        with_proper_names(t("The seas on Natural Earth shorelines", lang), lang),
+        None,
+        html.Aside(
+            [html.Strong(t("About this map", lang)), html.Ul(notes)],
+            className="caveat",
+            id="seas-map-note",
+            role="note",
+        ),
+        graph("seas-map", seas_map_figure(layers, countries, lang), zoom_on_scroll=False),
+        source_caption(
+            sources_by_id,
+            [SHORELINE_SOURCE_ID, COUNTRIES_SOURCE_ID],
+            info.get("created_at"),
+            lang,
+            element_id="seas-source",
+        ),
     )
 
 
@@ -194,12 +188,7 @@ def drivers_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: 
         source_ids = series["source_id"].unique(maintain_order=True).to_list() if series.height else []
         children += [
             html.H3(f"{localized(entry, 'name', lang)}, {unit_label}"),
-            dcc.Graph(
-                id=f"driver-{indicator_id}-graph",
-                figure=driver_line_figure(series, names, unit_label, lang),
-                config=GRAPH_CONFIG,
-                className="graph",
-            ),
+            graph(f"driver-{indicator_id}-graph", driver_line_figure(series, names, unit_label, lang)),
             source_caption(
                 sources_by_id,
                 source_ids or [entry["source_id"]],
@@ -242,20 +231,14 @@ def aral_section(aral: pl.DataFrame, sources_by_id: dict, info: dict, lang: str)
     if aral.height == 0:
         return html.Section([html.H2(t("Aral Sea", lang)), html.P(t("No data.", lang))], id="aral")
     first_year, last_year = int(cast(int, aral["year"].min())), int(cast(int, aral["year"].max()))
-    return html.Section(
-        id="aral",
-        children=[
-            html.H2(t("Aral Sea: water-surface area by basin, {first}–{last}", lang, first=first_year, last=last_year)),
-            aral_key_figures(aral, lang),
-            aral_caveats(aral, lang),
-            dcc.Graph(
-                id="aral-area-graph",
-                figure=aral_area_figure(aral, lang, first_lower_quality_year(aral)),
-                config=GRAPH_CONFIG,
-                className="graph",
-            ),
-            source_caption(sources_by_id, [ARAL_SOURCE_ID], info.get("created_at"), lang, element_id="aral-source"),
-        ],
+    return section(
+        "aral",
+        t("Aral Sea: water-surface area by basin, {first}–{last}", lang, first=first_year, last=last_year),
+        None,
+        aral_key_figures(aral, lang),
+        aral_caveats(aral, lang),
+        graph("aral-area-graph", aral_area_figure(aral, lang, first_lower_quality_year(aral))),
+        source_caption(sources_by_id, [ARAL_SOURCE_ID], info.get("created_at"), lang, element_id="aral-source"),
     )
 
 
@@ -338,31 +321,20 @@ def caspian_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: 
     dahiti_sources = (
         annual.filter(pl.col("datum") == "dahiti")["source_id"].unique().to_list() if annual.height else []
     ) or [DAHITI_SOURCE_ID]
-    return html.Section(
-        id="caspian",
-        children=[
-            html.H2(t("Caspian Sea level", lang)),
-            datum_note(differences, lang),
-            partial_years_note(annual, lang),
-            dcc.Graph(
-                id="caspian-annual-graph",
-                figure=caspian_annual_figure(annual, lang),
-                config=GRAPH_CONFIG,
-                className="graph",
-            ),
-            source_caption(sources_by_id, annual_sources, created_at, lang, element_id="caspian-source"),
-            html.H3(t("Years with both series: DAHITI minus Baltic system", lang)),
-            difference_table(differences, lang),
-            html.H3(t("10-day satellite observations", lang)),
-            outliers_note(observations, lang),
-            dcc.Graph(
-                id="caspian-obs-graph",
-                figure=caspian_obs_figure(observations, lang),
-                config=GRAPH_CONFIG,
-                className="graph",
-            ),
-            source_caption(sources_by_id, dahiti_sources, created_at, lang, element_id="caspian-obs-source"),
-        ],
+    return section(
+        "caspian",
+        t("Caspian Sea level", lang),
+        None,
+        datum_note(differences, lang),
+        partial_years_note(annual, lang),
+        graph("caspian-annual-graph", caspian_annual_figure(annual, lang)),
+        source_caption(sources_by_id, annual_sources, created_at, lang, element_id="caspian-source"),
+        html.H3(t("Years with both series: DAHITI minus Baltic system", lang)),
+        difference_table(differences, lang),
+        html.H3(t("10-day satellite observations", lang)),
+        outliers_note(observations, lang),
+        graph("caspian-obs-graph", caspian_obs_figure(observations, lang)),
+        source_caption(sources_by_id, dahiti_sources, created_at, lang, element_id="caspian-obs-source"),
     )
 
 

@@ -10,7 +10,7 @@ from dash import dcc, html
 from dashboard import data
 from dashboard.i18n import format_day, localized, t
 from dashboard.queries import indicators, reference
-from dashboard.shell import flag_badges, register_page, source_title_element
+from dashboard.shell import flag_badges, page_heading, register_page, source_title_element
 from dashboard.summaries import indicator_check_status, rows_by_key
 
 PATH = "/catalogue"
@@ -48,14 +48,13 @@ def catalogue_content(snap: data.Snapshot, info: dict, lang: str) -> list:
     checks = reference.check_results(snap)
     failed = checks.filter(~checks["passed"])
     return [
-        html.H1(t("Data catalogue", lang)),
-        html.P(
+        *page_heading(
+            t("Data catalogue", lang),
             t(
                 "Every indicator and source of the published snapshot: definition, unit, licence, where and when "
                 "the file was retrieved, and what the automatic checks found.",
                 lang,
             ),
-            className="lead",
         ),
         checks_summary(checks, failed, lang),
         html.H2(t("Indicators", lang), id="catalogue-indicators"),

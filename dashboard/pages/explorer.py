@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlencode
 import dash
 import flask
 import polars as pl
-from dash import Input, Output, State, dcc, html
+from dash import Input, Output, dcc, html
 from dash.exceptions import PreventUpdate
 
 from dashboard import data
@@ -24,16 +24,18 @@ from dashboard.explorer_state import (
     to_xlsx_bytes,
     year_rows,
 )
-from dashboard.figures.base import GRAPH_CONFIG, empty_figure
+from dashboard.figures.base import empty_figure, graph
 from dashboard.figures.explorer import country_geojson, explorer_bar_figure, explorer_line_figure, explorer_map_figure
 from dashboard.i18n import format_number, localized, normalize_lang, t
 from dashboard.queries import indicators, reference
 from dashboard.shell import (
     flag_badges,
     flag_text,
+    page_heading,
     page_lang,
+    redraw_callback,
     register_page,
-    snapshot_callback,
+    search_labels,
     snapshot_page,
     source_caption,
 )
@@ -60,29 +62,32 @@ TABLE_ROW_LIMIT = 200  # the table shows at most this many rows; the download ha
 
 def register(app: dash.Dash) -> None:
     register_page(__name__, NAV, title="Показатели / Explorer · CAEI", layout=layout)
-    snapshot_callback(
+    redraw_callback(
         app,
-        Output(OUTPUT_IDS[0], "figure"),
-        Output(OUTPUT_IDS[1], "figure"),
-        Output(OUTPUT_IDS[2], "figure"),
-        Output(TABLE_ID, "children"),
-        Output(CAPTION_ID, "children"),
-        Output(CSV_LINK_ID, "href"),
-        Output(XLSX_LINK_ID, "href"),
-        Output(URL_SYNC_ID, "data"),
-        Output(FROM_ID, "options"),
-        Output(TO_ID, "options"),
-        Output(YEAR_ID, "options"),
-        Output(FROM_ID, "value"),
-        Output(TO_ID, "value"),
-        Output(YEAR_ID, "value"),
-        Input(INDICATOR_ID, "value"),
-        Input(GEO_ID, "value"),
-        Input(FROM_ID, "value"),
-        Input(TO_ID, "value"),
-        Input(YEAR_ID, "value"),
-        State(LANG_STORE_ID, "data"),
-        prevent_initial_call=True,  # the layout already holds the view of the URL
+        [
+            Output(OUTPUT_IDS[0], "figure"),
+            Output(OUTPUT_IDS[1], "figure"),
+            Output(OUTPUT_IDS[2], "figure"),
+            Output(TABLE_ID, "children"),
+            Output(CAPTION_ID, "children"),
+            Output(CSV_LINK_ID, "href"),
+            Output(XLSX_LINK_ID, "href"),
+            Output(URL_SYNC_ID, "data"),
+            Output(FROM_ID, "options"),
+            Output(TO_ID, "options"),
+            Output(YEAR_ID, "options"),
+            Output(FROM_ID, "value"),
+            Output(TO_ID, "value"),
+            Output(YEAR_ID, "value"),
+        ],
+        [
+            Input(INDICATOR_ID, "value"),
+            Input(GEO_ID, "value"),
+            Input(FROM_ID, "value"),
+            Input(TO_ID, "value"),
+            Input(YEAR_ID, "value"),
+        ],
+        LANG_STORE_ID,
     )(update_view)
     # Write the state into the address bar without a page reload (and without Dash re-rendering the page).
     app.clientside_callback(
@@ -127,14 +132,13 @@ def explorer_content(snap: data.Snapshot, info: dict, query: dict, lang: str) ->
     view = build_view(snap, info, state, lang)
     year_options = view["year_options"]
     return [
-        html.H1(t("Indicator explorer", lang)),
-        html.P(
+        *page_heading(
+            t("Indicator explorer", lang),
             t(
                 "Choose an indicator, places and years. The address of the page keeps the choice, so a link "
                 "reproduces this view; the download holds exactly the rows of the table.",
                 lang,
             ),
-            className="lead",
         ),
         html.Div(
             className="controls",
@@ -161,12 +165,7 @@ def explorer_content(snap: data.Snapshot, info: dict, query: dict, lang: str) ->
                                 for row in catalogue.iter_rows(named=True)
                                 if row["indicator_id"] in with_values
                             ],
-                            labels={
-                                "search": t("Search", lang),
-                                "no_options_found": t("Nothing found", lang),
-                                "clear_search": t("Clear", lang),
-                                "clear_selection": t("Clear", lang),
-                            },
+                            labels=search_labels(lang),
                             className="indicator-dropdown",
                         ),
                     ],
@@ -185,56 +184,20 @@ def explorer_content(snap: data.Snapshot, info: dict, query: dict, lang: str) ->
                     ],
                     className="control",
                 ),
-                html.Div(
-                    [
-                        html.Label(
-                            t("From", lang), htmlFor=FROM_ID, className="control-label", id=f"{FROM_ID}-value-count"
-                        ),
-                        dcc.Dropdown(
-                            id=FROM_ID, options=year_options, value=state.year_from, clearable=False, searchable=False
-                        ),
-                    ],
-                    className="control control-year",
-                ),
-                html.Div(
-                    [
-                        html.Label(t("To", lang), htmlFor=TO_ID, className="control-label", id=f"{TO_ID}-value-count"),
-                        dcc.Dropdown(
-                            id=TO_ID, options=year_options, value=state.year_to, clearable=False, searchable=False
-                        ),
-                    ],
-                    className="control control-year",
-                ),
-                html.Div(
-                    [
-                        html.Label(
-                            t("Year of the bar chart and map", lang),
-                            htmlFor=YEAR_ID,
-                            className="control-label",
-                            id=f"{YEAR_ID}-value-count",
-                        ),
-                        dcc.Dropdown(
-                            id=YEAR_ID, options=year_options, value=state.year, clearable=False, searchable=False
-                        ),
-                    ],
-                    className="control control-year",
-                ),
+                year_control(t("From", lang), FROM_ID, year_options, state.year_from),
+                year_control(t("To", lang), TO_ID, year_options, state.year_to),
+                year_control(t("Year of the bar chart and map", lang), YEAR_ID, year_options, state.year),
             ],
         ),
         dcc.Store(id=LANG_STORE_ID, data=lang),
         dcc.Store(id=URL_SYNC_ID, data=None),
         dcc.Store(id=URL_SYNC_ID + "-done", data=None),
-        dcc.Graph(id=OUTPUT_IDS[0], figure=view["line"], config=GRAPH_CONFIG, className="graph"),
+        graph(OUTPUT_IDS[0], view["line"]),
         html.Div(
             className="two-columns",
             children=[
-                dcc.Graph(id=OUTPUT_IDS[1], figure=view["bar"], config=GRAPH_CONFIG, className="graph"),
-                dcc.Graph(
-                    id=OUTPUT_IDS[2],
-                    figure=view["map"],
-                    config={**GRAPH_CONFIG, "scrollZoom": False},
-                    className="graph",
-                ),
+                graph(OUTPUT_IDS[1], view["bar"]),
+                graph(OUTPUT_IDS[2], view["map"], zoom_on_scroll=False),
             ],
         ),
         html.Div(
@@ -248,6 +211,17 @@ def explorer_content(snap: data.Snapshot, info: dict, query: dict, lang: str) ->
         html.Div(view["table"], id=TABLE_ID, className="table-scroll"),
         html.Div(view["caption"], id=CAPTION_ID),
     ]
+
+
+def year_control(label: str, element_id: str, options: list, value: int | None) -> html.Div:
+    # Dash 4 names a dropdown by the element "<id>-value-count" (then its value).
+    return html.Div(
+        [
+            html.Label(label, htmlFor=element_id, className="control-label", id=f"{element_id}-value-count"),
+            dcc.Dropdown(id=element_id, options=options, value=value, clearable=False, searchable=False),
+        ],
+        className="control control-year",
+    )
 
 
 def geo_name_map(snap: data.Snapshot, lang: str) -> dict[str, str]:

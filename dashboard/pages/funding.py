@@ -3,18 +3,23 @@ side; Kazakhstan's domestic spending beside the international flows it received.
 
 from __future__ import annotations
 
-from typing import Any
-
 import dash
 import plotly.graph_objects as go
 import polars as pl
-from dash import Input, Output, State, dcc, html
+from dash import Input, Output, dcc, html
 
 from dashboard import data
-from dashboard.figures.base import GRAPH_CONFIG, PALETTE, base_layout, empty_figure
+from dashboard.figures.base import PALETTE, base_layout, empty_figure, graph, over_years
 from dashboard.i18n import format_number, localized, normalize_lang, t
 from dashboard.queries import funding, reference
-from dashboard.shell import register_page, simple_table, snapshot_callback, source_caption, source_title_element
+from dashboard.shell import (
+    redraw_callback,
+    register_page,
+    section,
+    simple_table,
+    source_caption,
+    source_title_element,
+)
 from dashboard.summaries import rows_by_key
 from dashboard.text_marks import code, seed_text, translated_or_published
 
@@ -29,13 +34,11 @@ TOP_CATEGORIES = 6  # with "other", as many bands as the palette has colours
 
 def register(app: dash.Dash) -> None:
     register_page(__name__, NAV, title="Финансирование / Funding · CAEI", content=funding_content)
-    snapshot_callback(
+    redraw_callback(
         app,
-        Output(BREAKDOWN_GRAPH_ID, "figure"),
-        Input(AREA_DROPDOWN_ID, "value"),
-        Input(DIMENSION_DROPDOWN_ID, "value"),
-        State(LANG_STORE_ID, "data"),
-        prevent_initial_call=True,
+        [Output(BREAKDOWN_GRAPH_ID, "figure")],
+        [Input(AREA_DROPDOWN_ID, "value"), Input(DIMENSION_DROPDOWN_ID, "value")],
+        LANG_STORE_ID,
     )(update_breakdown)
 
 
@@ -79,31 +82,33 @@ def funding_content(snap: data.Snapshot, info: dict, lang: str) -> list:
                 ),
             ],
         ),
-        country_section(
+        section(
             "funding-by-country",
-            "funding-country-graph",
             t("Climate-related development finance received (OECD CRS), by country", lang),
-            country_figure(
-                funding.crs_values(snap, "climate_finance_crs"),
-                names,
-                lang,
-                t("US$ million, current prices", lang),
-                stacked=True,
+            None,
+            graph(
+                "funding-country-graph",
+                country_figure(snap, "climate_finance_crs", names, lang, t("US$ million, current prices", lang), True),
             ),
-            [coverage_note(funding.crs_coverage(snap), lang), crs_caption],
+            coverage_note(funding.crs_coverage(snap), lang),
+            crs_caption,
         ),
-        country_section(
+        section(
             "funding-per-capita",
-            "funding-per-capita-graph",
             t("Per person", lang),
-            country_figure(
-                funding.crs_values(snap, "climate_finance_crs_per_capita"),
-                names,
-                lang,
-                t("US$ per person, current prices", lang),
-                stacked=False,
+            None,
+            graph(
+                "funding-per-capita-graph",
+                country_figure(
+                    snap,
+                    "climate_finance_crs_per_capita",
+                    names,
+                    lang,
+                    t("US$ per person, current prices", lang),
+                    False,
+                ),
             ),
-            [crs_caption],
+            crs_caption,
         ),
         breakdown_section(snap, names, lang),
         sources_section(snap, sources_by_id, info, lang),
@@ -112,19 +117,11 @@ def funding_content(snap: data.Snapshot, info: dict, lang: str) -> list:
     ]
 
 
-def country_section(section_id: str, graph_id: str, title: str, figure: go.Figure, notes: list[Any]) -> html.Section:
-    """A section with one figure of the countries, and the notes below it."""
-    return html.Section(
-        id=section_id,
-        children=[
-            html.H2(title),
-            dcc.Graph(id=graph_id, className="graph", config=GRAPH_CONFIG, figure=figure),
-            *notes,
-        ],
-    )
-
-
-def country_figure(values: pl.DataFrame, names: dict[str, str], lang: str, unit: str, stacked: bool) -> go.Figure:
+def country_figure(
+    snap: data.Snapshot, indicator_id: str, names: dict[str, str], lang: str, unit: str, stacked: bool
+) -> go.Figure:
+    """The CRS values of `indicator_id` by country and year: stacked bars, or one line a country and the region."""
+    values = funding.crs_values(snap, indicator_id)
     if values.is_empty():
         return empty_figure(t("No data.", lang), lang)
     fig = go.Figure()
@@ -136,8 +133,7 @@ def country_figure(values: pl.DataFrame, names: dict[str, str], lang: str, unit:
             continue
         texts = [format_number(v, lang) for v in series["value"]]
         common = dict(
-            x=series["year"].to_list(),
-            y=series["value"].to_list(),
+            **over_years(series, "value"),
             name=names.get(geo, geo),
             customdata=texts,
             hovertemplate="%{x}: %{customdata} " + unit + "<extra>%{fullData.name}</extra>",
@@ -180,42 +176,34 @@ def breakdown_section(snap: data.Snapshot, names: dict[str, str], lang: str) -> 
         ("theme", t("By theme (sector)", lang)),
         ("flow", t("By instrument", lang)),
     ]
-    return html.Section(
-        id="funding-breakdown",
-        children=[
-            html.H2(t("Climate-related disbursements by donor, theme and year", lang)),
-            dcc.Store(id=LANG_STORE_ID, data=lang),
-            html.Div(
-                className="controls",
-                children=[
-                    html.Label(t("Area", lang), htmlFor=AREA_DROPDOWN_ID, className="control-label"),
-                    dcc.Dropdown(
-                        id=AREA_DROPDOWN_ID,
-                        options=[{"label": names.get(a, a), "value": a} for a in areas],
-                        value=data.REGION_ID,
-                        clearable=False,
-                        className="indicator-dropdown",
-                    ),
-                    html.Label(t("Breakdown", lang), htmlFor=DIMENSION_DROPDOWN_ID, className="control-label"),
-                    dcc.Dropdown(
-                        id=DIMENSION_DROPDOWN_ID,
-                        options=[{"label": label, "value": v} for v, label in dimensions],
-                        value="donor",
-                        clearable=False,
-                        className="indicator-dropdown",
-                    ),
-                ],
-            ),
-            dcc.Graph(
-                id=BREAKDOWN_GRAPH_ID,
-                className="graph",
-                config=GRAPH_CONFIG,
-                figure=breakdown_figure(funding.crs_breakdown(snap, "donor", data.REGION_ID), lang),
-            ),
-            html.P(
-                t("Central Asia here is the sum of the countries that reported in each year.", lang), className="muted"
-            ),
-        ],
+    return section(
+        "funding-breakdown",
+        t("Climate-related disbursements by donor, theme and year", lang),
+        None,
+        dcc.Store(id=LANG_STORE_ID, data=lang),
+        html.Div(
+            className="controls",
+            children=[
+                html.Label(t("Area", lang), htmlFor=AREA_DROPDOWN_ID, className="control-label"),
+                dcc.Dropdown(
+                    id=AREA_DROPDOWN_ID,
+                    options=[{"label": names.get(a, a), "value": a} for a in areas],
+                    value=data.REGION_ID,
+                    clearable=False,
+                    className="indicator-dropdown",
+                ),
+                html.Label(t("Breakdown", lang), htmlFor=DIMENSION_DROPDOWN_ID, className="control-label"),
+                dcc.Dropdown(
+                    id=DIMENSION_DROPDOWN_ID,
+                    options=[{"label": label, "value": v} for v, label in dimensions],
+                    value="donor",
+                    clearable=False,
+                    className="indicator-dropdown",
+                ),
+            ],
+        ),
+        graph(BREAKDOWN_GRAPH_ID, breakdown_figure(funding.crs_breakdown(snap, "donor", data.REGION_ID), lang)),
+        html.P(t("Central Asia here is the sum of the countries that reported in each year.", lang), className="muted"),
     )
 
 
@@ -248,8 +236,7 @@ def breakdown_figure(rows: pl.DataFrame, lang: str) -> go.Figure:
         name = category if lang == "en" or category == other else t(category, lang)
         fig.add_trace(
             go.Bar(
-                x=series["year"].to_list(),
-                y=series["amount"].to_list(),
+                **over_years(series, "amount"),
                 name=name,
                 marker_color=PALETTE[i % len(PALETTE)],
                 customdata=[format_number(v, lang) for v in series["amount"]],
@@ -295,21 +282,16 @@ def sources_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: 
         numeric=[False, False, False, True, False, True],
         element_id="funding-sources-table",
     )
-    return html.Section(
-        id="funding-sources",
-        children=[
-            html.H2(t("The sources side by side (five Central Asian countries)", lang)),
-            html.P(
-                t(
-                    "Each row is one source's own total in its own unit and price basis. The rows are not comparable "
-                    "with each other and must not be added up.",
-                    lang,
-                ),
-                className="muted",
-            ),
-            table,
-            source_caption(sources_by_id, rows["source_id"].unique().sort().to_list(), info.get("created_at"), lang),
-        ],
+    return section(
+        "funding-sources",
+        t("The sources side by side (five Central Asian countries)", lang),
+        t(
+            "Each row is one source's own total in its own unit and price basis. The rows are not comparable "
+            "with each other and must not be added up.",
+            lang,
+        ),
+        table,
+        source_caption(sources_by_id, rows["source_id"].unique().sort().to_list(), info.get("created_at"), lang),
     )
 
 
@@ -336,8 +318,7 @@ def domestic_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang:
         part = rows.filter(pl.col("series") == series)
         fig.add_trace(
             go.Scatter(
-                x=part["year"].to_list(),
-                y=part["amount"].to_list(),
+                **over_years(part, "amount"),
                 name=labels[series],
                 mode="lines+markers",
                 line=dict(color=PALETTE[i]),
@@ -360,7 +341,7 @@ def domestic_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang:
                 ),
                 className="muted",
             ),
-            dcc.Graph(id="funding-domestic-graph", className="graph", config=GRAPH_CONFIG, figure=fig),
+            graph("funding-domestic-graph", fig),
             source_caption(
                 sources_by_id,
                 ["kz_env_protection_expenditure", "wdi_kaz_deflator_fx", "oecd_crs_climate"],
@@ -397,31 +378,30 @@ def document_unit(unit: str | None, lang: str) -> str:
 
 def document_section(snap: data.Snapshot, lang: str) -> html.Section:
     facts = funding.document_facts(snap)
-    return html.Section(
-        id="funding-documents",
-        children=[
-            html.H2(t("Funding figures stated in the seed documents", lang)),
-            simple_table(
+    return section(
+        "funding-documents",
+        t("Funding figures stated in the seed documents", lang),
+        None,
+        simple_table(
+            [
+                t("Subject", lang),
+                t("Value", lang),
+                t("Unit", lang),
+                t("Period", lang),
+                t("Funder", lang),
+                t("Citation", lang),
+            ],
+            [
                 [
-                    t("Subject", lang),
-                    t("Value", lang),
-                    t("Unit", lang),
-                    t("Period", lang),
-                    t("Funder", lang),
-                    t("Citation", lang),
-                ],
-                [
-                    [
-                        seed_text(r, "subject", lang),
-                        document_value(r["value"], lang),
-                        document_unit(r["unit"], lang),
-                        r["year_or_period"] or t("unknown", lang),
-                        translated_or_published(r["funder"], lang),
-                        code(r["citation"]),
-                    ]
-                    for r in facts.iter_rows(named=True)
-                ],
-                element_id="funding-documents-table",
-            ),
-        ],
+                    seed_text(r, "subject", lang),
+                    document_value(r["value"], lang),
+                    document_unit(r["unit"], lang),
+                    r["year_or_period"] or t("unknown", lang),
+                    translated_or_published(r["funder"], lang),
+                    code(r["citation"]),
+                ]
+                for r in facts.iter_rows(named=True)
+            ],
+            element_id="funding-documents-table",
+        ),
     )

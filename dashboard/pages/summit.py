@@ -7,12 +7,12 @@ from typing import Any
 
 import dash
 import polars as pl
-from dash import Input, Output, State, dcc, html
+from dash import Input, Output, dcc, html
 
 from dashboard import data
 from dashboard.i18n import catalogue, format_day, format_number, localized, normalize_lang, t
 from dashboard.queries import funding, reference
-from dashboard.shell import flag_badges, register_page, simple_table, snapshot_callback
+from dashboard.shell import flag_badges, redraw_callback, register_page, section, simple_table
 from dashboard.text_marks import code, seed_text, with_latin_names
 
 PATH = "/summit"
@@ -43,21 +43,17 @@ def register(app: dash.Dash) -> None:
         title="Саммит 2026 / Summit 2026 · CAEI",
         content=lambda snap, _info, lang: summit_content(snap, lang),
     )
-    snapshot_callback(
+    redraw_callback(
         app,
-        Output(TRACKER_ID, "children"),
-        Input(DIRECTION_FILTER_ID, "value"),
-        Input(STATUS_FILTER_ID, "value"),
-        State(LANG_STORE_ID, "data"),
-        prevent_initial_call=True,
+        [Output(TRACKER_ID, "children")],
+        [Input(DIRECTION_FILTER_ID, "value"), Input(STATUS_FILTER_ID, "value")],
+        LANG_STORE_ID,
     )(update_tracker)
-    snapshot_callback(
+    redraw_callback(
         app,
-        Output(DOWNLOAD_ID, "data"),
-        Input("summit-pack-xlsx", "n_clicks"),
-        Input("summit-pack-csv", "n_clicks"),
-        State(LANG_STORE_ID, "data"),
-        prevent_initial_call=True,
+        [Output(DOWNLOAD_ID, "data")],
+        [Input("summit-pack-xlsx", "n_clicks"), Input("summit-pack-csv", "n_clicks")],
+        LANG_STORE_ID,
     )(download_pack)
 
 
@@ -67,27 +63,18 @@ def summit_content(snap: data.Snapshot, lang: str) -> list:
         html.H1(t("Regional Ecological Summit 2026", lang)),
         facts_section(funding.summit_facts(snap), lang),
         dcc.Store(id=LANG_STORE_ID, data=lang),
-        html.Section(
-            id="summit-pack",
-            children=[
-                html.H2(t("Summit indicator pack", lang)),
-                html.P(
-                    t(
-                        "One sheet per direction (latest value and year, trend, Central Asia value with coverage), "
-                        "sources with licences and notes, from the published snapshot.",
-                        lang,
-                    ),
-                    className="muted",
-                ),
-                html.Button(
-                    t("Download (Excel)", lang), id="summit-pack-xlsx", type="button", className="print-button"
-                ),
-                " ",
-                html.Button(
-                    t("Download (CSV, zip)", lang), id="summit-pack-csv", type="button", className="print-button"
-                ),
-                dcc.Download(id=DOWNLOAD_ID),
-            ],
+        section(
+            "summit-pack",
+            t("Summit indicator pack", lang),
+            t(
+                "One sheet per direction (latest value and year, trend, Central Asia value with coverage), "
+                "sources with licences and notes, from the published snapshot.",
+                lang,
+            ),
+            html.Button(t("Download (Excel)", lang), id="summit-pack-xlsx", type="button", className="print-button"),
+            " ",
+            html.Button(t("Download (CSV, zip)", lang), id="summit-pack-csv", type="button", className="print-button"),
+            dcc.Download(id=DOWNLOAD_ID),
         ),
         directions_section(directions, funding.direction_indicators(snap), lang),
         tracker_section(directions, funding.initiatives(snap), lang),
@@ -125,18 +112,17 @@ def facts_section(facts: pl.DataFrame, lang: str) -> html.Section:
 
 
 def directions_section(directions: pl.DataFrame, indicators: pl.DataFrame, lang: str) -> html.Section:
-    return html.Section(
-        id="summit-directions",
-        children=[
-            html.H2(t("The eight directions and their indicators", lang)),
-            html.Div(
-                [
-                    direction_card(row, indicators.filter(pl.col("direction") == row["direction"]), lang)
-                    for row in directions.iter_rows(named=True)
-                ],
-                className="card-grid",
-            ),
-        ],
+    return section(
+        "summit-directions",
+        t("The eight directions and their indicators", lang),
+        None,
+        html.Div(
+            [
+                direction_card(row, indicators.filter(pl.col("direction") == row["direction"]), lang)
+                for row in directions.iter_rows(named=True)
+            ],
+            className="card-grid",
+        ),
     )
 
 
@@ -205,41 +191,22 @@ def tracker_section(directions: pl.DataFrame, initiatives: pl.DataFrame, lang: s
     status_options = [{"label": t("All statuses", lang), "value": "all"}] + [
         {"label": t(STATUS_MSGIDS.get(s, s), lang), "value": s or UNKNOWN} for s in statuses
     ]
-    return html.Section(
-        id="summit-initiatives",
-        children=[
-            html.H2(t("Initiatives tracker", lang)),
-            html.P(
-                t(
-                    "The registry starts with what the bulletin states: the initiative areas of the draft Programme "
-                    "of Action 2026-2030. An empty field is unknown.",
-                    lang,
-                ),
-                className="muted",
-            ),
-            html.Div(
-                className="controls",
-                children=[
-                    html.Label(t("Direction", lang), htmlFor=DIRECTION_FILTER_ID, className="control-label"),
-                    dcc.Dropdown(
-                        id=DIRECTION_FILTER_ID,
-                        options=direction_options,
-                        value="all",
-                        clearable=False,
-                        className="indicator-dropdown",
-                    ),
-                    html.Label(t("Status", lang), htmlFor=STATUS_FILTER_ID, className="control-label"),
-                    dcc.Dropdown(
-                        id=STATUS_FILTER_ID,
-                        options=status_options,
-                        value="all",
-                        clearable=False,
-                        className="indicator-dropdown",
-                    ),
-                ],
-            ),
-            html.Div(tracker_table(initiatives, "all", "all", lang), id=TRACKER_ID),
-        ],
+    return section(
+        "summit-initiatives",
+        t("Initiatives tracker", lang),
+        t(
+            "The registry starts with what the bulletin states: the initiative areas of the draft Programme "
+            "of Action 2026-2030. An empty field is unknown.",
+            lang,
+        ),
+        html.Div(
+            className="controls",
+            children=[
+                *tracker_filter(t("Direction", lang), DIRECTION_FILTER_ID, direction_options),
+                *tracker_filter(t("Status", lang), STATUS_FILTER_ID, status_options),
+            ],
+        ),
+        html.Div(tracker_table(initiatives, "all", "all", lang), id=TRACKER_ID),
     )
 
 
@@ -254,6 +221,14 @@ def filter_initiatives(initiatives: pl.DataFrame, direction: str, status: str) -
     elif status != "all":
         initiatives = initiatives.filter(pl.col("status") == status)
     return initiatives
+
+
+def tracker_filter(label: str, element_id: str, options: list) -> list:
+    """A labelled dropdown of the tracker, first showing all initiatives."""
+    return [
+        html.Label(label, htmlFor=element_id, className="control-label"),
+        dcc.Dropdown(id=element_id, options=options, value="all", clearable=False, className="indicator-dropdown"),
+    ]
 
 
 def tracker_table(initiatives: pl.DataFrame, direction: str, status: str, lang: str):
@@ -321,12 +296,11 @@ def timeline_section(consultations: pl.DataFrame, lang: str) -> html.Section:
                 ]
             )
         )
-    return html.Section(
-        id="summit-timeline",
-        children=[
-            html.H2(t("Consultations timeline, 2025", lang)),
-            html.Ol(items, className="timeline"),
-        ],
+    return section(
+        "summit-timeline",
+        t("Consultations timeline, 2025", lang),
+        None,
+        html.Ol(items, className="timeline"),
     )
 
 

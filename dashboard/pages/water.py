@@ -11,14 +11,14 @@ import urllib.parse
 
 import dash
 import polars as pl
-from dash import Input, Output, State, dcc, html
+from dash import Input, Output, dcc, html
 
 from dashboard import data
-from dashboard.figures.base import GRAPH_CONFIG
+from dashboard.figures.base import graph
 from dashboard.figures.water import CLASS_COLOURS, class_label, jmp_figure, ru_or_en, site_map_figure
 from dashboard.i18n import format_number, format_signed_percent_change, normalize_lang, t
 from dashboard.queries import reference, water
-from dashboard.shell import register_page, simple_table, snapshot_callback, source_caption
+from dashboard.shell import redraw_callback, register_page, section, simple_table, source_caption
 from dashboard.text_marks import as_published, with_codes
 
 PATH = "/water"
@@ -47,13 +47,9 @@ TEMPLATE_HEADERS = {
 
 def register(app: dash.Dash) -> None:
     register_page(__name__, NAV, title="Качество воды / Water quality · CAEI", content=water_content)
-    snapshot_callback(
-        app,
-        Output(PROFILE_ID, "children"),
-        Input(SITE_DROPDOWN_ID, "value"),
-        State(LANG_STORE_ID, "data"),
-        prevent_initial_call=True,
-    )(update_profile)
+    redraw_callback(app, [Output(PROFILE_ID, "children")], [Input(SITE_DROPDOWN_ID, "value")], LANG_STORE_ID)(
+        update_profile
+    )
 
 
 def update_profile(site_id: str | None, lang: str | None):
@@ -164,23 +160,16 @@ def map_section(snap: data.Snapshot, sites: pl.DataFrame, lang: str) -> html.Sec
         html.Li(f"{t(PLACEMENT_MSGIDS.get(p, p), lang)}: {len(names)} — {', '.join(sorted(names))}")
         for p, names in sorted(by_placement.items())
     ]
-    return html.Section(
-        id="water-map-section",
-        children=[
-            html.H2(t("Monitored sites by water-quality class", lang)),
-            html.P(
-                t(
-                    "Colour: the class as published for April 2006. The sources give no coordinates; how each site is "
-                    "placed is listed below the map.",
-                    lang,
-                ),
-                className="muted",
-            ),
-            dcc.Graph(
-                id="water-map", figure=site_map_figure(snap, sites, lang), config=GRAPH_CONFIG, className="graph"
-            ),
-            html.Ul(notes, id="water-placement", className="muted"),
-        ],
+    return section(
+        "water-map-section",
+        t("Monitored sites by water-quality class", lang),
+        t(
+            "Colour: the class as published for April 2006. The sources give no coordinates; how each site is "
+            "placed is listed below the map.",
+            lang,
+        ),
+        graph("water-map", site_map_figure(snap, sites, lang)),
+        html.Ul(notes, id="water-placement", className="muted"),
     )
 
 
@@ -195,20 +184,19 @@ def shares_section(snap: data.Snapshot, lang: str) -> html.Section:
         total = int(part["n_region_sites"][0])
         name = t("Kazakhstan, all sites", lang) if region["region_id"] == "KAZ" else ru_or_en(region, "region", lang)
         rows.append([name, str(total)] + [str(counts[c]) if c in counts else "" for c in classes])
-    return html.Section(
-        id="water-shares",
-        children=[
-            html.H2(t("Monitored sites by class and region", lang)),
-            simple_table(
-                [t("Region", lang), t("Sites", lang)] + [class_label(c, lang) for c in classes],
-                rows,
-                numeric=[False] + [True] * (len(classes) + 1),
-                element_id="water-shares-table",
-                caption=t(
-                    "Number of sites per published class (a water body monitored in two regions counts in each).", lang
-                ),
+    return section(
+        "water-shares",
+        t("Monitored sites by class and region", lang),
+        None,
+        simple_table(
+            [t("Region", lang), t("Sites", lang)] + [class_label(c, lang) for c in classes],
+            rows,
+            numeric=[False] + [True] * (len(classes) + 1),
+            element_id="water-shares-table",
+            caption=t(
+                "Number of sites per published class (a water body monitored in two regions counts in each).", lang
             ),
-        ],
+        ),
     )
 
 
@@ -226,26 +214,25 @@ def exceedances_section(snap: data.Snapshot, lang: str) -> html.Section:
         ]
         for r in worst.iter_rows(named=True)
     ]
-    return html.Section(
-        id="water-exceedances",
-        children=[
-            html.H2(t("Worst exceedances of the fishery MPC", lang)),
-            simple_table(
-                [
-                    t("Site", lang),
-                    t("Parameter", lang),
-                    t("Concentration", lang),
-                    t("Unit", lang),
-                    t("MPC (fishery, implied)", lang),
-                    t("Ratio to MPC", lang),
-                    t("Multiplicity as published", lang),
-                ],
-                rows,
-                numeric=[False, False, True, False, True, True, True],
-                element_id="water-exceedance-table",
-                caption=t("Mean concentration in April 2006 divided by the implied fishery MPC.", lang),
-            ),
-        ],
+    return section(
+        "water-exceedances",
+        t("Worst exceedances of the fishery MPC", lang),
+        None,
+        simple_table(
+            [
+                t("Site", lang),
+                t("Parameter", lang),
+                t("Concentration", lang),
+                t("Unit", lang),
+                t("MPC (fishery, implied)", lang),
+                t("Ratio to MPC", lang),
+                t("Multiplicity as published", lang),
+            ],
+            rows,
+            numeric=[False, False, True, False, True, True, True],
+            element_id="water-exceedance-table",
+            caption=t("Mean concentration in April 2006 divided by the implied fishery MPC.", lang),
+        ),
     )
 
 
@@ -261,14 +248,13 @@ def profile_section(snap: data.Snapshot, sites: pl.DataFrame, lang: str) -> html
         for r in sites.iter_rows(named=True)
     ]
     first = sites["site_id"][0]
-    return html.Section(
-        id="water-profile",
-        children=[
-            html.H2(t("Site profile", lang)),
-            html.Label(t("Site", lang), htmlFor=SITE_DROPDOWN_ID),
-            dcc.Dropdown(id=SITE_DROPDOWN_ID, options=options, value=first, clearable=False),
-            html.Div(site_profile(snap, sites, first, lang), id=PROFILE_ID),
-        ],
+    return section(
+        "water-profile",
+        t("Site profile", lang),
+        None,
+        html.Label(t("Site", lang), htmlFor=SITE_DROPDOWN_ID),
+        dcc.Dropdown(id=SITE_DROPDOWN_ID, options=options, value=first, clearable=False),
+        html.Div(site_profile(snap, sites, first, lang), id=PROFILE_ID),
     )
 
 
@@ -371,30 +357,25 @@ def harmonisation_section(snap: data.Snapshot, lang: str) -> html.Section:
         [t(WATER_USE_MSGIDS.get(r["water_use"], r["water_use"]), lang), str(r["n_observations"]), str(r["n_breaching"])]
         for r in counts.iter_rows(named=True)
     ]
-    return html.Section(
-        id="water-harmonisation",
-        children=[
-            html.H2(t("Harmonisation: the same observations against each set of norms", lang)),
-            html.P(
-                t(
-                    "Each observation is compared only with norms of the same chemical basis (nitrite as N is "
-                    "converted to nitrite ion with the declared factor) and the same unit. WHO and EU values are not "
-                    "in the shared sources and are not shown.",
-                    lang,
-                ),
-                className="muted",
-            ),
-            simple_table(
-                [
-                    t("Water use of the norm", lang),
-                    t("Observations compared", lang),
-                    t("Exceeding at least one norm", lang),
-                ],
-                rows,
-                numeric=[False, True, True],
-                element_id="water-harmonisation-table",
-            ),
-        ],
+    return section(
+        "water-harmonisation",
+        t("Harmonisation: the same observations against each set of norms", lang),
+        t(
+            "Each observation is compared only with norms of the same chemical basis (nitrite as N is "
+            "converted to nitrite ion with the declared factor) and the same unit. WHO and EU values are not "
+            "in the shared sources and are not shown.",
+            lang,
+        ),
+        simple_table(
+            [
+                t("Water use of the norm", lang),
+                t("Observations compared", lang),
+                t("Exceeding at least one norm", lang),
+            ],
+            rows,
+            numeric=[False, True, True],
+            element_id="water-harmonisation-table",
+        ),
     )
 
 
@@ -402,20 +383,18 @@ def jmp_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: str)
     values = water.jmp_latest(snap, CENTRAL_ASIA)
     names = {r["geo_id"]: r for r in reference.geographies(snap).iter_rows(named=True)}
     fig = jmp_figure(values, names, lang)
-    return html.Section(
-        id="water-jmp",
-        children=[
-            html.H2(t("Access to drinking water (WHO/UNICEF JMP)", lang)),
-            html.P(t("Each country's latest year; the label gives the year.", lang), className="muted"),
-            dcc.Graph(id="water-jmp-graph", figure=fig, config=GRAPH_CONFIG, className="graph"),
-            source_caption(
-                sources_by_id,
-                values["source_id"].unique().sort().to_list(),
-                info.get("created_at"),
-                lang,
-                element_id="water-jmp-source",
-            ),
-        ],
+    return section(
+        "water-jmp",
+        t("Access to drinking water (WHO/UNICEF JMP)", lang),
+        t("Each country's latest year; the label gives the year.", lang),
+        graph("water-jmp-graph", fig),
+        source_caption(
+            sources_by_id,
+            values["source_id"].unique().sort().to_list(),
+            info.get("created_at"),
+            lang,
+            element_id="water-jmp-source",
+        ),
     )
 
 
@@ -427,48 +406,47 @@ def template_href(lang: str) -> str:
 
 def inbox_section(snap: data.Snapshot, lang: str) -> html.Section:
     summary = water.inbox_summary(snap)
-    return html.Section(
-        id="water-inbox",
-        children=[
-            html.H2(t("Lab results from analysts", lang)),
-            html.P(
-                t(
-                    "{files} lab file(s) ingested: {landed} row(s) landed, {open} quarantined row(s) open.",
-                    lang,
-                    files=summary["files"],
-                    landed=summary["landed"],
-                    open=summary["quarantine_open"],
+    return section(
+        "water-inbox",
+        t("Lab results from analysts", lang),
+        None,
+        html.P(
+            t(
+                "{files} lab file(s) ingested: {landed} row(s) landed, {open} quarantined row(s) open.",
+                lang,
+                files=summary["files"],
+                landed=summary["landed"],
+                open=summary["quarantine_open"],
+            ),
+            id="water-inbox-summary",
+        ),
+        html.P(
+            with_codes(
+                "Drop CSV or XLSX files into the water-quality inbox or run {ingest}. Columns: water body, "
+                "region, sample date, parameter, value, unit ({units}). Rows that cannot be accepted are kept in "
+                "quarantine with the reason ({export}).",
+                lang,
+                ingest=f"caei ingest {t('FILE', lang)}",
+                units="mg/l, мг/дм3, µg/l, мкг/дм3, mg-eq/l",
+                export="caei export --table quarantine",
+            ),
+            id="water-inbox-help",
+        ),
+        html.P(
+            [
+                html.A(
+                    t("Template (Russian headers)", lang),
+                    href=template_href("ru"),
+                    download="caei_lab_template_ru.csv",
+                    id="water-template-ru",
                 ),
-                id="water-inbox-summary",
-            ),
-            html.P(
-                with_codes(
-                    "Drop CSV or XLSX files into the water-quality inbox or run {ingest}. Columns: water body, "
-                    "region, sample date, parameter, value, unit ({units}). Rows that cannot be accepted are kept in "
-                    "quarantine with the reason ({export}).",
-                    lang,
-                    ingest=f"caei ingest {t('FILE', lang)}",
-                    units="mg/l, мг/дм3, µg/l, мкг/дм3, mg-eq/l",
-                    export="caei export --table quarantine",
+                " · ",
+                html.A(
+                    t("Template (English headers)", lang),
+                    href=template_href("en"),
+                    download="caei_lab_template_en.csv",
+                    id="water-template-en",
                 ),
-                id="water-inbox-help",
-            ),
-            html.P(
-                [
-                    html.A(
-                        t("Template (Russian headers)", lang),
-                        href=template_href("ru"),
-                        download="caei_lab_template_ru.csv",
-                        id="water-template-ru",
-                    ),
-                    " · ",
-                    html.A(
-                        t("Template (English headers)", lang),
-                        href=template_href("en"),
-                        download="caei_lab_template_en.csv",
-                        id="water-template-en",
-                    ),
-                ]
-            ),
-        ],
+            ]
+        ),
     )

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import dash
 import polars as pl
-from dash import Input, Output, State, dcc, html
+from dash import Input, Output, html
 
 from assets.indicators.air import rules as air
 from dashboard import air_data, data
 from dashboard.figures.air import city_map_figure, city_name, region_label, region_map_figure, unit_text
-from dashboard.figures.base import GRAPH_CONFIG
+from dashboard.figures.base import graph
 from dashboard.i18n import format_number, format_signed_percent_change, normalize_lang, t
 from dashboard.pages.air.captions import LATIN_NAMES, airdata_notice, sources_caption
 from dashboard.pages.air.city import (
@@ -24,7 +24,7 @@ from dashboard.pages.air.city import (
     city_view,
     parse_series,
 )
-from dashboard.shell import register_page, simple_table, snapshot_callback
+from dashboard.shell import redraw_callback, register_page, section, simple_table
 from dashboard.text_marks import as_published, code, translated_or_published, with_latin_names
 
 PATH = "/air"
@@ -39,13 +39,9 @@ def register(app: dash.Dash) -> None:
         title="Качество воздуха / Air quality · CAEI",
         content=lambda snap, _info, lang: air_content(snap, lang),
     )
-    snapshot_callback(
-        app,
-        Output(CITY_VIEW_ID, "children"),
-        Input(SERIES_DROPDOWN_ID, "value"),
-        State(LANG_STORE_ID, "data"),
-        prevent_initial_call=True,  # the layout already holds the first city
-    )(update_city_view)
+    redraw_callback(app, [Output(CITY_VIEW_ID, "children")], [Input(SERIES_DROPDOWN_ID, "value")], LANG_STORE_ID)(
+        update_city_view
+    )
 
 
 def update_city_view(series: str | None, lang: str | None):
@@ -87,68 +83,61 @@ def city_map_section(snap: data.Snapshot, cities: dict, lang: str) -> html.Secti
         for i, r in enumerate(latest.iter_rows(named=True))
     ]
     no_point = [city_name(cities.get(c), lang) for c in latest["city_id"] if cities.get(c, {}).get("lat") is None]
-    return html.Section(
-        id="air-cities",
-        children=[
-            html.H2(t("PM2.5: latest complete annual mean by city", lang)),
-            html.P(
-                with_latin_names(
-                    t(
-                        "Circle size and colour: the latest calendar year with complete data. Grey: a PM2.5 "
-                        "series exists but no year is complete. Where a city has two series, the map shows the "
-                        "AirData.kz city-wide one and the table lists both: they can disagree strongly "
-                        "(Karaganda).",
-                        lang,
-                    ),
-                    LATIN_NAMES,
-                    lang,
-                ),
-                className="muted",
+    return section(
+        "air-cities",
+        t("PM2.5: latest complete annual mean by city", lang),
+        with_latin_names(
+            t(
+                "Circle size and colour: the latest calendar year with complete data. Grey: a PM2.5 "
+                "series exists but no year is complete. Where a city has two series, the map shows the "
+                "AirData.kz city-wide one and the table lists both: they can disagree strongly "
+                "(Karaganda).",
+                lang,
             ),
-            dcc.Graph(id="air-city-map", figure=figure, config=GRAPH_CONFIG, className="graph"),
-            html.P(
-                with_latin_names(
-                    t("Not on the map (no location in Natural Earth): {cities}.", lang, cities=", ".join(no_point)),
-                    LATIN_NAMES,
-                    lang,
-                ),
-                className="muted",
-                id="air-no-point",
-            )
-            if no_point
-            else html.P(""),
-            html.P(
-                t(
-                    "No complete year: {cities}.",
-                    lang,
-                    cities=", ".join(city_name(cities.get(c), lang) for c in without),
-                ),
-                className="muted",
-                id="air-incomplete-cities",
-            )
-            if without
-            else html.P(""),
-            simple_table(
-                [
-                    t("Rank", lang),
-                    t("City", lang),
-                    t("Mean", lang),
-                    t("Unit", lang),
-                    t("Year", lang),
-                    t("Days with data", lang),
-                    t("Source code", lang),
-                ],
-                ranking_rows,
-                numeric=[True, False, True, False, True, True, False],
-                element_id="air-ranking-table",
-                caption=t(
-                    "Series ranked by their latest complete annual PM2.5 mean (years differ between series).", lang
-                ),
+            LATIN_NAMES,
+            lang,
+        ),
+        graph("air-city-map", figure),
+        html.P(
+            with_latin_names(
+                t("Not on the map (no location in Natural Earth): {cities}.", lang, cities=", ".join(no_point)),
+                LATIN_NAMES,
+                lang,
             ),
-            sources_caption(
-                snap, latest["source_id"].unique().sort().to_list() if latest.height else [], lang, "air-map-source"
+            className="muted",
+            id="air-no-point",
+        )
+        if no_point
+        else html.P(""),
+        html.P(
+            t(
+                "No complete year: {cities}.",
+                lang,
+                cities=", ".join(city_name(cities.get(c), lang) for c in without),
             ),
-        ],
+            className="muted",
+            id="air-incomplete-cities",
+        )
+        if without
+        else html.P(""),
+        simple_table(
+            [
+                t("Rank", lang),
+                t("City", lang),
+                t("Mean", lang),
+                t("Unit", lang),
+                t("Year", lang),
+                t("Days with data", lang),
+                t("Source code", lang),
+            ],
+            ranking_rows,
+            numeric=[True, False, True, False, True, True, False],
+            element_id="air-ranking-table",
+            caption=t("Series ranked by their latest complete annual PM2.5 mean (years differ between series).", lang),
+        ),
+        sources_caption(
+            snap, latest["source_id"].unique().sort().to_list() if latest.height else [], lang, "air-map-source"
+        ),
     )
 
 
@@ -174,32 +163,27 @@ def thresholds_section(snap: data.Snapshot, lang: str) -> html.Section:
         for r in registry.iter_rows(named=True)
     ]
     documents = registry["document"].unique().sort().to_list()
-    return html.Section(
-        id="air-thresholds",
-        children=[
-            html.H2(t("Threshold registry", lang)),
-            html.P(
-                t("Every value cites its document and table; a value that could not be checked is left empty.", lang),
-                className="muted",
-            ),
-            simple_table(
-                [
-                    t("Pollutant", lang),
-                    t("Averaging", lang),
-                    t("Level", lang),
-                    t("Value, µg/m³", lang),
-                    t("Table", lang),
-                    t("Note", lang),
-                ],
-                rows,
-                numeric=[False, False, False, True, False, False],
-                element_id="air-threshold-table",
-                caption=[
-                    t("Document: {documents}", lang, documents="\0").split("\0")[0],
-                    as_published("; ".join(documents), lang),
-                ],
-            ),
-        ],
+    return section(
+        "air-thresholds",
+        t("Threshold registry", lang),
+        t("Every value cites its document and table; a value that could not be checked is left empty.", lang),
+        simple_table(
+            [
+                t("Pollutant", lang),
+                t("Averaging", lang),
+                t("Level", lang),
+                t("Value, µg/m³", lang),
+                t("Table", lang),
+                t("Note", lang),
+            ],
+            rows,
+            numeric=[False, False, False, True, False, False],
+            element_id="air-threshold-table",
+            caption=[
+                t("Document: {documents}", lang, documents="\0").split("\0")[0],
+                as_published("; ".join(documents), lang),
+            ],
+        ),
     )
 
 
@@ -235,40 +219,39 @@ def regions_section(snap: data.Snapshot, lang: str) -> html.Section:
             last=format_number(last["value"], lang, decimals=1),
             last_year=last["year"],
         )
-    return html.Section(
-        id="air-regions",
-        children=[
-            html.H2(t("Kazakhstan: emissions from stationary sources by region", lang)),
-            html.P(lead, className="lead", id="air-national-emissions"),
-            html.P(
-                with_latin_names(
-                    t(
-                        "Points are Natural Earth label points, not boundaries; circle area follows the latest "
-                        "value. Regions created in 2022 have no point: {regions}. No population by region exists "
-                        "in the sources, so no per-capita values are shown.",
-                        lang,
-                        regions=", ".join(unplaced),
-                    ),
-                    LATIN_NAMES,
+    return section(
+        "air-regions",
+        t("Kazakhstan: emissions from stationary sources by region", lang),
+        None,
+        html.P(lead, className="lead", id="air-national-emissions"),
+        html.P(
+            with_latin_names(
+                t(
+                    "Points are Natural Earth label points, not boundaries; circle area follows the latest "
+                    "value. Regions created in 2022 have no point: {regions}. No population by region exists "
+                    "in the sources, so no per-capita values are shown.",
                     lang,
+                    regions=", ".join(unplaced),
                 ),
-                className="muted",
+                LATIN_NAMES,
+                lang,
             ),
-            dcc.Graph(id="air-region-map", figure=fig, config=GRAPH_CONFIG, className="graph"),
-            simple_table(
-                [
-                    t("Region", lang),
-                    t("Year", lang),
-                    t("Thousand t", lang),
-                    t("Compared years", lang),
-                    t("Change", lang),
-                    t("Trend, thousand t per year", lang),
-                    t("Note", lang),
-                ],
-                rows,
-                numeric=[False, True, True, False, True, True, False],
-                element_id="air-region-table",
-            ),
-            sources_caption(snap, ["kz_emissions_stationary_by_region"], lang, "air-region-source"),
-        ],
+            className="muted",
+        ),
+        graph("air-region-map", fig),
+        simple_table(
+            [
+                t("Region", lang),
+                t("Year", lang),
+                t("Thousand t", lang),
+                t("Compared years", lang),
+                t("Change", lang),
+                t("Trend, thousand t per year", lang),
+                t("Note", lang),
+            ],
+            rows,
+            numeric=[False, True, True, False, True, True, False],
+            element_id="air-region-table",
+        ),
+        sources_caption(snap, ["kz_emissions_stationary_by_region"], lang, "air-region-source"),
     )

@@ -12,10 +12,10 @@ from dash import dcc, html
 from assets.indicators.air import rules as air
 from dashboard import air_data, data
 from dashboard.figures.air import calendar_figure, city_name, daily_figure, season_figure, unit_text
-from dashboard.figures.base import GRAPH_CONFIG
+from dashboard.figures.base import graph
 from dashboard.i18n import format_number, format_share, t
 from dashboard.pages.air.captions import sources_caption
-from dashboard.shell import simple_table
+from dashboard.shell import chooser, section, simple_table
 
 SERIES_DROPDOWN_ID = "air-series"
 LANG_STORE_ID = "air-lang"
@@ -60,22 +60,13 @@ def city_section(snap: data.Snapshot, cities: dict, lang: str) -> html.Section:
     default = "|".join(DEFAULT_SERIES)
     if options and default not in {o["value"] for o in options}:
         default = options[0]["value"]
-    return html.Section(
-        id="air-city",
-        children=[
-            html.H2(t("One city: daily values, seasons and days above thresholds", lang)),
-            html.Label(t("City, pollutant and source", lang), htmlFor=SERIES_DROPDOWN_ID, className="control-label"),
-            dcc.Dropdown(
-                id=SERIES_DROPDOWN_ID,
-                options=options,
-                value=default,
-                clearable=False,
-                searchable=True,
-                className="indicator-dropdown",
-            ),
-            dcc.Store(id=LANG_STORE_ID, data=lang),
-            html.Div(city_view(snap, parse_series(default), lang), id=CITY_VIEW_ID),
-        ],
+    return section(
+        "air-city",
+        t("One city: daily values, seasons and days above thresholds", lang),
+        None,
+        *chooser(t("City, pollutant and source", lang), SERIES_DROPDOWN_ID, options, default),
+        dcc.Store(id=LANG_STORE_ID, data=lang),
+        html.Div(city_view(snap, parse_series(default), lang), id=CITY_VIEW_ID),
     )
 
 
@@ -105,21 +96,11 @@ def city_view(snap: data.Snapshot, series: tuple[str, str, str], lang: str) -> l
             ),
             className="muted",
         ),
-        dcc.Graph(
-            id="air-daily-graph",
-            figure=daily_figure(daily, registry, pollutant, lang),
-            config=GRAPH_CONFIG,
-            className="graph",
-        ),
+        graph("air-daily-graph", daily_figure(daily, registry, pollutant, lang)),
         html.H3(t("Calendar of {year}: month by day of month", lang, year=last_year)),
-        dcc.Graph(
-            id="air-calendar-graph",
-            figure=calendar_figure(daily, last_year, lang),
-            config=GRAPH_CONFIG,
-            className="graph",
-        ),
+        graph("air-calendar-graph", calendar_figure(daily, last_year, lang)),
         html.H3(t("Heating season (October–April) and summer (May–September)", lang)),
-        dcc.Graph(id="air-season-graph", figure=season_figure(stats, lang), config=GRAPH_CONFIG, className="graph"),
+        graph("air-season-graph", season_figure(stats, lang)),
         season_table(snap, stats, series, lang),
         trend_line(snap, series, lang),
         html.H3(t("Days above each registered 24-hour threshold", lang)),

@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import dash
-from dash import Input, Output, State, dcc, html
+from dash import Input, Output, dcc, html
 
 from assets.common.coverage import MIN_POPULATION_COVERAGE
 from dashboard import data
-from dashboard.figures.base import GRAPH_CONFIG, country_bar_figure, empty_figure
+from dashboard.figures.base import country_bar_figure, empty_figure, graph
 from dashboard.i18n import format_number, format_share, localized, normalize_lang, t
-from dashboard.pages.overview.cards import countries_only_card, explorer_href, region_card, unit_label
+from dashboard.pages.overview.cards import CardContext, countries_only_card, explorer_href, region_card, unit_label
 from dashboard.queries import indicators, reference
 from dashboard.shell import (
     aria,
+    chooser,
     flag_badges,
     flag_text,
     href,
+    page_heading,
+    redraw_callback,
     register_page,
+    search_labels,
     simple_table,
-    snapshot_callback,
     source_caption,
 )
 from dashboard.summaries import (
@@ -44,14 +47,15 @@ NAV = (0, PATH, "Overview")
 
 def register(app: dash.Dash) -> None:
     register_page(__name__, NAV, title="Обзор / Overview · CAEI", content=overview_content)
-    snapshot_callback(
+    redraw_callback(
         app,
-        Output(COUNTRY_GRAPH_ID, "figure"),
-        Output(COUNTRY_TABLE_ID, "children"),
-        Output(COUNTRY_CAPTION_ID, "children"),
-        Input(COUNTRY_DROPDOWN_ID, "value"),
-        State(LANG_STORE_ID, "data"),
-        prevent_initial_call=True,  # the layout already holds the first selection
+        [
+            Output(COUNTRY_GRAPH_ID, "figure"),
+            Output(COUNTRY_TABLE_ID, "children"),
+            Output(COUNTRY_CAPTION_ID, "children"),
+        ],
+        [Input(COUNTRY_DROPDOWN_ID, "value")],
+        LANG_STORE_ID,
     )(update_country_comparison)
 
 
@@ -91,8 +95,8 @@ def overview_content(snap: data.Snapshot, info: dict, lang: str) -> list:
     ordered_ids = order_by_direction(list(summaries), catalogue)
 
     sections: list = [
-        html.H1(t("Central Asia at a glance", lang)),
-        html.P(
+        *page_heading(
+            t("Central Asia at a glance", lang),
             t(
                 "Regional figures combine {countries}. A regional figure is published only when the countries "
                 "with data hold at least {threshold} of the region's population.",
@@ -100,7 +104,6 @@ def overview_content(snap: data.Snapshot, info: dict, lang: str) -> list:
                 countries=", ".join(country_names.get(c, c) for c in countries),
                 threshold=format_share(MIN_POPULATION_COVERAGE, lang),
             ),
-            className="lead",
         ),
         html.Nav(
             [html.Span(t("Country profiles:", lang), className="list-title")]
@@ -117,6 +120,7 @@ def overview_content(snap: data.Snapshot, info: dict, lang: str) -> list:
             **aria(label=t("Country profiles:", lang)),
         ),
     ]
+    context = CardContext(sources_by_id, info, snap, countries, country_names, lang)
     for direction_row, summary in zip(directions.iter_rows(named=True), direction_summaries, strict=False):
         sections.append(
             direction_section(
@@ -125,12 +129,7 @@ def overview_content(snap: data.Snapshot, info: dict, lang: str) -> list:
                 summaries,
                 indicators_by_id,
                 status_by_id,
-                sources_by_id,
-                info,
-                snap,
-                countries,
-                country_names,
-                lang,
+                context,
             )
         )
     sections.append(country_section(snap, info, catalogue, countries, ordered_ids, lang))
@@ -143,13 +142,9 @@ def direction_section(
     summaries: dict[str, RegionSummary],
     indicators_by_id: dict,
     status_by_id: dict,
-    sources_by_id: dict,
-    info: dict,
-    snap: data.Snapshot,
-    countries: list[str],
-    country_names: dict[str, str],
-    lang: str,
+    context: CardContext,
 ) -> html.Section:
+    lang = context.lang
     number = summary.direction
     title = localized(direction_row, "title", lang)
     children: list = [html.H2(t("Direction {number}", lang, number=number) + (f". {title}" if title else ""))]
@@ -170,11 +165,10 @@ def direction_section(
     headline_id = summary.headline_id
     if headline_id is not None:
         indicator, status = indicators_by_id.get(headline_id, {}), status_by_id.get(headline_id, {})
-        context = (sources_by_id, info, snap, countries, country_names, lang)
         grid.append(
-            region_card(summaries[headline_id], indicator, status, *context)
+            region_card(summaries[headline_id], indicator, status, context)
             if headline_id in summaries
-            else countries_only_card(headline_id, indicator, status, *context)
+            else countries_only_card(headline_id, indicator, status, context)
         )
     else:
         grid.append(
@@ -245,23 +239,9 @@ def country_section(
         className="countries",
         children=[
             html.H2(t("Countries compared: latest year", lang)),
-            html.Label(t("Indicator", lang), htmlFor=COUNTRY_DROPDOWN_ID, className="control-label"),
-            dcc.Dropdown(
-                id=COUNTRY_DROPDOWN_ID,
-                options=options,
-                value=default,
-                clearable=False,
-                searchable=True,
-                labels={
-                    "search": t("Search", lang),
-                    "no_options_found": t("Nothing found", lang),
-                    "clear_search": t("Clear", lang),
-                    "clear_selection": t("Clear", lang),
-                },
-                className="indicator-dropdown",
-            ),
+            *chooser(t("Indicator", lang), COUNTRY_DROPDOWN_ID, options, default, labels=search_labels(lang)),
             dcc.Store(id=LANG_STORE_ID, data=lang),
-            dcc.Graph(id=COUNTRY_GRAPH_ID, figure=figure, config=GRAPH_CONFIG, className="graph"),
+            graph(COUNTRY_GRAPH_ID, figure),
             html.Div(table, id=COUNTRY_TABLE_ID, className="table-scroll"),
             html.Div(caption.children, id=COUNTRY_CAPTION_ID, className="source-caption"),
         ],

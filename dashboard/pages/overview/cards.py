@@ -4,6 +4,7 @@ coverage, or the countries' values where there is no regional figure."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 from dash import dcc, html
 
@@ -14,6 +15,17 @@ from dashboard.i18n import format_number, format_share, format_signed_percent_ch
 from dashboard.queries import indicators
 from dashboard.shell import aria, flag_badges, source_caption
 from dashboard.summaries import RegionSummary, indicator_check_status, rows_by_key, trend_arrow
+
+
+class CardContext(NamedTuple):
+    """What every headline card of the page reads besides its own indicator."""
+
+    sources_by_id: dict
+    info: dict
+    snap: data.Snapshot
+    countries: list[str]
+    country_names: dict[str, str]
+    lang: str
 
 
 def explorer_href(indicator_id: str, lang: str) -> str:
@@ -27,17 +39,8 @@ def unit_label(indicator: dict, fallback_unit: str | None, lang: str) -> str:
     return label or (fallback_unit or "")
 
 
-def region_card(
-    summary: RegionSummary,
-    indicator: dict,
-    status: dict,
-    sources_by_id: dict,
-    info: dict,
-    snap: data.Snapshot,
-    countries: list[str],
-    country_names: dict[str, str],
-    lang: str,
-) -> html.Article:
+def region_card(summary: RegionSummary, indicator: dict, status: dict, context: CardContext) -> html.Article:
+    sources_by_id, info, snap, countries, country_names, lang = context
     unit = unit_label(indicator, summary.unit, lang)
     body = card_head(summary.indicator_id, indicator, status, lang)
     if summary.has_current_regional_value:
@@ -105,18 +108,9 @@ def region_card(
     return headline_card(summary.indicator_id, indicator, body, sources_by_id, info, lang)
 
 
-def countries_only_card(
-    indicator_id: str,
-    indicator: dict,
-    status: dict,
-    sources_by_id: dict,
-    info: dict,
-    snap: data.Snapshot,
-    countries: list[str],
-    country_names: dict[str, str],
-    lang: str,
-) -> html.Article:
+def countries_only_card(indicator_id: str, indicator: dict, status: dict, context: CardContext) -> html.Article:
     """A headline indicator the catalogue does not aggregate for the region: the latest value of each country."""
+    sources_by_id, info, snap, countries, country_names, lang = context
     unit = unit_label(indicator, indicator.get("unit"), lang)
     latest = rows_by_key(indicators.latest_country_values(snap, indicator_id, countries), "geo_id")
     body = card_head(indicator_id, indicator, status, lang) + [
