@@ -6,7 +6,7 @@ The code location gives it to assets as the Dagster resource "settings"; the CLI
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -20,21 +20,21 @@ class Settings:
     dagster_home: Path  # DAGSTER_HOME, else home/dagster, so CLI runs show in the Dagster UI
     writer_wait: float = 600.0  # seconds a run waits for another run's warehouse writer lock
 
-    @property
-    def raw_dir(self) -> Path:
-        return self.home / "raw"
+    # Where each step keeps its files under home (derived, so a replaced home moves them all).
+    raw_dir: Path = field(init=False)
+    warehouse_path: Path = field(init=False)
+    published_dir: Path = field(init=False)
+    inbox_dir: Path = field(init=False)
 
-    @property
-    def warehouse_path(self) -> Path:
-        return self.home / "warehouse.duckdb"
-
-    @property
-    def published_dir(self) -> Path:
-        return self.home / "published"
-
-    @property
-    def inbox_dir(self) -> Path:
-        return self.home / "inbox"
+    def __post_init__(self) -> None:
+        places = {
+            "raw_dir": "raw",
+            "warehouse_path": "warehouse.duckdb",
+            "published_dir": "published",
+            "inbox_dir": "inbox",
+        }
+        for name, place in places.items():
+            object.__setattr__(self, name, self.home / place)  # the dataclass is frozen
 
 
 def load_settings() -> Settings:

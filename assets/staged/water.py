@@ -55,6 +55,15 @@ def _roman_class(df: pl.DataFrame, column: str, path: Path) -> pl.Series:
     return roman
 
 
+SURFACE_COLUMNS = (
+    "rivers type regions wpi_april_2005 wpi_march_2006 wpi_april_2006"
+    " ingredients_and_indicators avg_concentration_mg/l multiplicity_of_exceeding_the_mpc classes characteristic"
+).split()
+CLASS_TABLE_COLUMNS = (
+    "class water_quality_characteristics Water_pollution_index_wpi domestic_and_drinking_water_use domestic_water_use"
+).split()
+
+
 def parse_kz_surface_water_quality(path: Path) -> pl.DataFrame:
     """April 2006 surface-water quality: one row per water body x region x pollutant over the limit.
 
@@ -62,20 +71,7 @@ def parse_kz_surface_water_quality(path: Path) -> pl.DataFrame:
     multiplicities keep their written precision (needed to check the implied limits within rounding).
     """
     df = read_csv_text(path)
-    columns = [
-        "rivers",
-        "type",
-        "regions",
-        "wpi_april_2005",
-        "wpi_march_2006",
-        "wpi_april_2006",
-        "ingredients_and_indicators",
-        "avg_concentration_mg/l",
-        "multiplicity_of_exceeding_the_mpc",
-        "classes",
-        "characteristic",
-    ]
-    require_columns(df, columns, path)
+    require_columns(df, SURFACE_COLUMNS, path)
     conc_text = df["avg_concentration_mg/l"].str.strip_chars()
     mult_text = df["multiplicity_of_exceeding_the_mpc"].str.strip_chars()
     out = pl.DataFrame(
@@ -123,14 +119,7 @@ def parse_kz_water_bodies_wpi_class(path: Path) -> pl.DataFrame:
 def parse_kz_wpi_classes(path: Path) -> pl.DataFrame:
     """Class table: 'I class' .. 'VII class' with WPI ranges '0.0-0.3' .. '>10'."""
     df = read_csv_text(path)
-    cols = [
-        "class",
-        "water_quality_characteristics",
-        "Water_pollution_index_wpi",
-        "domestic_and_drinking_water_use",
-        "domestic_water_use",
-    ]
-    require_columns(df, cols, path)
+    require_columns(df, CLASS_TABLE_COLUMNS, path)
     ranges = df["Water_pollution_index_wpi"].str.strip_chars()
     low = ranges.str.extract(r"^([\d.]+)\s*-", 1)
     high = ranges.str.extract(r"-\s*([\d.]+)$", 1)

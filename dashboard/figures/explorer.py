@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 import polars as pl
 
+from assets.common.geography import REGION_ID
 from dashboard.figures.base import NEUTRAL, PALETTE, base_layout, empty_figure, over_years, per_place
 from dashboard.i18n import format_number, t
 from dashboard.summaries import has_flag
@@ -25,7 +26,7 @@ def flagged_marker_symbols(flags: Sequence[str]) -> list[str]:
 
 
 def explorer_line_figure(
-    shown: pl.DataFrame, geo_names: dict[str, str], unit_label: str, flag_words, lang: str, region_id: str = "CA5"
+    shown: pl.DataFrame, geo_names: dict[str, str], unit_label: str, flag_words, lang: str, region_id: str = REGION_ID
 ) -> go.Figure:
     """One line per place over the chosen years; the regional figure dashed; flagged values hollow."""
     if shown.height == 0:

@@ -13,6 +13,7 @@ import dash
 import polars as pl
 from dash import Input, Output, dcc, html
 
+from assets.common.geography import CENTRAL_ASIA
 from dashboard import data
 from dashboard.figures.base import graph
 from dashboard.figures.water import CLASS_COLOURS, class_label, jmp_figure, ru_or_en, site_map_figure
@@ -26,7 +27,7 @@ NAV = (25, PATH, "Water quality")
 SITE_DROPDOWN_ID = "water-site"
 LANG_STORE_ID = "water-lang"
 PROFILE_ID = "water-site-profile"
-CENTRAL_ASIA = ["KAZ", "KGZ", "TJK", "TKM", "UZB"]
+
 WATER_USE_MSGIDS = {
     "fishery": "fishery (implied from the published multiplicities)",
     "drinking": "drinking water (Kazakhstan)",
@@ -380,7 +381,7 @@ def harmonisation_section(snap: data.Snapshot, lang: str) -> html.Section:
 
 
 def jmp_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: str) -> html.Section:
-    values = water.jmp_latest(snap, CENTRAL_ASIA)
+    values = water.jmp_latest(snap, list(CENTRAL_ASIA))
     names = {r["geo_id"]: r for r in reference.geographies(snap).iter_rows(named=True)}
     fig = jmp_figure(values, names, lang)
     return section(

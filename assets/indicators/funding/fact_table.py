@@ -40,14 +40,17 @@ FACTS_SCHEMA = pl.Schema(
 )
 # amount_unit -> (currency, price basis); every unit is in seeds/units.csv.
 AMOUNT_UNITS = {
-    "million_usd_current": ("USD", "current"),
-    "million_usd_crs_constant": ("USD", "constant_crs_release"),
-    "usd_current": ("USD", "current"),
-    "usd_2000": ("USD", "constant_2000"),
-    "usd_2014": ("USD", "constant_2014"),
-    "thousand_kzt_current": ("KZT", "current"),
-    "eur_current": ("EUR", "current"),
-    "million_eur_current": ("EUR", "current"),
+    unit: (currency, basis)
+    for unit, currency, basis in (
+        ("million_usd_current", "USD", "current"),
+        ("million_usd_crs_constant", "USD", "constant_crs_release"),
+        ("usd_current", "USD", "current"),
+        ("usd_2000", "USD", "constant_2000"),
+        ("usd_2014", "USD", "constant_2014"),
+        ("thousand_kzt_current", "KZT", "current"),
+        ("eur_current", "EUR", "current"),
+        ("million_eur_current", "EUR", "current"),
+    )
 }
 REGIONAL_RECIPIENTS = {"Central Asia, regional", "South & Central Asia, regional"}
 KZ_NATIONAL_TOTAL = "Республика Казахстан"

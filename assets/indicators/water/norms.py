@@ -200,18 +200,18 @@ def harmonisation(obs: pl.DataFrame, norms: pl.DataFrame) -> pl.DataFrame:
     """For each observation, its ratio to every applicable norm of the same basis (or converted with a
     declared factor) and the same unit; an observation no norm applies to keeps one row with no norm."""
     norms_for = applicable_norms(norms).select(
-        parameter_id="observed_parameter",
-        norm_id="norm_id",
-        norm_parameter_id="parameter_id",
-        water_use="water_use",
-        jurisdiction="jurisdiction",
-        document="document",
-        document_table="document_table",
-        limit="limit",
-        norm_unit="unit",
-        norm_provenance="provenance",
-        conversion_factor="conversion_factor",
-        conversion="conversion",
+        pl.col("observed_parameter").alias("parameter_id"),
+        "norm_id",
+        pl.col("parameter_id").alias("norm_parameter_id"),
+        "water_use",
+        "jurisdiction",
+        "document",
+        "document_table",
+        "limit",
+        pl.col("unit").alias("norm_unit"),
+        pl.col("provenance").alias("norm_provenance"),
+        "conversion_factor",
+        "conversion",
     )
     keys = ["site_id", "period", "sample_date", "parameter_id", "value", "unit", "source_id", "line", "origin"]
     joined = obs.select(keys).join(norms_for, on="parameter_id", how="left")
