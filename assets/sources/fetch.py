@@ -23,16 +23,12 @@ from typing import TypeVar
 
 import requests
 
+from assets.common.settings import FetchPolicy
 from assets.sources.catalogue import SourceEntry
 
-DEFAULT_TIMEOUT = (10, 60)  # seconds: (connect, read between bytes)
-DEFAULT_RETRIES = 4  # retries after the first attempt
-DEFAULT_BACKOFF = 0.5  # seconds before the first retry, doubled for each further one
 DEFAULT_MAX_BYTES = 500 * 1024 * 1024
 CHUNK_BYTES = 1024 * 1024
 PROVENANCE_FILE = "provenance.jsonl"
-# Operators on slow links (and the fault tests, which must stay fast) tune the retry policy here.
-RETRIES_ENV, TIMEOUT_ENV, BACKOFF_ENV = "CAEI_FETCH_RETRIES", "CAEI_FETCH_TIMEOUT", "CAEI_FETCH_BACKOFF"
 
 T = TypeVar("T")
 
@@ -55,44 +51,13 @@ class RawFile:
 
 
 def retry_policy(timeout=None, retries: int | None = None, backoff: float | None = None) -> tuple:
-    """(timeout, retries, backoff): the arguments given, else CAEI_FETCH_TIMEOUT ("connect,read" or one
-    number of seconds), CAEI_FETCH_RETRIES and CAEI_FETCH_BACKOFF, else the defaults above."""
-
-    def env(name: str, cast, default):
-        text = os.environ.get(name, "").strip()
-        if not text:
-            return default
-        try:
-            value = cast(text)
-        except ValueError:
-            raise SourceError(f"{name}={text!r} is not valid (expected {cast.__doc__ or cast.__name__})") from None
-        return value
-
-    def seconds(text: str):
-        """seconds, or connect,read seconds"""
-        parts = [float(p) for p in text.split(",")]
-        if len(parts) > 2 or any(p <= 0 for p in parts):
-            raise ValueError(text)
-        return tuple(parts) if len(parts) == 2 else parts[0]
-
-    def count(text: str) -> int:
-        """a whole number >= 0"""
-        value = int(text)
-        if value < 0:
-            raise ValueError(text)
-        return value
-
-    def delay(text: str) -> float:
-        """seconds >= 0"""
-        value = float(text)
-        if value < 0:
-            raise ValueError(text)
-        return value
-
+    """(timeout, retries, backoff): the arguments given, else the defaults of FetchPolicy (the settings pass
+    the operator's CAEI_FETCH_* values in)."""
+    default = FetchPolicy()
     return (
-        timeout if timeout is not None else env(TIMEOUT_ENV, seconds, DEFAULT_TIMEOUT),
-        retries if retries is not None else env(RETRIES_ENV, count, DEFAULT_RETRIES),
-        backoff if backoff is not None else env(BACKOFF_ENV, delay, DEFAULT_BACKOFF),
+        timeout if timeout is not None else default.timeout,
+        retries if retries is not None else default.retries,
+        backoff if backoff is not None else default.backoff,
     )
 
 

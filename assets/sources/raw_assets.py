@@ -26,7 +26,15 @@ def _raw_asset(entry: SourceEntry) -> AssetsDefinition:
     def raw_file(context) -> pl.DataFrame:
         settings: Settings = context.resources.settings
         fetch = fetch_wdi_api_source if entry.format == "wdi_api" else fetch_source
-        raw = fetch(entry, settings.raw_dir, settings.mirror)
+        policy = settings.fetch
+        raw = fetch(
+            entry,
+            settings.raw_dir,
+            settings.mirror,
+            timeout=policy.timeout,
+            retries=policy.retries,
+            backoff=policy.backoff,
+        )
         context.add_output_metadata(
             {
                 "url": MetadataValue.url(raw.url) if raw.url.startswith("http") else raw.url,

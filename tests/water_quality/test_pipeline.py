@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from dagster import DagsterInstance, RunRequest, SkipReason, build_sensor_context
 
+from assets.common.settings import load_settings
 from assets.indicators.water import inbox_assets as wqa
 from assets.sources.water_names import SURFACE_SOURCE
 from tests.support.caei import run_caei
@@ -118,18 +119,22 @@ def test_ingest_usage_error_for_a_missing_file(tmp_path):
 
 def test_sensor_requests_a_run_for_new_content_only(tmp_path, monkeypatch):
     monkeypatch.setenv("CAEI_HOME", str(tmp_path))
+    resources = {"settings": load_settings()}  # as the code location passes them
     inbox = tmp_path / "inbox" / "water_quality"
     inbox.mkdir(parents=True)
     with DagsterInstance.ephemeral() as instance:
-        context = build_sensor_context(instance=instance)
+        context = build_sensor_context(instance=instance, resources=resources)
         assert isinstance(wqa.water_inbox_sensor(context), SkipReason)
         (inbox / "a.csv").write_text("site_id,date,parameter,value,unit\n", encoding="utf-8")
-        context = build_sensor_context(instance=instance)
+        context = build_sensor_context(instance=instance, resources=resources)
         request = wqa.water_inbox_sensor(context)
         assert isinstance(request, RunRequest) and request.tags["caei/inbox_files"] == "a.csv"
         cursor = context.cursor
         (inbox / "a_copy.csv").write_text("site_id,date,parameter,value,unit\n", encoding="utf-8")  # same content
-        assert isinstance(wqa.water_inbox_sensor(build_sensor_context(instance=instance, cursor=cursor)), SkipReason)
+        assert isinstance(
+            wqa.water_inbox_sensor(build_sensor_context(instance=instance, cursor=cursor, resources=resources)),
+            SkipReason,
+        )
 
 
 def test_sensor_and_job_are_in_the_code_location():

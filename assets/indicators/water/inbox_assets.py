@@ -13,6 +13,7 @@ from dagster import (
     AssetIn,
     AssetsDefinition,
     AssetSelection,
+    ResourceParam,
     RunRequest,
     SensorEvaluationContext,
     SkipReason,
@@ -23,7 +24,7 @@ from dagster import (
 )
 
 from assets.common.keys import indicators_key as key
-from assets.common.settings import Settings, load_settings
+from assets.common.settings import Settings
 from assets.sources.lab_files import file_sha256, lab_context
 from assets.sources.lab_ingest import ingest_inbox, pending_files
 from assets.sources.lab_ledger import ledger_path, load_ledger, save_ledger
@@ -116,9 +117,8 @@ def inbox_fingerprints(folder: Path) -> dict[str, str]:
     minimum_interval_seconds=30,
     description="Starts water_inbox_job when a new lab file (new content) lands in CAEI_HOME/inbox/water_quality.",
 )
-def water_inbox_sensor(context: SensorEvaluationContext) -> SkipReason | RunRequest:
-    # A sensor has no asset context: the settings come from the environment, as the code location reads them.
-    inbox = inbox_dir(load_settings())
+def water_inbox_sensor(context: SensorEvaluationContext, settings: ResourceParam[Settings]) -> SkipReason | RunRequest:
+    inbox = inbox_dir(settings)
     seen = set(json.loads(context.cursor)) if context.cursor else set()
     current = inbox_fingerprints(inbox)
     new = sorted(set(current.values()) - seen)
