@@ -368,6 +368,20 @@ def ms(x: float) -> str:
     return f"{x * 1000:.1f}"
 
 
+def ladder_table(ladder_rows: list[dict]) -> str:
+    """Clients -> requests, throughput and latency: one row per step of the ladder."""
+    columns = ["clients", "requests", "req/s", "p50 ms", "p95 ms", "floor p95 ms", "errors"]
+    return markdown_table(
+        columns,
+        [
+            [r["clients"], r["n"]]
+            + [f"{r[k]:.{d}f}" for k, d in (("req_per_s", 1), ("p50_ms", 0), ("p95_ms", 0), ("floor_p95_ms", 1))]
+            + [r["errors"]]
+            for r in ladder_rows
+        ],
+    )
+
+
 def report(targets, cold, seq, conc, ladder_rows, multi_rows, args, info, notes) -> str:
     seq_floor = p95(seq["no-op (floor)"])
     conc_floor = p95(conc["no-op (floor)"]["latencies"])
@@ -417,41 +431,13 @@ def report(targets, cold, seq, conc, ladder_rows, multi_rows, args, info, notes)
         "",
         "Mixed workload (every page render and callback in turn), clients → throughput and latency:",
         "",
-        markdown_table(
-            ["clients", "requests", "req/s", "p50 ms", "p95 ms", "floor p95 ms", "errors"],
-            [
-                [
-                    r["clients"],
-                    r["n"],
-                    f"{r['req_per_s']:.1f}",
-                    f"{r['p50_ms']:.0f}",
-                    f"{r['p95_ms']:.0f}",
-                    f"{r['floor_p95_ms']:.1f}",
-                    r["errors"],
-                ]
-                for r in ladder_rows
-            ],
-        ),
+        ladder_table(ladder_rows),
         *(
             [
                 "",
                 f"The same against {args.processes} server processes (clients spread round-robin):",
                 "",
-                markdown_table(
-                    ["clients", "requests", "req/s", "p50 ms", "p95 ms", "floor p95 ms", "errors"],
-                    [
-                        [
-                            r["clients"],
-                            r["n"],
-                            f"{r['req_per_s']:.1f}",
-                            f"{r['p50_ms']:.0f}",
-                            f"{r['p95_ms']:.0f}",
-                            f"{r['floor_p95_ms']:.1f}",
-                            r["errors"],
-                        ]
-                        for r in multi_rows
-                    ],
-                ),
+                ladder_table(multi_rows),
             ]
             if multi_rows
             else []
