@@ -48,6 +48,15 @@ def _masker(home: Path, mirror: Path, snapshot_id: str):
     return mask
 
 
+LONG_DECIMAL = re.compile(r"-?\d+\.\d{8,}(?:[eE][+-]?\d+)?")
+
+
+def _stable_numbers(text: str) -> str:
+    # A CA5 sum built in another order moves the last bits of a float (seen on the CI machine only):
+    # 10 significant digits, as for the published tables, keeps every digit a user reads.
+    return LONG_DECIMAL.sub(lambda m: format(float(m.group()), ".10g"), text)
+
+
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode(errors="surrogateescape")).hexdigest()[:16]
 
@@ -103,14 +112,17 @@ def snapshot_record(home: Path, mirror: Path) -> tuple[dict, str]:
 
 def _csv_record(path: Path, mask) -> dict:
     text = path.read_bytes().decode("utf-8-sig", errors="surrogateescape")  # as written, whatever the encoding
-    return {"lines": text.count("\n"), "content": _digest(mask(text))}
+    return {"lines": text.count("\n"), "content": _digest(_stable_numbers(mask(text)))}
 
 
 def _xlsx_record(data: bytes, mask) -> dict:
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
     out = {}
     for sheet in book.worksheets:
-        rows = [[("" if v is None else repr(v)) for v in row] for row in sheet.iter_rows(values_only=True)]
+        rows = [
+            ["" if v is None else format(v, ".10g") if isinstance(v, float) else repr(v) for v in row]
+            for row in sheet.iter_rows(values_only=True)
+        ]
         out[sheet.title] = {"rows": len(rows), "content": _digest(mask(json.dumps(rows, ensure_ascii=False)))}
     return out
 
@@ -129,7 +141,7 @@ def export_record(home: Path, mirror: Path, out_dir: Path, table: str, lang: str
         elif zipfile.is_zipfile(path):  # the summit pack as CSV is a zip of tables, whatever its name
             with zipfile.ZipFile(path) as z:
                 record[name] = {
-                    m: _digest(mask(z.read(m).decode("utf-8-sig", errors="surrogateescape")))
+                    m: _digest(_stable_numbers(mask(z.read(m).decode("utf-8-sig", errors="surrogateescape"))))
                     for m in sorted(z.namelist())
                 }
         else:
