@@ -11,21 +11,14 @@ import dash
 from dash import State, dcc, html
 from dash.exceptions import PreventUpdate
 
+from assets.common.flags import flag_words, flags_doubtful
 from dashboard import data
 from dashboard.i18n import LANG_COOKIE, SWITCHER_LANGS, format_day, format_timestamp_utc, request_lang, t
 from dashboard.pages import nav_items
 
-# Flags worth a visible badge next to a value, with the class that colours it.
-FLAG_BADGES = {
-    "stale": ("not updated recently", "flag-stale"),
-    "range_warning": ("outside the plausible range", "flag-warning"),
-    "projection": ("projection", "flag-note"),
-    "partial_year": ("partial year", "flag-note"),
-    "partial_coverage": ("partial coverage", "flag-note"),
-    "outlier": ("outlier", "flag-warning"),
-    "rio_marker_upper_bound": ("upper bound (Rio marker)", "flag-note"),
-    "april_only": ("April only", "flag-note"),
-}
+# Badge colours by the flag's kind (seeds/flags.csv): a doubtful value is marked as a warning.
+# `stale` has a colour of its own: the value is sound, the source has gone quiet.
+FLAG_CSS = {"doubtful": "flag-warning", "info": "flag-note", "stale": "flag-stale"}
 
 
 def page_lang(lang: object) -> str:
@@ -46,18 +39,19 @@ def page_lang(lang: object) -> str:
 
 
 def flag_text(flags: str | None, lang: str) -> str:
-    """The flags of a value in words, e.g. `not updated recently, projection`."""
-    return ", ".join(t(FLAG_BADGES[f][0], lang) if f in FLAG_BADGES else f for f in (flags or "").split(";") if f)
+    """The flags of a value in words, e.g. `не обновлялось давно; прогноз` (seeds/flags.csv)."""
+    return flag_words(flags, lang)
 
 
 def flag_badges(flags: str | None, lang: str) -> list:
-    """Visible badges for the flags of a value (stale and failed-check flags in warning colours)."""
+    """Visible badges for the flags of a value (doubtful ones in the warning colour)."""
     badges = []
     for flag in (flags or "").split(";"):
         if not flag:
             continue
-        msgid, css = FLAG_BADGES.get(flag, (flag, "flag-note"))
-        badges.append(html.Span(t(msgid, lang), className=f"flag {css}", title=t(msgid, lang)))
+        words = flag_words(flag, lang)
+        css = FLAG_CSS.get(flag) or FLAG_CSS["doubtful" if flags_doubtful(flag) else "info"]
+        badges.append(html.Span(words, className=f"flag {css}", title=words))
     return badges
 
 
