@@ -33,6 +33,7 @@ class Settings:
     dagster_home: Path  # DAGSTER_HOME, else home/dagster, so CLI runs show in the Dagster UI
     writer_wait: float = 600.0  # seconds a run waits for another run's warehouse writer lock
     fetch: FetchPolicy = FetchPolicy()
+    lab_file_max_bytes: int = 100 * 1024 * 1024  # CAEI_LAB_FILE_MAX_MB: a larger inbox file is refused, not read
 
     # Where each step keeps its files under home (derived, so a replaced home moves them all).
     raw_dir: Path = field(init=False)
@@ -57,7 +58,26 @@ def load_settings() -> Settings:
     if mirror and not mirror.startswith(("http://", "https://")):
         mirror = str(Path(mirror).expanduser().resolve())
     dagster_home = Path(os.environ.get("DAGSTER_HOME") or home / "dagster")
-    return Settings(home=home, mirror=mirror, dagster_home=dagster_home, fetch=_fetch_policy())
+    return Settings(
+        home=home,
+        mirror=mirror,
+        dagster_home=dagster_home,
+        fetch=_fetch_policy(),
+        lab_file_max_bytes=_lab_file_max_bytes(),
+    )
+
+
+def _lab_file_max_bytes() -> int:
+    text = os.environ.get("CAEI_LAB_FILE_MAX_MB", "").strip()
+    if not text:
+        return Settings.lab_file_max_bytes
+    try:
+        megabytes = float(text)
+    except ValueError:
+        megabytes = -1
+    if megabytes <= 0:
+        raise SettingsError(f"CAEI_LAB_FILE_MAX_MB={text!r} is not valid (expected a positive number of megabytes)")
+    return int(megabytes * 1024 * 1024)
 
 
 def _fetch_policy() -> FetchPolicy:

@@ -19,6 +19,26 @@ LEDGER_SCHEMAS: dict[str, dict[str, pl.DataType | type[pl.DataType]]] = {
         "n_quarantined": pl.Int32,
         "n_resolved": pl.Int32,
         "message": pl.String,
+        "n_not_measured": pl.Int32,
+        "n_skipped_rows": pl.Int32,
+        "sheets": pl.String,
+        "stored_as": pl.String,
+    },
+    "sheets": {
+        "file_sha256": pl.String,
+        "file_name": pl.String,
+        "sheet": pl.String,
+        "layout": pl.String,
+        "header_lines": pl.String,
+        "n_values": pl.Int32,
+        "n_landed": pl.Int32,
+        "n_already_landed": pl.Int32,
+        "n_identical_duplicates": pl.Int32,
+        "n_not_measured": pl.Int32,
+        "n_quarantined": pl.Int32,
+        "n_title_rows": pl.Int32,
+        "n_blank_rows": pl.Int32,
+        "n_total_rows": pl.Int32,
     },
     "landed": {
         "site_id": pl.String,
@@ -33,6 +53,9 @@ LEDGER_SCHEMAS: dict[str, dict[str, pl.DataType | type[pl.DataType]]] = {
         "file_sha256": pl.String,
         "line": pl.Int32,
         "ingested_at": pl.Datetime("us"),
+        "sheet": pl.String,
+        "qualifier": pl.String,
+        "uncertainty": pl.Float64,
     },
     "quarantine": {
         "file_name": pl.String,
@@ -49,6 +72,8 @@ LEDGER_SCHEMAS: dict[str, dict[str, pl.DataType | type[pl.DataType]]] = {
         "resolved_by_line": pl.Int32,
         "resolved_at": pl.Datetime("us"),
         "quarantined_at": pl.Datetime("us"),
+        "sheet": pl.String,
+        "record": pl.String,
     },
 }
 
@@ -69,13 +94,24 @@ def load_ledger(path: Path) -> dict[str, pl.DataFrame]:
     with duckdb.connect(str(path), read_only=True) as con:
         present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
         return {
-            name: (
-                con.execute(f'SELECT * FROM "{name}"').pl().cast(pl.Schema(schema))
-                if name in present
-                else pl.DataFrame(schema=schema)
-            )
+            name: _with_schema(con.execute(f'SELECT * FROM "{name}"').pl(), schema)
+            if name in present
+            else pl.DataFrame(schema=schema)
             for name, schema in LEDGER_SCHEMAS.items()
         }
+
+
+def _with_schema(frame: pl.DataFrame, schema: dict) -> pl.DataFrame:
+    """A ledger written before a column existed gets it empty (a qualifier is '' for a value read as measured)."""
+    missing = [
+        pl.lit("" if c == "qualifier" else None, dtype=t).alias(c) for c, t in schema.items() if c not in frame.columns
+    ]
+    return frame.with_columns(missing).select(list(schema)).cast(pl.Schema(schema))
+
+
+def originals_dir(home: Path) -> Path:
+    """Every ingested file's bytes, stored by checksum: two files of one name are both kept."""
+    return Path(home) / "ledger" / "originals"
 
 
 def save_ledger(path: Path, ledger: dict[str, pl.DataFrame]) -> None:

@@ -180,7 +180,7 @@ def test_a_corrected_file_lands_the_rows_and_resolves_their_quarantine_entries(t
     corrected = (
         "site_id;date;parameter;value;unit\n"
         "tobol__kostanay;2024-05-15;Медь;0,002;мг/л\n"  # unchanged: already landed, resolves nothing
-        "tobol__kostanay;2024-05-15;Нефтепродукты;0,04;мг/л\n"  # was 'Медь!' on line 3
+        "tobol__kostanay;2024-05-15;Нефтепродукты;0,04;мг/л\n"  # another parameter: does not resolve 'Медь!' (line 3)
         "tobol__kostanay;2024-05-15;Цинк;0,011;мг/л\n"  # was 'н/д'
         "tobol__kostanay;2024-05-16;Хлориды;12;мг/л\n"  # the conflicting pair, settled
     )
@@ -196,12 +196,12 @@ def test_a_corrected_file_lands_the_rows_and_resolves_their_quarantine_entries(t
     q = ledger["quarantine"]
     resolved = q.filter(pl.col("status") == "resolved").sort("line")
     assert resolved.select("line", "resolved_by_file").rows() == [
-        (3, "bad_corrected.csv"),
         (4, "bad_corrected.csv"),
         (9, "bad_corrected.csv"),
         (10, "bad_corrected.csv"),
+        (11, "bad_corrected.csv"),  # '15 мая' chloride 12: the same site, parameter and value with its date written
     ]
-    assert q.filter(pl.col("status") == "open")["line"].sort().to_list() == [5, 6, 7, 8, 11, 12]
+    assert q.filter(pl.col("status") == "open")["line"].sort().to_list() == [3, 5, 6, 7, 8, 12]
     assert ledger["landed"].height == 4
 
 

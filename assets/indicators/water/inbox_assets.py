@@ -26,8 +26,8 @@ from dagster import (
 from assets.common.keys import indicators_key as key
 from assets.common.settings import Settings
 from assets.sources.lab_files import file_sha256, lab_context
-from assets.sources.lab_ingest import ingest_inbox, pending_files
-from assets.sources.lab_ledger import ledger_path, load_ledger, save_ledger
+from assets.sources.lab_ingest import ingest_inbox, pending_files, recheck_quarantine
+from assets.sources.lab_ledger import ledger_path, load_ledger, originals_dir, save_ledger
 
 GROUP = "water_quality"
 INBOX_NAME = "water_quality"
@@ -51,14 +51,28 @@ def water_lab_landed(context, sites: pl.DataFrame) -> pl.DataFrame:
     path = ledger_path(settings.home)
     ledger = load_ledger(path)
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    ledger, reports = ingest_inbox(inbox_dir(settings), ledger, lab_context(sites), now)
+    checks = lab_context(sites, settings.home)
+    # Open entries first checked again: a point added under CAEI_HOME or a spelling added to the seeds lands them.
+    quarantine, rechecked = recheck_quarantine(ledger["quarantine"], ledger["landed"], checks, now.date(), now)
+    ledger = {**ledger, "quarantine": quarantine, "landed": pl.concat([ledger["landed"], rechecked])}
+    ledger, reports = ingest_inbox(
+        inbox_dir(settings),
+        ledger,
+        checks,
+        now,
+        store=originals_dir(settings.home),
+        max_bytes=settings.lab_file_max_bytes,
+    )
     new = [r for r in reports if r["status"] != "already_ingested"]
-    if new:
+    if new or rechecked.height:
         save_ledger(path, ledger)
+    if rechecked.height:
+        context.log.info(f"{rechecked.height} quarantined row(s) now valid on re-check: landed")
     for r in new:
         context.log.info(
             f"{r['file_name']}: {r['status']}, {len(r['landed'])} landed, {len(r['quarantined'])} quarantined, "
-            f"{r['already_landed']} already landed, {r['resolved']} quarantine entries resolved"
+            f"{r['not_measured']} not measured, {r['already_landed']} already landed, "
+            f"{r['resolved']} quarantine entries resolved {r['message']}".strip()
         )
     context.add_output_metadata(
         {
