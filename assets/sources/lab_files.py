@@ -229,11 +229,11 @@ def find_layout(sheet: Sheet, context: dict) -> Layout | None:
             return single
         if single:
             return single
-        if nxt:
-            merged = _two_rows(cells, nxt[1], context)
-            combined = _try_layout(merged, [line, nxt[0]], context, None)
-            if combined:
-                return combined
+        if nxt is None or _try_layout(nxt[1], [nxt[0]], context, None):
+            continue  # a title row above a header of one row
+        combined = _try_layout(_two_rows(cells, nxt[1], context), [line, nxt[0]], context, None)
+        if combined:
+            return combined
     return None
 
 
@@ -390,13 +390,14 @@ def read_lab_file(path: Path, context: dict, today: dt.date) -> list[dict]:
     """Every sheet that holds data: its name, layout, counts and checked records. A sheet without a header is
     skipped when another holds data; a file with none raises LabFileError."""
     sheets = read_sheets(path)
-    out, failures = [], []
+    out, failures, skipped = [], [], []
     for sheet in sheets:
         if not any(any(c) for _, c in sheet.rows):
             continue
         layout = find_layout(sheet, context)
         if layout is None:
             failures.append(_missing_columns(sheet))
+            skipped.append(sheet.name)
             continue
         records, counts = sheet_records(sheet, layout)
         checked = [check_record(r, context, today) for r in records]
@@ -406,6 +407,9 @@ def read_lab_file(path: Path, context: dict, today: dt.date) -> list[dict]:
         if failures:
             raise LabFileError(f"{Path(path).name}: {failures[0]}")
         raise LabFileError(f"{Path(path).name}: the file is empty")
+    for sheet_name in skipped:  # said in the summary: a sheet with text but no header of a lab table
+        zero = {"title_rows": 0, "blank_rows": 0, "total_rows": 0, "header_rows": 0}
+        out.append({"sheet": sheet_name, "layout": "no_header", "header_lines": [], "counts": zero, "records": []})
     return out
 
 

@@ -40,7 +40,8 @@ def unit_synonyms() -> dict[str, str]:
 
 
 def unit_key(text: str) -> str:
-    return re.sub(r"\s+", "", text.strip().lower()).replace("μ", "µ").replace("³", "3")
+    key = re.sub(r"\s+", "", text.strip().lower()).replace("μ", "µ").replace("³", "3")
+    return re.sub(r"о(?=2)", "o", key)  # мгО2 with a Cyrillic or a Latin O
 
 
 def parameter_synonyms() -> pl.DataFrame:
