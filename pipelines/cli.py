@@ -142,22 +142,20 @@ def cmd_export(args) -> int:
 
 def cmd_ingest(args) -> int:
     """Drop a lab file into the water-quality inbox, ingest and publish, then say what landed and what not."""
-    import shutil
-
     from assets.sources.lab_files import file_sha256
+    from assets.sources.lab_ingest import drop_into_inbox
     from assets.sources.lab_ledger import ledger_path, load_ledger
+    from assets.sources.lab_tables import LabFileError
 
     source = Path(args.file)
-    if not source.is_file() or source.suffix.lower() not in (".csv", ".xlsx", ".txt"):
-        print(f"caei: {source} is not a CSV or XLSX file", file=sys.stderr)
-        return EXIT_USAGE
     settings = load_settings()
     prepare_dagster_home(settings)
     inbox = settings.inbox_dir / "water_quality"
-    inbox.mkdir(parents=True, exist_ok=True)
-    target = inbox / source.name
-    if source.resolve() != target.resolve():
-        shutil.copy2(source, target)
+    try:  # missing, not a table, too large: refused with the reason; the copy is atomic (temporary name, rename)
+        target = drop_into_inbox(source, inbox, settings.home, settings.lab_file_max_bytes)
+    except LabFileError as exc:
+        print(f"caei: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     sha = file_sha256(target)
     known = load_ledger(ledger_path(settings.home))["files"].filter(pl_col_eq("file_sha256", sha))
     if known.height:
@@ -184,8 +182,17 @@ def cmd_ingest(args) -> int:
             f"{r['n_already_landed']} already landed, {r['n_identical_duplicates']} identical duplicate(s), "
             f"{r['n_resolved']} earlier quarantine entr(ies) resolved"
         )
+        for sh in ledger["sheets"].filter(pl_col_eq("file_sha256", sha)).iter_rows(named=True):
+            print(
+                f"  sheet {sh['sheet'] or '(csv)'} ({sh['layout']}): {sh['n_values']} value(s) ="
+                f" {sh['n_landed']} landed"
+                f" + {sh['n_already_landed']} already landed + {sh['n_identical_duplicates']} identical duplicate(s)"
+                f" + {sh['n_not_measured']} not measured + {sh['n_quarantined']} quarantined; skipped rows:"
+                f" {sh['n_title_rows']} title, {sh['n_blank_rows']} blank, {sh['n_total_rows']} total"
+            )
         for q in ledger["quarantine"].filter(pl_col_eq("file_sha256", sha)).iter_rows(named=True):
-            print(f"  quarantined line {q['line']}: {q['reason']}: {q['detail']}")
+            where = f"sheet {q['sheet']} " if q["sheet"] else ""
+            print(f"  quarantined {where}line {q['line']}: {q['reason']}: {q['detail']}")
     if not result.success:
         for event in result.all_events:
             if event.is_step_failure:
@@ -195,7 +202,7 @@ def cmd_ingest(args) -> int:
             file=sys.stderr,
         )
         return EXIT_FAILED
-    if not row.height or row["status"][0] == "rejected":
+    if not row.height or row["status"][0] in ("rejected", "refused"):
         return EXIT_FAILED
     print("caei: published")
     return EXIT_OK

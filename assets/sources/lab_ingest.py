@@ -117,7 +117,14 @@ def ingest_lab_file(
     try:
         check_file(path, max_bytes)
     except LabFileError as exc:
-        return ledger, _refused(path, exc)
+        if exc.kind == "missing_file":
+            return ledger, _refused(path, exc)
+        sha = file_sha256(path)
+        if sha in set(ledger["files"]["file_sha256"]):
+            return ledger, {**_empty_report(path, "already_ingested"), "file_sha256": sha}
+        # refused with its reason and recorded, so that it is said once and not retried
+        files_row = _files_row(path, sha, now, "refused", str(exc))
+        return {**ledger, "files": pl.concat([ledger["files"], files_row])}, {**_refused(path, exc), "file_sha256": sha}
     sha = file_sha256(path)
     if sha in set(ledger["files"]["file_sha256"]):
         return ledger, {**_empty_report(path, "already_ingested"), "file_sha256": sha}

@@ -112,9 +112,13 @@ def test_ingest_lands_publishes_and_is_idempotent(published_home, shared_data_di
     assert [(r["File"], r["Line"], r["Reason"]) for r in rows] == [("lab_2024.csv", "3", "unknown parameter")]
 
 
-def test_ingest_usage_error_for_a_missing_file(tmp_path):
+def test_ingest_usage_error_for_a_missing_file_and_a_file_that_is_not_a_table(tmp_path):
     done = run_caei(["ingest", str(tmp_path / "nope.csv")], tmp_path / "home")
-    assert done.returncode == 2 and "not a CSV or XLSX" in done.stderr
+    assert done.returncode == 2 and "nope.csv: missing (no such file)" in done.stderr
+    (tmp_path / "report.pdf").write_bytes(b"%PDF-1.4")
+    done = run_caei(["ingest", str(tmp_path / "report.pdf")], tmp_path / "home")
+    assert done.returncode == 2 and "report.pdf: not a table (.pdf)" in done.stderr
+    assert not (tmp_path / "home" / "inbox" / "water_quality" / "report.pdf").exists()
 
 
 def test_sensor_requests_a_run_for_new_content_only(tmp_path, monkeypatch):
