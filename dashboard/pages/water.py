@@ -41,8 +41,8 @@ PLACEMENT_MSGIDS = {
 }
 SOURCES = ("kz_surface_water_quality_2006", "kz_wpi_classes", "kz_drinking_water_standards", "ru_sanpin_water_mpc")
 TEMPLATE_HEADERS = {
-    "ru": ["Водный объект", "Область", "Дата отбора", "Показатель", "Значение", "Ед. изм."],
-    "en": ["water_body", "region", "date", "parameter", "value", "unit"],
+    "ru": ["Водный объект", "Пункт отбора", "Область", "Дата отбора", "Показатель", "Значение", "Ед. изм."],
+    "en": ["water_body", "point", "region", "date", "parameter", "value", "unit"],
 }
 
 
@@ -72,6 +72,13 @@ def concentration(value: float | None, lang: str) -> str:
     text = f"{value:.4g}"
     decimals = len(text.split(".")[1]) if "." in text and "e" not in text else (0 if "e" not in text else 6)
     return format_number(value, lang, decimals=decimals, compact=False)
+
+
+def lab_value(value: float | None, qualifier: str | None, lang: str) -> str:
+    """A value as the lab gave it: below the detection limit as "<0,005", not detected without a limit in words."""
+    if qualifier == "not_detected":
+        return t("not detected", lang)
+    return ("<" if qualifier == "<" else "") + concentration(value, lang)
 
 
 def basis_text(basis: str | None, lang: str) -> str:
@@ -306,6 +313,15 @@ def site_profile(snap: data.Snapshot, sites: pl.DataFrame, site_id: str, lang: s
     ]
 
 
+def verdict(r: dict, lang: str) -> str:
+    """Exceeds, within, or undetermined (a detection limit above the norm, or not detected)."""
+    if not r["norm_id"]:
+        return ""
+    if r["breaches"] is None:
+        return t("undetermined (detection limit above the norm)", lang) if r["ratio"] is not None else ""
+    return t("exceeds", lang) if r["breaches"] else t("within", lang)
+
+
 def ratio_table(harm: pl.DataFrame, lang: str) -> html.Table | html.P:
     if harm.is_empty():
         return html.P(t("No pollutant above its limit was listed for this site.", lang), id="water-ratio-table")
@@ -324,14 +340,16 @@ def ratio_table(harm: pl.DataFrame, lang: str) -> html.Table | html.P:
         rows.append(
             [
                 ru_or_en(r, "parameter", lang) + f" ({basis_text(r['basis'], lang)})",
-                concentration(r["value"], lang),
+                lab_value(r["value"], r.get("qualifier"), lang),
                 format_number(r["multiplicity_published"], lang, decimals=1)
                 if r["multiplicity_published"] is not None
                 else "",
                 norm + conversion,
                 concentration(r["limit"], lang) if r["limit"] is not None else "",
-                format_number(r["ratio"], lang, decimals=2) if r["ratio"] is not None else "",
-                (t("exceeds", lang) if r["breaches"] else t("within", lang)) if r["norm_id"] else "",
+                ("≤" if r.get("qualifier") == "<" else "") + format_number(r["ratio"], lang, decimals=2)
+                if r["ratio"] is not None
+                else "",
+                verdict(r, lang),
                 as_published(f"{r['document'] or ''} {r['document_table'] or ''}".strip(), lang),
             ]
         )
@@ -423,12 +441,13 @@ def inbox_section(snap: data.Snapshot, lang: str) -> html.Section:
         ),
         html.P(
             with_codes(
-                "Drop CSV or XLSX files into the water-quality inbox or run {ingest}. Columns: water body, "
-                "region, sample date, parameter, value, unit ({units}). Rows that cannot be accepted are kept in "
-                "quarantine with the reason ({export}).",
+                "Drop CSV, XLSX, XLS or ODS files into the water-quality inbox or run {ingest}. Columns: water "
+                "body, sampling point or region, sample date, parameter, value, unit ({units}). A value below the "
+                "detection limit is written as <0,005 and shown so; a dash or an empty cell counts as not measured. "
+                "Rows that cannot be accepted are kept in quarantine with the reason ({export}).",
                 lang,
                 ingest=f"caei ingest {t('FILE', lang)}",
-                units="mg/l, мг/дм3, µg/l, мкг/дм3, mg-eq/l",
+                units="мг/дм3, мг/л, мкг/дм3, µg/l, мгО2/дм3, мг N/дм3, мг-экв/л, °Ж, ммоль/дм3",
                 export="caei export --table quarantine",
             ),
             id="water-inbox-help",

@@ -212,3 +212,24 @@ def test_xls_and_ods_workbooks(name, lab_context):
         ("Лист1", 4, "tobol__kostanay", "2025-04-10", "oil_products", "<", 0.02, "mg_l"),
     ]
     assert report["not_measured"] == 1 and report["quarantined"] == []
+
+
+def test_censored_values_against_the_norms_and_on_the_water_page(lab_context, norms, observations):
+    from assets.indicators.water.norms import harmonisation
+    from assets.indicators.water.observations import all_observations
+    from dashboard.pages.water import lab_value
+
+    ledger, _ = ingest("protocol_cp1251.csv", lab_context)
+    harm = harmonisation(all_observations(observations, ledger["landed"]), norms)
+    lab = harm.filter((harm["source_id"] == "lab_inbox") & harm["norm_id"].is_not_null())
+    rows = lab.to_dicts()
+    copper = [r for r in rows if r["parameter_id"] == "copper" and r["sample_date"].isoformat() == "2025-04-15"]
+    assert copper and all(r["qualifier"] == "<" for r in copper)
+    for r in copper:  # '<0,005': within a norm at or above 0.005; undetermined against a lower one, never 'exceeds'
+        assert r["breaches"] is (False if r["ratio"] <= 1 else None)
+    assert any(r["breaches"] is None for r in copper)
+    mercury = [r for r in rows if r["parameter_id"] == "mercury"]
+    assert mercury and all(r["value"] is None and r["breaches"] is None for r in mercury)  # 'н/о': no ratio at all
+    assert lab_value(0.005, "<", "ru") == "<0,005"
+    assert lab_value(None, "not_detected", "ru") == "не обнаружено"
+    assert lab_value(0.0031, "", "en") == "0.0031"

@@ -213,7 +213,18 @@ def harmonisation(obs: pl.DataFrame, norms: pl.DataFrame) -> pl.DataFrame:
         "conversion_factor",
         "conversion",
     )
-    keys = ["site_id", "period", "sample_date", "parameter_id", "value", "unit", "source_id", "line", "origin"]
+    keys = [
+        "site_id",
+        "period",
+        "sample_date",
+        "parameter_id",
+        "value",
+        "qualifier",
+        "unit",
+        "source_id",
+        "line",
+        "origin",
+    ]
     joined = obs.select(keys).join(norms_for, on="parameter_id", how="left")
     comparable = joined.filter(pl.col("norm_id").is_null() | (pl.col("unit") == pl.col("norm_unit")))
     return (
@@ -223,7 +234,13 @@ def harmonisation(obs: pl.DataFrame, norms: pl.DataFrame) -> pl.DataFrame:
         .with_columns(
             ratio=pl.col("value_in_norm_basis") / pl.col("limit"),
         )
-        .with_columns(breaches=pl.col("ratio") > 1)
+        # A value below detection ("<" limit) is an upper bound: within the norm when the limit is; undetermined
+        # (null) when the limit is above the norm. docs/analysts-water.md, "Values below detection".
+        .with_columns(
+            breaches=pl.when(pl.col("qualifier") == "<")
+            .then(pl.when(pl.col("ratio") <= 1).then(False).otherwise(None))
+            .otherwise(pl.col("ratio") > 1)
+        )
         .sort("site_id", "parameter_id", "water_use", "jurisdiction", nulls_last=True)
     )
 

@@ -32,6 +32,8 @@ def observations_2006(surface: pl.DataFrame) -> pl.DataFrame:
         source_id=pl.lit(SURFACE_SOURCE),
         origin=pl.lit("water-classes-quality.csv"),
         line="line",
+        qualifier=pl.lit(""),
+        uncertainty=pl.lit(None, dtype=pl.Float64),
     ).sort("site_id", "parameter_id")
 
 
@@ -51,6 +53,8 @@ def lab_observations(landed: pl.DataFrame) -> pl.DataFrame:
         source_id=pl.lit(LAB_SOURCE),
         origin="file_name",
         line="line",
+        qualifier=pl.col("qualifier").fill_null(""),  # "<": value is the detection limit; "not_detected": no value
+        uncertainty="uncertainty",
     )
 
 
