@@ -334,7 +334,11 @@ def check_record(record: dict, context: dict, today: dt.date) -> dict:
     names: SiteNames = context["names"]
     record = {**record, "raw": {k: record.get(k) for k in RECORD_FIELDS}}  # the cells as read, for a later re-check
     problems: list[tuple[str, str]] = []
-    site, why = resolve_site(names, record["site_id"], record["water_body"], record["point"], record["region"])
+    where = (record["site_id"], record["water_body"], record["point"], record["region"])
+    memo = context.setdefault("memo", {})  # a file repeats its sites and parameters on every row
+    if where not in memo:
+        memo[where] = resolve_site(names, *where)
+    site, why = memo[where]
     if site is None and record["point"] and record["point"] in context["sites"]:
         site, why = record["point"], ""  # a site code under a 'пункт' header
     if site is None:
@@ -351,7 +355,9 @@ def check_record(record: dict, context: dict, today: dt.date) -> dict:
                 f"date {date.isoformat()} is before {context['earliest_year']} (seeds/water_lab_screening.csv)",
             )
         )
-    parameter = record["parameter_id"] or lookup_parameter(context, record["parameter"])
+    if ("parameter", record["parameter"]) not in memo:
+        memo[("parameter", record["parameter"])] = lookup_parameter(context, record["parameter"])
+    parameter = record["parameter_id"] or memo[("parameter", record["parameter"])]
     if parameter is None:
         problems.append(
             ("unknown_parameter", f"parameter {record['parameter']!r} is not in seeds/water_parameter_synonyms.csv")

@@ -11,6 +11,7 @@ computed (it would need a substitution rule the sources do not give).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -56,6 +57,7 @@ def parse_number(text: str) -> float | None:
     return number if math.isfinite(number) else None  # '1e400' overflows to inf: not a measurement
 
 
+@functools.lru_cache(maxsize=8192)
 def parse_measurement(text: str) -> Measurement:
     """A value cell as written -> what it says (see the module docstring)."""
     text = _clean(text)
@@ -87,6 +89,7 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's serial day 1 is 1900-01-01 (with 
 _DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y", "%d/%m/%Y", "%d-%m-%Y", "%Y.%m.%d")
 
 
+@functools.lru_cache(maxsize=8192)  # a file repeats its dates on every row
 def parse_date(text: str) -> dt.date | None:
     """'15.04.2025', '15.04.25', '2025-04-15', '15.04.2025 10:30', '2025-04-15T10:30:00', Excel serial '45762'."""
     text = _clean(text)
