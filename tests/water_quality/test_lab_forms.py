@@ -233,3 +233,13 @@ def test_censored_values_against_the_norms_and_on_the_water_page(lab_context, no
     assert lab_value(0.005, "<", "ru") == "<0,005"
     assert lab_value(None, "not_detected", "ru") == "не обнаружено"
     assert lab_value(0.0031, "", "en") == "0.0031"
+
+
+def test_values_below_detection_take_no_part_in_a_lab_samples_wpi(lab_context, norms, classes):
+    from assets.indicators.water.wpi import lab_sample_wpi
+
+    ledger, _ = ingest("protocol_cp1251.csv", lab_context)
+    wpi = lab_sample_wpi(ledger["landed"], norms, classes)
+    sample = wpi.filter((wpi["site_id"] == "irtysh__east_kazakhstan") & (wpi["sample_date"] == dt.date(2025, 4, 15)))
+    # copper, zinc, cadmium ('<') and mercury, lead, arsenic ('н/о') of that sample are left out of the mean
+    assert sample["parameters"].to_list() == ["manganese;phenols"] and sample["wpi"][0] is None
