@@ -34,7 +34,9 @@ def export_water_quality(
                    max(ratio) FILTER (WHERE water_use = 'household' AND jurisdiction = 'RUS') AS ratio_household_rus
             FROM water_harmonisation GROUP BY ALL)
         SELECT o.site_id, b.{name} AS water_body, r.{name} AS region, o.period, o.sample_date, o.parameter_id,
-               p.{name} AS parameter, p.basis, o.value, u.label_{lang} AS unit, o.multiplicity_published,
+               p.{name} AS parameter, p.basis, o.value,
+               CASE o.qualifier WHEN '<' THEN '<' WHEN 'not_detected' THEN ? ELSE '' END AS qualifier,
+               u.label_{lang} AS unit, o.multiplicity_published,
                ratio.ratio_fishery, ratio.ratio_drinking_kaz, ratio.ratio_household_rus,
                CASE WHEN o.source_id = ? THEN w.wpi_2006_04 END AS wpi_published,
                CASE WHEN o.source_id = ? THEN w.class_published END AS class_published,
@@ -52,15 +54,24 @@ def export_water_quality(
         WHERE ? IS NULL OR substr(o.period, 1, 4) = CAST(? AS VARCHAR)
         ORDER BY o.site_id, o.period, o.parameter_id, o.line
     """,
-        [SURFACE_SOURCE, SURFACE_SOURCE, SURFACE_SOURCE, year, year],
+        [
+            "не обнаружено" if lang == "ru" else "not detected",
+            SURFACE_SOURCE,
+            SURFACE_SOURCE,
+            SURFACE_SOURCE,
+            year,
+            year,
+        ],
     ).pl()
     notes_ru = [
         "Только загрязняющие вещества выше ПДК (апрель 2006); ИЗВ приведён как опубликован и не пересчитывается.",
         "ПДК рыбохозяйственные выведены как концентрация / кратность (таблица water_norms, provenance = implied).",
+        "Признак «<»: значение ниже предела обнаружения, дан предел; его отношение к ПДК — верхняя граница.",
     ]
     notes_en = [
         "Only pollutants over the limit (April 2006); the WPI is shown as published and not recomputed.",
         "Fishery MPCs are implied as concentration / multiplicity (table water_norms, provenance = implied).",
+        "Qualifier '<': below the detection limit, the limit is given; its ratio to a norm is an upper bound.",
     ]
     sources = sorted({SURFACE_SOURCE, DRINKING_SOURCE, SANPIN_SOURCE})
     meta = _export_metadata(con, lang, sources, notes_ru if lang == "ru" else notes_en)
