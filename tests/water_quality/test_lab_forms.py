@@ -243,3 +243,25 @@ def test_values_below_detection_take_no_part_in_a_lab_samples_wpi(lab_context, n
     sample = wpi.filter((wpi["site_id"] == "irtysh__east_kazakhstan") & (wpi["sample_date"] == dt.date(2025, 4, 15)))
     # copper, zinc, cadmium ('<') and mercury, lead, arsenic ('н/о') of that sample are left out of the mean
     assert sample["parameters"].to_list() == ["manganese;phenols"] and sample["wpi"][0] is None
+
+
+def test_the_water_page_ratio_table_shows_censored_values_as_the_lab_wrote_them(lab_context, norms, observations):
+    from assets.indicators.water.norms import harmonisation
+    from assets.indicators.water.observations import all_observations
+    from assets.sources.catalogue import read_seed
+    from dashboard.pages.water import ratio_table
+
+    ledger, _ = ingest("protocol_cp1251.csv", lab_context)
+    harm = harmonisation(all_observations(observations, ledger["landed"]), norms)
+    params = read_seed("water_parameters.csv").select(
+        "parameter_id", "basis", parameter_en="name_en", parameter_ru="name_ru"
+    )
+    rows = (
+        harm.filter((harm["site_id"] == "irtysh__east_kazakhstan") & (harm["source_id"] == "lab_inbox"))
+        .join(params, on="parameter_id", how="left")
+        .with_columns(multiplicity_published=None)
+        .sort("parameter_id", "water_use")
+    )
+    text = str(ratio_table(rows, "ru"))
+    assert "'<0,005'" in text and "'не обнаружено'" in text and "'≤5,00'" in text
+    assert "'не определить (предел обнаружения выше нормы)'" in text
