@@ -69,8 +69,8 @@ def site_harmonisation(snap: Snapshot, site_id: str) -> pl.DataFrame:
     return snap.query(
         """
         SELECT h.period, h.sample_date, h.parameter_id, p.name_en AS parameter_en, p.name_ru AS parameter_ru, p.basis,
-               h.value, h.qualifier, h.unit, o.multiplicity_published, h.norm_id, h.water_use, h.jurisdiction, h.document,
-               h.document_table, h.limit, h.norm_unit, h.conversion_factor, h.ratio, h.breaches, h.source_id
+               h.value, h.qualifier, h.unit, o.multiplicity_published, h.norm_id, h.water_use, h.jurisdiction,
+               h.document, h.document_table, h.limit, h.norm_unit, h.conversion_factor, h.ratio, h.breaches, h.source_id
         FROM water_harmonisation h
         LEFT JOIN water_parameters p USING (parameter_id)
         LEFT JOIN water_observations o
