@@ -164,3 +164,25 @@ def test_every_row_is_counted_per_sheet_across_a_redrop_and_a_corrected_file(tmp
     os.utime(tmp_path / "a.csv")
     ledger2, again = ingest_lab_file(tmp_path / "a.csv", ledger, lab_context, NOW)
     assert again["status"] == "already_ingested" and ledger2["landed"].height == 1
+
+
+def test_a_ledger_written_before_the_new_columns_still_loads(tmp_path, lab_context):
+    import duckdb
+
+    from assets.sources.lab_ledger import ledger_path, load_ledger, save_ledger
+
+    ledger, _ = ingest_lab_file(
+        write(tmp_path / "a.csv", "р. Тобол;г. Рудный;10.04.2025;Медь;0,0031;мг/дм3\n"),
+        empty_ledger(),
+        lab_context,
+        NOW,
+    )
+    path = ledger_path(tmp_path / "home")
+    save_ledger(path, ledger)
+    with duckdb.connect(str(path)) as con:  # as an older version wrote it: no qualifier, sheet, per-sheet table
+        con.execute(
+            'ALTER TABLE landed DROP COLUMN qualifier; ALTER TABLE landed DROP COLUMN sheet; DROP TABLE "sheets"'
+        )
+    again = load_ledger(path)
+    assert again["landed"].select("value", "qualifier").rows() == [(0.0031, "")]
+    assert again["sheets"].is_empty()
