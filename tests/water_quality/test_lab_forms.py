@@ -265,3 +265,14 @@ def test_the_water_page_ratio_table_shows_censored_values_as_the_lab_wrote_them(
     text = str(ratio_table(rows, "ru"))
     assert "'<0,005'" in text and "'не обнаружено'" in text and "'≤5,00'" in text
     assert "'не определить (предел обнаружения выше нормы)'" in text
+
+
+def test_a_sample_of_values_below_detection_only_is_listed_as_not_computable(tmp_path, lab_context, norms, classes):
+    from assets.indicators.water.wpi import lab_sample_wpi
+
+    f = tmp_path / "censored.csv"
+    f.write_text("site_id;date;parameter;value;unit\nassa__zhambyl;2025-04-02;Медь;<0,001;мг/дм3\n", encoding="utf-8")
+    ledger, _ = ingest_lab_file(f, empty_ledger(), lab_context, NOW)
+    wpi = lab_sample_wpi(ledger["landed"], norms, classes)
+    assert wpi.select("site_id", "wpi").rows() == [("assa__zhambyl", None)]
+    assert wpi["status"][0].startswith("not computable")

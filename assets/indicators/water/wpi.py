@@ -264,5 +264,5 @@ def compute_wpi(obs: pl.DataFrame, norms: pl.DataFrame, classes: pl.DataFrame) -
 def lab_sample_wpi(landed: pl.DataFrame, norms: pl.DataFrame, classes: pl.DataFrame) -> pl.DataFrame:
     """The WPI of the landed lab samples (compute_wpi on their site, date, parameter and value). A WPI is a mean:
     values below detection ('<' limit, not detected) take no part in it (docs/analysts-water.md)."""
-    measured = landed.filter(pl.col("qualifier").fill_null("") == "")
+    measured = landed.with_columns(value=pl.when(pl.col("qualifier").fill_null("") == "").then(pl.col("value")))
     return compute_wpi(measured.select("site_id", "sample_date", "parameter_id", "value"), norms, classes)
