@@ -276,3 +276,23 @@ def test_a_sample_of_values_below_detection_only_is_listed_as_not_computable(tmp
     wpi = lab_sample_wpi(ledger["landed"], norms, classes)
     assert wpi.select("site_id", "wpi").rows() == [("assa__zhambyl", None)]
     assert wpi["status"][0].startswith("not computable")
+
+
+def test_a_two_row_header_whose_merged_top_cells_group_the_site_and_the_parameters(tmp_path, lab_context):
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Место отбора проб", None, "Дата отбора", "Показатели, мг/дм3", None])
+    ws.append(["Водный объект", "Пункт отбора", None, "Медь", "Цинк"])
+    ws.merge_cells("A1:B1")
+    ws.merge_cells("C1:C2")
+    ws.merge_cells("D1:E1")  # the unit stated once over both parameters
+    ws.append(["р. Тобол", "г. Рудный", "10.04.2025", "0,0031", "0,012"])
+    ws.append(["Итого", None, None, None, None])
+    wb.save(tmp_path / "grouped.xlsx")
+    _, report = ingest_lab_file(tmp_path / "grouped.xlsx", empty_ledger(), lab_context, NOW)
+    assert landed(report) == [
+        ("Sheet", 3, "tobol__kostanay", "2025-04-10", "copper", "", 0.0031, "mg_l"),
+        ("Sheet", 3, "tobol__kostanay", "2025-04-10", "zinc", "", 0.012, "mg_l"),
+    ]
+    assert report["sheets"][0]["header_lines"] == "1, 2" and report["sheets"][0]["n_total_rows"] == 1
