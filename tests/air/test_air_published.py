@@ -68,6 +68,14 @@ def test_air_quality_export_carries_licence_and_caveat(published_home, tmp_path,
     assert "AirData.kz. Open Air Quality Dataset for Kazakhstan" in almaty["Цитирование"]
     assert "ДО исправления границ суток" in almaty["Примечание"]
     assert {r["Год"] if "Год" in r else r["Дата"][:4] for r in data} == {"2022"}
+    # a doubtful value is exported with its flag in words and marked as left out (Kordai PM10: zero for 430 days)
+    kordai = next(
+        r for r in data if r["Код города"] == "kordai" and r["Загрязнитель"] == "pm10" and r["Дата"] == "2022-07-01"
+    )
+    assert float(kordai["Значение"]) == 0.0 and "нулевое суточное значение" in kordai["Отметки словами"]
+    assert str(kordai["Сомнительное (не входит в средние)"]).lower() in ("true", "1")
+    almaty = next(r for r in data if r["Код города"] == "almaty" and r["Загрязнитель"] == "pm25")
+    assert "до исправления границы суток" in almaty["Отметки словами"]
 
 
 def test_air_summary_export_shows_incomplete_as_blank(published_home, tmp_path):
@@ -87,3 +95,12 @@ def test_air_summary_export_shows_incomplete_as_blank(published_home, tmp_path):
         for r in above
     )
     assert all(r["Licence"] for r in data)
+    # the source's caveats stay beside the values: Tashkent's are medians of low-cost sensors
+    tashkent = [r for r in means if r["City code"] == "tashkent"]
+    assert tashkent and all(r["Daily statistic"] == "daily_median" for r in tashkent)
+    assert all("MEDIAN" in r["Source caveat"] and "low-cost sensors" in r["Flags in words"] for r in tashkent)
+    # a year without its winter says why it has no mean
+    bishkek = next(
+        r for r in means if r["City code"] == "bishkek" and r["Period type"] == "year" and r["Period"] == "2019"
+    )
+    assert bishkek["Status"] == "incomplete_quarter" and bishkek["Value"] == ""

@@ -11,7 +11,7 @@ from dash import dcc, html
 
 from assets.common.flags import flags_doubtful
 from assets.indicators.air import rules as air
-from dashboard import air_data, data
+from dashboard import air_data, air_series, data
 from dashboard.figures.air import calendar_figure, city_name, daily_figure, season_figure, unit_text
 from dashboard.figures.base import graph
 from dashboard.i18n import format_number, format_share, t
@@ -82,9 +82,9 @@ def city_view(snap: data.Snapshot, series: tuple[str, str, str], lang: str) -> l
     name = city_name(cities.get(city_id), lang)
     label = air.POLLUTANT_LABELS.get(pollutant, pollutant)
     complete_years = stats.filter((pl.col("period_kind") == "year") & pl.col("complete"))["year"]
-    last_year = (
-        int(cast(int, complete_years.max())) if complete_years.len() else cast(dt.date, daily["date"].max()).year
-    )
+    usable = daily.filter(air_series.usable(daily))  # the calendar draws usable days only
+    last_day = cast(dt.date, (usable if usable.height else daily)["date"].max())
+    last_year = int(cast(int, complete_years.max())) if complete_years.len() else last_day.year
     statistic = daily["statistic"][0]
     return [
         html.H3(t("{city}: daily {pollutant} and 30-day rolling mean", lang, city=name, pollutant=label)),
