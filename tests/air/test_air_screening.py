@@ -300,3 +300,17 @@ def test_a_flagged_series_no_longer_leads_the_pm25_ranking(observations, cities,
         .join(means.rankings(stats, cities), on=["city_id", "pollutant", "year"])
     )
     assert (recomputed["undoubted"] - recomputed["mean"]).abs().max() < 1e-9  # ... and stay out of the means
+
+
+def test_the_blocking_ranking_check_passes_on_the_real_rankings_and_fails_on_a_cluster(cities, stats):
+    from assets.indicators.air.assets import _ranked_like_with_like
+
+    ranks = means.rankings(stats, cities)
+    assert _ranked_like_with_like(ranks, cities).passed
+    # the old way (the cluster under the city code, ranked beside the KazHydroMet city) is what it refuses
+    merged = cities.with_columns(place_kind=pl.lit("city"))
+    old_ranks = means.rankings(stats, merged).with_columns(
+        city_id=pl.col("city_id").replace({"karaganda_cluster": "karaganda"})
+    )
+    outcome = _ranked_like_with_like(old_ranks, cities)
+    assert not outcome.passed and "ranked twice" in outcome.description

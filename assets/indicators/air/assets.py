@@ -185,6 +185,24 @@ def air_quarantine_summary(quarantine: pl.DataFrame) -> AssetCheckResult:
     )
 
 
+def _ranked_like_with_like(ranks: pl.DataFrame, cities: pl.DataFrame) -> CheckOutcome:
+    not_city = set(ranks["city_id"]) - set(cities.filter(pl.col("place_kind") == "city")["city_id"])
+    twice = ranks.filter(pl.struct("pollutant", "year", "city_id").is_duplicated()).height
+    bad = len(not_city) + twice
+    text = f"ranked but not a city: {sorted(not_city)}; ranked twice in a year: {twice}" if bad else "like with like"
+    return CheckOutcome("air_rankings_like_with_like", "ERROR", bad == 0, text, bad)
+
+
+@asset_check(
+    asset=_key("rankings"),
+    blocking=True,
+    additional_ins={"cities": AssetIn(key=_key("cities"))},
+    description="Rankings hold only cities (not clusters), each once per pollutant and year.",
+)
+def air_rankings_like_with_like(ranks: pl.DataFrame, cities: pl.DataFrame) -> AssetCheckResult:
+    return check_result(_ranked_like_with_like(ranks, cities))
+
+
 @asset_check(
     asset=_key("screening_events"),
     description="What the screening flagged as doubtful, per rule (a warning: the values are shown with their "
@@ -228,6 +246,7 @@ THEME = Theme(
         air_observations_complete_rows,
         air_quarantine_summary,
         air_screening_summary,
+        air_rankings_like_with_like,
     ],
     # Every air table is published but the intermediate that holds observations and quarantine in one frame.
     published={a.key.path[-1]: a.key for a in table_assets},
