@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import shutil
 
 import openpyxl
 import pytest
@@ -104,3 +105,30 @@ def test_air_summary_export_shows_incomplete_as_blank(published_home, tmp_path):
         r for r in means if r["City code"] == "bishkek" and r["Period type"] == "year" and r["Period"] == "2019"
     )
     assert bishkek["Status"] == "incomplete_quarter" and bishkek["Value"] == ""
+
+
+def test_a_value_no_instrument_reports_in_a_source_fails_the_run_and_keeps_the_snapshot(
+    published_home, shared_data_dir, tmp_path
+):
+    """1e300 µg/m³ in one row of the real Tashkent file: the run fails naming file and line, nothing is published,
+    and the snapshot in service stays the one published before."""
+    from assets.published.snapshots import current_snapshot_id
+
+    home = tmp_path / "home"
+    shutil.copytree(published_home, home)
+    mirror = tmp_path / "mirror"
+    shutil.copytree(shared_data_dir, mirror)
+    for p in mirror.rglob("*"):
+        p.chmod(0o755 if p.is_dir() else 0o644)
+    path = mirror / "air" / "tashkent_municipal_pm25_daily_2023_2026.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    cells = lines[99].split(",")  # file line 100
+    cells[1] = "1e300"
+    lines[99] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = current_snapshot_id(home / "published")
+    done = run_caei(["materialize"], home, mirror)
+    assert done.returncode == 1, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "tashkent_municipal_pm25_daily_2023_2026.csv line 100" in done.stderr
+    assert "previously published snapshot is still served" in done.stderr
+    assert current_snapshot_id(home / "published") == before
