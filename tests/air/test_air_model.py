@@ -41,13 +41,15 @@ def bishkek(shared_data_dir, cities):
 def test_bishkek_heating_season_by_hand(bishkek):
     path, observations, _ = bishkek
     start, end = dt.date(2020, 10, 1), dt.date(2021, 4, 30)
-    valid = [
-        float(r["pm25_mean_ugm3"])
+    counted = [
+        r
         for r in rows(path)
         if start <= dt.date.fromisoformat(r["date_local"]) <= end
         and int(r["n_valid_hours"]) >= 18
         and r["pm25_mean_ugm3"]
     ]
+    valid = [float(r["pm25_mean_ugm3"]) for r in counted]
+    valid_days = [dt.date.fromisoformat(r["date_local"]) for r in counted]
     days_in_season = (end - start).days + 1  # 212
     stats = period_stats(observations)
     season = stats.filter((pl.col("period_kind") == "heating_season") & (pl.col("period") == "2020/21")).row(
@@ -56,7 +58,10 @@ def test_bishkek_heating_season_by_hand(bishkek):
     assert season["days_in_period"] == days_in_season == 212
     assert season["days_with_data"] == len(valid)
     assert season["completeness"] == pytest.approx(len(valid) / 212)
-    assert season["complete"] is (len(valid) / 212 >= 0.75)
+    parts = {(10, 11, 12): 92, (1, 2, 3): 90, (4,): 30}  # the season's days in each quarter it overlaps
+    part_shares = [sum(1 for d in valid_days if d.month in months) / days for months, days in parts.items()]
+    assert season["min_quarter_share"] == pytest.approx(min(part_shares))
+    assert season["complete"] is (len(valid) / 212 >= 0.75 and min(part_shares) >= 0.75)
     assert season["mean"] == pytest.approx(sum(valid) / len(valid))
     assert season["unit"] == "ug_m3"
 
