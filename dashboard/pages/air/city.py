@@ -45,13 +45,16 @@ def series_options(snap: data.Snapshot, cities: dict, lang: str) -> list[dict]:
         label = (
             f"{city_name(cities.get(r['city_id']), lang)} · "
             f"{air.POLLUTANT_LABELS.get(r['pollutant'], r['pollutant'])} · "
-            f"{series_source_label(r['source_id'], lang)} ({r['first_day'].year}–{r['last_day'].year})"
+            f"{series_source_label(r['source_id'], cities.get(r['city_id']), lang)} "
+            f"({r['first_day'].year}–{r['last_day'].year})"
         )
         options.append({"label": label, "value": f"{r['city_id']}|{r['source_id']}|{r['pollutant']}"})
     return options
 
 
-def series_source_label(source_id: str, lang: str) -> str:
+def series_source_label(source_id: str, city: dict | None, lang: str) -> str:
+    if (city or {}).get("place_kind") == "cluster":  # not a city-wide series: several towns averaged
+        return t("series of several towns", lang)
     msgid = SERIES_SOURCE_MSGIDS.get(source_id)
     return t(msgid, lang) if msgid else source_id
 
