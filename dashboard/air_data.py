@@ -7,16 +7,6 @@ import polars as pl
 from dashboard.data import Snapshot
 
 MAP_POLLUTANT = "pm25"
-# Where a city has several series of one pollutant, the map and ranking use the first in this order:
-# the AirData.kz city-wide series before the KazHydroMet-only one, then the single-source cities.
-SOURCE_PREFERENCE = (
-    "airdata_kz_main_cities",
-    "bishkek_us_embassy_pm25",
-    "tashkent_municipal_pm25",
-    "airdata_kz_other_pm25",
-    "airdata_kz_other_pm10",
-    "airdata_kz_other_no2",
-)
 ONE_SERIES = "WHERE city_id = ? AND source_id = ? AND pollutant = ?"  # the rows of one series, parameters in this order
 
 
@@ -32,43 +22,35 @@ def series_index(snap: Snapshot) -> pl.DataFrame:
     """)
 
 
-def latest_complete_annual(snap: Snapshot, pollutant: str) -> pl.DataFrame:
-    """Per city and source: the latest complete annual mean of the pollutant, highest first."""
+def latest_ranked_annual(snap: Snapshot, pollutant: str) -> pl.DataFrame:
+    """Per ranked city (air_rankings: means of daily means, cities only, doubtful days left out): its latest
+    complete annual mean of the pollutant, highest first."""
     rows = snap.query(
         """
-        SELECT city_id, source_id, year, mean, unit, days_with_data, days_in_period
-        FROM air_period_stats
-        WHERE pollutant = ? AND period_kind = 'year' AND complete
-        QUALIFY year = max(year) OVER (PARTITION BY city_id, source_id)
+        SELECT city_id, source_id, year, mean, unit, days_with_data, days_in_period, days_doubtful, flags
+        FROM air_rankings
+        WHERE pollutant = ?
+        QUALIFY year = max(year) OVER (PARTITION BY city_id)
     """,
         (pollutant,),
     )
     return rows.sort("mean", "city_id", descending=[True, False])
 
 
-def one_series_per_city(rows: pl.DataFrame) -> pl.DataFrame:
-    """For the map: one series per city, the first of SOURCE_PREFERENCE."""
-    if rows.is_empty():
-        return rows
-    order = {s: i for i, s in enumerate(SOURCE_PREFERENCE)}
-    return (
-        rows.with_columns(pref=pl.col("source_id").replace_strict(order, default=len(order)))
-        .sort("city_id", "pref")
-        .unique("city_id", keep="first")
-        .drop("pref")
-        .sort("mean", descending=True)
+def ranking_exclusions(snap: Snapshot, pollutant: str) -> pl.DataFrame:
+    """The series of the pollutant that no ranking holds, with the reason and their doubtful days."""
+    return snap.query(
+        "SELECT city_id, source_id, reason, n_complete_years, days_doubtful, flags FROM air_ranking_exclusions "
+        "WHERE pollutant = ? ORDER BY reason, city_id",
+        (pollutant,),
     )
-
-
-def series_presence(snap: Snapshot, pollutant: str) -> pl.DataFrame:
-    """Cities with any observation of the pollutant (to show those with no complete year as a gap)."""
-    return snap.query("SELECT DISTINCT city_id FROM air_observations WHERE pollutant = ?", (pollutant,))
 
 
 # The views of one series that the page draws; each query takes (city_id, source_id, pollutant).
 DAILY_SQL = f"SELECT date, value, unit, statistic, day_counts, flags FROM air_observations {ONE_SERIES} ORDER BY date"
 PERIOD_STATS_SQL = (
-    "SELECT period_kind, period, year, days_in_period, days_with_data, completeness, complete, mean, unit, status "
+    "SELECT period_kind, period, year, days_in_period, days_with_data, days_doubtful, completeness, "
+    "min_quarter_share, complete, mean, unit, status, flags "
     f"FROM air_period_stats {ONE_SERIES} ORDER BY year, period_kind"
 )
 SEASON_RATIOS_SQL = (
@@ -79,6 +61,10 @@ EXCEEDANCES_SQL = (
     f"FROM air_exceedances {ONE_SERIES} ORDER BY year, threshold DESC"
 )
 TREND_SQL = f"SELECT n_complete_years, first_year, last_year, slope_per_year, status FROM air_trends {ONE_SERIES}"
+SCREENING_SQL = (
+    "SELECT flag, first_date, last_date, n_days, min_value, max_value "
+    f"FROM air_screening_events {ONE_SERIES} ORDER BY first_date, flag"
+)
 
 
 def daily(snap: Snapshot, city_id: str, source_id: str, pollutant: str) -> pl.DataFrame:
@@ -100,6 +86,10 @@ def exceedances(snap: Snapshot, city_id: str, source_id: str, pollutant: str) ->
 def trend(snap: Snapshot, city_id: str, source_id: str, pollutant: str) -> dict | None:
     rows = snap.query(TREND_SQL, (city_id, source_id, pollutant)).to_dicts()
     return rows[0] if rows else None
+
+
+def screening_events(snap: Snapshot, city_id: str, source_id: str, pollutant: str) -> pl.DataFrame:
+    return snap.query(SCREENING_SQL, (city_id, source_id, pollutant))
 
 
 def thresholds(snap: Snapshot) -> pl.DataFrame:

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import polars as pl
 
+from assets.common.flags import is_doubtful
 from assets.indicators.air.rules import COMPLETE_SHARE
 
 ROLLING_DAYS = 30
+
+
+def usable(daily: pl.DataFrame) -> pl.Expr:
+    """Days that count and that no screening rule flagged as doubtful (those are drawn apart, with their flag)."""
+    return pl.col("day_counts") & ~is_doubtful(pl.col("flags"))
 
 
 def rolling_mean(
@@ -14,9 +20,10 @@ def rolling_mean(
 ) -> pl.DataFrame:
     """Trailing mean over `window` calendar days (not rows), given only where >= complete_share of them have data.
 
-    `daily` has date, value and day_counts; days that do not count are left out, gaps stay gaps.
+    `daily` has date, value, day_counts and flags; days that do not count or are doubtful are left out, gaps stay
+    gaps.
     """
-    counted = daily.filter(pl.col("day_counts")).select("date", "value").sort("date")
+    counted = daily.filter(usable(daily)).select("date", "value").sort("date")
     if counted.is_empty():
         return pl.DataFrame(schema={"date": pl.Date, "rolling_mean": pl.Float64})
     calendar = counted.select(date=pl.date_range(pl.col("date").min(), pl.col("date").max(), "1d"))
@@ -27,9 +34,9 @@ def rolling_mean(
 
 
 def calendar_grid(daily: pl.DataFrame, year: int) -> list[list[float | None]]:
-    """12 x 31 values (month x day of month) of one year; None where there is no counted day or no such date."""
+    """12 x 31 values (month x day of month) of one year; None where there is no usable day or no such date."""
     grid: list[list[float | None]] = [[None] * 31 for _ in range(12)]
-    rows = daily.filter(pl.col("day_counts") & (pl.col("date").dt.year() == year)).select("date", "value")
+    rows = daily.filter(usable(daily) & (pl.col("date").dt.year() == year)).select("date", "value")
     for day, value in rows.iter_rows():
         grid[day.month - 1][day.day - 1] = value
     return grid

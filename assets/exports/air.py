@@ -6,10 +6,11 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
+from assets.common.flags import doubtful_flags, flag_words
 from assets.exports.headers import localise_headers
 from assets.exports.sources import sources_metadata
 from assets.indicators.air.notes import source_note
-from assets.indicators.air.rules import COMPLETE_SHARE, MIN_VALID_HOURS
+from assets.indicators.air.rules import COMPLETE_SHARE, MIN_VALID_HOURS, QUARTER_SHARE
 
 # Languages of this export's texts and headers; any other language reads English.
 LANGUAGES = ("ru", "en")
@@ -32,18 +33,42 @@ def _metadata(con: duckdb.DuckDBPyConnection, lang: str, data: pl.DataFrame) -> 
     return _headers(pl.concat([sources, _rules(lang)], how="diagonal"), lang)
 
 
+def with_flag_words(data: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """Adds flag_words (the flags in words, in `lang`: ru, en or kk) and doubtful (a screening rule fired)."""
+    known = data["flags"].fill_null("").unique().to_list()
+    words = {f: flag_words(f, lang) for f in known}
+    doubtful = {f: any(w in doubtful_flags() for w in f.split(";")) for f in known}
+    flags = pl.col("flags").fill_null("")
+    return data.with_columns(
+        flag_words=flags.replace_strict(words, return_dtype=pl.String),
+        doubtful=flags.replace_strict(doubtful, return_dtype=pl.Boolean),
+    )
+
+
 def _rules(lang: str) -> pl.DataFrame:
     rules = {
         "ru": {
-            "completeness": "Среднее за период публикуется, только если данные есть не менее чем за "
-            f"{COMPLETE_SHARE:.0%} календарных дней периода; иначе период помечен как неполный.",
+            "completeness": "Среднее за период публикуется, только если достоверные данные есть не менее чем за "
+            f"{COMPLETE_SHARE:.0%} календарных дней периода и не менее чем за {QUARTER_SHARE:.0%} дней каждого "
+            "его квартала (год без зимы неполон); иначе период помечен как неполный.",
+            "screening": "Значения, отмеченные как сомнительные (одно значение много дней подряд, нули, "
+            "неправдоподобные значения, PM2.5 больше PM10), показаны со своей пометкой, но не входят в средние, "
+            "рейтинги, тренды и подсчёт дней выше порогов. Пороги и их обоснование: seeds/air_screening.csv.",
+            "ranking": "Рейтинги сравнивают только средние суточных средних по городам: суточные медианы "
+            "(Ташкент) и кластеры нескольких городов (Караганда AirData.kz) не ранжируются.",
             "heating_season": "Отопительный сезон: 1 октября – 30 апреля; лето: май–сентябрь.",
             "day": f"Сутки по часовым данным засчитываются при ≥ {MIN_VALID_HOURS} часах; "
             "суточные значения AirData.kz засчитываются как опубликованы.",
         },
         "en": {
             "completeness": f"A period's mean is published only if at least {COMPLETE_SHARE:.0%} of its calendar "
-            "days have data; otherwise the period is marked incomplete.",
+            f"days and at least {QUARTER_SHARE:.0%} of the days of each of its quarters have valid, undoubted data "
+            "(a year without its winter is not complete); otherwise the period is marked incomplete.",
+            "screening": "Values flagged as doubtful (one value day after day, zeros, implausible values, PM2.5 "
+            "above PM10) are shown with their flag but left out of means, rankings, trends and days above "
+            "thresholds. Thresholds and their reasons: seeds/air_screening.csv.",
+            "ranking": "Rankings compare only means of daily means of cities: daily medians (Tashkent) and clusters "
+            "of several towns (AirData.kz Karaganda) are not ranked.",
             "heating_season": "Heating season: 1 October to 30 April; summer: May to September.",
             "day": f"An hourly-based day counts with >= {MIN_VALID_HOURS} hours; "
             "AirData.kz daily values count as published.",
@@ -64,8 +89,8 @@ def export_air_quality(
     data = con.execute(
         f"""
         SELECT o.city_id, {_city_names(lang)}, o.pollutant, o.date, o.value, u.label_{_lang(lang)} AS unit,
-               o.statistic, o.n_stations, o.valid_hours, o.day_counts, o.source_id, s.title AS source, s.licence,
-               o.flags
+               o.statistic, o.n_stations, o.valid_hours, o.day_counts, o.source_id, o.source_row, s.title AS source,
+               s.licence, o.flags
         FROM air_observations o
         JOIN air_cities c USING (city_id)
         LEFT JOIN geographies g ON g.geo_id = c.country_id
@@ -78,7 +103,8 @@ def export_air_quality(
     ).pl()
     if data.is_empty():
         raise ValueError(f"no air-quality observations for year {year}")
-    return _headers(data.with_columns(pl.col("date").cast(pl.String)), lang), _metadata(con, lang, data)
+    data = with_flag_words(data.with_columns(pl.col("date").cast(pl.String)), lang)
+    return _headers(data, lang), _metadata(con, lang, data)
 
 
 def export_air_summary(
@@ -89,10 +115,11 @@ def export_air_summary(
     unit_label = f"u.label_{_lang(lang)}"
     means = con.execute(
         f"""
-        SELECT p.city_id, {names}, p.pollutant, p.source_id, p.period_kind, p.period, 'mean' AS measure,
-               p.mean AS value, {unit_label} AS unit, p.days_with_data, p.days_in_period,
-               round(100 * p.completeness, 1) AS completeness_pct,
-               p.complete, p.status, NULL AS threshold_id, NULL AS threshold_citation
+        SELECT p.city_id, {names}, p.pollutant, p.source_id, p.statistic, p.period_kind, p.period,
+               'mean' AS measure, p.mean AS value, {unit_label} AS unit, p.days_with_data, p.days_in_period,
+               p.days_doubtful, round(100 * p.completeness, 1) AS completeness_pct,
+               round(100 * p.min_quarter_share, 1) AS min_quarter_pct,
+               p.complete, p.status, p.flags, NULL AS threshold_id, NULL AS threshold_citation
         FROM air_period_stats p JOIN air_cities c USING (city_id)
         LEFT JOIN geographies g ON g.geo_id = c.country_id LEFT JOIN units u ON u.unit = p.unit
         WHERE (? IS NULL OR p.year = ?)
@@ -101,13 +128,16 @@ def export_air_summary(
     ).pl()
     above = con.execute(
         f"""
-        SELECT e.city_id, {names}, e.pollutant, e.source_id, 'year' AS period_kind, CAST(e.year AS VARCHAR) AS period,
-               'days_above_threshold' AS measure, CAST(e.days_above AS DOUBLE) AS value, ? AS unit, e.days_with_data,
-               e.days_in_period, round(100.0 * e.days_with_data / e.days_in_period, 1) AS completeness_pct, e.complete,
-               e.status, e.threshold_id,
+        SELECT e.city_id, {names}, e.pollutant, e.source_id, p.statistic, 'year' AS period_kind,
+               CAST(e.year AS VARCHAR) AS period, 'days_above_threshold' AS measure,
+               CAST(e.days_above AS DOUBLE) AS value, ? AS unit, e.days_with_data, e.days_in_period,
+               p.days_doubtful, round(100.0 * e.days_with_data / e.days_in_period, 1) AS completeness_pct,
+               round(100 * p.min_quarter_share, 1) AS min_quarter_pct, e.complete, e.status, p.flags, e.threshold_id,
                t.document || ', ' || t.table_ref || ' (' || t.level || ', ' || CAST(t.value AS VARCHAR) || ' µg/m³)'
                    AS threshold_citation
         FROM air_exceedances e JOIN air_cities c USING (city_id)
+        LEFT JOIN air_period_stats p ON p.city_id = e.city_id AND p.source_id = e.source_id
+            AND p.pollutant = e.pollutant AND p.period_kind = 'year' AND p.year = e.year
         LEFT JOIN geographies g ON g.geo_id = c.country_id LEFT JOIN air_thresholds t USING (threshold_id)
         WHERE (? IS NULL OR e.year = ?)
     """,
@@ -119,5 +149,9 @@ def export_air_summary(
     if data.is_empty():
         raise ValueError(f"no air-quality summary for year {year}")
     licences = con.execute("SELECT source_id, licence FROM sources").pl()
-    data = data.join(licences, on="source_id", how="left")
+    notes = {s: source_note(s, lang) for s in data["source_id"].unique().to_list()}
+    # The source's own caveats (day boundaries, sensor type, median vs mean) stay beside every value.
+    data = with_flag_words(data.join(licences, on="source_id", how="left"), lang).with_columns(
+        source_note=pl.col("source_id").replace_strict(notes, return_dtype=pl.String)
+    )
     return _headers(data, lang), _metadata(con, lang, data)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
+from assets.common.flags import flag_words
 from dashboard import air_series, data, outlines
 from dashboard.figures.base import DAY_MS, PALETTE, base_layout, empty_figure
 from dashboard.i18n import format_number, localized, normalize_lang, t
@@ -89,7 +90,7 @@ def city_map_figure(
 def daily_figure(daily: pl.DataFrame, registry: pl.DataFrame, pollutant: str, lang: str) -> go.Figure:
     rolling = air_series.rolling_mean(daily)  # one row per calendar day from the first counted day to the last
     counted = rolling.select("date").join(
-        daily.filter(pl.col("day_counts")).select("date", "value"), on="date", how="left"
+        daily.filter(air_series.usable(daily)).select("date", "value"), on="date", how="left"
     )
     # Both traces are laid on that calendar (start + one day per value): the page sends no dates, only values, and
     # days without a counted value are gaps in the line rather than straight joins across them.
@@ -114,6 +115,20 @@ def daily_figure(daily: pl.DataFrame, registry: pl.DataFrame, pollutant: str, la
             line=dict(width=2, color=PALETTE[0]),
         )
     )
+    doubtful = daily.filter(pl.col("day_counts") & ~air_series.usable(daily))
+    if doubtful.height:
+        # Doubtful values stay visible, apart from the line and the mean, each with its flag in words.
+        fig.add_trace(
+            go.Scatter(
+                x=[d.isoformat() for d in doubtful["date"]],
+                y=doubtful["value"].to_list(),
+                mode="markers",
+                marker=dict(symbol="x", size=5, color="#D55E00"),
+                name=t("Doubtful value (left out)", lang),
+                text=[flag_words(f, lang) for f in doubtful["flags"]],
+                hovertemplate="%{x}: %{y}<br>%{text}<extra></extra>",
+            )
+        )
     levels = registry.filter(
         (pl.col("pollutant") == pollutant)
         & (pl.col("averaging") == "24h")

@@ -41,13 +41,15 @@ def bishkek(shared_data_dir, cities):
 def test_bishkek_heating_season_by_hand(bishkek):
     path, observations, _ = bishkek
     start, end = dt.date(2020, 10, 1), dt.date(2021, 4, 30)
-    valid = [
-        float(r["pm25_mean_ugm3"])
+    counted = [
+        r
         for r in rows(path)
         if start <= dt.date.fromisoformat(r["date_local"]) <= end
         and int(r["n_valid_hours"]) >= 18
         and r["pm25_mean_ugm3"]
     ]
+    valid = [float(r["pm25_mean_ugm3"]) for r in counted]
+    valid_days = [dt.date.fromisoformat(r["date_local"]) for r in counted]
     days_in_season = (end - start).days + 1  # 212
     stats = period_stats(observations)
     season = stats.filter((pl.col("period_kind") == "heating_season") & (pl.col("period") == "2020/21")).row(
@@ -56,7 +58,10 @@ def test_bishkek_heating_season_by_hand(bishkek):
     assert season["days_in_period"] == days_in_season == 212
     assert season["days_with_data"] == len(valid)
     assert season["completeness"] == pytest.approx(len(valid) / 212)
-    assert season["complete"] is (len(valid) / 212 >= 0.75)
+    parts = {(10, 11, 12): 92, (1, 2, 3): 90, (4,): 30}  # the season's days in each quarter it overlaps
+    part_shares = [sum(1 for d in valid_days if d.month in months) / days for months, days in parts.items()]
+    assert season["min_quarter_share"] == pytest.approx(min(part_shares))
+    assert season["complete"] is (len(valid) / 212 >= 0.75 and min(part_shares) >= 0.75)
     assert season["mean"] == pytest.approx(sum(valid) / len(valid))
     assert season["unit"] == "ug_m3"
 
@@ -178,7 +183,9 @@ def test_unknown_region_is_an_error():
 
 def test_rolling_mean_counts_calendar_days_and_keeps_gaps():
     days = [dt.date(2021, 1, 1) + dt.timedelta(days=i) for i in range(60) if not 30 <= i < 45]  # a 15-day gap
-    daily = pl.DataFrame({"date": days, "value": [10.0] * len(days), "day_counts": [True] * len(days)})
+    daily = pl.DataFrame(
+        {"date": days, "value": [10.0] * len(days), "day_counts": [True] * len(days), "flags": [""] * len(days)}
+    )
     rolling = air_series.rolling_mean(daily).filter(
         pl.col("date") == dt.date(2021, 2, 14)
     )  # day 45: 15 of 30 days have data
@@ -222,6 +229,7 @@ def test_daily_figure_lays_both_traces_on_the_calendar_with_gaps():
             "date": [dt.date(2024, 1, 1), dt.date(2024, 1, 2), dt.date(2024, 1, 4), dt.date(2024, 1, 5)],
             "value": [10.0, 20.0, 40.0, 50.0],
             "day_counts": [True, True, True, False],
+            "flags": ["", "", "", ""],
         }
     )
     registry = pl.DataFrame(
@@ -232,3 +240,24 @@ def test_daily_figure_lays_both_traces_on_the_calendar_with_gaps():
         assert trace.x is None and trace.x0 == "2024-01-01" and trace.dx == 24 * 3600 * 1000
     assert list(daily_trace.y) == [10.0, 20.0, None, 40.0]  # 1-4 January; the 5th does not count
     assert len(rolling_trace.y) == 4
+
+
+def test_daily_figure_draws_a_doubtful_value_apart_with_its_flag_in_words():
+    """A flagged day leaves the line and the rolling mean and is drawn as its own marker, with its flag in words."""
+    from dashboard.figures.air import daily_figure
+
+    daily = pl.DataFrame(
+        {
+            "date": [dt.date(2024, 1, 1), dt.date(2024, 1, 2), dt.date(2024, 1, 3)],
+            "value": [10.0, 0.0, 30.0],
+            "day_counts": [True, True, True],
+            "flags": ["", "zero_run", ""],
+        }
+    )
+    registry = pl.DataFrame(
+        schema={"pollutant": pl.String, "averaging": pl.String, "value": pl.Float64, "level": pl.String}
+    )
+    daily_trace, _rolling, doubtful = daily_figure(daily, registry, "pm25", "ru").data
+    assert list(daily_trace.y) == [10.0, None, 30.0]
+    assert list(doubtful.x) == ["2024-01-02"] and list(doubtful.y) == [0.0]
+    assert list(doubtful.text) == ["нулевое суточное значение"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import shutil
 
 import openpyxl
 import pytest
@@ -68,6 +69,14 @@ def test_air_quality_export_carries_licence_and_caveat(published_home, tmp_path,
     assert "AirData.kz. Open Air Quality Dataset for Kazakhstan" in almaty["Цитирование"]
     assert "ДО исправления границ суток" in almaty["Примечание"]
     assert {r["Год"] if "Год" in r else r["Дата"][:4] for r in data} == {"2022"}
+    # a doubtful value is exported with its flag in words and marked as left out (Kordai PM10: zero for 430 days)
+    kordai = next(
+        r for r in data if r["Код города"] == "kordai" and r["Загрязнитель"] == "pm10" and r["Дата"] == "2022-07-01"
+    )
+    assert float(kordai["Значение"]) == 0.0 and "нулевое суточное значение" in kordai["Отметки словами"]
+    assert str(kordai["Сомнительное (не входит в средние)"]).lower() in ("true", "1")
+    almaty = next(r for r in data if r["Код города"] == "almaty" and r["Загрязнитель"] == "pm25")
+    assert "до исправления границы суток" in almaty["Отметки словами"]
 
 
 def test_air_summary_export_shows_incomplete_as_blank(published_home, tmp_path):
@@ -87,3 +96,39 @@ def test_air_summary_export_shows_incomplete_as_blank(published_home, tmp_path):
         for r in above
     )
     assert all(r["Licence"] for r in data)
+    # the source's caveats stay beside the values: Tashkent's are medians of low-cost sensors
+    tashkent = [r for r in means if r["City code"] == "tashkent"]
+    assert tashkent and all(r["Daily statistic"] == "daily_median" for r in tashkent)
+    assert all("MEDIAN" in r["Source caveat"] and "low-cost sensors" in r["Flags in words"] for r in tashkent)
+    # a year without its winter says why it has no mean
+    bishkek = next(
+        r for r in means if r["City code"] == "bishkek" and r["Period type"] == "year" and r["Period"] == "2019"
+    )
+    assert bishkek["Status"] == "incomplete_quarter" and bishkek["Value"] == ""
+
+
+def test_a_value_no_instrument_reports_in_a_source_fails_the_run_and_keeps_the_snapshot(
+    published_home, shared_data_dir, tmp_path
+):
+    """1e300 µg/m³ in one row of the real Tashkent file: the run fails naming file and line, nothing is published,
+    and the snapshot in service stays the one published before."""
+    from assets.published.snapshots import current_snapshot_id
+
+    home = tmp_path / "home"
+    shutil.copytree(published_home, home)
+    mirror = tmp_path / "mirror"
+    shutil.copytree(shared_data_dir, mirror)
+    for p in mirror.rglob("*"):
+        p.chmod(0o755 if p.is_dir() else 0o644)
+    path = mirror / "air" / "tashkent_municipal_pm25_daily_2023_2026.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    cells = lines[99].split(",")  # file line 100
+    cells[1] = "1e300"
+    lines[99] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = current_snapshot_id(home / "published")
+    done = run_caei(["materialize"], home, mirror)
+    assert done.returncode == 1, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "tashkent_municipal_pm25_daily_2023_2026.csv line 100" in done.stderr
+    assert "previously published snapshot is still served" in done.stderr
+    assert current_snapshot_id(home / "published") == before

@@ -24,14 +24,13 @@ GRAPHS = ("air-city-map", "air-daily-graph", "air-calendar-graph", "air-season-g
 
 @pytest.fixture(scope="session")
 def top_city_mean(published_home) -> float:
-    """The highest latest-complete annual PM2.5 mean: the first row of the ranking."""
+    """The highest latest-complete annual PM2.5 mean of a ranked city: the first row of the ranking."""
     row = query_one(
         published_home,
         """
         WITH latest AS (
-            SELECT city_id, source_id, mean FROM air_period_stats
-            WHERE pollutant = 'pm25' AND period_kind = 'year' AND complete
-            QUALIFY year = max(year) OVER (PARTITION BY city_id, source_id)
+            SELECT city_id, mean FROM air_rankings WHERE pollutant = 'pm25'
+            QUALIFY year = max(year) OVER (PARTITION BY city_id)
         )
         SELECT max(mean) FROM latest""",
     )
@@ -85,6 +84,17 @@ def test_air_page_shows_map_city_and_regions_with_licence(
     assert "CC BY-NC 4.0" in page.inner_text("#air-city-source")
     first_mean = page.inner_text("#air-ranking-table tbody tr:first-child td:nth-child(3)")
     assert plain_spaces(first_mean) == plain_spaces(format_number(top_city_mean, lang, decimals=1))
+    # like with like: the Tashkent medians and the Karaganda cluster are named as left out, not ranked
+    ranking, left_out = page.inner_text("#air-ranking-table"), page.inner_text("#air-left-out")
+    tashkent = {"ru": "Ташкент", "en": "Tashkent", "kk": "Ташкент"}[lang]
+    cluster = {"ru": "Карагандинский кластер", "en": "Karaganda cluster", "kk": "Қарағанды кластері"}[lang]
+    assert tashkent in left_out and cluster in left_out
+    assert tashkent not in ranking and cluster not in ranking
+    # the series that led before screening (KazHydroMet Karaganda, PM2.5 equal to its PM10) is no longer first
+    karaganda = {"ru": "Караганда", "en": "Karaganda", "kk": "Қарағанды"}[lang]
+    assert karaganda not in page.inner_text("#air-ranking-table tbody tr:first-child")
+    assert karaganda in left_out
+    assert {"ru": "сомнительных дней", "en": "doubtful days", "kk": "күмәнді күндер"}[lang] in left_out
     # Almaty's first complete heating season, with its mean, and the incomplete ones without a number
     period_table = plain_spaces(page.inner_text("#air-period-table"))
     assert almaty_winter[0] in period_table
@@ -119,4 +129,24 @@ def test_choosing_bishkek_redraws_the_city_view(live_server, page_and_record, ar
     assert page.locator(f"#air-daily-graph {PLOTLY_SVG}").count() >= 1
     assert "CC BY-NC" not in page.inner_text("#air-city-source")  # US Government data, not AirData
     page.screenshot(path=str(artifacts_dir / "air-bishkek-en.png"), full_page=True)
+    assert_clean(record)
+
+
+def test_a_stuck_series_shows_its_doubtful_values_with_the_rule_in_words(live_server, page_and_record, artifacts_dir):
+    """Burabai PM2.5 (KazHydroMet) reads 20 µg/m³ for 493 days: the city view lists the stretch with its rule in
+    words and draws those days apart from the line."""
+    page, record = page_and_record
+    open_page(page, f"{live_server.url}/air?lang=en", expected_graphs=len(GRAPHS))
+    open_dropdown(page, "#air-series")
+    page.locator("#air-city input.dash-dropdown-search, input.dash-dropdown-search").first.fill("Burabai")
+    option = page.locator("[role=option]").filter(has_text="PM2.5").first
+    option.wait_for(timeout=10_000)
+    option.click()
+    page.wait_for_function(
+        "() => document.querySelector('#air-screening-table')?.innerText.includes('2024-08-17')", timeout=20_000
+    )
+    table = page.inner_text("#air-screening-table")
+    assert "same value day after day" in table and "493" in table and "2025-12-22" in table
+    assert "Doubtful value (left out)" in page.inner_text("#air-daily-graph")
+    page.screenshot(path=str(artifacts_dir / "air-burabai-en.png"), full_page=True)
     assert_clean(record)

@@ -11,7 +11,7 @@ from assets.common.checks import CheckOutcome, check_result
 from assets.common.keys import indicators_key, staged_key
 from assets.common.tables import SEEDS, table_asset
 from assets.common.themes import Theme
-from assets.indicators.air import cities, daily, emissions, means, notes, thresholds
+from assets.indicators.air import cities, daily, emissions, means, notes, screening, thresholds
 from assets.indicators.air.rules import AIRDATA_SOURCES
 from assets.sources.catalogue import read_seed
 
@@ -29,7 +29,9 @@ def _key(name: str) -> AssetKey:
     key=_key("daily_checked"),
     group_name=GROUP,
     ins={"cities": AssetIn(key=_key("cities")), **{s: AssetIn(key=staged_key(s)) for s in DAILY_SOURCES}},
-    description="Every daily row of every air source, attributed to a city or quarantined with its reason.",
+    description="Every daily row of every air source, attributed to a city or quarantined with its reason, and "
+    "screened (seeds/air_screening.csv): a value no instrument can report stops the run naming file and line; "
+    "doubtful values carry their flag.",
 )
 def air_daily_checked(context, cities: pl.DataFrame, **staged: pl.DataFrame) -> pl.DataFrame:
     observations, quarantine = daily.build_daily(staged, cities)
@@ -81,7 +83,12 @@ DESCRIPTIONS = {
     "where complete).",
     "season_ratio": "Heating-season mean over the preceding summer's mean, where both are complete.",
     "trends": "Least-squares trend of complete annual means (µg/m³ per year).",
-    "rankings": "Cities ranked by complete annual mean per pollutant and year.",
+    "rankings": "Cities ranked by complete annual mean per pollutant and year: means of daily means only, cities "
+    "only (not clusters), doubtful days left out.",
+    "ranking_exclusions": "Series left out of the rankings, with the reason (daily median, not a city, no complete "
+    "year) and their doubtful days.",
+    "screening_events": "Each stretch of days a screening rule flagged as doubtful (stuck value, zeros, implausible "
+    "value, PM2.5 above PM10), per series, with dates and values.",
     "thresholds": "Threshold registry from seeds/air_thresholds.csv: every value cites its document and table.",
     "exceedances": "Days above each registered 24-hour threshold, per city, source, pollutant and year.",
     "region_emissions": "Kazakhstan: air-pollutant emissions from stationary sources by region and year (thousand "
@@ -104,7 +111,14 @@ TABLES: list[tuple[str, Callable[..., pl.DataFrame], dict[str, AssetKey], dict[s
     ("period_stats", means.period_stats, {"observations": OBSERVATIONS}, None),
     ("season_ratio", means.season_ratios, {"stats": STATS}, None),
     ("trends", means.trends, {"stats": STATS}, None),
-    ("rankings", means.rankings, {"stats": STATS}, None),
+    ("rankings", means.rankings, {"stats": STATS, "cities": _key("cities")}, None),
+    (
+        "ranking_exclusions",
+        means.ranking_exclusions,
+        {"stats": STATS, "ranks": _key("rankings"), "cities": _key("cities")},
+        None,
+    ),
+    ("screening_events", screening.screening_events, {"observations": OBSERVATIONS}, None),
     ("thresholds", _thresholds, {}, SEEDS),
     (
         "exceedances",
@@ -171,6 +185,38 @@ def air_quarantine_summary(quarantine: pl.DataFrame) -> AssetCheckResult:
     )
 
 
+def _ranked_like_with_like(ranks: pl.DataFrame, cities: pl.DataFrame) -> CheckOutcome:
+    not_city = set(ranks["city_id"]) - set(cities.filter(pl.col("place_kind") == "city")["city_id"])
+    twice = ranks.filter(pl.struct("pollutant", "year", "city_id").is_duplicated()).height
+    bad = len(not_city) + twice
+    text = f"ranked but not a city: {sorted(not_city)}; ranked twice in a year: {twice}" if bad else "like with like"
+    return CheckOutcome("air_rankings_like_with_like", "ERROR", bad == 0, text, bad)
+
+
+@asset_check(
+    asset=_key("rankings"),
+    blocking=True,
+    additional_ins={"cities": AssetIn(key=_key("cities"))},
+    description="Rankings hold only cities (not clusters), each once per pollutant and year.",
+)
+def air_rankings_like_with_like(ranks: pl.DataFrame, cities: pl.DataFrame) -> AssetCheckResult:
+    return check_result(_ranked_like_with_like(ranks, cities))
+
+
+@asset_check(
+    asset=_key("screening_events"),
+    description="What the screening flagged as doubtful, per rule (a warning: the values are shown with their "
+    "flag and kept out of means, rankings and trends).",
+)
+def air_screening_summary(events: pl.DataFrame) -> AssetCheckResult:
+    counts = events.group_by("flag").agg(stretches=pl.len(), days=pl.col("n_days").sum()).sort("flag")
+    text = "; ".join(f"{f}: {d} day(s) in {n} stretch(es)" for f, n, d in counts.iter_rows())
+    days = int(events["n_days"].sum() or 0)
+    return check_result(
+        CheckOutcome("air_screening_summary", "WARN", events.is_empty(), f"doubtful: {text or 'none'}", days)
+    )
+
+
 def airdata_licence_present(tables: dict[str, pl.DataFrame]) -> list[tuple[CheckOutcome, str]]:
     """Publishing is blocked if AirData.kz values would go out without their CC BY-NC 4.0 licence in the catalogue."""
     observations, sources = tables.get("air_observations"), tables.get("sources")
@@ -194,7 +240,14 @@ ASSETS = [*table_assets[:2], air_daily_checked, *table_assets[2:]]  # the order 
 THEME = Theme(
     "air",
     assets=ASSETS,
-    checks=[air_thresholds_cited, air_no_mean_when_incomplete, air_observations_complete_rows, air_quarantine_summary],
+    checks=[
+        air_thresholds_cited,
+        air_no_mean_when_incomplete,
+        air_observations_complete_rows,
+        air_quarantine_summary,
+        air_screening_summary,
+        air_rankings_like_with_like,
+    ],
     # Every air table is published but the intermediate that holds observations and quarantine in one frame.
     published={a.key.path[-1]: a.key for a in table_assets},
     publish_checks=[airdata_licence_present, no_incomplete_means],

@@ -34,6 +34,7 @@ def build_cities(seed: pl.DataFrame, places: pl.DataFrame) -> pl.DataFrame:
             "name_en",
             "name_ru",
             "name_kk",
+            "place_kind",
             "country_id",
             "region_ru",
             "source_labels",

@@ -7,6 +7,15 @@ import polars as pl
 from assets.common.flags import add_flag
 from assets.indicators.air.cities import city_label_lookup
 from assets.indicators.air.rules import AIRDATA_SOURCES, MIN_VALID_HOURS, UNIT
+from assets.indicators.air.screening import (
+    ImpossibleValuesError,
+    Screening,
+    impossible_message,
+    impossible_values,
+    load_screening,
+    screen,
+)
+from assets.sources.catalogue import read_seed
 
 # Files that carry no pollutant or city column: the catalogue entry says what they hold.
 POLLUTANT_BY_SOURCE = {
@@ -17,11 +26,16 @@ POLLUTANT_BY_SOURCE = {
     "tashkent_municipal_pm25": "pm25",
 }
 CITY_BY_SOURCE = {"tashkent_municipal_pm25": "tashkent"}
+# Sensor type the source states (SOURCES.md): Tashkent is a low-cost network; Almaty PM2.5 to 2020 comes
+# mainly from AirKaz low-cost sensors.
+LOW_COST_SOURCES = ("tashkent_municipal_pm25",)
+LOW_COST_ALMATY_PM25_LAST_YEAR = 2020
 
 OBSERVATION_SCHEMA = pl.Schema(
     {
         "city_id": pl.String,
         "source_id": pl.String,
+        "source_row": pl.Int64,  # line of the source file (header = line 1), so a flag or a block can name it
         "pollutant": pl.String,
         "date": pl.Date,
         "year": pl.Int32,
@@ -56,6 +70,19 @@ def day_counts_rule(source_id: str) -> pl.Expr:
             lower_bound=1
         )
     return pl.lit(True)  # AirData publishes no hour counts: each published day counts
+
+
+def low_cost_rule(source_id: str) -> pl.Expr:
+    """Days the source says come from low-cost sensors (an info flag that travels with the value)."""
+    if source_id in LOW_COST_SOURCES:
+        return pl.lit(True)
+    if source_id == "airdata_kz_main_cities":
+        return (
+            (pl.col("city_id") == "almaty")
+            & (pl.col("pollutant") == "pm25")
+            & (pl.col("date").dt.year() <= LOW_COST_ALMATY_PM25_LAST_YEAR)
+        )
+    return pl.lit(False)
 
 
 def attribute_daily(staged: pl.DataFrame, source_id: str, labels: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -98,6 +125,8 @@ def attribute_daily(staged: pl.DataFrame, source_id: str, labels: pl.DataFrame) 
             # Reference monitors report small negative values near zero; kept as published, and said so.
             flags=add_flag(pl.col("flags"), "negative_as_published", pl.col("value") < 0),
         )
+        .with_columns(flags=add_flag(pl.col("flags"), "daily_median", pl.col("statistic") == "daily_median"))
+        .with_columns(flags=add_flag(pl.col("flags"), "low_cost_sensors", low_cost_rule(source_id)))
         .select(list(OBSERVATION_SCHEMA))
         .cast(OBSERVATION_SCHEMA)
     )
@@ -110,9 +139,25 @@ def attribute_daily(staged: pl.DataFrame, source_id: str, labels: pl.DataFrame) 
     return observations, quarantine
 
 
-def build_daily(staged_by_source: dict[str, pl.DataFrame], cities: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+def build_daily(
+    staged_by_source: dict[str, pl.DataFrame], cities: pl.DataFrame, screening: Screening | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Every source's rows -> (screened observations, quarantine).
+
+    Raises ImpossibleValuesError naming file and line when a value no instrument can report is in a source:
+    the run stops there (the published snapshot keeps being served). Doubtful values carry their flag.
+    """
+    screening = screening or load_screening()
     labels = city_label_lookup(cities)
     parts = [attribute_daily(frame, sid, labels) for sid, frame in sorted(staged_by_source.items())]
     observations = pl.concat([p[0] for p in parts]).sort("city_id", "source_id", "pollutant", "date")
     quarantine = pl.concat([p[1] for p in parts]).sort("source_id", "source_row")
-    return observations, quarantine
+    impossible = impossible_values(observations, screening)
+    if impossible.height:
+        raise ImpossibleValuesError(impossible_message(impossible, source_files()))
+    return screen(observations, screening), quarantine
+
+
+def source_files() -> dict[str, str]:
+    """source_id -> the file in the mirror (seeds/sources.csv), to name it in a reason."""
+    return dict(read_seed("sources.csv").select("source_id", "mirror_path").iter_rows())

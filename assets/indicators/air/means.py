@@ -6,7 +6,8 @@ import datetime as dt
 
 import polars as pl
 
-from assets.indicators.air.rules import COMPLETE_SHARE, MIN_TREND_YEARS, UNIT
+from assets.common.flags import doubtful_flags, is_doubtful
+from assets.indicators.air.rules import MIN_TREND_YEARS, RANKED_PLACE_KIND, RANKED_STATISTIC, UNIT, coverage_rules
 
 HEATING_MONTHS = (10, 11, 12, 1, 2, 3, 4)  # October to April; the other months are summer
 
@@ -15,20 +16,25 @@ PERIOD_SCHEMA = pl.Schema(
         "city_id": pl.String,
         "source_id": pl.String,
         "pollutant": pl.String,
+        "statistic": pl.String,  # the daily value the mean is of: daily_mean or daily_median
         "period_kind": pl.String,
         "period": pl.String,
         "year": pl.Int32,
         "period_start": pl.Date,
         "period_end": pl.Date,
         "days_in_period": pl.Int32,
-        "days_with_data": pl.Int32,
+        "days_with_data": pl.Int32,  # valid days that count, doubtful ones not included
+        "days_doubtful": pl.Int32,  # days a screening rule flagged: left out of the mean and the completeness
         "completeness": pl.Float64,
+        "min_quarter_share": pl.Float64,  # the lowest share of days with data in any quarter of the period
         "complete": pl.Boolean,
         "mean": pl.Float64,
         "unit": pl.String,
-        "status": pl.String,
+        "status": pl.String,  # complete | incomplete (too few days) | incomplete_quarter (a quarter too thin)
+        "flags": pl.String,  # the information flags of its days (source caveats), ';'-joined
     }
 )
+KEYS = ["city_id", "source_id", "pollutant", "period_kind", "pyear"]
 
 
 def assign_periods(observations: pl.DataFrame) -> pl.DataFrame:
@@ -58,55 +64,118 @@ def period_label(kind: str, year: int) -> str:
     return f"{year}/{str(year + 1)[-2:]}" if kind == "heating_season" else str(year)
 
 
-def period_stats(observations: pl.DataFrame, complete_share: float = COMPLETE_SHARE) -> pl.DataFrame:
+def _quarter(day: dt.date) -> tuple[int, int]:
+    return day.year, (day.month - 1) // 3 + 1
+
+
+def period_parts(kind: str, year: int) -> dict[tuple[int, int], int]:
+    """The calendar quarters a period overlaps, each with its number of days inside the period.
+
+    A year has four; a heating season three (October-December, January-March, April); a summer two
+    (May-June, July-September)."""
+    start, end = _period_bounds(kind, year)
+    parts: dict[tuple[int, int], int] = {}
+    day = start
+    while day <= end:
+        parts[_quarter(day)] = parts.get(_quarter(day), 0) + 1
+        day += dt.timedelta(days=1)
+    return parts
+
+
+def _calendar(periods: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(bounds per period, days per quarter-part of each period) for the periods present."""
+    bounds, parts = [], []
+    for kind, year in periods.select("period_kind", "pyear").unique().iter_rows():
+        start, end = _period_bounds(kind, year)
+        label = period_label(kind, year)
+        bounds.append((kind, year, start, end, (end - start).days + 1, label))
+        parts += [(kind, year, qy, q, n) for (qy, q), n in period_parts(kind, year).items()]
+    bounds_schema = {
+        "period_kind": pl.String,
+        "pyear": pl.Int32,
+        "period_start": pl.Date,
+        "period_end": pl.Date,
+        "days_in_period": pl.Int32,
+        "period": pl.String,
+    }
+    parts_schema = {
+        "period_kind": pl.String,
+        "pyear": pl.Int32,
+        "qyear": pl.Int32,
+        "quarter": pl.Int8,
+        "days": pl.Int32,
+    }
+    return (
+        pl.DataFrame(bounds, schema=bounds_schema, orient="row"),
+        pl.DataFrame(parts, schema=parts_schema, orient="row"),
+    )
+
+
+def _info_flags(flags: pl.Expr) -> pl.Expr:
+    """The distinct information flags of a period's days (doubtful ones are counted, not listed)."""
+    words = flags.fill_null("").str.split(";").list.explode(keep_nulls=False, empty_as_null=False)
+    return words.filter((words != "") & ~words.is_in(sorted(doubtful_flags()))).unique().sort().str.join(";")
+
+
+def period_stats(observations: pl.DataFrame, coverage: pl.DataFrame | None = None) -> pl.DataFrame:
     """Completeness and mean per city, source, pollutant and period (year, heating season, summer).
 
-    days_with_data counts distinct days that count (see day_counts_rule). The mean (of those days) is
-    given only when days_with_data / days_in_period >= complete_share; otherwise it is null and the
-    status says 'incomplete'.
+    A day counts when it is valid (see day_counts_rule) and no screening rule flagged it as doubtful.
+    The mean (of those days) is given only when the period is complete by seeds/air_screening_coverage.csv:
+    enough of its days (min_share_days) AND enough of the days of each quarter it overlaps
+    (min_share_each_quarter), so a year with its winter missing is not complete. Otherwise mean is null and
+    status says why.
     """
-    keys = ["city_id", "source_id", "pollutant", "period_kind", "pyear"]
+    rules = coverage_rules() if coverage is None else coverage
+    counted = observations.filter(pl.col("day_counts") & ~is_doubtful(pl.col("flags")))
+    periods = assign_periods(observations)
     agg = (
-        assign_periods(observations.filter(pl.col("day_counts")))
-        .group_by(keys)
-        .agg(days_with_data=pl.col("date").n_unique(), day_mean=pl.col("value").mean(), unit=pl.col("unit").first())
+        assign_periods(counted)
+        .group_by(KEYS)
+        .agg(days_with_data=pl.col("date").n_unique(), day_mean=pl.col("value").mean())
     )
-    # Periods where the series published something but no day counts still appear, as incomplete.
-    seen = assign_periods(observations).select(keys).unique()
-    agg = seen.join(agg, on=keys, how="left").with_columns(
-        pl.col("days_with_data").fill_null(0), pl.col("unit").fill_null(UNIT)
+    seen = periods.group_by(KEYS).agg(
+        days_doubtful=is_doubtful(pl.col("flags")).sum(),
+        statistic=pl.col("statistic").first(),
+        unit=pl.col("unit").first(),
+        flags=_info_flags(pl.col("flags")),
     )
-    bounds = pl.DataFrame(
-        [
-            {
-                "period_kind": k,
-                "pyear": y,
-                "period_start": s,
-                "period_end": e,
-                "days_in_period": (e - s).days + 1,
-                "period": period_label(k, y),
-            }
-            for k, y in agg.select("period_kind", "pyear").unique().iter_rows()
-            for s, e in [_period_bounds(k, y)]
-        ],
-        schema={
-            "period_kind": pl.String,
-            "pyear": pl.Int32,
-            "period_start": pl.Date,
-            "period_end": pl.Date,
-            "days_in_period": pl.Int32,
-            "period": pl.String,
-        },
+    bounds, parts = _calendar(seen)
+    by_part = (
+        assign_periods(counted)
+        .with_columns(qyear=pl.col("date").dt.year().cast(pl.Int32), quarter=pl.col("date").dt.quarter().cast(pl.Int8))
+        .group_by(*KEYS, "qyear", "quarter")
+        .agg(part_days=pl.col("date").n_unique())
+    )
+    quarter_share = (
+        seen.select(KEYS)
+        .join(parts, on=["period_kind", "pyear"], how="inner")
+        .join(by_part, on=[*KEYS, "qyear", "quarter"], how="left")
+        .group_by(KEYS)
+        .agg(min_quarter_share=(pl.col("part_days").fill_null(0) / pl.col("days")).min())
     )
     out = (
-        agg.join(bounds, on=["period_kind", "pyear"], how="left")
+        seen.join(agg, on=KEYS, how="left")
+        .join(quarter_share, on=KEYS, how="left")
+        .join(bounds, on=["period_kind", "pyear"], how="left")
+        .join(rules.select("period_kind", "min_share_days", "min_share_each_quarter"), on="period_kind", how="left")
         .with_columns(
-            completeness=pl.col("days_with_data") / pl.col("days_in_period"),
+            pl.col("days_with_data").fill_null(0),
+            pl.col("unit").fill_null(UNIT),
+            completeness=pl.col("days_with_data").fill_null(0) / pl.col("days_in_period"),
         )
-        .with_columns(complete=pl.col("completeness") >= complete_share)
+        .with_columns(
+            enough_days=pl.col("completeness") >= pl.col("min_share_days"),
+            enough_quarters=pl.col("min_quarter_share") >= pl.col("min_share_each_quarter"),
+        )
+        .with_columns(complete=pl.col("enough_days") & pl.col("enough_quarters"))
         .with_columns(
             mean=pl.when(pl.col("complete")).then(pl.col("day_mean")).otherwise(None),
-            status=pl.when(pl.col("complete")).then(pl.lit("complete")).otherwise(pl.lit("incomplete")),
+            status=pl.when(pl.col("complete"))
+            .then(pl.lit("complete"))
+            .when(pl.col("enough_days"))
+            .then(pl.lit("incomplete_quarter"))
+            .otherwise(pl.lit("incomplete")),
         )
         .rename({"pyear": "year"})
     )
@@ -198,14 +267,101 @@ def trends(stats: pl.DataFrame, min_years: int = MIN_TREND_YEARS) -> pl.DataFram
     return pl.DataFrame(rows, schema=schema).sort("city_id", "source_id", "pollutant")
 
 
-def rankings(stats: pl.DataFrame) -> pl.DataFrame:
-    """Cities ranked by complete annual mean per pollutant and year (1 = most polluted); incomplete years unranked."""
-    annual = stats.filter((pl.col("period_kind") == "year") & pl.col("complete"))
+RANKING_SCHEMA = pl.Schema(
+    {
+        "pollutant": pl.String,
+        "year": pl.Int32,
+        "rank": pl.Int32,
+        "n_ranked": pl.Int32,
+        "city_id": pl.String,
+        "source_id": pl.String,
+        "mean": pl.Float64,
+        "unit": pl.String,
+        "days_with_data": pl.Int32,
+        "days_in_period": pl.Int32,
+        "days_doubtful": pl.Int32,
+        "flags": pl.String,
+    }
+)
+
+
+def _rankable(stats: pl.DataFrame, cities: pl.DataFrame) -> pl.Expr:
+    kinds = cities.select("city_id", "place_kind")
+    return pl.col("city_id").is_in(kinds.filter(pl.col("place_kind") == RANKED_PLACE_KIND)["city_id"].implode())
+
+
+def rankings(stats: pl.DataFrame, cities: pl.DataFrame) -> pl.DataFrame:
+    """Cities ranked by complete annual mean per pollutant and year (1 = most polluted), like with like.
+
+    Only means of daily means (a mean of daily medians is not comparable), only places that are one city (a
+    cluster of towns is not ranked as a city), only complete years (doubtful days already left out of the mean
+    and the completeness). A city with several series of one pollutant in a year would be ranked once, by the
+    series with the most days; ranking_exclusions says what was left out and why.
+    """
+    annual = stats.filter(
+        (pl.col("period_kind") == "year")
+        & pl.col("complete")
+        & (pl.col("statistic") == RANKED_STATISTIC)
+        & _rankable(stats, cities)
+    )
+    one_per_city = annual.sort("days_with_data", "source_id", descending=[True, False]).unique(
+        ["city_id", "pollutant", "year"], keep="first"
+    )
     return (
-        annual.with_columns(
+        one_per_city.with_columns(
             rank=pl.col("mean").rank("min", descending=True).over("pollutant", "year").cast(pl.Int32),
             n_ranked=pl.len().over("pollutant", "year").cast(pl.Int32),
         )
-        .select("pollutant", "year", "rank", "n_ranked", "city_id", "source_id", "mean", "unit")
-        .sort("pollutant", "year", "rank")
+        .select(list(RANKING_SCHEMA))
+        .cast(RANKING_SCHEMA)
+        .sort("pollutant", "year", "rank", "city_id")
+    )
+
+
+EXCLUSION_SCHEMA = pl.Schema(
+    {
+        "pollutant": pl.String,
+        "city_id": pl.String,
+        "source_id": pl.String,
+        "reason": pl.String,  # daily_median | not_a_city | no_complete_year | second_series
+        "n_years": pl.Int32,
+        "n_complete_years": pl.Int32,
+        "days_doubtful": pl.Int32,
+        "flags": pl.String,
+    }
+)
+
+
+def ranking_exclusions(stats: pl.DataFrame, ranks: pl.DataFrame, cities: pl.DataFrame) -> pl.DataFrame:
+    """Every (city, source, pollutant) series that no ranking holds, with the first reason that applies.
+
+    Reasons: daily_median (its daily value is a median, not a mean), not_a_city (a cluster of towns),
+    no_complete_year (no year meets the coverage rule once doubtful days are left out; days_doubtful says how
+    many), second_series (the city is ranked by another series of the pollutant).
+    """
+    annual = stats.filter(pl.col("period_kind") == "year")
+    series = annual.group_by("pollutant", "city_id", "source_id").agg(
+        n_years=pl.len().cast(pl.Int32),
+        n_complete_years=pl.col("complete").sum().cast(pl.Int32),
+        days_doubtful=pl.col("days_doubtful").sum().cast(pl.Int32),
+        statistic=pl.col("statistic").first(),
+        flags=pl.col("flags").first(),
+    )
+    ranked = ranks.select("pollutant", "city_id", "source_id").unique().with_columns(ranked=pl.lit(True))
+    reason = (
+        pl.when(pl.col("statistic") != RANKED_STATISTIC)
+        .then(pl.lit("daily_median"))
+        .when(~_rankable(stats, cities))
+        .then(pl.lit("not_a_city"))
+        .when(pl.col("n_complete_years") == 0)
+        .then(pl.lit("no_complete_year"))
+        .otherwise(pl.lit("second_series"))
+    )
+    return (
+        series.join(ranked, on=["pollutant", "city_id", "source_id"], how="left")
+        .filter(pl.col("ranked").is_null())
+        .with_columns(reason=reason)
+        .select(list(EXCLUSION_SCHEMA))
+        .cast(EXCLUSION_SCHEMA)
+        .sort("pollutant", "reason", "city_id", "source_id")
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from assets.common.flags import is_doubtful
 from assets.indicators.air.rules import UNIT
 
 
@@ -22,13 +23,16 @@ def uncited_thresholds(registry: pl.DataFrame) -> pl.DataFrame:
 def exceedances(observations: pl.DataFrame, stats: pl.DataFrame, registry: pl.DataFrame) -> pl.DataFrame:
     """Days above each registered 24-hour threshold, per city, source, pollutant and year.
 
-    Only days that count are compared (value > threshold). The year's completeness travels with the count:
+    Only days that count and that no screening rule flagged as doubtful are compared (value > threshold). The
+    year's completeness travels with the count:
     in an incomplete year the count is a lower bound, and status says so.
     """
     daily_thresholds = registry.filter((pl.col("averaging") == "24h") & pl.col("value").is_not_null()).select(
         "threshold_id", "pollutant", "level", threshold="value"
     )
-    counted = observations.filter(pl.col("day_counts")).join(daily_thresholds, on="pollutant", how="inner")
+    counted = observations.filter(pl.col("day_counts") & ~is_doubtful(pl.col("flags"))).join(
+        daily_thresholds, on="pollutant", how="inner"
+    )
     agg = counted.group_by("city_id", "source_id", "pollutant", "year", "threshold_id", "level", "threshold").agg(
         days_above=(pl.col("value") > pl.col("threshold")).sum().cast(pl.Int32),
     )

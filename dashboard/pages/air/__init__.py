@@ -24,7 +24,7 @@ from dashboard.pages.air.city import (
     city_view,
     parse_series,
 )
-from dashboard.shell import redraw_callback, register_page, section, simple_table
+from dashboard.shell import flag_text, redraw_callback, register_page, section, simple_table
 from dashboard.text_marks import as_published, code, translated_or_published, with_latin_names
 
 PATH = "/air"
@@ -65,11 +65,21 @@ def air_content(snap: data.Snapshot, lang: str) -> list:
     ]
 
 
+# Why a series is not in the ranking, in the viewer's words (reasons of air_ranking_exclusions).
+EXCLUSION_MSGIDS = {
+    "daily_median": "Daily medians, not means, so not comparable with the ranked means: {places}.",
+    "not_a_city": "A cluster of several towns, not one city: {places}.",
+    "no_complete_year": "No complete year (too few days, a quarter with too few days, or doubtful values left "
+    "out): {places}.",
+    "second_series": "Ranked by another series of the same city: {places}.",
+}
+
+
 def city_map_section(snap: data.Snapshot, cities: dict, lang: str) -> html.Section:
-    latest = air_data.latest_complete_annual(snap, air_data.MAP_POLLUTANT)
-    present = set(air_data.series_presence(snap, air_data.MAP_POLLUTANT)["city_id"])
-    without = sorted(present - set(latest["city_id"]) if latest.height else present)
-    figure = city_map_figure(snap, air_data.one_series_per_city(latest), cities, without, lang)
+    latest = air_data.latest_ranked_annual(snap, air_data.MAP_POLLUTANT)
+    left_out = air_data.ranking_exclusions(snap, air_data.MAP_POLLUTANT)
+    without = sorted(set(left_out.filter(pl.col("reason") == "no_complete_year")["city_id"]))
+    figure = city_map_figure(snap, latest, cities, without, lang)
     ranking_rows = [
         [
             str(i + 1),
@@ -78,6 +88,8 @@ def city_map_section(snap: data.Snapshot, cities: dict, lang: str) -> html.Secti
             unit_text(lang),
             str(r["year"]),
             f"{r['days_with_data']}/{r['days_in_period']}",
+            str(r["days_doubtful"]),
+            flag_text(r["flags"], lang),
             code(r["source_id"]),
         ]
         for i, r in enumerate(latest.iter_rows(named=True))
@@ -88,10 +100,9 @@ def city_map_section(snap: data.Snapshot, cities: dict, lang: str) -> html.Secti
         t("PM2.5: latest complete annual mean by city", lang),
         with_latin_names(
             t(
-                "Circle size and colour: the latest calendar year with complete data. Grey: a PM2.5 "
-                "series exists but no year is complete. Where a city has two series, the map shows the "
-                "AirData.kz city-wide one and the table lists both: they can disagree strongly "
-                "(Karaganda).",
+                "Circle size and colour: the latest calendar year with complete data. Grey: a PM2.5 series exists "
+                "but no year is complete. Only cities whose daily values are means are ranked, each once; values "
+                "a screening rule flagged as doubtful are left out of the means.",
                 lang,
             ),
             LATIN_NAMES,
@@ -109,17 +120,6 @@ def city_map_section(snap: data.Snapshot, cities: dict, lang: str) -> html.Secti
         )
         if no_point
         else html.P(""),
-        html.P(
-            t(
-                "No complete year: {cities}.",
-                lang,
-                cities=", ".join(city_name(cities.get(c), lang) for c in without),
-            ),
-            className="muted",
-            id="air-incomplete-cities",
-        )
-        if without
-        else html.P(""),
         simple_table(
             [
                 t("Rank", lang),
@@ -128,16 +128,37 @@ def city_map_section(snap: data.Snapshot, cities: dict, lang: str) -> html.Secti
                 t("Unit", lang),
                 t("Year", lang),
                 t("Days with data", lang),
+                t("Doubtful days left out", lang),
+                t("Notes", lang),
                 t("Source code", lang),
             ],
             ranking_rows,
-            numeric=[True, False, True, False, True, True, False],
+            numeric=[True, False, True, False, True, True, True, False, False],
             element_id="air-ranking-table",
-            caption=t("Series ranked by their latest complete annual PM2.5 mean (years differ between series).", lang),
+            caption=t("Cities ranked by their latest complete annual PM2.5 mean (years differ between cities).", lang),
         ),
+        left_out_list(left_out, cities, lang),
         sources_caption(
             snap, latest["source_id"].unique().sort().to_list() if latest.height else [], lang, "air-map-source"
         ),
+    )
+
+
+def left_out_list(left_out: pl.DataFrame, cities: dict, lang: str) -> html.Div:
+    """What the ranking leaves out and why, one line per reason; doubtful days are counted per place."""
+    items = []
+    for reason, msgid in EXCLUSION_MSGIDS.items():
+        rows = left_out.filter(pl.col("reason") == reason)
+        if rows.is_empty():
+            continue
+        places = [
+            city_name(cities.get(r["city_id"]), lang)
+            + (" " + t("({n} doubtful days)", lang, n=r["days_doubtful"]) if r["days_doubtful"] else "")
+            for r in rows.iter_rows(named=True)
+        ]
+        items.append(html.Li(t(msgid, lang, places=", ".join(places))))
+    return html.Div(
+        [html.Strong(t("Left out of the ranking", lang)), html.Ul(items)], id="air-left-out", className="muted"
     )
 
 

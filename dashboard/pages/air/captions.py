@@ -85,10 +85,22 @@ def airdata_notice(lang: str) -> html.Aside:
                     ),
                     html.Li(
                         t(
-                            "A yearly or seasonal mean is shown only if at least {share} of the days of the period "
-                            "have data; otherwise the period is marked incomplete and no number is given.",
+                            "A yearly or seasonal mean is shown only if at least {share} of the days of the period, "
+                            "and at least {quarter} of the days of each of its quarters, have valid data; a year "
+                            "without its winter is therefore not complete. Otherwise the period is marked "
+                            "incomplete and no number is given.",
                             lang,
                             share=format_share(air.COMPLETE_SHARE, lang),
+                            quarter=format_share(air.QUARTER_SHARE, lang),
+                        )
+                    ),
+                    html.Li(
+                        t(
+                            "Each daily value is screened where it enters: the same value day after day (a stuck "
+                            "sensor or a fill value), zeros, values no instrument reports for the pollutant, and "
+                            "PM2.5 above PM10 at the same place and day. Flagged values are shown with their flag "
+                            "and left out of means, rankings, trends and threshold days.",
+                            lang,
                         )
                     ),
                     html.Li(t("No measured series were found for Dushanbe or Ashgabat.", lang)),

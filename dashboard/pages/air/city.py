@@ -9,13 +9,14 @@ from typing import cast
 import polars as pl
 from dash import dcc, html
 
+from assets.common.flags import flags_doubtful
 from assets.indicators.air import rules as air
-from dashboard import air_data, data
+from dashboard import air_data, air_series, data
 from dashboard.figures.air import calendar_figure, city_name, daily_figure, season_figure, unit_text
 from dashboard.figures.base import graph
 from dashboard.i18n import format_number, format_share, t
 from dashboard.pages.air.captions import sources_caption
-from dashboard.shell import chooser, section, simple_table
+from dashboard.shell import chooser, flag_text, section, simple_table
 
 SERIES_DROPDOWN_ID = "air-series"
 LANG_STORE_ID = "air-lang"
@@ -44,13 +45,16 @@ def series_options(snap: data.Snapshot, cities: dict, lang: str) -> list[dict]:
         label = (
             f"{city_name(cities.get(r['city_id']), lang)} · "
             f"{air.POLLUTANT_LABELS.get(r['pollutant'], r['pollutant'])} · "
-            f"{series_source_label(r['source_id'], lang)} ({r['first_day'].year}–{r['last_day'].year})"
+            f"{series_source_label(r['source_id'], cities.get(r['city_id']), lang)} "
+            f"({r['first_day'].year}–{r['last_day'].year})"
         )
         options.append({"label": label, "value": f"{r['city_id']}|{r['source_id']}|{r['pollutant']}"})
     return options
 
 
-def series_source_label(source_id: str, lang: str) -> str:
+def series_source_label(source_id: str, city: dict | None, lang: str) -> str:
+    if (city or {}).get("place_kind") == "cluster":  # not a city-wide series: several towns averaged
+        return t("series of several towns", lang)
     msgid = SERIES_SOURCE_MSGIDS.get(source_id)
     return t(msgid, lang) if msgid else source_id
 
@@ -81,9 +85,9 @@ def city_view(snap: data.Snapshot, series: tuple[str, str, str], lang: str) -> l
     name = city_name(cities.get(city_id), lang)
     label = air.POLLUTANT_LABELS.get(pollutant, pollutant)
     complete_years = stats.filter((pl.col("period_kind") == "year") & pl.col("complete"))["year"]
-    last_year = (
-        int(cast(int, complete_years.max())) if complete_years.len() else cast(dt.date, daily["date"].max()).year
-    )
+    usable = daily.filter(air_series.usable(daily))  # the calendar draws usable days only
+    last_day = cast(dt.date, (usable if usable.height else daily)["date"].max())
+    last_year = int(cast(int, complete_years.max())) if complete_years.len() else last_day.year
     statistic = daily["statistic"][0]
     return [
         html.H3(t("{city}: daily {pollutant} and 30-day rolling mean", lang, city=name, pollutant=label)),
@@ -96,6 +100,11 @@ def city_view(snap: data.Snapshot, series: tuple[str, str, str], lang: str) -> l
             ),
             className="muted",
         ),
+        html.P(
+            t("About these values: {notes}.", lang, notes=flag_text(info_flags(daily), lang) or "–"),
+            className="muted",
+            id="air-series-notes",
+        ),
         graph("air-daily-graph", daily_figure(daily, registry, pollutant, lang)),
         html.H3(t("Calendar of {year}: month by day of month", lang, year=last_year)),
         graph("air-calendar-graph", calendar_figure(daily, last_year, lang)),
@@ -103,14 +112,58 @@ def city_view(snap: data.Snapshot, series: tuple[str, str, str], lang: str) -> l
         graph("air-season-graph", season_figure(stats, lang)),
         season_table(snap, stats, series, lang),
         trend_line(snap, series, lang),
+        html.H3(t("Doubtful values in this series", lang)),
+        screening_table(air_data.screening_events(snap, city_id, source_id, pollutant), lang),
         html.H3(t("Days above each registered 24-hour threshold", lang)),
         exceedance_table(air_data.exceedances(snap, city_id, source_id, pollutant), lang),
         sources_caption(snap, [source_id], lang, "air-city-source"),
     ]
 
 
-def status_text(complete: bool, lang: str) -> str:
-    return t("complete", lang) if complete else t("incomplete", lang)
+def info_flags(daily: pl.DataFrame) -> str:
+    """The information flags (source caveats) that any day of the series carries, ';'-joined."""
+    words = {f for flags in daily["flags"].unique().to_list() for f in (flags or "").split(";") if f}
+    return ";".join(sorted(f for f in words if not flags_doubtful(f)))
+
+
+STATUS_MSGIDS = {
+    "complete": "complete",
+    "incomplete": "incomplete",
+    "incomplete_quarter": "incomplete: a quarter has too few days",
+}
+
+
+def status_text(status: str, lang: str) -> str:
+    return t(STATUS_MSGIDS.get(status, "incomplete"), lang)
+
+
+def screening_table(events: pl.DataFrame, lang: str) -> html.Table | html.P:
+    """Each stretch of days a screening rule flagged, with the rule in words: shown, and left out of every mean."""
+    if events.is_empty():
+        return html.P(t("No value of this series was flagged as doubtful.", lang), id="air-screening-table")
+    rows = [
+        [
+            flag_text(r["flag"], lang),
+            r["first_date"].isoformat(),
+            r["last_date"].isoformat(),
+            str(r["n_days"]),
+            format_number(r["min_value"], lang, decimals=2)
+            if r["min_value"] == r["max_value"]
+            else f"{format_number(r['min_value'], lang, decimals=2)}–{format_number(r['max_value'], lang, decimals=2)}",
+        ]
+        for r in events.iter_rows(named=True)
+    ]
+    return simple_table(
+        [t("Screening rule", lang), t("From", lang), t("To", lang), t("Days", lang), t("Value, µg/m³", lang)],
+        rows,
+        numeric=[False, False, False, True, True],
+        element_id="air-screening-table",
+        caption=t(
+            "These values are shown on the chart as crosses and left out of means, rankings, trends and threshold "
+            "days.",
+            lang,
+        ),
+    )
 
 
 def season_table(snap: data.Snapshot, stats: pl.DataFrame, series: tuple[str, str, str], lang: str) -> html.Table:
@@ -125,8 +178,10 @@ def season_table(snap: data.Snapshot, stats: pl.DataFrame, series: tuple[str, st
                 ],
                 r["period"],
                 f"{r['days_with_data']}/{r['days_in_period']}",
+                str(r["days_doubtful"]),
                 format_share(r["completeness"], lang),
-                format_number(r["mean"], lang, decimals=1) if r["complete"] else t("incomplete", lang),
+                format_share(r["min_quarter_share"], lang),
+                format_number(r["mean"], lang, decimals=1) if r["complete"] else status_text(r["status"], lang),
                 format_number(ratio, lang, decimals=1) if ratio is not None else "",
             ]
         )
@@ -135,12 +190,14 @@ def season_table(snap: data.Snapshot, stats: pl.DataFrame, series: tuple[str, st
             t("Period type", lang),
             t("Period", lang),
             t("Days with data", lang),
+            t("Doubtful days left out", lang),
             t("Completeness", lang),
+            t("Thinnest quarter", lang),
             t("Mean, µg/m³", lang),
             t("Winter/summer ratio", lang),
         ],
         rows,
-        numeric=[False, False, True, True, True, True],
+        numeric=[False, False, True, True, True, True, True, True],
         element_id="air-period-table",
     )
 
