@@ -1,0 +1,289 @@
+"""The quality report: what the published snapshot's run flagged and kept out, by rule, with counts and examples.
+
+Read generically from the snapshot's tables, so a rule added later shows up without a change here:
+- every table with a flags column (`flags`, or `<something>_flags`): values per flag and table, the flag's kind
+  (seeds/flags.csv, published as the `flags` table) and a few examples naming the series in words;
+- the quarantine tables: rows kept out of the data, per reason, with the file and row of a few;
+- the checks that raised a warning (a failed blocking check stops publishing, so none is ever published).
+
+`caei quality`, `caei export --table quality` and the catalogue page all render `quality_report`. The words of
+tables, kinds and reasons are in the exports catalogues (msgctxt quality_table, quality_kind, quality_reason,
+quality_words); names of indicators, places and cities come from the snapshot in the language asked for.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+import duckdb
+import polars as pl
+
+from assets.common.flags import flag_table, flag_words
+from assets.exports.headers import catalogue_words, localise_headers
+
+FLAG_COLUMN = re.compile(r"^(?:.+_)?flags$")
+QUARANTINES = ("water_quarantine", "air_quarantine", "funding_quarantine", "summit_registry_problems")
+# Reference tables the examples take names from.
+LOOKUPS = ("indicators", "geographies", "air_cities", "water_sites", "sources")
+# id column -> (reference table, its key, the base of its name columns): the series named in words.
+NAMED_IDS = {
+    "indicator_id": ("indicators", "indicator_id", "name"),
+    "city_id": ("air_cities", "city_id", "name"),
+    "site_id": ("water_sites", "site_id", "site_name"),
+    "geo_id": ("geographies", "geo_id", "name"),
+    "recipient_geo": ("geographies", "geo_id", "name"),
+    "source_id": ("sources", "source_id", "title"),
+}
+# Ids that name a series only when nothing else does (a source is not a series when a place or city is named).
+SECONDARY_IDS = ("source_id",)
+# Columns that name a series as they are (a pollutant's formula, a basin, a datum, a donor).
+PLAIN_NAMES = ("pollutant", "basin", "datum", "donor")
+TIMES = ("year", "date", "period")
+EXAMPLES = 3
+KINDS_ORDER = {"blocked": 0, "failed": 0, "doubtful": 1, "warning": 2, "info": 3}
+SECTIONS_ORDER = {"quarantine": 0, "check": 1, "flag": 2}
+REPORT_SCHEMA = {
+    "section": pl.String,
+    "kind": pl.String,
+    "kind_words": pl.String,
+    "table": pl.String,
+    "table_words": pl.String,
+    "rule": pl.String,
+    "rule_words": pl.String,
+    "count": pl.Int64,
+    "examples": pl.String,
+}
+
+
+def quality_inputs(con: duckdb.DuckDBPyConnection) -> dict[str, pl.DataFrame]:
+    """The snapshot's tables the report reads: those with a flags column, the quarantines, check_results, the
+    flags legend and the reference tables that name series."""
+    columns = con.execute("SELECT table_name, column_name FROM information_schema.columns").pl()
+    present = set(columns["table_name"])
+    flagged = set(columns.filter(pl.col("column_name").str.contains(FLAG_COLUMN.pattern))["table_name"])
+    wanted = flagged | (present & {*QUARANTINES, *LOOKUPS, "check_results", "flags"})
+    return {name: con.execute(f'SELECT * FROM "{name}"').pl() for name in sorted(wanted)}
+
+
+def _name_column(frame: pl.DataFrame, base: str, lang: str) -> str | None:
+    for candidate in (f"{base}_{lang}", f"{base}_ru", f"{base}_en", base):
+        if candidate in frame.columns:
+            return candidate
+    return None
+
+
+def series_names(tables: Mapping[str, pl.DataFrame], lang: str) -> dict[str, dict[str, str]]:
+    """id column -> {id: its name in `lang`} from the reference tables present."""
+    names: dict[str, dict[str, str]] = {}
+    for column, (table, key, base) in NAMED_IDS.items():
+        frame = tables.get(table)
+        name = _name_column(frame, base, lang) if frame is not None and key in frame.columns else None
+        if frame is not None and name is not None:
+            names[column] = {k: v for k, v in frame.select(key, name).iter_rows() if k is not None and v}
+    return names
+
+
+def _named(column: str, names: Mapping[str, Mapping[str, str]]) -> pl.Expr:
+    """An id column in words where the reference table names it, else as it is."""
+    text = pl.col(column).cast(pl.String)
+    return text.replace_strict(dict(names.get(column, {})), default=text, return_dtype=pl.String)
+
+
+def series_label(frame: pl.DataFrame, names: Mapping[str, Mapping[str, str]], lang: str) -> pl.Expr:
+    """A row's series in words: the names of its ids and its naming columns, e.g. `Алматы · PM2.5`."""
+    ids = [c for c in NAMED_IDS if c in frame.columns and c not in SECONDARY_IDS]
+    own = [c for c in (f"name_{lang}", f"region_{lang}", "name_ru", "region_ru") if c in frame.columns][:1]
+    plain = [c for c in PLAIN_NAMES if c in frame.columns]
+    if not ids and not own and not plain:
+        ids = [c for c in SECONDARY_IDS if c in frame.columns]
+    parts = [_named(c, names) for c in ids] + [pl.col(c).cast(pl.String) for c in own + plain]
+    if not parts:
+        return pl.lit("")
+    return pl.concat_str(parts, separator=" · ", ignore_nulls=True)
+
+
+def _time(frame: pl.DataFrame) -> pl.Expr:
+    column = next((c for c in TIMES if c in frame.columns), None)
+    return pl.lit(None, pl.String) if column is None else pl.col(column).cast(pl.String)
+
+
+def flag_counts(
+    table: str, frame: pl.DataFrame, column: str, names: Mapping[str, Mapping[str, str]], lang: str
+) -> pl.DataFrame:
+    """Per flag of one flags column: how many values carry it and the series that carry it most, with their years
+    (columns rule, count, examples)."""
+    rows = (
+        frame.select(series=series_label(frame, names, lang), time=_time(frame), rule=pl.col(column).fill_null(""))
+        .with_columns(pl.col("rule").str.split(";"))
+        .explode("rule")
+        .filter(pl.col("rule") != "")
+    )
+    if rows.is_empty():
+        return pl.DataFrame(schema={"rule": pl.String, "count": pl.Int64, "examples": pl.String})
+    by_series = (
+        rows.group_by("rule", "series")
+        .agg(n=pl.len(), first=pl.col("time").min(), last=pl.col("time").max())
+        .with_columns(
+            example=pl.format(
+                "{} ({}{})",
+                pl.when(pl.col("series") == "").then(pl.lit(table)).otherwise(pl.col("series")),
+                pl.col("n"),
+                pl.when(pl.col("first").is_null())
+                .then(pl.lit(""))
+                .when(pl.col("first") == pl.col("last"))
+                .then(pl.lit(": ") + pl.col("first"))
+                .otherwise(pl.lit(": ") + pl.col("first") + "–" + pl.col("last")),
+            )
+        )
+        .sort("rule", "n", "series", descending=[False, True, False])
+    )
+    return by_series.group_by("rule", maintain_order=True).agg(
+        count=pl.col("n").sum().cast(pl.Int64), examples=pl.col("example").head(EXAMPLES).str.join("; ")
+    )
+
+
+def _row_reference(frame: pl.DataFrame, names: Mapping[str, Mapping[str, str]], lang: str) -> pl.Expr:
+    """Where a kept-out row stands: its file (or source) and line, e.g. `air.csv, строка 56`."""
+    file = next((c for c in ("file_name", "file", "source_id") if c in frame.columns), None)
+    line = next((c for c in ("line", "source_row") if c in frame.columns), None)
+    parts = []
+    if file is not None:
+        parts.append(_named(file, names) if file == "source_id" else pl.col(file).cast(pl.String))
+    if line is not None:
+        parts.append(pl.lit(catalogue_words("quality_words", "line", lang) + " ") + pl.col(line).cast(pl.String))
+    return pl.concat_str(parts, separator=", ", ignore_nulls=True) if parts else pl.lit("")
+
+
+def quarantine_counts(frame: pl.DataFrame, names: Mapping[str, Mapping[str, str]], lang: str) -> pl.DataFrame:
+    """Per reason of one quarantine table: the rows kept out and the file and line of the first few."""
+    if frame.is_empty() or "reason" not in frame.columns:
+        return pl.DataFrame(schema={"rule": pl.String, "count": pl.Int64, "examples": pl.String})
+    return (
+        frame.with_columns(rule=pl.col("reason").fill_null(""), where=_row_reference(frame, names, lang))
+        .group_by("rule", maintain_order=True)
+        .agg(count=pl.len().cast(pl.Int64), examples=pl.col("where").head(EXAMPLES).str.join("; "))
+    )
+
+
+def check_warnings(checks: pl.DataFrame) -> pl.DataFrame:
+    """The checks of the snapshot that did not pass, with what they found."""
+    failed = checks.filter(~pl.col("passed").fill_null(False))
+    return failed.select(
+        table=pl.col("asset").str.split("/").list.last(),
+        rule=pl.col("check_name"),
+        kind=pl.when(pl.col("severity") == "ERROR").then(pl.lit("failed")).otherwise(pl.lit("warning")),
+        count=pl.col("n_failed").cast(pl.Int64),
+        examples=pl.col("description").str.slice(0, 300),
+    )
+
+
+def quality_report(tables: Mapping[str, pl.DataFrame], lang: str) -> pl.DataFrame:
+    """The report in `lang`, one row per (section, table, rule): kind, count and examples (REPORT_SCHEMA)."""
+    legend = tables.get("flags")
+    legend = flag_table() if legend is None or legend.is_empty() else legend
+    kinds = dict(zip(legend["flag"], legend["kind"], strict=True))
+    names = series_names(tables, lang)
+    parts = []
+    for table, frame in sorted(tables.items()):
+        for column in [c for c in frame.columns if FLAG_COLUMN.match(c)]:
+            counts = flag_counts(table, frame, column, names, lang)
+            parts.append(
+                counts.with_columns(
+                    section=pl.lit("flag"),
+                    table=pl.lit(table),
+                    kind=pl.col("rule").replace_strict(kinds, default="doubtful", return_dtype=pl.String),
+                )
+            )
+    for table in QUARANTINES:
+        if table in tables:
+            counts = quarantine_counts(tables[table], names, lang)
+            parts.append(counts.with_columns(section=pl.lit("quarantine"), table=pl.lit(table), kind=pl.lit("blocked")))
+    if "check_results" in tables:
+        parts.append(check_warnings(tables["check_results"]).with_columns(section=pl.lit("check")))
+    columns = ["section", "kind", "table", "rule", "count", "examples"]
+    report = pl.concat([p.select(columns) for p in parts if not p.is_empty()] or [pl.DataFrame(schema=columns)])
+    report = report.cast({"count": pl.Int64, "section": pl.String, "kind": pl.String, "table": pl.String})
+    return (
+        report.with_columns(
+            kind_words=pl.col("kind").map_elements(
+                lambda k: catalogue_words("quality_kind", k, lang), return_dtype=pl.String
+            ),
+            table_words=pl.col("table").map_elements(
+                lambda k: catalogue_words("quality_table", k, lang), return_dtype=pl.String
+            ),
+            rule_words=pl.struct("section", "rule").map_elements(
+                lambda r: rule_words(r["section"], r["rule"], lang), return_dtype=pl.String
+            ),
+        )
+        .sort(
+            pl.col("section").replace_strict(SECTIONS_ORDER, default=9),
+            pl.col("kind").replace_strict(KINDS_ORDER, default=9),
+            pl.col("count"),
+            "table",
+            "rule",
+            descending=[False, False, True, False, False],
+        )
+        .select(list(REPORT_SCHEMA))
+        .cast(REPORT_SCHEMA)  # type: ignore[arg-type]
+    )
+
+
+def rule_words(section: str, rule: str, lang: str) -> str:
+    """A rule in words: a flag's label (seeds/flags.csv), a quarantine reason or a check's name from the
+    catalogue, else the rule as it is written (nothing hidden)."""
+    if section == "flag":
+        return flag_words(rule, lang)
+    return catalogue_words("quality_reason", rule, lang)
+
+
+def report_from_snapshot(con: duckdb.DuckDBPyConnection, lang: str) -> pl.DataFrame:
+    return quality_report(quality_inputs(con), lang)
+
+
+def flag_legend(tables: Mapping[str, pl.DataFrame], lang: str) -> pl.DataFrame:
+    """The flags legend in `lang`: code, kind in words, label, meaning (the snapshot's copy of seeds/flags.csv)."""
+    legend = tables.get("flags")
+    legend = flag_table() if legend is None or legend.is_empty() else legend
+    return legend.select(
+        "flag",
+        kind_words=pl.col("kind").map_elements(lambda k: catalogue_words("quality_kind", k, lang), pl.String),
+        label=pl.col(f"label_{lang}"),
+        meaning_en="meaning_en",
+    )
+
+
+def export_quality(con: duckdb.DuckDBPyConnection, lang: str, year: int | None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """`caei export --table quality`: the report (all years: `year` does not apply), and the flags legend with the
+    snapshot as its metadata."""
+    tables = quality_inputs(con)
+    data = quality_report(tables, lang).select(
+        pl.col("section").map_elements(lambda k: catalogue_words("quality_section", k, lang), pl.String),
+        "kind_words",
+        "table_words",
+        "rule_words",
+        "rule",
+        "count",
+        "examples",
+    )
+    snapshot_id = con.execute("SELECT snapshot_id FROM snapshot_info").fetchone()
+    meta = flag_legend(tables, lang).with_columns(snapshot_id=pl.lit(snapshot_id[0] if snapshot_id else None))
+    return localise_headers(data, "quality", lang), localise_headers(meta, "quality", lang)
+
+
+def render_text(report: pl.DataFrame, lang: str, width: int = 120) -> str:
+    """The report as plain text for a terminal: a block per section, a line per rule with its count, kind and
+    table, then its examples indented below."""
+    lines: list[str] = []
+    for section in SECTIONS_ORDER:
+        rows = report.filter(pl.col("section") == section)
+        lines.append(catalogue_words("quality_section", section, lang).upper())
+        if rows.is_empty():
+            lines.append("  –")
+        for r in rows.iter_rows(named=True):
+            lines.append(f"  {r['count']:>9,}  {r['rule_words']}  [{r['kind_words']}; {r['table_words']}]")
+            if r["examples"]:
+                examples = r["examples"] if len(r["examples"]) <= width - 13 else r["examples"][: width - 14] + "…"
+                lines.append(f"             {examples}")
+        lines.append("")
+    return "\n".join(lines)
