@@ -14,13 +14,15 @@ quality_words); names of indicators, places and cities come from the snapshot in
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import duckdb
 import polars as pl
+from babel.numbers import format_decimal
 
 from assets.common.flags import flag_table, flag_words
 from assets.exports.headers import catalogue_words, localise_headers
+from assets.indicators.air.rules import POLLUTANT_LABELS
 
 FLAG_COLUMN = re.compile(r"^(?:.+_)?flags$")
 QUARANTINES = ("water_quarantine", "air_quarantine", "funding_quarantine", "summit_registry_problems")
@@ -53,17 +55,19 @@ REPORT_SCHEMA = {
     "rule_words": pl.String,
     "count": pl.Int64,
     "examples": pl.String,
+    "example_items": pl.List(pl.Struct({"local": pl.String, "published": pl.String, "detail": pl.String})),
 }
 
 
-def quality_inputs(con: duckdb.DuckDBPyConnection) -> dict[str, pl.DataFrame]:
+def quality_inputs(query: Callable[[str], pl.DataFrame]) -> dict[str, pl.DataFrame]:
     """The snapshot's tables the report reads: those with a flags column, the quarantines, check_results, the
-    flags legend and the reference tables that name series."""
-    columns = con.execute("SELECT table_name, column_name FROM information_schema.columns").pl()
+    flags legend and the reference tables that name series. `query` runs SQL on the snapshot (a connection's,
+    or the dashboard's cached one)."""
+    columns = query("SELECT table_name, column_name FROM information_schema.columns")
     present = set(columns["table_name"])
     flagged = set(columns.filter(pl.col("column_name").str.contains(FLAG_COLUMN.pattern))["table_name"])
     wanted = flagged | (present & {*QUARANTINES, *LOOKUPS, "check_results", "flags"})
-    return {name: con.execute(f'SELECT * FROM "{name}"').pl() for name in sorted(wanted)}
+    return {name: query(f'SELECT * FROM "{name}"') for name in sorted(wanted)}
 
 
 def _name_column(frame: pl.DataFrame, base: str, lang: str) -> str | None:
@@ -90,17 +94,23 @@ def _named(column: str, names: Mapping[str, Mapping[str, str]]) -> pl.Expr:
     return text.replace_strict(dict(names.get(column, {})), default=text, return_dtype=pl.String)
 
 
-def series_label(frame: pl.DataFrame, names: Mapping[str, Mapping[str, str]], lang: str) -> pl.Expr:
-    """A row's series in words: the names of its ids and its naming columns, e.g. `Алматы · PM2.5`."""
+def series_parts(frame: pl.DataFrame, names: Mapping[str, Mapping[str, str]], lang: str) -> tuple[pl.Expr, pl.Expr]:
+    """A row's series in two parts: the names in `lang` (indicator, place, city: `Алматы`) and the words kept as
+    the source writes them (a donor, a pollutant, a basin, a source's title: `Germany`, `pm25`)."""
     ids = [c for c in NAMED_IDS if c in frame.columns and c not in SECONDARY_IDS]
     own = [c for c in (f"name_{lang}", f"region_{lang}", "name_ru", "region_ru") if c in frame.columns][:1]
     plain = [c for c in PLAIN_NAMES if c in frame.columns]
-    if not ids and not own and not plain:
-        ids = [c for c in SECONDARY_IDS if c in frame.columns]
-    parts = [_named(c, names) for c in ids] + [pl.col(c).cast(pl.String) for c in own + plain]
-    if not parts:
-        return pl.lit("")
-    return pl.concat_str(parts, separator=" · ", ignore_nulls=True)
+    secondary = [] if ids or own or plain else [c for c in SECONDARY_IDS if c in frame.columns]
+    local = [_named(c, names) for c in ids] + [pl.col(c).cast(pl.String) for c in own]
+    published = [
+        pl.col(c).cast(pl.String).replace(POLLUTANT_LABELS) if c == "pollutant" else pl.col(c).cast(pl.String)
+        for c in plain
+    ] + [_named(c, names) for c in secondary]
+    return _joined(local), _joined(published)
+
+
+def _joined(parts: list[pl.Expr]) -> pl.Expr:
+    return pl.concat_str(parts, separator=" · ", ignore_nulls=True).fill_null("") if parts else pl.lit("")
 
 
 def _time(frame: pl.DataFrame) -> pl.Expr:
@@ -108,62 +118,72 @@ def _time(frame: pl.DataFrame) -> pl.Expr:
     return pl.lit(None, pl.String) if column is None else pl.col(column).cast(pl.String)
 
 
+EXAMPLE = pl.Struct({"local": pl.String, "published": pl.String, "detail": pl.String})
+COUNTS_SCHEMA = {"rule": pl.String, "count": pl.Int64, "example_items": pl.List(EXAMPLE)}
+
+
 def flag_counts(
     table: str, frame: pl.DataFrame, column: str, names: Mapping[str, Mapping[str, str]], lang: str
 ) -> pl.DataFrame:
-    """Per flag of one flags column: how many values carry it and the series that carry it most, with their years
-    (columns rule, count, examples)."""
+    """Per flag of one flags column: how many values carry it and the series that carry it most, with their
+    count and years (columns rule, count, example_items)."""
+    local, published = series_parts(frame, names, lang)
     rows = (
-        frame.select(series=series_label(frame, names, lang), time=_time(frame), rule=pl.col(column).fill_null(""))
+        frame.select(local=local, published=published, time=_time(frame), rule=pl.col(column).fill_null(""))
         .with_columns(pl.col("rule").str.split(";"))
         .explode("rule")
         .filter(pl.col("rule") != "")
     )
     if rows.is_empty():
-        return pl.DataFrame(schema={"rule": pl.String, "count": pl.Int64, "examples": pl.String})
+        return pl.DataFrame(schema=COUNTS_SCHEMA)
     by_series = (
-        rows.group_by("rule", "series")
+        rows.group_by("rule", "local", "published")
         .agg(n=pl.len(), first=pl.col("time").min(), last=pl.col("time").max())
         .with_columns(
-            example=pl.format(
-                "{} ({}{})",
-                pl.when(pl.col("series") == "").then(pl.lit(table)).otherwise(pl.col("series")),
-                pl.col("n"),
-                pl.when(pl.col("first").is_null())
-                .then(pl.lit(""))
-                .when(pl.col("first") == pl.col("last"))
-                .then(pl.lit(": ") + pl.col("first"))
-                .otherwise(pl.lit(": ") + pl.col("first") + "–" + pl.col("last")),
-            )
+            detail=pl.col("n").cast(pl.String)
+            + pl.when(pl.col("first").is_null())
+            .then(pl.lit(""))
+            .when(pl.col("first") == pl.col("last"))
+            .then(pl.lit(": ") + pl.col("first"))
+            .otherwise(pl.lit(": ") + pl.col("first") + "–" + pl.col("last"))
         )
-        .sort("rule", "n", "series", descending=[False, True, False])
+        .sort("rule", "n", "local", "published", descending=[False, True, False, False])
     )
     return by_series.group_by("rule", maintain_order=True).agg(
-        count=pl.col("n").sum().cast(pl.Int64), examples=pl.col("example").head(EXAMPLES).str.join("; ")
+        count=pl.col("n").sum().cast(pl.Int64),
+        example_items=pl.struct("local", "published", "detail").head(EXAMPLES),
     )
-
-
-def _row_reference(frame: pl.DataFrame, names: Mapping[str, Mapping[str, str]], lang: str) -> pl.Expr:
-    """Where a kept-out row stands: its file (or source) and line, e.g. `air.csv, строка 56`."""
-    file = next((c for c in ("file_name", "file", "source_id") if c in frame.columns), None)
-    line = next((c for c in ("line", "source_row") if c in frame.columns), None)
-    parts = []
-    if file is not None:
-        parts.append(_named(file, names) if file == "source_id" else pl.col(file).cast(pl.String))
-    if line is not None:
-        parts.append(pl.lit(catalogue_words("quality_words", "line", lang) + " ") + pl.col(line).cast(pl.String))
-    return pl.concat_str(parts, separator=", ", ignore_nulls=True) if parts else pl.lit("")
 
 
 def quarantine_counts(frame: pl.DataFrame, names: Mapping[str, Mapping[str, str]], lang: str) -> pl.DataFrame:
-    """Per reason of one quarantine table: the rows kept out and the file and line of the first few."""
+    """Per reason of one quarantine table: the rows kept out, and the file (or source) and line of the first few."""
     if frame.is_empty() or "reason" not in frame.columns:
-        return pl.DataFrame(schema={"rule": pl.String, "count": pl.Int64, "examples": pl.String})
-    return (
-        frame.with_columns(rule=pl.col("reason").fill_null(""), where=_row_reference(frame, names, lang))
-        .group_by("rule", maintain_order=True)
-        .agg(count=pl.len().cast(pl.Int64), examples=pl.col("where").head(EXAMPLES).str.join("; "))
+        return pl.DataFrame(schema=COUNTS_SCHEMA)
+    file = next((c for c in ("file_name", "file", "source_id") if c in frame.columns), None)
+    line = next((c for c in ("line", "source_row") if c in frame.columns), None)
+    where = pl.lit("") if file is None else (_named(file, names) if file == "source_id" else pl.col(file))
+    detail = (
+        pl.lit("")
+        if line is None
+        else pl.lit(catalogue_words("quality_words", "line", lang) + " ") + pl.col(line).cast(pl.String)
     )
+    return (
+        frame.with_columns(
+            rule=pl.col("reason").fill_null(""),
+            local=pl.lit(""),
+            published=where.cast(pl.String).fill_null(""),
+            detail=detail.cast(pl.String).fill_null(""),
+        )
+        .group_by("rule", maintain_order=True)
+        .agg(count=pl.len().cast(pl.Int64), example_items=pl.struct("local", "published", "detail").head(EXAMPLES))
+    )
+
+
+def example_text(item: Mapping[str, str | None]) -> str:
+    """One example as text: `Алматы · pm25 (3317: 2017–2026)`, `source title (line 56)`."""
+    name = " · ".join(p for p in (item.get("local"), item.get("published")) if p)
+    detail = item.get("detail") or ""
+    return f"{name} ({detail})" if name and detail else name or detail
 
 
 def check_warnings(checks: pl.DataFrame) -> pl.DataFrame:
@@ -174,7 +194,9 @@ def check_warnings(checks: pl.DataFrame) -> pl.DataFrame:
         rule=pl.col("check_name"),
         kind=pl.when(pl.col("severity") == "ERROR").then(pl.lit("failed")).otherwise(pl.lit("warning")),
         count=pl.col("n_failed").cast(pl.Int64),
-        examples=pl.col("description").str.slice(0, 300),
+        example_items=pl.concat_list(
+            pl.struct(local=pl.lit(""), published=pl.col("description").str.slice(0, 300), detail=pl.lit(""))
+        ),
     )
 
 
@@ -201,8 +223,9 @@ def quality_report(tables: Mapping[str, pl.DataFrame], lang: str) -> pl.DataFram
             parts.append(counts.with_columns(section=pl.lit("quarantine"), table=pl.lit(table), kind=pl.lit("blocked")))
     if "check_results" in tables:
         parts.append(check_warnings(tables["check_results"]).with_columns(section=pl.lit("check")))
-    columns = ["section", "kind", "table", "rule", "count", "examples"]
-    report = pl.concat([p.select(columns) for p in parts if not p.is_empty()] or [pl.DataFrame(schema=columns)])
+    columns = ["section", "kind", "table", "rule", "count", "example_items"]
+    empty = pl.DataFrame(schema={"section": pl.String, "kind": pl.String, "table": pl.String, **COUNTS_SCHEMA})
+    report = pl.concat([p.select(columns) for p in parts if not p.is_empty()] or [empty.select(columns)])
     report = report.cast({"count": pl.Int64, "section": pl.String, "kind": pl.String, "table": pl.String})
     return (
         report.with_columns(
@@ -214,6 +237,9 @@ def quality_report(tables: Mapping[str, pl.DataFrame], lang: str) -> pl.DataFram
             ),
             rule_words=pl.struct("section", "rule").map_elements(
                 lambda r: rule_words(r["section"], r["rule"], lang), return_dtype=pl.String
+            ),
+            examples=pl.col("example_items").map_elements(
+                lambda items: "; ".join(example_text(i) for i in items), return_dtype=pl.String
             ),
         )
         .sort(
@@ -238,7 +264,7 @@ def rule_words(section: str, rule: str, lang: str) -> str:
 
 
 def report_from_snapshot(con: duckdb.DuckDBPyConnection, lang: str) -> pl.DataFrame:
-    return quality_report(quality_inputs(con), lang)
+    return quality_report(quality_inputs(lambda sql: con.execute(sql).pl()), lang)
 
 
 def flag_legend(tables: Mapping[str, pl.DataFrame], lang: str) -> pl.DataFrame:
@@ -247,6 +273,7 @@ def flag_legend(tables: Mapping[str, pl.DataFrame], lang: str) -> pl.DataFrame:
     legend = flag_table() if legend is None or legend.is_empty() else legend
     return legend.select(
         "flag",
+        "kind",
         kind_words=pl.col("kind").map_elements(lambda k: catalogue_words("quality_kind", k, lang), pl.String),
         label=pl.col(f"label_{lang}"),
         meaning_en="meaning_en",
@@ -256,7 +283,7 @@ def flag_legend(tables: Mapping[str, pl.DataFrame], lang: str) -> pl.DataFrame:
 def export_quality(con: duckdb.DuckDBPyConnection, lang: str, year: int | None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """`caei export --table quality`: the report (all years: `year` does not apply), and the flags legend with the
     snapshot as its metadata."""
-    tables = quality_inputs(con)
+    tables = quality_inputs(lambda sql: con.execute(sql).pl())
     data = quality_report(tables, lang).select(
         pl.col("section").map_elements(lambda k: catalogue_words("quality_section", k, lang), pl.String),
         "kind_words",
@@ -265,9 +292,11 @@ def export_quality(con: duckdb.DuckDBPyConnection, lang: str, year: int | None) 
         "rule",
         "count",
         "examples",
-    )
+    )  # example_items is the same as examples, in parts for the page
     snapshot_id = con.execute("SELECT snapshot_id FROM snapshot_info").fetchone()
-    meta = flag_legend(tables, lang).with_columns(snapshot_id=pl.lit(snapshot_id[0] if snapshot_id else None))
+    meta = (
+        flag_legend(tables, lang).drop("kind").with_columns(snapshot_id=pl.lit(snapshot_id[0] if snapshot_id else None))
+    )
     return localise_headers(data, "quality", lang), localise_headers(meta, "quality", lang)
 
 
@@ -281,7 +310,8 @@ def render_text(report: pl.DataFrame, lang: str, width: int = 120) -> str:
         if rows.is_empty():
             lines.append("  –")
         for r in rows.iter_rows(named=True):
-            lines.append(f"  {r['count']:>9,}  {r['rule_words']}  [{r['kind_words']}; {r['table_words']}]")
+            count = format_decimal(r["count"] or 0, locale=lang)
+            lines.append(f"  {count:>9}  {r['rule_words']}  [{r['kind_words']}; {r['table_words']}]")
             if r["examples"]:
                 examples = r["examples"] if len(r["examples"]) <= width - 13 else r["examples"][: width - 14] + "…"
                 lines.append(f"             {examples}")
