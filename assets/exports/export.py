@@ -207,8 +207,9 @@ def nonfinite_in_words(data: pl.DataFrame, lang: str) -> pl.DataFrame:
 def for_readers(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
     """The one step every export frame goes through: flags and unwritable numbers in words, the indicator
     headers (a theme frame leaves the shared columns, source, licence..., to them), formulas neutralised."""
-    frame = nonfinite_in_words(flags_in_words(frame, lang), lang)
-    return neutralise_formulas(localise_headers(frame, "indicators", lang))
+    frame = neutralise_formulas(localise_headers(flags_in_words(frame, lang), "indicators", lang))
+    # After neutralising: the numbers written as text here ("-1e+30") are numbers, not formulas.
+    return nonfinite_in_words(frame, lang)
 
 
 def write_csv(data: pl.DataFrame, meta: pl.DataFrame, out: Path) -> list[Path]:
