@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from assets.common.flags import flag_table, flag_words
-from assets.exports.export import FLAG_CODES, flags_in_words, for_readers, nonfinite_in_words
+from assets.exports.cells import FLAG_CODES, flags_in_words, for_readers, nonfinite_in_words
 from assets.exports.headers import cell_words, localise_headers
 from assets.exports.quality import example_text, quality_report, render_text
 from assets.exports.xlsx import write_workbook

@@ -119,7 +119,7 @@ def _time(frame: pl.DataFrame) -> pl.Expr:
 
 
 EXAMPLE = pl.Struct({"local": pl.String, "published": pl.String, "detail": pl.String})
-COUNTS_SCHEMA = {"rule": pl.String, "count": pl.Int64, "example_items": pl.List(EXAMPLE)}
+COUNTS_SCHEMA: dict[str, pl.DataType] = {"rule": pl.String(), "count": pl.Int64(), "example_items": pl.List(EXAMPLE)}
 
 
 def flag_counts(
@@ -224,7 +224,7 @@ def quality_report(tables: Mapping[str, pl.DataFrame], lang: str) -> pl.DataFram
     if "check_results" in tables:
         parts.append(check_warnings(tables["check_results"]).with_columns(section=pl.lit("check")))
     columns = ["section", "kind", "table", "rule", "count", "example_items"]
-    empty = pl.DataFrame(schema={"section": pl.String, "kind": pl.String, "table": pl.String, **COUNTS_SCHEMA})
+    empty = pl.DataFrame(schema={"section": pl.String(), "kind": pl.String(), "table": pl.String(), **COUNTS_SCHEMA})
     report = pl.concat([p.select(columns) for p in parts if not p.is_empty()] or [empty.select(columns)])
     report = report.cast({"count": pl.Int64, "section": pl.String, "kind": pl.String, "table": pl.String})
     return (

@@ -10,7 +10,7 @@ from dash import dcc, html
 from dashboard import data
 from dashboard.i18n import format_day, format_number, localized, t
 from dashboard.queries import indicators, reference
-from dashboard.shell import flag_badges, page_heading, register_page, source_title_element
+from dashboard.shell import aria, flag_badges, page_heading, register_page, source_title_element
 from dashboard.summaries import indicator_check_status, rows_by_key
 
 PATH = "/catalogue"
@@ -244,7 +244,7 @@ def quality_section(report: pl.DataFrame, legend: pl.DataFrame, lang: str) -> ht
             else html.P(t("Nothing was flagged or kept out in this snapshot.", lang), className="ok-note"),
         ],
         id="catalogue-quality",
-        **{"aria-label": t("Data quality", lang)},
+        **aria(label=t("Data quality", lang)),
     )
 
 
