@@ -303,6 +303,7 @@ def export_quality(con: duckdb.DuckDBPyConnection, lang: str, year: int | None) 
 def render_text(report: pl.DataFrame, lang: str, width: int = 120) -> str:
     """The report as plain text for a terminal: a block per section, a line per rule with its count, kind and
     table, then its examples indented below."""
+    width = max(width, 60)  # a very narrow terminal still gets a readable start of each example
     lines: list[str] = []
     for section in SECTIONS_ORDER:
         rows = report.filter(pl.col("section") == section)

@@ -14,7 +14,8 @@ from assets.common.flags import flag_words
 from dashboard.i18n import format_number, t
 from tests.support.browser import assert_clean, english_words_outside_allow_list, plain_spaces, snapshot_file
 
-pytestmark = pytest.mark.timeout(180)
+# generous: when this module runs first it builds the session's materialisation (published_home)
+pytestmark = pytest.mark.timeout(1200)
 
 LANGS = ("ru", "en", "kk")
 QUARANTINES = ("water_quarantine", "air_quarantine", "funding_quarantine", "summit_registry_problems")
