@@ -14,6 +14,13 @@ from dashboard.shell import aria, flag_badges, page_heading, register_page, sour
 from dashboard.summaries import indicator_check_status, rows_by_key
 
 PATH = "/catalogue"
+# The page's sections, linked at its top (the quality report is the last, and the longest page needs a way there).
+SECTIONS = [
+    ("Indicators", "catalogue-indicators"),
+    ("Sources", "catalogue-sources"),
+    ("Asset checks", "catalogue-checks"),
+    ("Data quality", "catalogue-quality"),
+]
 NAV = (90, PATH, "Data catalogue")
 
 
@@ -57,6 +64,15 @@ def catalogue_content(snap: data.Snapshot, info: dict, lang: str) -> list:
             ),
         ),
         checks_summary(checks, failed, lang),
+        html.Nav(
+            [
+                part
+                for n, (title, anchor) in enumerate(SECTIONS)
+                for part in ([" · "] if n else []) + [html.A(t(title, lang), href=f"#{anchor}")]
+            ],
+            className="section-links",
+            **aria(label=t("Sections", lang)),
+        ),
         html.H2(t("Indicators", lang), id="catalogue-indicators"),
         html.Div(
             indicator_table(details, status_by_id, sources_by_id, provenance_by_id, lang), className="table-scroll"
