@@ -164,3 +164,16 @@ def test_export_frames_with_absurd_values_write_to_xlsx_and_csv():
     assert "1e300" in out.write_csv() or "1e+300" in out.write_csv()
     # the spreadsheet writer itself never fails on a NaN handed to it directly
     write_workbook(io.BytesIO(), {"data": pl.DataFrame({"v": [float("nan"), float("inf")]})})
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_codes_with_catalogue_words_are_named_in_the_language(lang):
+    aral = pl.DataFrame({"year": [2019, 2020], "basin": ["large_east", "large_east"], "flags": ["lower_quality"] * 2})
+    row = quality_report(small_snapshot(aral_area=aral), lang).filter(pl.col("table") == "aral_area").row(0, named=True)
+    words = {
+        "ru": "Большой Арал, восточный бассейн",
+        "en": "Large Aral, eastern basin",
+        "kk": "Үлкен Арал, шығыс алабы",
+    }
+    assert row["examples"] == f"{words[lang]} (2: 2019–2020)"
+    assert row["example_items"][0]["local"] == words[lang]  # said in the page language, not marked as English

@@ -50,6 +50,12 @@ def catalogue_words(context: str, key: str, lang: str) -> str:
     return _catalogue(lang).get((context, key)) or _catalogue("en").get((context, key)) or key
 
 
+def context_words(context: str, lang: str) -> dict[str, str]:
+    """Every word of one context in `lang` (key -> words), English where `lang` has none."""
+    english = {key: text for (ctx, key), text in _catalogue("en").items() if ctx == context}
+    return {**english, **{key: text for (ctx, key), text in _catalogue(lang).items() if ctx == context}}
+
+
 def cell_words(key: str, lang: str) -> str:
     """A cell whose number cannot be written (`nan`, `inf`, `-inf`) in words of `lang`."""
     return catalogue_words("cell", key, lang)

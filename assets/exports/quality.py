@@ -21,7 +21,7 @@ import polars as pl
 from babel.numbers import format_decimal
 
 from assets.common.flags import flag_table, flag_words
-from assets.exports.headers import catalogue_words, localise_headers
+from assets.exports.headers import catalogue_words, context_words, localise_headers
 from assets.indicators.air.rules import POLLUTANT_LABELS
 
 FLAG_COLUMN = re.compile(r"^(?:.+_)?flags$")
@@ -41,6 +41,8 @@ NAMED_IDS = {
 SECONDARY_IDS = ("source_id",)
 # Columns that name a series as they are (a pollutant's formula, a basin, a datum, a donor).
 PLAIN_NAMES = ("pollutant", "basin", "datum", "donor")
+# Of those, the ones whose codes have words in the exports catalogue (msgctxt quality_names).
+WORDED_NAMES = ("basin", "datum")
 TIMES = ("year", "date", "period")
 EXAMPLES = 3
 KINDS_ORDER = {"blocked": 0, "failed": 0, "doubtful": 1, "warning": 2, "info": 3}
@@ -101,7 +103,15 @@ def series_parts(frame: pl.DataFrame, names: Mapping[str, Mapping[str, str]], la
     own = [c for c in (f"name_{lang}", f"region_{lang}", "name_ru", "region_ru") if c in frame.columns][:1]
     plain = [c for c in PLAIN_NAMES if c in frame.columns]
     secondary = [] if ids or own or plain else [c for c in SECONDARY_IDS if c in frame.columns]
-    local = [_named(c, names) for c in ids] + [pl.col(c).cast(pl.String) for c in own]
+    # codes with words in the catalogue (an Aral basin, a Caspian datum) read in the language
+    worded = [c for c in plain if c in WORDED_NAMES]
+    plain = [c for c in plain if c not in WORDED_NAMES]
+    words = context_words("quality_names", lang)
+    local = (
+        [_named(c, names) for c in ids]
+        + [pl.col(c).cast(pl.String) for c in own]
+        + [pl.col(c).cast(pl.String).replace(words) for c in worded]
+    )
     published = [
         pl.col(c).cast(pl.String).replace(POLLUTANT_LABELS) if c == "pollutant" else pl.col(c).cast(pl.String)
         for c in plain
