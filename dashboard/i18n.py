@@ -203,18 +203,37 @@ def format_share(share: object, lang: str) -> str:
     return format_percent(number, locale=babel_locale(lang))
 
 
-def format_day(moment: dt.date | dt.datetime | None, lang: str) -> str:
-    """A date in the long form of the language: `21 ноября 2025 г.`, `November 21, 2025`."""
+def as_date(value: object) -> dt.date | None:
+    """A date or datetime as it is, an ISO text read as one; None for anything else."""
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def format_day(moment: object, lang: str) -> str:
+    """A date in the long form of the language: `21 ноября 2025 г.`, `November 21, 2025`. Total: None gives an
+    en dash, what is not a date is said so in words."""
     if moment is None:
         return "–"
-    return format_date(moment, format="long", locale=babel_locale(lang))
+    day = as_date(moment)
+    if day is None:
+        return t("not a date", lang)
+    return format_date(day, format="long", locale=babel_locale(lang))
 
 
-def format_timestamp_utc(moment: dt.datetime | None, lang: str) -> str:
+def format_timestamp_utc(moment: object, lang: str) -> str:
     """A snapshot time: the long date plus `HH:MM UTC` (created_at is stored in UTC)."""
     if moment is None:
         return "–"
-    return f"{format_day(moment, lang)}, {moment:%H:%M} UTC"
+    day = as_date(moment)
+    if not isinstance(day, dt.datetime):
+        return format_day(moment, lang)
+    return f"{format_day(day, lang)}, {day:%H:%M} UTC"
 
 
 def plotly_separators(lang: str) -> str:

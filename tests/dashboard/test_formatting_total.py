@@ -94,6 +94,8 @@ def test_minus_zero_has_no_sign(lang):
 
 @pytest.mark.parametrize("lang", SUPPORTED_LANGS)
 def test_dates_of_any_kind_format(lang):
-    for value in (None, dt.date(1, 1, 1), dt.date(9999, 12, 31), dt.datetime(2026, 12, 5, 3, 4)):
-        assert isinstance(format_day(value, lang), str)
+    for value in (None, dt.date(1, 1, 1), dt.date(9999, 12, 31), dt.datetime(2026, 12, 5, 3, 4), "2024-01-02", 5):
+        assert isinstance(format_day(value, lang), str) and isinstance(format_timestamp_utc(value, lang), str)
     assert format_timestamp_utc(None, lang) == "–"
+    assert format_day("garbage", lang) == format_day(math.nan, lang) == t("not a date", lang)
+    assert format_day("2024-01-02", lang) == format_day(dt.date(2024, 1, 2), lang)
