@@ -15,9 +15,9 @@ from urllib.parse import urlencode
 
 import polars as pl
 
+from assets.exports.cells import for_readers
 from assets.exports.export import LANGUAGES
-from assets.exports.headers import localise_headers
-from assets.exports.xlsx import neutralise_formulas, write_workbook
+from assets.exports.xlsx import write_workbook
 
 DOWNLOAD_FORMATS = ("csv", "xlsx")
 # Without years in the URL the explorer opens on the last quarter century: long series (CO₂ from 1830)
@@ -180,10 +180,8 @@ def download_frames(
         )
     meta = pl.DataFrame(meta_rows, schema={k: pl.String for k in meta_rows[0]})
     header_lang = lang if lang in LANGUAGES else "ru"
-    return (
-        localise_headers(neutralise_formulas(data), "indicators", header_lang),
-        localise_headers(neutralise_formulas(meta), "indicators", header_lang),
-    )
+    # the exports' shared step: flags in words with their codes beside them, NaN and infinities in words
+    return for_readers(data, header_lang), for_readers(meta, header_lang)
 
 
 def to_csv_bytes(data: pl.DataFrame, meta: pl.DataFrame) -> bytes:

@@ -8,6 +8,7 @@ Names of indicators, units and places are NOT translated here: they come from th
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Mapping
 from functools import cache
@@ -101,29 +102,83 @@ def auto_decimals(value: float) -> int:
     return 2
 
 
-def format_number(value: float | int | None, lang: str, decimals: int | None = None, compact: bool = True) -> str:
-    """A number for display: Russian `1 234,5`, English `1,234.5`. Values from a million up are
-    written compactly (`42,9 млрд`) unless `compact=False`; `None` gives an en dash."""
+# Beyond this magnitude a number is written as mantissa x 10^exponent: Babel's decimal arithmetic fails on
+# 1e300, and compact forms turn into "1000000000 трлн". No real indicator comes near it.
+SCIENTIFIC_FROM = 1e15
+SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def as_number(value: object) -> float | None:
+    """Any value as a float (None when there is none); NaN for what is not a number (text, a broken cell)."""
     if value is None:
+        return None
+    if isinstance(value, bool):
+        return float(value)
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        return math.nan
+
+
+def unshowable(value: float, lang: str) -> str | None:
+    """Words for a value that cannot be shown as a number (NaN, ±inf), or None when it can."""
+    if math.isnan(value):
+        return t("not a number", lang)
+    if math.isinf(value):
+        return t("infinite value", lang) if value > 0 else t("negative infinite value", lang)
+    return None
+
+
+def _scientific(value: float, lang: str, shift: int = 0) -> str:
+    """`1,23 × 10³⁰⁰` for a finite value; `shift` adds to the exponent (a share written in percent: 2)."""
+    mantissa_text, exponent_text = f"{value:.2e}".split("e")
+    mantissa = float(mantissa_text)
+    exponent = int(exponent_text) + shift
+    text = format_decimal(mantissa, format="0.##", locale=babel_locale(lang))
+    return f"{text} × 10{str(exponent).translate(SUPERSCRIPT)}"
+
+
+def format_number(value: object, lang: str, decimals: int | None = None, compact: bool = True) -> str:
+    """A number for display: Russian `1 234,5`, English `1,234.5`. Values from a million up are
+    written compactly (`42,9 млрд`) unless `compact=False`; `None` gives an en dash.
+
+    Total: any value gives a text, never an exception. NaN and infinities are said in words, magnitudes from
+    SCIENTIFIC_FROM up are written as `1,2 × 10³⁰⁰`, and -0 is written as 0."""
+    number = as_number(value)
+    if number is None:
         return "–"
+    words = unshowable(number, lang)
+    if words is not None:
+        return words
     locale = babel_locale(lang)
-    if compact and decimals is None and abs(value) >= 1_000_000:
-        return format_compact_decimal(value, locale=locale, fraction_digits=1)
+    if abs(number) >= SCIENTIFIC_FROM:
+        return _scientific(number, lang)
+    if compact and decimals is None and abs(number) >= 1_000_000:
+        return format_compact_decimal(number, locale=locale, fraction_digits=1)
     if decimals is None:
-        decimals = auto_decimals(value)
+        decimals = auto_decimals(number)
+    decimals = max(0, min(int(decimals), 12))
+    if round(number, decimals) == 0:
+        number = 0.0  # no "-0,00": a value that rounds to zero has no sign
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    return format_decimal(value, format=pattern, locale=locale)
+    return format_decimal(number, format=pattern, locale=locale)
 
 
-def format_signed_percent_change(change_pct: float | None, lang: str) -> str:
-    """A relative change already in percent (e.g. -12.3) as `-12,3 %` (ru) / `+4.5%` (en)."""
-    if change_pct is None:
+def format_signed_percent_change(change_pct: object, lang: str) -> str:
+    """A relative change already in percent (e.g. -12.3) as `-12,3 %` (ru) / `+4.5%` (en). Total, as format_number."""
+    number = as_number(change_pct)
+    if number is None:
         return "–"
-    text = format_percent(abs(change_pct) / 100, format=_percent_pattern_one_decimal(lang), locale=babel_locale(lang))
-    if round(abs(change_pct), 1) == 0:
-        return text
+    words = unshowable(number, lang)
+    if words is not None:
+        return words
     locale = babel_locale(lang)
-    sign = get_plus_sign_symbol(locale) if change_pct > 0 else get_minus_sign_symbol(locale)
+    sign = get_plus_sign_symbol(locale) if number > 0 else get_minus_sign_symbol(locale)
+    if abs(number) >= SCIENTIFIC_FROM:
+        return f"{sign}{_scientific(abs(number), lang)} %"
+    text = format_percent(abs(number) / 100, format=_percent_pattern_one_decimal(lang), locale=locale)
+    if round(abs(number), 1) == 0:
+        return text
     return sign + text
 
 
@@ -133,25 +188,52 @@ def _percent_pattern_one_decimal(lang: str) -> str:
     return re.sub(r"0(?=[^0#]*%)", "0.#", pattern, count=1)
 
 
-def format_share(share: float | None, lang: str) -> str:
-    """A share in 0..1 as a whole percent: `78 %` (ru), `78%` (en)."""
-    if share is None:
+def format_share(share: object, lang: str) -> str:
+    """A share in 0..1 as a whole percent: `78 %` (ru), `78%` (en). Total, as format_number."""
+    number = as_number(share)
+    if number is None:
         return "–"
-    return format_percent(share, locale=babel_locale(lang))
+    words = unshowable(number, lang)
+    if words is not None:
+        return words
+    if abs(number) * 100 >= SCIENTIFIC_FROM:
+        return f"{_scientific(number, lang, shift=2)} %"
+    if round(number, 2) == 0:
+        number = 0.0
+    return format_percent(number, locale=babel_locale(lang))
 
 
-def format_day(moment: dt.date | dt.datetime | None, lang: str) -> str:
-    """A date in the long form of the language: `21 ноября 2025 г.`, `November 21, 2025`."""
+def as_date(value: object) -> dt.date | None:
+    """A date or datetime as it is, an ISO text read as one; None for anything else."""
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def format_day(moment: object, lang: str) -> str:
+    """A date in the long form of the language: `21 ноября 2025 г.`, `November 21, 2025`. Total: None gives an
+    en dash, what is not a date is said so in words."""
     if moment is None:
         return "–"
-    return format_date(moment, format="long", locale=babel_locale(lang))
+    day = as_date(moment)
+    if day is None:
+        return t("not a date", lang)
+    return format_date(day, format="long", locale=babel_locale(lang))
 
 
-def format_timestamp_utc(moment: dt.datetime | None, lang: str) -> str:
+def format_timestamp_utc(moment: object, lang: str) -> str:
     """A snapshot time: the long date plus `HH:MM UTC` (created_at is stored in UTC)."""
     if moment is None:
         return "–"
-    return f"{format_day(moment, lang)}, {moment:%H:%M} UTC"
+    day = as_date(moment)
+    if not isinstance(day, dt.datetime):
+        return format_day(moment, lang)
+    return f"{format_day(day, lang)}, {day:%H:%M} UTC"
 
 
 def plotly_separators(lang: str) -> str:

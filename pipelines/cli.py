@@ -140,6 +140,26 @@ def cmd_export(args) -> int:
     return EXIT_OK
 
 
+def cmd_quality(args) -> int:
+    """What the published snapshot's run flagged and kept out, by rule, with counts and examples."""
+    import shutil
+
+    from assets.exports.quality import render_text, report_from_snapshot
+    from assets.published.snapshots import NoSnapshotError, open_snapshot
+
+    try:
+        con = open_snapshot(load_settings().published_dir)
+    except NoSnapshotError as exc:
+        print(f"caei: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        report = report_from_snapshot(con, args.lang)
+    finally:
+        con.close()
+    print(render_text(report, args.lang, width=shutil.get_terminal_size((120, 40)).columns))
+    return EXIT_OK
+
+
 def cmd_ingest(args) -> int:
     """Drop a lab file into the water-quality inbox, ingest and publish, then say what landed and what not."""
     from assets.sources.lab_files import file_sha256
@@ -311,6 +331,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--year", type=int, help="year for indicators_wide (default: each indicator's latest)")
     e.add_argument("--out", required=True, help="output file path")
     e.set_defaults(func=cmd_export)
+    q = sub.add_parser("quality", help="what the published snapshot flagged and kept out, by rule (counts, examples)")
+    q.add_argument("--lang", default="ru", choices=["ru", "en", "kk"])
+    q.set_defaults(func=cmd_quality)
     i = sub.add_parser("ingest", help="ingest a water-quality lab file (CSV or XLSX) and publish")
     i.add_argument("file", help="the lab file; it is copied into CAEI_HOME/inbox/water_quality")
     i.set_defaults(func=cmd_ingest)

@@ -16,11 +16,12 @@ import polars as pl
 
 from assets.common.geography import AREAS
 from assets.exports.air import export_air_quality, export_air_summary
+from assets.exports.cells import for_readers
 from assets.exports.funding import export_funding
-from assets.exports.headers import localise_headers
+from assets.exports.quality import export_quality
 from assets.exports.summit_pack import export_summit_pack, write_summit_pack
 from assets.exports.water import export_quarantine, export_water_quality
-from assets.exports.xlsx import neutralise_formulas, write_workbook
+from assets.exports.xlsx import write_workbook
 from assets.published.queries import LATEST_PROVENANCE
 from assets.published.snapshots import NoSnapshotError, open_snapshot
 
@@ -153,6 +154,7 @@ EXPORTS: dict[str, Export] = {
     "summit_pack": Export(export_summit_pack, ("ru", "en"), writer=write_summit_pack),
     "air_quality": Export(export_air_quality, ("ru", "en")),
     "air_summary": Export(export_air_summary, ("ru", "en")),
+    "quality": Export(export_quality, LANGUAGES),
 }
 
 
@@ -206,6 +208,5 @@ def export_table(
         data, meta = export.build(con, lang, year)
     finally:
         con.close()
-    # The indicator headers apply to every table: theme frames leave the shared columns (source, licence...) to them.
-    data, meta = (neutralise_formulas(localise_headers(frame, "indicators", lang)) for frame in (data, meta))
+    data, meta = (for_readers(frame, lang) for frame in (data, meta))
     return write_csv(data, meta, out) if fmt == "csv" else write_xlsx(data, meta, out)

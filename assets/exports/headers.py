@@ -36,3 +36,26 @@ def localise_headers(df: pl.DataFrame, context: str, lang: str) -> pl.DataFrame:
     """Rename the columns that have a header in `context` for `lang`; the others keep their names."""
     headers = _catalogue(lang)
     return df.rename({c: headers.get((context, c), c) for c in df.columns})
+
+
+def column_headers(column: str, lang: str) -> frozenset[str]:
+    """`column` and every header it has in `lang` under any export: a theme export may head it before the
+    shared writer step sees it."""
+    return frozenset({column, *(header for (_context, msgid), header in _catalogue(lang).items() if msgid == column)})
+
+
+def catalogue_words(context: str, key: str, lang: str) -> str:
+    """Words of the exports catalogues that are not headers (msgctxt `cell`, `quality_kind`, ...) in `lang`,
+    English when `lang` has none, else the key as it is (nothing hidden)."""
+    return _catalogue(lang).get((context, key)) or _catalogue("en").get((context, key)) or key
+
+
+def context_words(context: str, lang: str) -> dict[str, str]:
+    """Every word of one context in `lang` (key -> words), English where `lang` has none."""
+    english = {key: text for (ctx, key), text in _catalogue("en").items() if ctx == context}
+    return {**english, **{key: text for (ctx, key), text in _catalogue(lang).items() if ctx == context}}
+
+
+def cell_words(key: str, lang: str) -> str:
+    """A cell whose number cannot be written (`nan`, `inf`, `-inf`) in words of `lang`."""
+    return catalogue_words("cell", key, lang)

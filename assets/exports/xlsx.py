@@ -28,9 +28,11 @@ def write_workbook(target: Path | IO[bytes], sheets: Mapping[str, pl.DataFrame])
     """One sheet per frame, in order, to a file or a byte buffer; floats with six decimals.
 
     Callers neutralise their frames first; strings_to_formulas is off as well, so a text cell is never
-    evaluated whatever it holds (and strings_to_urls off: a URL stays the text it was).
+    evaluated whatever it holds (and strings_to_urls off: a URL stays the text it was). A NaN or infinite
+    number becomes a spreadsheet error cell rather than failing the whole file (the shared export step writes
+    such cells in words before they get here).
     """
-    options = {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True}
+    options = {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True, "nan_inf_to_errors": True}
     with xlsxwriter.Workbook(target, options) as workbook:
         for name, frame in sheets.items():
             frame.write_excel(workbook, worksheet=name, autofit=True, float_precision=6)

@@ -37,6 +37,8 @@ SEED_TABLES = {
     "geographies": "geographies.csv",
     "sources": "sources.csv",
     "summit_directions": "summit_directions.csv",
+    # The legend of the flags (kind and words in ru/en/kk): pages, exports and the quality report read it here.
+    "flags": "flags.csv",
 }
 
 

@@ -8,12 +8,19 @@ import polars as pl
 from dash import dcc, html
 
 from dashboard import data
-from dashboard.i18n import format_day, localized, t
+from dashboard.i18n import format_day, format_number, localized, t
 from dashboard.queries import indicators, reference
-from dashboard.shell import flag_badges, page_heading, register_page, source_title_element
+from dashboard.shell import aria, flag_badges, page_heading, register_page, source_title_element
 from dashboard.summaries import indicator_check_status, rows_by_key
 
 PATH = "/catalogue"
+# The page's sections, linked at its top (the quality report is the last, and the longest page needs a way there).
+SECTIONS = [
+    ("Indicators", "catalogue-indicators"),
+    ("Sources", "catalogue-sources"),
+    ("Asset checks", "catalogue-checks"),
+    ("Data quality", "catalogue-quality"),
+]
 NAV = (90, PATH, "Data catalogue")
 
 
@@ -57,6 +64,15 @@ def catalogue_content(snap: data.Snapshot, info: dict, lang: str) -> list:
             ),
         ),
         checks_summary(checks, failed, lang),
+        html.Nav(
+            [
+                part
+                for n, (title, anchor) in enumerate(SECTIONS)
+                for part in ([" · "] if n else []) + [html.A(t(title, lang), href=f"#{anchor}")]
+            ],
+            className="section-links",
+            **aria(label=t("Sections", lang)),
+        ),
         html.H2(t("Indicators", lang), id="catalogue-indicators"),
         html.Div(
             indicator_table(details, status_by_id, sources_by_id, provenance_by_id, lang), className="table-scroll"
@@ -65,6 +81,7 @@ def catalogue_content(snap: data.Snapshot, info: dict, lang: str) -> list:
         html.Div(source_table(sources, provenance_by_id, lang), className="table-scroll"),
         html.H2(t("Asset checks", lang), id="catalogue-checks"),
         html.Div(checks_table(checks, lang), className="table-scroll"),
+        quality_section(*reference.quality_report(snap, lang), lang),
     ]
 
 
@@ -218,3 +235,100 @@ def checks_table(checks, lang: str) -> html.Table:
         className="data-table",
         id="catalogue-check-table",
     )
+
+
+# ---- data quality: what the run flagged and kept out (assets/exports/quality.py) ---------------------------
+
+KIND_CSS = {"doubtful": "flag-warning", "blocked": "flag-warning", "failed": "flag-warning", "warning": "flag-warning"}
+
+
+def quality_section(report: pl.DataFrame, legend: pl.DataFrame, lang: str) -> html.Section:
+    """The quality report: the legend of the kinds of flags, then one row per rule with its count and examples."""
+    return html.Section(
+        [
+            html.H2(t("Data quality", lang)),
+            html.P(
+                t(
+                    "What the run that made this snapshot flagged and kept out, by rule: how many values or rows, "
+                    "and a few examples. Every flag, kept-out row and check warning of the snapshot is counted here.",
+                    lang,
+                )
+            ),
+            quality_legend(legend, lang),
+            html.Div(quality_table(report, lang), className="table-scroll")
+            if report.height
+            else html.P(t("Nothing was flagged or kept out in this snapshot.", lang), className="ok-note"),
+        ],
+        id="catalogue-quality",
+        **aria(label=t("Data quality", lang)),
+    )
+
+
+def quality_legend(legend: pl.DataFrame, lang: str) -> html.Dl:
+    """What each kind means, with the flags of that kind in words."""
+    kinds = [
+        (
+            "info",
+            t("For information", lang),
+            t("said beside the value: a source's caveat, a partial year, a projection, an estimate.", lang),
+        ),
+        (
+            "doubtful",
+            t("Doubtful", lang),
+            t(
+                "a screening rule fired: said beside the value, and the value is kept out of rankings, headline "
+                "cards, regional aggregates and trends.",
+                lang,
+            ),
+        ),
+        (
+            "blocked",
+            t("Kept out", lang),
+            t(
+                "rows of a source, a lab file or the registry not accepted into the data, with their file and line.",
+                lang,
+            ),
+        ),
+    ]
+    items: list = []
+    for kind, title, meaning in kinds:
+        flags = ";".join(legend.filter(pl.col("kind") == kind)["flag"].to_list())
+        items += [
+            html.Dt(html.Span(title, className=f"flag {KIND_CSS.get(kind, 'flag-note')}")),
+            html.Dd([meaning, html.Div(flag_badges(flags, lang)) if flags else None]),
+        ]
+    return html.Dl(items, className="quality-legend", id="quality-legend")
+
+
+def example_cell(items: list[dict] | None) -> list:
+    """The examples of a rule: names in the page language, words kept as the source writes them marked English."""
+    out: list = []
+    for item in items or []:
+        name: list = [item["local"]] if item.get("local") else []
+        if item.get("published"):
+            name += [" · " if name else "", html.Span(item["published"], lang="en")]
+        detail = f" ({item['detail']})" if item.get("detail") and name else item.get("detail") or ""
+        out.append(html.Li([*name, detail]))
+    return [html.Ul(out, className="quality-examples")] if out else []
+
+
+def quality_table(report: pl.DataFrame, lang: str) -> html.Table:
+    rows = [
+        html.Tr(
+            [
+                html.Td(html.Span(r["kind_words"], className=f"flag {KIND_CSS.get(r['kind'], 'flag-note')}")),
+                html.Td(r["table_words"]),
+                html.Td(
+                    r["rule_words"]
+                    if r["section"] == "flag" or r["rule_words"] != r["rule"]
+                    else html.Span(r["rule"], lang="en")
+                ),
+                html.Td(format_number(r["count"], lang, decimals=0, compact=False), className="num"),
+                html.Td(example_cell(r["example_items"]), className="definition"),
+            ],
+            className=f"quality-{r['section']}",
+        )
+        for r in report.iter_rows(named=True)
+    ]
+    head = [t("Kind", lang), t("Table", lang), t("Rule", lang), t("Values or rows", lang), t("Examples", lang)]
+    return catalogue_table(head, rows, "catalogue-quality-table")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from assets.exports.quality import flag_legend, quality_inputs
+from assets.exports.quality import quality_report as build_quality_report
 from assets.published.queries import LATEST_PROVENANCE
 from dashboard.data import Snapshot
 
@@ -105,6 +107,12 @@ def check_results(snap: Snapshot) -> pl.DataFrame:
         "SELECT check_name, asset, severity, passed, description, n_failed FROM check_results ORDER BY asset, "
         "check_name"
     )
+
+
+def quality_report(snap: Snapshot, lang: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """What the snapshot's run flagged and kept out, by rule (assets/exports/quality.py), and the flags legend."""
+    tables = quality_inputs(snap.query)
+    return build_quality_report(tables, lang), flag_legend(tables, lang)
 
 
 def indicator_entries(snap: Snapshot, indicator_ids: list[str]) -> pl.DataFrame:

@@ -64,7 +64,9 @@ def test_air_quality_export_carries_licence_and_caveat(published_home, tmp_path,
         data, meta = sheet("data"), sheet("metadata")
     airdata = [r for r in data if str(r["Код источника"]).startswith("airdata_kz")]
     assert airdata and all(r["Лицензия"] == "CC BY-NC 4.0" for r in airdata)
-    assert all("pre_day_boundary_correction" in r["Отметки"] for r in airdata)
+    # flags in words of the export's language, their codes beside them (issue 13)
+    assert all("до исправления границы суток" in r["Отметки"] for r in airdata)
+    assert all("pre_day_boundary_correction" in r["Коды отметок"] for r in airdata)
     almaty = next(r for r in meta if r["Код источника"] == "airdata_kz_main_cities")
     assert "AirData.kz. Open Air Quality Dataset for Kazakhstan" in almaty["Цитирование"]
     assert "ДО исправления границ суток" in almaty["Примечание"]
