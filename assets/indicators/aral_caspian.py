@@ -10,17 +10,21 @@ import polars as pl
 from assets.indicators.country import conversion_factor
 
 ARAL_BASINS = {"Total": "total", "Large": "large_west", "Eastern": "large_east", "Small": "small"}
-ARAL_MANUAL_AFTER = 2018  # the carrying repository: values after 2018 compiled manually from news and studies
+# The source's "Large" column is the western basin only in the years it reports the eastern basin apart;
+# before that (until 2006) it is the whole Large (South) Aral.
+LARGE_WHOLE = "large"
 
 
 def aral_area(staged: pl.DataFrame, conversions: pl.DataFrame) -> pl.DataFrame:
+    """Area by basin in km2, with the source's flags (lower quality after 2018, set when staged)."""
     factor = conversion_factor("thousand_km2", "km2", conversions)
-    return staged.select(
-        "year",
-        basin=pl.col("variable").replace_strict(ARAL_BASINS),
-        area_km2=pl.col("value") * factor,
-        flags=pl.when(pl.col("year") > ARAL_MANUAL_AFTER).then(pl.lit("lower_quality")).otherwise(pl.lit("")),
-    ).sort("basin", "year")
+    eastern_years = staged.filter(pl.col("variable") == "Eastern")["year"].unique().implode()
+    basin = (
+        pl.when((pl.col("variable") == "Large") & ~pl.col("year").is_in(eastern_years))
+        .then(pl.lit(LARGE_WHOLE))
+        .otherwise(pl.col("variable").replace_strict(ARAL_BASINS))
+    )
+    return staged.select("year", basin=basin, area_km2=pl.col("value") * factor, flags="flags").sort("basin", "year")
 
 
 def caspian_annual_dahiti(obs: pl.DataFrame, *, full_year_min_obs: int = 30) -> pl.DataFrame:
