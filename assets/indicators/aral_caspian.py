@@ -69,11 +69,12 @@ def caspian_annual(dahiti_annual: pl.DataFrame, official: pl.DataFrame) -> pl.Da
 def caspian_datum_difference(annual: pl.DataFrame) -> pl.DataFrame:
     """DAHITI minus Baltic for the years both exist: shown, never used as a single offset."""
     dahiti = annual.filter(pl.col("datum") == "dahiti").select("year", dahiti_m="level_m", dahiti_flags="flags")
-    baltic = annual.filter(pl.col("datum") == "baltic").select("year", baltic_m="level_m")
+    # The statements' own notes (e.g. the Kazakh part of the sea) stay beside the difference they enter.
+    baltic = annual.filter(pl.col("datum") == "baltic").select("year", baltic_m="level_m", baltic_flags="flags")
     return (
         dahiti.join(baltic, on="year", how="inner")
         .with_columns(difference_m=pl.col("dahiti_m") - pl.col("baltic_m"))
-        .select("year", "dahiti_m", "baltic_m", "difference_m", "dahiti_flags")
+        .select("year", "dahiti_m", "baltic_m", "difference_m", "dahiti_flags", "baltic_flags")
         .sort("year")
     )
 

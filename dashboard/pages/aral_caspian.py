@@ -263,33 +263,40 @@ def aral_key_figures(aral: pl.DataFrame, lang: str) -> html.P:
         return html.P("")
     first, last = leading.row(0, named=True), leading.row(-1, named=True)
     change = percent_change([(first["year"], first["area_km2"]), (last["year"], last["area_km2"])])
-    text = [
-        t(
-            "Total area: {first_value} km² in {first_year}, {last_value} km² in {last_year} ({change}).",
-            lang,
-            first_value=format_number(first["area_km2"], lang, decimals=0, compact=False),
-            first_year=first["year"],
-            last_value=format_number(last["area_km2"], lang, decimals=0, compact=False),
-            last_year=last["year"],
-            change=format_signed_percent_change(change, lang),
+    parts: list = [
+        html.Span(
+            t(
+                "Total area: {first_value} km² in {first_year}, {last_value} km² in {last_year} ({change}).",
+                lang,
+                first_value=format_number(first["area_km2"], lang, decimals=0, compact=False),
+                first_year=first["year"],
+                last_value=format_number(last["area_km2"], lang, decimals=0, compact=False),
+                last_year=last["year"],
+                change=format_signed_percent_change(change, lang),
+            ),
+            id="aral-lead",
         )
     ]
     later = total.filter(pl.col("year") > last["year"])
     if later.height:
         latest = later.row(-1, named=True)
-        text.append(
-            t(
-                "Later years ({first}–{last}): {caveat}; the latest, {value} km² in {year}, is shown with this "
-                "caveat and does not lead.",
-                lang,
-                first=later["year"][0],
-                last=latest["year"],
-                caveat=flag_words(latest["flags"], lang),
-                value=format_number(latest["area_km2"], lang, decimals=0, compact=False),
-                year=latest["year"],
-            )
-        )
-    return html.P(" ".join(text), className="lead", id="aral-key-figures")
+        parts += [
+            " ",
+            html.Span(
+                t(
+                    "Later years ({first}–{last}): {caveat}; the latest, {value} km² in {year}, is shown with this "
+                    "caveat and does not lead.",
+                    lang,
+                    first=later["year"][0],
+                    last=latest["year"],
+                    caveat=flag_words(latest["flags"], lang),
+                    value=format_number(latest["area_km2"], lang, decimals=0, compact=False),
+                    year=latest["year"],
+                ),
+                id="aral-later-years",
+            ),
+        ]
+    return html.P(parts, className="lead", id="aral-key-figures")
 
 
 def aral_caveats(aral: pl.DataFrame, lang: str) -> html.Aside:
@@ -447,16 +454,23 @@ def difference_table(differences: pl.DataFrame, lang: str) -> html.Table | html.
     if differences.height == 0:
         return html.P(t("No year has both series.", lang))
     return simple_table(
-        [t("Year", lang), t("DAHITI, m", lang), t("Baltic system, m", lang), t("Difference, m", lang)],
+        [
+            t("Year", lang),
+            t("DAHITI, m", lang),
+            t("Baltic system, m", lang),
+            t("Difference, m", lang),
+            t("Notes", lang),
+        ],
         [
             [
                 str(r["year"]),
                 format_number(r["dahiti_m"], lang, decimals=2),
                 format_number(r["baltic_m"], lang, decimals=2),
                 format_number(r["difference_m"], lang, decimals=2),
+                flag_words(r.get("flags"), lang),
             ]
             for r in differences.iter_rows(named=True)
         ],
-        numeric=[True, True, True, True],
+        numeric=[True, True, True, True, False],
         element_id="datum-difference-table",
     )

@@ -99,3 +99,39 @@ def test_the_published_registry_reads_the_digits_and_leaves_out_only_the_quarant
 
 def test_an_empty_budget_stays_unknown_without_a_problem():
     assert read_budget("", "") == (None, None, None) and read_budget(None, None) == (None, None, None)
+
+
+def test_an_impossible_budget_in_the_inbox_quarantines_its_row_and_the_rest_publishes(tmp_path, shared_data_dir):
+    """The registry entry point end to end: the run exits 0, the row is kept out with its reason, the rest (a budget
+    in Arabic-Indic digits among them) is published."""
+    from assets.published.snapshots import open_snapshot
+    from tests.support.caei import run_caei
+
+    home = tmp_path / "home"
+    inbox = home / "inbox" / "summit"
+    inbox.mkdir(parents=True)
+    with open(SEED, newline="", encoding="utf-8") as f:
+        base = list(csv.DictReader(f))
+    rows = [
+        *base,
+        {**base[0], "initiative_id": "RI-901", "budget_amount": "1e39", "budget_currency": "USD"},
+        {**base[0], "initiative_id": "RI-902", "budget_amount": "١٢٥٠٠٠", "budget_currency": "KZT"},
+    ]
+    with open(inbox / "initiatives.csv", "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=summit_registry.REGISTRY_COLUMNS)
+        writer.writeheader()
+        writer.writerows({c: r.get(c, "") for c in summit_registry.REGISTRY_COLUMNS} for r in rows)
+    done = run_caei(["materialize"], home, shared_data_dir)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    con = open_snapshot(home / "published")
+    try:
+        published = dict(con.execute("SELECT initiative_id, budget_amount FROM summit_initiatives").fetchall())
+        problems = con.execute(
+            "SELECT check, file, line, initiative_id, reason FROM summit_registry_problems"
+        ).fetchall()
+    finally:
+        con.close()
+    assert "RI-901" not in published and published["RI-902"] == 125000.0
+    assert set(published) == {r["initiative_id"] for r in base} | {"RI-902"}
+    assert [p[:4] for p in problems] == [("implausible_budget", "initiatives.csv", len(base) + 2, "RI-901")]
+    assert "'1e39' USD is outside the plausible range" in problems[0][4]

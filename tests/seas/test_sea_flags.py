@@ -11,7 +11,7 @@ import pytest
 
 from assets.common.flags import flag_table, flag_words
 from assets.indicators import country as indicators
-from assets.indicators.aral_caspian import aral_area, caspian_annual, caspian_annual_dahiti
+from assets.indicators.aral_caspian import aral_area, caspian_annual, caspian_annual_dahiti, caspian_datum_difference
 from assets.indicators.checks import apply_warning_flags
 from assets.sources.catalogue import read_seed
 from assets.staged.aral_caspian import parse_aral_area, parse_caspian_official, parse_dahiti
@@ -138,6 +138,10 @@ def test_caspian_statement_notes_reach_the_values_as_flags(caspian_path, shared_
     assert {y: set(filter(None, f.split(";"))) for y, f in zip(annual["year"], annual["flags"], strict=True)} == (
         expected
     )
+    difference = caspian_datum_difference(caspian_annual(dahiti, official))
+    assert difference.height  # years with both series
+    for year, flags in zip(difference["year"], difference["baltic_flags"], strict=True):
+        assert set(filter(None, flags.split(";"))) == expected[year], year
     values = published_values({"caspian_official": official}, ["caspian_level_baltic"])
     for r in values.iter_rows(named=True):
         assert expected[r["year"]] <= set(r["flags"].split(";")), r["year"]
