@@ -127,7 +127,7 @@ def test_an_impossible_budget_in_the_inbox_quarantines_its_row_and_the_rest_publ
     try:
         published = dict(con.execute("SELECT initiative_id, budget_amount FROM summit_initiatives").fetchall())
         problems = con.execute(
-            "SELECT check, file, line, initiative_id, reason FROM summit_registry_problems"
+            'SELECT "check", file, line, initiative_id, reason FROM summit_registry_problems'
         ).fetchall()
     finally:
         con.close()
