@@ -8,6 +8,7 @@ from __future__ import annotations
 import polars as pl
 
 from assets.indicators.country import conversion_factor
+from assets.staged.aral_caspian import sea_threshold
 
 ARAL_BASINS = {"Total": "total", "Large": "large_west", "Eastern": "large_east", "Small": "small"}
 # The source's "Large" column is the western basin only in the years it reports the eastern basin apart;
@@ -27,12 +28,15 @@ def aral_area(staged: pl.DataFrame, conversions: pl.DataFrame) -> pl.DataFrame:
     return staged.select("year", basin=basin, area_km2=pl.col("value") * factor, flags="flags").sort("basin", "year")
 
 
-def caspian_annual_dahiti(obs: pl.DataFrame, *, full_year_min_obs: int = 30) -> pl.DataFrame:
+def caspian_annual_dahiti(obs: pl.DataFrame, *, full_year_min_obs: int | None = None) -> pl.DataFrame:
     """Annual means of the altimetry series without outliers; the first and last years are partial.
 
     A year is partial when the series starts after January or ends before December in it, which is what
-    DAHITI's 1992 (from 28 September) and 2023 (to 22 July) are.
+    DAHITI's 1992 (from 28 September) and 2023 (to 22 July) are, or has fewer observations than
+    seeds/sea_thresholds.csv `dahiti_full_year_min_obs`.
     """
+    if full_year_min_obs is None:
+        full_year_min_obs = int(sea_threshold("dahiti_full_year_min_obs"))
     kept = obs.filter(pl.col("flags") != "outlier").with_columns(year=pl.col("date").dt.year().cast(pl.Int32))
     annual = kept.group_by("year").agg(
         level_m=pl.col("level_m").mean(),

@@ -57,9 +57,12 @@ def parse_aral_area(path: Path) -> pl.DataFrame:
     return staged_frame(with_source_caveats(melted, source_caveats("aral_area")), path)
 
 
-# A 10-day altimetry point more than this far from its neighbours' median is not a physical change:
-# the Caspian's seasonal swing is about 0.3 m, and the known outlier (2000-01-27) sits 0.7 m off.
-DAHITI_OUTLIER_M = 0.5
+def sea_threshold(threshold_id: str) -> float:
+    """A threshold of the seas' screening rules (seeds/sea_thresholds.csv, each with its reason)."""
+    row = read_seed("sea_thresholds.csv").filter(pl.col("threshold_id") == threshold_id)
+    if row.height != 1:
+        raise ValueError(f"seeds/sea_thresholds.csv: expected one row for threshold_id {threshold_id!r}")
+    return float(row["value"][0])
 
 
 def parse_dahiti(path: Path) -> pl.DataFrame:
@@ -81,10 +84,11 @@ def parse_dahiti(path: Path) -> pl.DataFrame:
         raise ParseError(
             f"{path}: duplicate dates {obs.filter(pl.col('date').is_duplicated())['date'].unique().to_list()[:5]}"
         )
-    neighbours = pl.col("level_m").rolling_median(window_size=9, center=True, min_samples=3)
+    window = int(sea_threshold("dahiti_outlier_window"))
+    neighbours = pl.col("level_m").rolling_median(window_size=window, center=True, min_samples=3)
     return obs.with_columns(
         datum=pl.lit("dahiti"),
-        flags=pl.when((pl.col("level_m") - neighbours).abs() > DAHITI_OUTLIER_M)
+        flags=pl.when((pl.col("level_m") - neighbours).abs() > sea_threshold("dahiti_outlier_m"))
         .then(pl.lit("outlier"))
         .otherwise(pl.lit("")),
     )

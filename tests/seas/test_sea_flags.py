@@ -164,3 +164,20 @@ def test_caspian_flags_are_said_in_words_on_the_chart(caspian_path, shared_data_
         assert said[year] == flag_words(flags, lang)
         for flag in filter(None, flags.split(";")):
             assert flag_words(flag, lang) in said[year] and flag not in said[year]
+
+
+def test_the_dahiti_screening_thresholds_are_seeds_with_reasons(shared_data_dir):
+    from assets.staged.aral_caspian import sea_threshold
+
+    seed = read_seed("sea_thresholds.csv")
+    assert set(seed["threshold_id"]) == {"dahiti_outlier_m", "dahiti_outlier_window", "dahiti_full_year_min_obs"}
+    assert all(seed["reason"].str.len_chars() > 40)
+    obs = parse_dahiti(shared_data_dir / "caspian" / "caspian_level_dahiti_1992_2023.csv")
+    outliers = obs.filter(pl.col("flags").str.contains("outlier"))
+    # SOURCES.md names one clear outlier: 2000-01-27, -27.307 m
+    assert dt.date(2000, 1, 27) in outliers["date"].to_list()
+    median = obs["level_m"].rolling_median(
+        window_size=int(sea_threshold("dahiti_outlier_window")), center=True, min_samples=3
+    )
+    beyond = ((obs["level_m"] - median).abs() > sea_threshold("dahiti_outlier_m")).fill_null(False)
+    assert obs.filter(beyond)["date"].to_list() == outliers["date"].to_list()
