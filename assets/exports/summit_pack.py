@@ -35,6 +35,10 @@ PACK_NOTES = {
         "Показатели направлений берутся из каталога показателей (seeds/indicators.csv); "
         "направление без данных так и помечено.",
         "Климатическое финансирование OECD CRS (маркеры Рио) — верхняя оценка.",
+        "Аральское и Каспийское моря (направление 4) — водные объекты, а не страны. Два ряда уровня Каспия "
+        "даны в разных системах высот (DAHITI и Балтийская) и никогда не объединяются.",
+        "Отметки словами повторяют оговорки источника и проверок рядом со значением (например, низкое качество "
+        "по оценке источника, уровень казахстанской части моря).",
     ],
     "en": [
         "Latest value = the latest year with observed data (projections are not used).",
@@ -45,6 +49,10 @@ PACK_NOTES = {
         "Each direction's indicators come from the indicator catalogue (seeds/indicators.csv); "
         "a direction without data says so.",
         "OECD CRS climate-related finance (Rio markers) is an upper bound.",
+        "The Aral Sea and the Caspian Sea (direction 4) are water bodies, not countries. The two Caspian level "
+        "series use different height systems (DAHITI and Baltic) and are never combined.",
+        "Flags in words repeat the caveats of the source and of the checks beside the value (e.g. lower quality "
+        "by the source's own account, the level of the Kazakh part of the sea).",
     ],
 }
 
