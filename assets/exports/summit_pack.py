@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from assets.common.flags import flag_words
 from assets.common.geography import AREAS, REGION_ID
 from assets.exports.funding import _read, snapshot_stamp, sources_sheet
 from assets.exports.headers import localise_headers
@@ -34,6 +35,10 @@ PACK_NOTES = {
         "Показатели направлений берутся из каталога показателей (seeds/indicators.csv); "
         "направление без данных так и помечено.",
         "Климатическое финансирование OECD CRS (маркеры Рио) — верхняя оценка.",
+        "Аральское и Каспийское моря (направление 4) — водные объекты, а не страны. Два ряда уровня Каспия "
+        "даны в разных системах высот (DAHITI и Балтийская) и никогда не объединяются.",
+        "Отметки словами повторяют оговорки источника и проверок рядом со значением (например, низкое качество "
+        "по оценке источника, уровень казахстанской части моря).",
     ],
     "en": [
         "Latest value = the latest year with observed data (projections are not used).",
@@ -44,6 +49,10 @@ PACK_NOTES = {
         "Each direction's indicators come from the indicator catalogue (seeds/indicators.csv); "
         "a direction without data says so.",
         "OECD CRS climate-related finance (Rio markers) is an upper bound.",
+        "The Aral Sea and the Caspian Sea (direction 4) are water bodies, not countries. The two Caspian level "
+        "series use different height systems (DAHITI and Baltic) and are never combined.",
+        "Flags in words repeat the caveats of the source and of the checks beside the value (e.g. lower quality "
+        "by the source's own account, the level of the Kazakh part of the sea).",
     ],
 }
 
@@ -94,10 +103,13 @@ def summit_pack_tables(con: duckdb.DuckDBPyConnection, lang: str) -> dict[str, p
         ORDER BY l.direction, l.is_headline DESC, l.indicator_id
     """,
     )
+    # The seas (Aral, Caspian) are water bodies, not countries: their indicators (direction 4) are listed after
+    # the areas; each Caspian datum is its own indicator, so the two series stay apart.
+    seas = _read(con, "SELECT geo_id FROM geographies WHERE kind = 'water_body' ORDER BY geo_id")["geo_id"].to_list()
     values = _read(
         con,
         "SELECT indicator_id, geo_id, year, value, flags FROM indicator_values WHERE geo_id IN (SELECT unnest(?))",
-        [list(AREAS)],
+        [[*AREAS, *seas]],
     )
     coverage = _read(
         con,
@@ -115,7 +127,8 @@ def summit_pack_tables(con: duckdb.DuckDBPyConnection, lang: str) -> dict[str, p
         .join(coverage, on=["indicator_id", "geo_id", "latest_year"], how="left")
         .join(names, on="geo_id", how="left")
     )
-    area_order = pl.DataFrame({"geo_id": list(AREAS), "area_order": list(range(len(AREAS)))})
+    places = [*AREAS, *seas]
+    area_order = pl.DataFrame({"geo_id": places, "area_order": list(range(len(places)))})
     tables: dict[str, pl.DataFrame] = {}
     stamp = {"snapshot_id": pl.lit(snapshot_id), "snapshot_date": pl.lit(snapshot_date)}
     for direction, title in directions.iter_rows():
@@ -149,6 +162,9 @@ def summit_pack_tables(con: duckdb.DuckDBPyConnection, lang: str) -> dict[str, p
                 coverage_pop_share="coverage_pop_share",
                 covered_iso3="covered_iso3",
                 flags="flags",
+                flag_notes=pl.col("flags")
+                .fill_null("")
+                .map_elements(lambda f: flag_words(f, lang), return_dtype=pl.String),
                 source_id="source_id",
             ).with_columns(**stamp)
         tables[f"{direction}. {title}"] = table

@@ -10,16 +10,19 @@ from typing import Any, cast
 import plotly.graph_objects as go
 import polars as pl
 
+from assets.common.flags import flag_words
 from dashboard.figures.base import DAY_MS, PALETTE, base_layout, empty_figure, over_years, per_place
 from dashboard.i18n import format_number, t
 from dashboard.summaries import has_flag
 
-BASINS = ("total", "large_west", "large_east", "small")
+# `large` is the whole Large Aral in the years the source does not report its eastern basin apart (until 2006).
+BASINS = ("total", "large", "large_west", "large_east", "small")
 
 
 def basin_label(basin: str, lang: str) -> str:
     labels = {
         "total": t("Aral Sea, total", lang),
+        "large": t("Large Aral, whole (both basins)", lang),
         "large_west": t("Large Aral, western basin", lang),
         "large_east": t("Large Aral, eastern basin", lang),
         "small": t("Small (North) Aral", lang),
@@ -45,8 +48,11 @@ def aral_area_figure(aral: pl.DataFrame, lang: str, low_quality_from: int = 2019
                 name=label,
                 line=dict(color=colour, width=3 if basin == "total" else 2),
                 marker=dict(size=5),
-                customdata=[[format_number(v, lang, decimals=0, compact=False)] for v in series["area_km2"]],
-                hovertemplate=f"{label}<br>%{{x}}: %{{customdata[0]}} {unit}<extra></extra>",
+                customdata=[
+                    [format_number(v, lang, decimals=0, compact=False), flag_words(f, lang)]
+                    for v, f in zip(series["area_km2"], series["flags"], strict=False)
+                ],
+                hovertemplate=f"{label}<br>%{{x}}: %{{customdata[0]}} {unit}<br>%{{customdata[1]}}<extra></extra>",
             )
         )
     last_year = int(cast(int, aral["year"].max()))
@@ -143,8 +149,8 @@ def caspian_annual_figure(annual: pl.DataFrame, lang: str) -> go.Figure:
                 baltic,
                 "year",
                 baltic_name,
-                "%{x}: %{customdata[0]} " + t("m (Baltic system)", lang) + "<extra></extra>",
-                metres(baltic, lang),
+                "%{x}: %{customdata[0]} " + t("m (Baltic system)", lang) + "<br>%{customdata[1]}<extra></extra>",
+                [[m[0], flag_words(f, lang)] for m, f in zip(metres(baltic, lang), baltic["flags"], strict=False)],
                 mode="markers",
                 marker=dict(size=11, symbol="diamond", color=PALETTE[5]),
             )

@@ -10,6 +10,7 @@ import dash
 import polars as pl
 from dash import html
 
+from assets.common.flags import flag_words, flags_doubtful
 from dashboard import data
 from dashboard.figures.base import graph
 from dashboard.figures.seas import (
@@ -247,25 +248,55 @@ def first_lower_quality_year(aral: pl.DataFrame) -> int:
     return min(flagged) if flagged else LOW_QUALITY_FROM_YEAR
 
 
+def headline_rows(rows: pl.DataFrame) -> pl.DataFrame:
+    """The rows that may lead a headline: neither doubtful nor of lower quality by the source's own account."""
+    keep = [not (flags_doubtful(f) or has_flag(f, "lower_quality")) for f in rows["flags"]]
+    return rows.filter(pl.Series(keep, dtype=pl.Boolean))
+
+
 def aral_key_figures(aral: pl.DataFrame, lang: str) -> html.P:
+    """The total area from the first year to the latest year that may lead (not of lower quality); later,
+    caveated years are said after it with their caveat in words, never as the lead figure."""
     total = aral.filter(pl.col("basin") == "total").sort("year")
-    if total.height < 2:
+    leading = headline_rows(total)
+    if leading.height < 2:
         return html.P("")
-    first, last = total.row(0, named=True), total.row(-1, named=True)
+    first, last = leading.row(0, named=True), leading.row(-1, named=True)
     change = percent_change([(first["year"], first["area_km2"]), (last["year"], last["area_km2"])])
-    return html.P(
-        t(
-            "Total area: {first_value} km² in {first_year}, {last_value} km² in {last_year} ({change}).",
-            lang,
-            first_value=format_number(first["area_km2"], lang, decimals=0, compact=False),
-            first_year=first["year"],
-            last_value=format_number(last["area_km2"], lang, decimals=0, compact=False),
-            last_year=last["year"],
-            change=format_signed_percent_change(change, lang),
-        ),
-        className="lead",
-        id="aral-key-figures",
-    )
+    parts: list = [
+        html.Span(
+            t(
+                "Total area: {first_value} km² in {first_year}, {last_value} km² in {last_year} ({change}).",
+                lang,
+                first_value=format_number(first["area_km2"], lang, decimals=0, compact=False),
+                first_year=first["year"],
+                last_value=format_number(last["area_km2"], lang, decimals=0, compact=False),
+                last_year=last["year"],
+                change=format_signed_percent_change(change, lang),
+            ),
+            id="aral-lead",
+        )
+    ]
+    later = total.filter(pl.col("year") > last["year"])
+    if later.height:
+        latest = later.row(-1, named=True)
+        parts += [
+            " ",
+            html.Span(
+                t(
+                    "Later years ({first}–{last}): {caveat}; the latest, {value} km² in {year}, is shown with this "
+                    "caveat and does not lead.",
+                    lang,
+                    first=later["year"][0],
+                    last=latest["year"],
+                    caveat=flag_words(latest["flags"], lang),
+                    value=format_number(latest["area_km2"], lang, decimals=0, compact=False),
+                    year=latest["year"],
+                ),
+                id="aral-later-years",
+            ),
+        ]
+    return html.P(parts, className="lead", id="aral-key-figures")
 
 
 def aral_caveats(aral: pl.DataFrame, lang: str) -> html.Aside:
@@ -295,8 +326,8 @@ def aral_caveats(aral: pl.DataFrame, lang: str) -> html.Aside:
     items.append(
         html.Li(
             t(
-                "Until 2006 the Large Aral is reported as one basin; from 2007 its western and eastern basins are "
-                "reported separately.",
+                "Until 2006 the source's Large Aral value is the whole Large Aral (both basins); from 2007 it is "
+                "the western basin, and the eastern basin is reported separately.",
                 lang,
             )
         )
@@ -327,6 +358,7 @@ def caspian_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: 
         None,
         datum_note(differences, lang),
         partial_years_note(annual, lang),
+        statement_notes(annual, lang),
         graph("caspian-annual-graph", caspian_annual_figure(annual, lang)),
         source_caption(sources_by_id, annual_sources, created_at, lang, element_id="caspian-source"),
         html.H3(t("Years with both series: DAHITI minus Baltic system", lang)),
@@ -378,6 +410,30 @@ def partial_years_note(annual: pl.DataFrame, lang: str) -> html.P:
     )
 
 
+def statement_notes(annual: pl.DataFrame, lang: str) -> html.Div:
+    """What the official statements say about their own values (the Kazakh part of the sea, a level stated
+    during the year), in words beside the values."""
+    baltic = annual.filter((pl.col("datum") == "baltic") & (pl.col("flags") != "")).sort("year")
+    if baltic.height == 0:
+        return html.Div()
+    return html.Div(
+        [
+            html.Div(t("Notes of the official statements", lang), className="list-title"),
+            html.Ul(
+                [
+                    html.Li(
+                        f"{r['year']}: {format_number(r['level_m'], lang, decimals=2)} {t('m (Baltic system)', lang)}"
+                        f" — {flag_words(r['flags'], lang)}"
+                    )
+                    for r in baltic.iter_rows(named=True)
+                ]
+            ),
+        ],
+        className="muted",
+        id="caspian-statement-notes",
+    )
+
+
 def outliers_note(observations: pl.DataFrame, lang: str) -> html.P:
     outliers = observations.filter(pl.Series([has_flag(f, "outlier") for f in observations["flags"]], dtype=pl.Boolean))
     if outliers.height == 0:
@@ -398,16 +454,23 @@ def difference_table(differences: pl.DataFrame, lang: str) -> html.Table | html.
     if differences.height == 0:
         return html.P(t("No year has both series.", lang))
     return simple_table(
-        [t("Year", lang), t("DAHITI, m", lang), t("Baltic system, m", lang), t("Difference, m", lang)],
+        [
+            t("Year", lang),
+            t("DAHITI, m", lang),
+            t("Baltic system, m", lang),
+            t("Difference, m", lang),
+            t("Notes", lang),
+        ],
         [
             [
                 str(r["year"]),
                 format_number(r["dahiti_m"], lang, decimals=2),
                 format_number(r["baltic_m"], lang, decimals=2),
                 format_number(r["difference_m"], lang, decimals=2),
+                flag_words(r.get("flags"), lang),
             ]
             for r in differences.iter_rows(named=True)
         ],
-        numeric=[True, True, True, True],
+        numeric=[True, True, True, True, False],
         element_id="datum-difference-table",
     )

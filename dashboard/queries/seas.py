@@ -29,4 +29,11 @@ def caspian_level_obs(snap: Snapshot) -> pl.DataFrame:
 
 
 def caspian_datum_difference(snap: Snapshot) -> pl.DataFrame:
-    return snap.query("SELECT year, dahiti_m, baltic_m, difference_m FROM caspian_datum_difference ORDER BY year")
+    return snap.query(
+        """
+        SELECT year, dahiti_m, baltic_m, difference_m,
+               coalesce(dahiti_flags, '') || CASE WHEN coalesce(dahiti_flags, '') <> '' AND coalesce(baltic_flags, '')
+               <> '' THEN ';' ELSE '' END || coalesce(baltic_flags, '') AS flags
+        FROM caspian_datum_difference ORDER BY year
+        """
+    )

@@ -47,11 +47,20 @@ def summit_registry_problems(context) -> pl.DataFrame:
 )
 def summit_initiatives(context) -> pl.DataFrame:
     chosen, problems, file = _chosen_registry(context.resources.settings)
-    context.add_output_metadata({"file": file, "initiatives": chosen.height, "problems": problems.height})
-    return registry.registry_table(chosen, file)
+    table = registry.registry_table(chosen, file, problems)
+    context.add_output_metadata(
+        {
+            "file": file,
+            "initiatives": table.height,
+            "problems": problems.height,
+            "quarantined": chosen.height - table.height,
+        }
+    )
+    return table
 
 
 def registry_outcome(problems: pl.DataFrame, check_name: str) -> CheckOutcome:
+    """A blocking check fails as ERROR; a quarantining one (its rows left out, the rest published) as WARN."""
     mine = problems.filter(pl.col("check") == check_name)
     desc = (
         f"no {check_name.replace('_', ' ')}"
@@ -61,16 +70,20 @@ def registry_outcome(problems: pl.DataFrame, check_name: str) -> CheckOutcome:
             for r in mine.iter_rows(named=True)
         )
     )
-    return CheckOutcome(f"registry_{check_name}", "ERROR", mine.is_empty(), desc, mine.height)
+    severity = "WARN" if check_name in registry.QUARANTINE_CHECKS else "ERROR"
+    return CheckOutcome(f"registry_{check_name}", severity, mine.is_empty(), desc, mine.height)
 
 
 def _registry_check(check_name: str):
+    blocking = check_name not in registry.QUARANTINE_CHECKS
+    effect = "blocks publishing" if blocking else "the row is quarantined"
+
     @asset_check(
         asset=key("summit_initiatives"),
         name=f"registry_{check_name}",
-        blocking=True,
+        blocking=blocking,
         additional_ins={"problems": AssetIn(key=key("summit_registry_problems"))},
-        description=f"Initiatives registry: {check_name.replace('_', ' ')} (blocks publishing)",
+        description=f"Initiatives registry: {check_name.replace('_', ' ')} ({effect})",
     )
     def _check(summit_initiatives: pl.DataFrame, problems: pl.DataFrame) -> AssetCheckResult:
         return check_result(registry_outcome(problems, check_name))
@@ -81,7 +94,8 @@ def _registry_check(check_name: str):
 def publish_checks(tables: dict[str, pl.DataFrame]) -> list[tuple[CheckOutcome, str]]:
     """Run again before publishing: a registry problem keeps the snapshot in service unchanged."""
     problems = tables["summit_registry_problems"]
-    return [(registry_outcome(problems, c), "indicators/summit_initiatives") for c in registry.REGISTRY_CHECKS]
+    checks = (*registry.REGISTRY_CHECKS, *registry.QUARANTINE_CHECKS)
+    return [(registry_outcome(problems, c), "indicators/summit_initiatives") for c in checks]
 
 
 summit_direction_indicators = table_asset(
@@ -103,7 +117,7 @@ summit_facts = seed_copy(
 
 
 ASSETS = [summit_registry_problems, summit_initiatives, summit_direction_indicators, summit_consultations, summit_facts]
-CHECKS = [_registry_check(c) for c in registry.REGISTRY_CHECKS]
+CHECKS = [_registry_check(c) for c in (*registry.REGISTRY_CHECKS, *registry.QUARANTINE_CHECKS)]
 PUBLISHED = [
     "summit_registry_problems",
     "summit_initiatives",

@@ -7,13 +7,13 @@ is never published (the snapshot in service keeps the previous registry).
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
 
+from assets.indicators.summit.budget import IMPLAUSIBLE_BUDGET, read_budget
 from assets.staged.parsers import decode_office_text, office_delimiter, read_csv_text, require_columns
 
 REGISTRY_COLUMNS = [
@@ -119,19 +119,15 @@ def _row_problems(
     status = (row["status"] or "").strip()
     if status and status not in STATUSES:
         yield "unknown_status", f"status {status!r} is not one of {sorted(STATUSES)} (empty = unknown)"
-    budget = (row["budget_amount"] or "").strip()
-    if budget:
-        try:
-            amount = float(budget)
-        except ValueError:
-            yield "bad_budget", f"budget_amount {budget!r} is not a number"
-        else:
-            if not math.isfinite(amount) or amount < 0:  # a budget is planned money, never a reflow
-                yield "bad_budget", f"budget_amount {budget!r} is not a non-negative amount"
-        if not (row["budget_currency"] or "").strip():
-            yield "bad_budget", "budget_amount without budget_currency"
+    budget = read_budget(row["budget_amount"], row["budget_currency"])
+    if budget.check is not None and budget.reason is not None:
+        yield budget.check, budget.reason
 
 
+# Problems that quarantine their row (kept out of the published registry, listed with the reason) rather than
+# block the file.
+QUARANTINE_CHECKS = (IMPLAUSIBLE_BUDGET,)
+# Problems that block the whole file.
 REGISTRY_CHECKS = (
     "duplicate_id",
     "unknown_direction",
@@ -165,13 +161,18 @@ def choose_registry(
     return registry, registry_problems(registry, known_indicators, path.name), path.name
 
 
-def registry_table(registry: pl.DataFrame, file: str) -> pl.DataFrame:
-    """The published registry: strings as in the file, the budget as a number; empty stays empty (= unknown)."""
+def registry_table(registry: pl.DataFrame, file: str, problems: pl.DataFrame | None = None) -> pl.DataFrame:
+    """The published registry: strings as in the file, the budget as a number read by `read_budget` (digits of
+    any script); empty stays empty (= unknown). Rows with a quarantining problem are left out."""
+    quarantined = (
+        set(problems.filter(pl.col("check").is_in(QUARANTINE_CHECKS))["line"]) if problems is not None else set()
+    )
+    amounts = [
+        read_budget(a, c).amount for a, c in zip(registry["budget_amount"], registry["budget_currency"], strict=True)
+    ]
     return (
-        registry.with_columns(
-            budget_amount=pl.col("budget_amount").str.strip_chars().cast(pl.Float64, strict=False),
-            registry_file=pl.lit(file),
-        )
+        registry.with_columns(budget_amount=pl.Series(amounts, dtype=pl.Float64), registry_file=pl.lit(file))
+        .filter(~pl.col("line").is_in(sorted(quarantined)))
         .drop("line")
         .sort("initiative_id")
     )

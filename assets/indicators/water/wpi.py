@@ -72,8 +72,20 @@ def class_disagreements(site_wpi_table: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def wpi_change(site_wpi_table: pl.DataFrame) -> pl.DataFrame:
-    """April 2005 -> April 2006 per site, as published; a missing 2005 WPI stays a gap."""
+def wpi_change_tolerance() -> float:
+    """The WPI change that published rounding alone can make (seeds/water_tolerances.csv, with its reason)."""
+    row = read_seed("water_tolerances.csv").filter(pl.col("tolerance_id") == "wpi_change")
+    if row.height != 1:
+        raise ValueError("seeds/water_tolerances.csv: expected one row for tolerance_id 'wpi_change'")
+    return float(row["value"][0])
+
+
+def wpi_change(site_wpi_table: pl.DataFrame, tolerance: float | None = None) -> pl.DataFrame:
+    """April 2005 -> April 2006 per site, as published; a missing 2005 WPI stays a gap. A change within the
+    tolerance (rounding of the published values) is `unchanged`, never improved or worsened."""
+    tolerance = wpi_change_tolerance() if tolerance is None else tolerance
+    # Rounded before comparing: 0.28 - 0.27 is 0.010000000000000009 in floating point.
+    change = (pl.col("wpi_2006_04") - pl.col("wpi_2005_04")).round(9)
     return site_wpi_table.select(
         "site_id",
         "wpi_2005_04",
@@ -84,11 +96,12 @@ def wpi_change(site_wpi_table: pl.DataFrame) -> pl.DataFrame:
         class_2006_published="class_published",
         direction=pl.when(pl.col("wpi_2005_04").is_null())
         .then(pl.lit("no_2005_value"))
-        .when(pl.col("wpi_2006_04") < pl.col("wpi_2005_04"))
+        .when(change < -tolerance)
         .then(pl.lit("improved"))
-        .when(pl.col("wpi_2006_04") > pl.col("wpi_2005_04"))
+        .when(change > tolerance)
         .then(pl.lit("worsened"))
         .otherwise(pl.lit("unchanged")),
+        change_tolerance=pl.lit(tolerance),
     ).sort("site_id")
 
 
