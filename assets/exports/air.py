@@ -6,7 +6,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from assets.common.flags import doubtful_flags, flag_words
+from assets.common.flags import is_doubtful
 from assets.exports.headers import localise_headers
 from assets.exports.sources import sources_metadata
 from assets.indicators.air.notes import source_note
@@ -33,16 +33,10 @@ def _metadata(con: duckdb.DuckDBPyConnection, lang: str, data: pl.DataFrame) -> 
     return _headers(pl.concat([sources, _rules(lang)], how="diagonal"), lang)
 
 
-def with_flag_words(data: pl.DataFrame, lang: str) -> pl.DataFrame:
-    """Adds flag_words (the flags in words, in `lang`: ru, en or kk) and doubtful (a screening rule fired)."""
-    known = data["flags"].fill_null("").unique().to_list()
-    words = {f: flag_words(f, lang) for f in known}
-    doubtful = {f: any(w in doubtful_flags() for w in f.split(";")) for f in known}
-    flags = pl.col("flags").fill_null("")
-    return data.with_columns(
-        flag_words=flags.replace_strict(words, return_dtype=pl.String),
-        doubtful=flags.replace_strict(doubtful, return_dtype=pl.Boolean),
-    )
+def with_doubtful(data: pl.DataFrame) -> pl.DataFrame:
+    """Adds doubtful (a screening rule fired: left out of means). The flags are put in words by the shared
+    export step (assets/exports/cells.py)."""
+    return data.with_columns(doubtful=is_doubtful(pl.col("flags")))
 
 
 def _rules(lang: str) -> pl.DataFrame:
@@ -103,7 +97,7 @@ def export_air_quality(
     ).pl()
     if data.is_empty():
         raise ValueError(f"no air-quality observations for year {year}")
-    data = with_flag_words(data.with_columns(pl.col("date").cast(pl.String)), lang)
+    data = with_doubtful(data.with_columns(pl.col("date").cast(pl.String)))
     return _headers(data, lang), _metadata(con, lang, data)
 
 
@@ -151,7 +145,7 @@ def export_air_summary(
     licences = con.execute("SELECT source_id, licence FROM sources").pl()
     notes = {s: source_note(s, lang) for s in data["source_id"].unique().to_list()}
     # The source's own caveats (day boundaries, sensor type, median vs mean) stay beside every value.
-    data = with_flag_words(data.join(licences, on="source_id", how="left"), lang).with_columns(
+    data = with_doubtful(data.join(licences, on="source_id", how="left")).with_columns(
         source_note=pl.col("source_id").replace_strict(notes, return_dtype=pl.String)
     )
     return _headers(data, lang), _metadata(con, lang, data)

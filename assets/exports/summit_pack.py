@@ -10,8 +10,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from assets.common.flags import flag_words
 from assets.common.geography import AREAS, REGION_ID
+from assets.exports.cells import flags_in_words
 from assets.exports.funding import _read, snapshot_stamp, sources_sheet
 from assets.exports.headers import localise_headers
 from assets.exports.xlsx import neutralise_formulas, write_workbook
@@ -162,9 +162,6 @@ def summit_pack_tables(con: duckdb.DuckDBPyConnection, lang: str) -> dict[str, p
                 coverage_pop_share="coverage_pop_share",
                 covered_iso3="covered_iso3",
                 flags="flags",
-                flag_notes=pl.col("flags")
-                .fill_null("")
-                .map_elements(lambda f: flag_words(f, lang), return_dtype=pl.String),
                 source_id="source_id",
             ).with_columns(**stamp)
         tables[f"{direction}. {title}"] = table
@@ -190,7 +187,7 @@ def write_summit_pack(con: duckdb.DuckDBPyConnection, fmt: str, lang: str, out: 
     if lang not in PACK_NOTES:
         raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(PACK_NOTES)}")
     tables = {
-        name: neutralise_formulas(localise_headers(t, "summit_pack", lang))
+        name: neutralise_formulas(flags_in_words(localise_headers(t, "summit_pack", lang), lang))
         for name, t in summit_pack_tables(con, lang).items()
     }
     out = Path(out)

@@ -101,7 +101,7 @@ def test_air_summary_export_shows_incomplete_as_blank(published_home, tmp_path):
     # the source's caveats stay beside the values: Tashkent's are medians of low-cost sensors
     tashkent = [r for r in means if r["City code"] == "tashkent"]
     assert tashkent and all(r["Daily statistic"] == "daily_median" for r in tashkent)
-    assert all("MEDIAN" in r["Source caveat"] and "low-cost sensors" in r["Flags in words"] for r in tashkent)
+    assert all("MEDIAN" in r["Source caveat"] and "low-cost sensors" in r["Flags"] for r in tashkent)
     # a year without its winter says why it has no mean
     bishkek = next(
         r for r in means if r["City code"] == "bishkek" and r["Period type"] == "year" and r["Period"] == "2019"
