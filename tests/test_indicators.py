@@ -35,18 +35,34 @@ def test_sum_and_population_weighted_mean_with_full_coverage():
 
 def test_missing_country_is_not_zero_and_low_coverage_publishes_nothing():
     # UZB (36 of 80 = 45 %) missing: coverage 55 % < 80 %, so no regional figure at all.
-    rows = [("x_sum", g, 2020, 1.0, "u", "s", "") for g in POP if g != "UZB"]
+    rows = [("x_mean", g, 2020, 1.0, "u", "s", "") for g in POP if g != "UZB"]
     agg = region_aggregates(values(rows), CATALOGUE).row(0, named=True)
     assert agg["status"] == "insufficient_coverage" and agg["value"] is None
     assert agg["covered_iso3"] == "KAZ;KGZ;TJK;TKM"
     assert agg["coverage_pop_share"] == pytest.approx(44 / 80)
 
 
-def test_partial_coverage_above_threshold_is_published_and_flagged():
-    rows = [("x_sum", g, 2020, 1.0, "u", "s", "") for g in POP if g != "KGZ"]  # 73/80 = 91 %
+def test_partial_coverage_above_threshold_is_published_and_flagged_for_a_mean():
+    rows = [("x_mean", g, 2020, 1.0, "u", "s", "") for g in POP if g != "KGZ"]  # 73/80 = 91 %
     agg = region_aggregates(values(rows), CATALOGUE).row(0, named=True)
-    assert agg["status"] == "published" and agg["value"] == 4.0
-    assert "partial_coverage" in agg["flags"]
+    assert agg["status"] == "published" and agg["value"] == 1.0
+    assert "partial_coverage" in agg["flags"] and agg["covered_iso3"] == "KAZ;TJK;TKM;UZB"
+
+
+def test_a_sum_without_every_country_is_only_the_named_countries_sum():
+    # KGZ missing: 91 % of the people, but a total of four countries is not a Central Asia total.
+    rows = [("x_sum", g, 2020, 1.0, "u", "s", "") for g in POP if g != "KGZ"]
+    agg = region_aggregates(values(rows), CATALOGUE).row(0, named=True)
+    assert agg["status"] == "covered_set_only" and agg["value"] is None
+    assert agg["covered_set_value"] == 4.0 and agg["covered_iso3"] == "KAZ;TJK;TKM;UZB"
+
+
+def test_doubtful_values_are_left_out_of_aggregates():
+    rows = [("x_mean", g, 2020, 1.0, "u", "s", "") for g in POP if g != "KGZ"] + [
+        ("x_mean", "KGZ", 2020, 99.0, "u", "s", "per_capita_inconsistent")
+    ]
+    agg = region_aggregates(values(rows), CATALOGUE).row(0, named=True)
+    assert agg["value"] == 1.0 and "KGZ" not in agg["covered_iso3"]
 
 
 def test_projected_population_flags_the_aggregate():
