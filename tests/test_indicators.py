@@ -88,3 +88,11 @@ def test_caspian_two_datums_kept_apart_with_partial_years(shared_data_dir):
     # SOURCES.md: 1995 -26.09 vs -26.62; 2014 -27.20 vs -27.43; 2020 -27.68 vs -28.23 (no single offset)
     stated = diff.filter(pl.col("year").is_in([1995, 2014, 2020]))["difference_m"].to_list()
     assert stated == pytest.approx([0.53, 0.23, 0.55], abs=0.015)
+
+
+def test_a_mean_without_population_figures_is_not_published_but_a_full_sum_is():
+    rows = [(i, g, 1900, 1.0, "u", "s", "") for g in POP for i in ("x_sum", "x_mean")]  # no population in 1900
+    agg = {r["indicator_id"]: r for r in region_aggregates(values(rows), CATALOGUE).iter_rows(named=True)}
+    assert agg["x_sum"]["status"] == "published" and agg["x_sum"]["value"] == 5.0
+    assert agg["x_sum"]["coverage_pop_share"] == 1.0
+    assert agg["x_mean"]["status"] != "published" and agg["x_mean"]["value"] is None

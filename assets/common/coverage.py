@@ -81,9 +81,13 @@ def with_population_coverage(
     rule of the aggregation method (a column `aggregation`, else the argument) lets it stand for Central Asia.
 
     how="inner" drops the years without a total population; "left" keeps them, with no share."""
-    out = covered.join(region_population(population, *extra), on="year", how=how).with_columns(
-        coverage_pop_share=pl.col("covered_population") / pl.col("total_population")
+    out = covered.join(region_population(population, *extra), on="year", how=how)
+    n_covered = pl.col("n_covered") if "n_covered" in out.columns else pl.lit(0)
+    # All five covered is the whole population, also in years without population figures (sums before 1950).
+    out = out.with_columns(
+        coverage_pop_share=pl.when(n_covered == len(CENTRAL_ASIA))
+        .then(pl.lit(1.0))
+        .otherwise(pl.col("covered_population") / pl.col("total_population"))
     )
     method = pl.col("aggregation") if "aggregation" in out.columns else pl.lit(aggregation)
-    n_covered = pl.col("n_covered") if "n_covered" in out.columns else pl.lit(0)
     return out.with_columns(published=published_under_rule(method, n_covered, pl.col("coverage_pop_share")))

@@ -159,10 +159,16 @@ def region_aggregates(values: pl.DataFrame, catalogue: pl.DataFrame) -> pl.DataF
         input_projection=pl.col("flags").str.contains("projection").any(),
     )
     any_projection = pl.col("population_projected").any().alias("any_projection")
-    out = with_population_coverage(grouped, weights, any_projection, how="left").with_columns(
-        raw_value=pl.when(pl.col("aggregation") == "sum")
-        .then(pl.col("value_sum"))
-        .otherwise(pl.col("weighted_sum") / pl.col("covered_population")),
+    out = (
+        with_population_coverage(grouped, weights, any_projection, how="left")
+        .with_columns(
+            raw_value=pl.when(pl.col("aggregation") == "sum")
+            .then(pl.col("value_sum"))
+            # A mean needs the weights: without population figures (before 1950) there is none.
+            .when(pl.col("covered_population") > 0)
+            .then(pl.col("weighted_sum") / pl.col("covered_population")),
+        )
+        .with_columns(published=pl.col("published") & pl.col("raw_value").is_not_null())
     )
     flags = add_flag(pl.lit(""), "projection", pl.col("any_projection") | pl.col("input_projection"))
     flags = add_flag(

@@ -136,7 +136,8 @@ def _value_check(name: str, blocking: bool):
 def run_checks(values: pl.DataFrame) -> list[CheckOutcome]:
     known_units = set(read_seed("units.csv")["unit"])
     outcomes = checks.run_value_checks(values, indicators.indicator_catalogue(), known_units, dt.date.today())
-    return [*outcomes, screening.check_physical(values)]
+    # The screening's outcomes too, so check_results (and the quality report) say what was flagged and blocked.
+    return [*outcomes, *screening.screening_outcomes(values)]
 
 
 def _screening_check(name: str):
