@@ -14,7 +14,7 @@ import pytest
 
 from assets.common.coverage import MIN_POPULATION_COVERAGE, coverage_rules
 from assets.common.geography import CENTRAL_ASIA
-from assets.exports.export import indicators_wide
+from assets.exports.export import indicators_long, indicators_wide
 from assets.indicators import checks, screening
 from assets.indicators import country as indicators
 from assets.sources.catalogue import read_seed, sources
@@ -225,6 +225,8 @@ def wide_db(values, aggregates):
         "indicators": read_seed("indicators.csv"),
         "units": read_seed("units.csv"),
         "geographies": read_seed("geographies.csv"),
+        "sources": read_seed("sources.csv"),
+        "region_aggregates": aggregates,
     }
     for name, frame in tables.items():
         con.register(f"{name}_frame", frame.to_arrow())
@@ -250,6 +252,17 @@ def test_a_projected_year_asked_for_says_so_in_each_language(wide_db):
         wide = indicators_wide(wide_db, lang, 2050)
         row = wide.filter(pl.col("indicator_id") == "population").row(0, named=True)
         assert row["year"] == 2050 and word in row["flags"]
+
+
+def test_the_long_export_names_the_countries_of_a_regional_value(wide_db):
+    long = indicators_long(wide_db, "en")
+    ca5 = long.filter(
+        (pl.col("indicator_id") == "co2_per_capita") & (pl.col("geo_id") == "CA5") & (pl.col("year") == 2021)
+    ).row(0, named=True)
+    assert ca5["covered_iso3"] == "KAZ;KGZ;TJK;UZB" and "partial_coverage" in ca5["flags"]
+    kaz = long.filter((pl.col("indicator_id") == "co2_per_capita") & (pl.col("geo_id") == "KAZ"))
+    assert set(kaz["covered_iso3"]) == {""}
+    assert long.filter((pl.col("geo_id") == "CA5") & (pl.col("covered_iso3") == "")).is_empty()
 
 
 # ---- coverage rules ---------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import duckdb
 import polars as pl
 
 from assets.common.flags import flag_words
-from assets.common.geography import AREAS
+from assets.common.geography import AREAS, CENTRAL_ASIA, REGION_ID
 from assets.exports.air import export_air_quality, export_air_summary
 from assets.exports.funding import export_funding
 from assets.exports.headers import localise_headers
@@ -41,19 +41,28 @@ def _read(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) 
 
 
 def indicators_long(con: duckdb.DuckDBPyConnection, lang: str) -> pl.DataFrame:
-    """indicator_values joined with the catalogue, names and units in the language."""
+    """indicator_values joined with the catalogue, names and units in the language; a regional row names the
+    countries it covers (covered_iso3)."""
     return _read(
         con,
         f"""
         SELECT v.indicator_id, i.name_{lang} AS indicator, v.geo_id, g.name_{lang} AS geo, v.year, v.value,
-               u.label_{lang} AS unit, s.title AS source, s.licence, v.flags
+               u.label_{lang} AS unit, s.title AS source, s.licence, v.flags,
+               -- A regional value names the countries it covers; one without partial_coverage covers all five.
+               CASE WHEN r.covered_iso3 IS NOT NULL THEN r.covered_iso3
+                    WHEN v.geo_id = ? AND NOT list_contains(string_split(coalesce(v.flags, ''), ';'),
+                                                            'partial_coverage') THEN ?
+                    ELSE '' END AS covered_iso3
         FROM indicator_values v
         JOIN indicators i USING (indicator_id)
+        LEFT JOIN region_aggregates r
+          ON r.indicator_id = v.indicator_id AND r.geo_id = v.geo_id AND r.year = v.year
         LEFT JOIN units u ON u.unit = v.unit
-        LEFT JOIN geographies g USING (geo_id)
+        LEFT JOIN geographies g ON g.geo_id = v.geo_id
         LEFT JOIN sources s ON s.source_id = v.source_id
         ORDER BY v.indicator_id, v.geo_id, v.year
     """,
+        [REGION_ID, ";".join(sorted(CENTRAL_ASIA))],
     )  # lang is validated against LANGUAGES before it reaches here
 
 

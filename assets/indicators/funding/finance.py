@@ -11,7 +11,6 @@ from __future__ import annotations
 import polars as pl
 
 from assets.common.coverage import with_population_coverage
-from assets.common.flags import add_flag
 from assets.common.geography import CENTRAL_ASIA, REGION_ID
 from assets.indicators.country import VALUES_SCHEMA
 from assets.indicators.funding.fact_table import counted
@@ -111,16 +110,16 @@ def crs_region_totals(joined: pl.DataFrame, population: pl.DataFrame) -> pl.Data
     )
     population = population.select("geo_id", "year", population="population_million")
     published = with_population_coverage(per_year, population, aggregation="sum").filter(pl.col("published"))
-    flags = add_flag(pl.lit("rio_marker_upper_bound"), "partial_coverage", pl.col("n_covered") < len(CENTRAL_ASIA))
-    gdp_flags = add_flag(pl.lit("rio_marker_upper_bound"), "partial_coverage", pl.col("n_gdp") < len(CENTRAL_ASIA))
+    flags = pl.lit("rio_marker_upper_bound")  # every published year covers all five: no partial coverage
     values = {
         "climate_finance_crs": (published, pl.col("current"), flags),
         "climate_finance_crs_constant": (published, pl.col("constant"), flags),
         "climate_finance_crs_per_capita": (published, pl.col("current") / pl.col("covered_population"), flags),
+        # A ratio of sums of money: only where every country has its GDP too (all_countries rule).
         "climate_finance_crs_share_gdp": (
-            published.filter(pl.col("n_gdp") > 0),
+            published.filter(pl.col("n_gdp") == len(CENTRAL_ASIA)),
             pl.col("gdp_amount") / (pl.col("gdp_sum") * 1000) * 100,
-            gdp_flags,
+            flags,
         ),
     }
     return pl.concat(
