@@ -366,3 +366,23 @@ def test_the_overview_trend_runs_only_over_an_unchanged_country_set(aggregates):
     assert len(years) >= 2 and len({covered[y] for y in years}) == 1
     # The year before the window had another set (Turkmenistan's per-capita break left out from 2021).
     assert covered[years[0] - 1] != covered[years[0]]
+
+
+def test_climate_watch_agriculture_1990_1991_is_a_fixed_split_and_flagged(staged, values, aggregates):
+    """The evidence the seed row gives, from the file: shares of the seven barely move 1990-1991, then move."""
+    entry = indicators.indicator_catalogue().filter(pl.col("indicator_id") == "ghg_agriculture").row(0, named=True)
+    agri = staged["owid_ghg_by_sector"].filter(
+        (pl.col("variable") == entry["selector"])
+        & pl.col("geo_id").is_in(EX_USSR)
+        & pl.col("year").is_in([1990, 1991, 1992])
+    )
+    shares = agri.with_columns(share=pl.col("value") / pl.col("value").sum().over("year")).pivot(
+        on="year", index="geo_id", values="share"
+    )
+    split = shares.select(((pl.col("1991") / pl.col("1990")) - 1).abs().max()).item()
+    after = shares.select(((pl.col("1992") / pl.col("1991")) - 1).abs().max()).item()
+    assert split < 0.0015 and after > 0.2
+    flagged = values.filter((pl.col("indicator_id") == "ghg_agriculture") & has("ussr_split_estimate"))
+    assert sorted(set(flagged["year"])) == [1990, 1991]
+    regional = aggregates.filter((pl.col("indicator_id") == "ghg_agriculture") & (pl.col("status") == "published"))
+    assert regional["year"].min() == 1992
