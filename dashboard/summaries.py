@@ -38,6 +38,8 @@ class RegionSummary:
     # The first published figure after latest_year that is flagged `projection` (projected inputs or
     # projected population weights): told apart, never shown as the latest figure.
     next_projected: tuple[int, float] | None = None
+    # A sum without all five countries (status covered_set_only): the sum of latest_covered_iso3 only.
+    latest_set_value: float | None = None
 
     @property
     def has_current_regional_value(self) -> bool:
@@ -73,7 +75,7 @@ def summarize_region_aggregates(aggregates: pl.DataFrame, trend_years: int = TRE
         last_published = published.row(-1, named=True) if published.height else None
         trend: list[tuple[int, float]] = []
         if last_published is not None:
-            window = published.filter(pl.col("year") > last_published["year"] - trend_years)
+            window = same_set_run(published.filter(pl.col("year") > last_published["year"] - trend_years))
             trend = [(int(y), float(v)) for y, v in zip(window["year"], window["value"], strict=False)]
         projected_after = projected_rows.filter(
             (pl.col("indicator_id") == indicator_id)
@@ -96,8 +98,21 @@ def summarize_region_aggregates(aggregates: pl.DataFrame, trend_years: int = TRE
             next_projected=(int(projected_after["year"][0]), float(projected_after["value"][0]))
             if projected_after.height
             else None,
+            latest_set_value=latest.get("covered_set_value") if latest["status"] == "covered_set_only" else None,
         )
     return summaries
+
+
+def same_set_run(rows: pl.DataFrame) -> pl.DataFrame:
+    """The last years of `rows` (sorted by year) with the same covered countries as the last row: a trend is only
+    drawn over an unchanged country set."""
+    if rows.is_empty() or "covered_iso3" not in rows.columns:
+        return rows
+    sets = rows["covered_iso3"].to_list()
+    start = len(sets)
+    while start > 0 and sets[start - 1] == sets[-1]:
+        start -= 1
+    return rows.slice(start)
 
 
 def order_by_direction(indicator_ids: list[str], catalogue: pl.DataFrame) -> list[str]:

@@ -35,18 +35,34 @@ def test_sum_and_population_weighted_mean_with_full_coverage():
 
 def test_missing_country_is_not_zero_and_low_coverage_publishes_nothing():
     # UZB (36 of 80 = 45 %) missing: coverage 55 % < 80 %, so no regional figure at all.
-    rows = [("x_sum", g, 2020, 1.0, "u", "s", "") for g in POP if g != "UZB"]
+    rows = [("x_mean", g, 2020, 1.0, "u", "s", "") for g in POP if g != "UZB"]
     agg = region_aggregates(values(rows), CATALOGUE).row(0, named=True)
     assert agg["status"] == "insufficient_coverage" and agg["value"] is None
     assert agg["covered_iso3"] == "KAZ;KGZ;TJK;TKM"
     assert agg["coverage_pop_share"] == pytest.approx(44 / 80)
 
 
-def test_partial_coverage_above_threshold_is_published_and_flagged():
-    rows = [("x_sum", g, 2020, 1.0, "u", "s", "") for g in POP if g != "KGZ"]  # 73/80 = 91 %
+def test_partial_coverage_above_threshold_is_published_and_flagged_for_a_mean():
+    rows = [("x_mean", g, 2020, 1.0, "u", "s", "") for g in POP if g != "KGZ"]  # 73/80 = 91 %
     agg = region_aggregates(values(rows), CATALOGUE).row(0, named=True)
-    assert agg["status"] == "published" and agg["value"] == 4.0
-    assert "partial_coverage" in agg["flags"]
+    assert agg["status"] == "published" and agg["value"] == 1.0
+    assert "partial_coverage" in agg["flags"] and agg["covered_iso3"] == "KAZ;TJK;TKM;UZB"
+
+
+def test_a_sum_without_every_country_is_only_the_named_countries_sum():
+    # KGZ missing: 91 % of the people, but a total of four countries is not a Central Asia total.
+    rows = [("x_sum", g, 2020, 1.0, "u", "s", "") for g in POP if g != "KGZ"]
+    agg = region_aggregates(values(rows), CATALOGUE).row(0, named=True)
+    assert agg["status"] == "covered_set_only" and agg["value"] is None
+    assert agg["covered_set_value"] == 4.0 and agg["covered_iso3"] == "KAZ;TJK;TKM;UZB"
+
+
+def test_doubtful_values_are_left_out_of_aggregates():
+    rows = [("x_mean", g, 2020, 1.0, "u", "s", "") for g in POP if g != "KGZ"] + [
+        ("x_mean", "KGZ", 2020, 99.0, "u", "s", "per_capita_inconsistent")
+    ]
+    agg = region_aggregates(values(rows), CATALOGUE).row(0, named=True)
+    assert agg["value"] == 1.0 and "KGZ" not in agg["covered_iso3"]
 
 
 def test_projected_population_flags_the_aggregate():
@@ -72,3 +88,11 @@ def test_caspian_two_datums_kept_apart_with_partial_years(shared_data_dir):
     # SOURCES.md: 1995 -26.09 vs -26.62; 2014 -27.20 vs -27.43; 2020 -27.68 vs -28.23 (no single offset)
     stated = diff.filter(pl.col("year").is_in([1995, 2014, 2020]))["difference_m"].to_list()
     assert stated == pytest.approx([0.53, 0.23, 0.55], abs=0.015)
+
+
+def test_a_mean_without_population_figures_is_not_published_but_a_full_sum_is():
+    rows = [(i, g, 1900, 1.0, "u", "s", "") for g in POP for i in ("x_sum", "x_mean")]  # no population in 1900
+    agg = {r["indicator_id"]: r for r in region_aggregates(values(rows), CATALOGUE).iter_rows(named=True)}
+    assert agg["x_sum"]["status"] == "published" and agg["x_sum"]["value"] == 5.0
+    assert agg["x_sum"]["coverage_pop_share"] == 1.0
+    assert agg["x_mean"]["status"] != "published" and agg["x_mean"]["value"] is None

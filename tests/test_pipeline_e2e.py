@@ -162,5 +162,17 @@ def test_definitions_load_with_every_asset_check_and_schedule():
     spine_checks = {
         c.name for c in graph.asset_check_keys if c.asset_key.to_user_string() == "indicators/indicator_values"
     }
-    assert spine_checks == {"schema", "units", "duplicate_keys", "indicators_present", "plausible_ranges", "freshness"}
+    assert spine_checks == {
+        "schema",
+        "units",
+        "duplicate_keys",
+        "indicators_present",
+        "plausible_ranges",
+        "freshness",
+        "physical_ranges",
+    }
+    screening_checks = {
+        c.name for c in graph.asset_check_keys if c.asset_key.to_user_string() == "indicators/country_values"
+    }
+    assert screening_checks == {"physical_ranges", "ussr_split", "currency_redenomination", "per_capita_consistency"}
     assert defs.resolve_schedule_def("weekly_refresh")

@@ -14,7 +14,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from assets.common.geography import AREAS
+from assets.common.flags import flag_words
+from assets.common.geography import AREAS, CENTRAL_ASIA, REGION_ID
 from assets.exports.air import export_air_quality, export_air_summary
 from assets.exports.cells import for_readers
 from assets.exports.funding import export_funding
@@ -41,44 +42,67 @@ def _read(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) 
 
 
 def indicators_long(con: duckdb.DuckDBPyConnection, lang: str) -> pl.DataFrame:
-    """indicator_values joined with the catalogue, names and units in the language."""
+    """indicator_values joined with the catalogue, names and units in the language; a regional row names the
+    countries it covers (covered_iso3)."""
     return _read(
         con,
         f"""
         SELECT v.indicator_id, i.name_{lang} AS indicator, v.geo_id, g.name_{lang} AS geo, v.year, v.value,
-               u.label_{lang} AS unit, s.title AS source, s.licence, v.flags
+               u.label_{lang} AS unit, s.title AS source, s.licence, v.flags,
+               -- A regional value names the countries it covers; one without partial_coverage covers all five.
+               CASE WHEN r.covered_iso3 IS NOT NULL THEN r.covered_iso3
+                    WHEN v.geo_id = ? AND NOT list_contains(string_split(coalesce(v.flags, ''), ';'),
+                                                            'partial_coverage') THEN ?
+                    ELSE '' END AS covered_iso3
         FROM indicator_values v
         JOIN indicators i USING (indicator_id)
+        LEFT JOIN region_aggregates r
+          ON r.indicator_id = v.indicator_id AND r.geo_id = v.geo_id AND r.year = v.year
         LEFT JOIN units u ON u.unit = v.unit
-        LEFT JOIN geographies g USING (geo_id)
+        LEFT JOIN geographies g ON g.geo_id = v.geo_id
         LEFT JOIN sources s ON s.source_id = v.source_id
         ORDER BY v.indicator_id, v.geo_id, v.year
     """,
+        [REGION_ID, ";".join(sorted(CENTRAL_ASIA))],
     )  # lang is validated against LANGUAGES before it reaches here
 
 
 def indicators_wide(con: duckdb.DuckDBPyConnection, lang: str, year: int | None) -> pl.DataFrame:
-    """Indicators x (five countries + region) for one year, or each indicator's latest year."""
+    """Indicators x (five countries + region) for one year, or each indicator's latest observed year.
+
+    "Latest" is the latest observed value: projections (UN population to 2100) never make the default year;
+    asked for by year, they are given with their flag in words (column `flags`), as every flag of the row is."""
     areas = list(AREAS)
     long = _read(
         con,
         """
-        SELECT indicator_id, geo_id, year, value FROM indicator_values
+        SELECT indicator_id, geo_id, year, value, coalesce(flags, '') AS flags FROM indicator_values
         WHERE geo_id IN (SELECT unnest(?)) AND (? IS NULL OR year = ?)
     """,
         [areas, year, year],
     )
     if year is None:
+        long = long.filter(~pl.col("flags").str.split(";").list.contains("projection"))
         latest = long.group_by("indicator_id").agg(pl.col("year").max())
         long = long.join(latest, on=["indicator_id", "year"])
     if long.is_empty():
         raise ExportError(f"no indicator values for year {year}")
     names = _read(con, f"SELECT geo_id, name_{lang} AS name FROM geographies")
     label = dict(names.iter_rows())
+    row_flags = (
+        long.with_columns(pl.col("flags").str.split(";"))
+        .explode("flags")
+        .filter(pl.col("flags") != "")
+        .group_by("indicator_id")
+        .agg(pl.col("flags").unique().sort().str.join(";"))
+    )
     wide = long.pivot(on="geo_id", index=["indicator_id", "year"], values="value")
     for area in areas:
         if area not in wide.columns:
             wide = wide.with_columns(pl.lit(None, dtype=pl.Float64).alias(area))
+    wide = wide.join(row_flags, on="indicator_id", how="left").with_columns(
+        flags=pl.col("flags").map_elements(lambda f: flag_words(f, lang), return_dtype=pl.String).fill_null("")
+    )
     catalogue = _read(
         con,
         f"""
@@ -86,7 +110,7 @@ def indicators_wide(con: duckdb.DuckDBPyConnection, lang: str, year: int | None)
         FROM indicators i LEFT JOIN units u USING (unit)
     """,
     )
-    wide = catalogue.join(wide, on="indicator_id").select("indicator_id", "indicator", "unit", "year", *areas)
+    wide = catalogue.join(wide, on="indicator_id").select("indicator_id", "indicator", "unit", "year", *areas, "flags")
     return wide.rename({a: f"{label.get(a, a)} ({a})" for a in areas}).sort("indicator_id")
 
 
@@ -99,19 +123,25 @@ def metadata(con: duckdb.DuckDBPyConnection, lang: str, indicator_ids: list[str]
     return _read(
         con,
         f"""
-        WITH latest AS ({LATEST_PROVENANCE})
+        WITH latest AS ({LATEST_PROVENANCE}),
+        -- The catalogue's source, and any other a value came from (seeds/source_precedence.csv): none hidden.
+        used AS (
+            SELECT indicator_id, source_id FROM indicators
+            UNION SELECT DISTINCT indicator_id, source_id FROM indicator_values
+        )
         SELECT i.indicator_id, i.name_{lang} AS indicator, {catalogue_column("definition", lang)} AS definition,
                u.label_{lang} AS unit,
-               i.source_id, s.title AS source, s.citation, s.licence, s.public_url, p.url AS retrieved_from,
+               x.source_id, s.title AS source, s.citation, s.licence, s.public_url, p.url AS retrieved_from,
                p.retrieved_at, p.sha256,
                (SELECT snapshot_id FROM snapshot_info) AS snapshot_id,
                (SELECT strftime(created_at, '%Y-%m-%d %H:%M UTC') FROM snapshot_info) AS snapshot_date
         FROM indicators i
-        LEFT JOIN units u USING (unit)
-        LEFT JOIN sources s USING (source_id)
-        LEFT JOIN latest p USING (source_id)
+        JOIN used x ON x.indicator_id = i.indicator_id
+        LEFT JOIN units u ON u.unit = i.unit
+        LEFT JOIN sources s ON s.source_id = x.source_id
+        LEFT JOIN latest p ON p.source_id = x.source_id
         WHERE i.indicator_id IN (SELECT unnest(?))
-        ORDER BY i.indicator_id
+        ORDER BY i.indicator_id, x.source_id <> i.source_id, x.source_id
     """,
         [indicator_ids],
     )

@@ -108,6 +108,11 @@ def check_freshness(values: pl.DataFrame, catalogue: pl.DataFrame, today: dt.dat
     return CheckOutcome("freshness", "WARN", stale.is_empty(), desc, stale.height)
 
 
+def _has(flag: str) -> pl.Expr:
+    # Flags are applied once at country_values (before aggregates) and again on the whole table: never twice.
+    return pl.col("flags").fill_null("").str.split(";").list.contains(flag)
+
+
 def apply_warning_flags(values: pl.DataFrame, catalogue: pl.DataFrame, today: dt.date) -> pl.DataFrame:
     """Publish warnings as flags on the values they concern."""
     bounds = catalogue.select("indicator_id", "min_plausible", "max_plausible")
@@ -115,9 +120,15 @@ def apply_warning_flags(values: pl.DataFrame, catalogue: pl.DataFrame, today: dt
     flagged = (
         values.join(bounds, on="indicator_id", how="left")
         .with_columns(
-            flags=add_flag(pl.col("flags"), "range_warning", out_of_range(values, catalogue).fill_null(False))
+            flags=add_flag(
+                pl.col("flags"),
+                "range_warning",
+                out_of_range(values, catalogue).fill_null(False) & ~_has("range_warning"),
+            )
         )
-        .with_columns(flags=add_flag(pl.col("flags"), "stale", pl.col("indicator_id").is_in(stale_ids)))
+        .with_columns(
+            flags=add_flag(pl.col("flags"), "stale", pl.col("indicator_id").is_in(stale_ids) & ~_has("stale"))
+        )
     )
     return flagged.select(values.columns)
 

@@ -11,7 +11,7 @@ from assets.common.checks import CheckOutcome, check_result
 from assets.common.keys import WAREHOUSE_SCHEMA, raw_key, staged_key
 from assets.common.keys import indicators_key as key
 from assets.common.settings import Settings
-from assets.indicators import checks
+from assets.indicators import checks, screening
 from assets.indicators import country as indicators
 from assets.indicators.aral_caspian import dahiti_annual_staged
 from assets.indicators.aral_caspian_assets import aral_caspian_assets
@@ -20,7 +20,10 @@ from assets.sources.fetch import read_provenance
 
 GROUP = "indicators"
 _catalogue = indicators.indicator_catalogue().filter(pl.col("selector") != indicators.THEME_SELECTOR)
-CATALOGUE_SOURCES = sorted(set(_catalogue["source_id"]) - {"caspian_dahiti"})
+CATALOGUE_SOURCES = sorted(
+    (set(_catalogue["source_id"]) | set(indicators.precedence_sources(indicators.source_precedence())))
+    - {"caspian_dahiti"}
+)
 GEO_SOURCES = sorted(s.source_id for s in sources().values() if s.format == "geojson")
 
 
@@ -31,14 +34,19 @@ GEO_SOURCES = sorted(s.source_id for s in sources().values() if s.format == "geo
         **{f"s_{sid}": AssetIn(key=staged_key(sid)) for sid in CATALOGUE_SOURCES},
         "caspian_annual": AssetIn(key=key("caspian_level_annual")),
     },
-    description="Every catalogue indicator for countries and seas, converted to its catalogue unit.",
+    description="Every catalogue indicator for countries and seas, converted to its catalogue unit, screened: "
+    "impossible values fail the run (file, row, reason); series breaks, per-capita breaks and out-of-range "
+    "values are flagged.",
 )
 def country_values(context, caspian_annual: pl.DataFrame, **staged: pl.DataFrame) -> pl.DataFrame:
     by_source = {name.removeprefix("s_"): frame for name, frame in staged.items()}
     by_source["caspian_dahiti"] = dahiti_annual_staged(caspian_annual.filter(pl.col("datum") == "dahiti"))
+    catalogue = indicators.indicator_catalogue()
     values = indicators.build_indicator_values(
-        by_source, indicators.indicator_catalogue(), indicators.unit_conversions()
+        by_source, catalogue, indicators.unit_conversions(), indicators.source_precedence()
     )
+    # Impossible values stop the run here (file, row, reason); doubtful ones are flagged before any aggregate.
+    values = checks.apply_warning_flags(screening.screen(values), catalogue, dt.date.today())
     context.add_output_metadata({"indicators": values["indicator_id"].n_unique()})
     return values
 
@@ -47,7 +55,9 @@ def country_values(context, caspian_annual: pl.DataFrame, **staged: pl.DataFrame
     key=key("region_aggregates"),
     group_name=GROUP,
     ins={"values": AssetIn(key=key("country_values"))},
-    description="Central Asia (5 countries) aggregates with population coverage; none below 80 %.",
+    description="Central Asia (5 countries) aggregates by the coverage rule of each method "
+    "(seeds/coverage_rules.csv): sums only with all five countries, means with 80 % of the population; "
+    "doubtful values left out; the covered countries named.",
 )
 def region_aggregates(values: pl.DataFrame) -> pl.DataFrame:
     return indicators.region_aggregates(values, indicators.indicator_catalogue())
@@ -125,7 +135,25 @@ def _value_check(name: str, blocking: bool):
 
 def run_checks(values: pl.DataFrame) -> list[CheckOutcome]:
     known_units = set(read_seed("units.csv")["unit"])
-    return checks.run_value_checks(values, indicators.indicator_catalogue(), known_units, dt.date.today())
+    outcomes = checks.run_value_checks(values, indicators.indicator_catalogue(), known_units, dt.date.today())
+    # The screening's outcomes too, so check_results (and the quality report) say what was flagged and blocked.
+    return [*outcomes, *screening.screening_outcomes(values)]
+
+
+def _screening_check(name: str):
+    @asset_check(
+        asset=key("country_values"),
+        name=name,
+        blocking=name == "physical_ranges",
+        description=f"screening: {name} (seeds/physical_ranges.csv, series_breaks.csv, per_capita_consistency.csv)",
+    )
+    def _check(country_values: pl.DataFrame) -> AssetCheckResult:
+        return check_result(next(o for o in screening.screening_outcomes(country_values) if o.check_name == name))
+
+    return _check
+
+
+SCREENING_CHECKS = ("physical_ranges", "ussr_split", "currency_redenomination", "per_capita_consistency")
 
 
 VALUE_CHECKS = {
@@ -135,8 +163,12 @@ VALUE_CHECKS = {
     "indicators_present": True,
     "plausible_ranges": False,
     "freshness": False,
+    "physical_ranges": True,
 }
-indicator_checks = [_value_check(name, blocking) for name, blocking in VALUE_CHECKS.items()]
+indicator_checks = [
+    *(_value_check(name, blocking) for name, blocking in VALUE_CHECKS.items()),
+    *(_screening_check(name) for name in SCREENING_CHECKS),
+]
 
 indicator_assets = [
     *aral_caspian_assets,

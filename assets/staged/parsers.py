@@ -122,6 +122,16 @@ def to_number(df: pl.DataFrame, column: str, path: Path, *, header_lines: int = 
             f"line {r + header_lines + 1}: {v!r}" for r, v in bad.select("row", column).head(5).iter_rows()
         )
         raise ParseError(f"{path}: column {column!r} has {bad.height} non-numeric value(s) ({examples})")
+    if numbers.dtype.is_float():
+        # "nan", "inf" and numbers too large for a float (1e400) read as numbers, but no source measures them.
+        broken = df.with_row_index("row").filter(numbers.is_nan() | numbers.is_infinite())
+        if broken.height:
+            examples = ", ".join(
+                f"line {r + header_lines + 1}: {v!r}" for r, v in broken.select("row", column).head(5).iter_rows()
+            )
+            raise ParseError(
+                f"{path}: column {column!r} has {broken.height} impossible value(s), not a finite number ({examples})"
+            )
     return numbers
 
 

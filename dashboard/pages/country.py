@@ -7,12 +7,13 @@ from typing import Any
 import dash
 from dash import dcc, html
 
+from assets.common.geography import CENTRAL_ASIA
 from dashboard import data
 from dashboard.figures.base import sparkline_data_uri
 from dashboard.i18n import format_number, format_share, localized, t
 from dashboard.queries import indicators, reference
 from dashboard.shell import aria, flag_badges, href, page_lang, register_page, snapshot_page, source_caption
-from dashboard.summaries import has_flag, rows_by_key
+from dashboard.summaries import has_flag, rows_by_key, split_codes
 
 PATH_TEMPLATE = "/country/<iso3>"
 DEFAULT_COUNTRY = "KAZ"
@@ -174,8 +175,20 @@ def region_cell(row: dict, unit: str, lang: str) -> Any:
                 t("not published: coverage {share}", lang, share=format_share(row.get("region_coverage_share"), lang)),
                 className="muted",
             )
+        if row.get("region_status") == "covered_set_only":
+            return html.Span(
+                t(
+                    "no total: only {codes} have data",
+                    lang,
+                    codes=", ".join(split_codes(row.get("region_covered_iso3"))),
+                ),
+                className="muted",
+            )
         return html.Span("–", className="muted")
     text = [format_number(row["region_value"], lang), " ", html.Span(unit, className="unit")]
+    covered = split_codes(row.get("region_covered_iso3"))
+    if 0 < len(covered) < len(CENTRAL_ASIA):
+        text += [" ", html.Span(t("({codes} only)", lang, codes=", ".join(covered)), className="muted")]
     if has_flag(row.get("region_flags"), "projection"):
         text += [" ", *flag_badges("projection", lang)]
     return text

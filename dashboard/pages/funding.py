@@ -160,8 +160,8 @@ def country_figure(
 def coverage_note(coverage: pl.DataFrame, lang: str) -> html.P:
     partial = coverage.filter(~pl.col("published"))["year"].to_list()
     text = t(
-        "Central Asia totals are published only for years when the countries with reports hold at least 80 % of the "
-        "population.",
+        "Central Asia totals are published only for years in which all five countries have reports: population "
+        "says nothing about money.",
         lang,
     )
     if partial:

@@ -9,16 +9,20 @@ from typing import Any
 
 import polars as pl
 
+from assets.common.flags import doubtful_flags
 from dashboard.data import REGION_ID, Snapshot
 
 NOT_PROJECTION = "NOT list_contains(string_split(coalesce(flags, ''), ';'), 'projection')"
 
 
 def region_aggregates(snap: Snapshot, region_id: str = REGION_ID) -> pl.DataFrame:
-    """Every region aggregate row, published or not, projections included (flag `projection`)."""
+    """Every region aggregate row, published or not, projections included (flag `projection`). A sum without all
+    five countries has status `covered_set_only`: its `covered_set_value` is the sum of the countries in
+    `covered_iso3` only, never a Central Asia figure."""
     return snap.query(
         """
-        SELECT indicator_id, year, value, unit, covered_iso3, coverage_pop_share, status, coalesce(flags, '') AS flags
+        SELECT indicator_id, year, value, covered_set_value, aggregation, unit, covered_iso3, coverage_pop_share,
+               status, coalesce(flags, '') AS flags
         FROM region_aggregates
         WHERE geo_id = ?
         ORDER BY indicator_id, year
@@ -41,13 +45,23 @@ def indicator_series(snap: Snapshot, indicator_id: str, geo_ids: list[str], year
     return snap.query(sql + " ORDER BY geo_id, year", params)
 
 
-def latest_country_values(snap: Snapshot, indicator_id: str, geo_ids: list[str]) -> pl.DataFrame:
-    """The latest non-projected value of one indicator per country (years may differ between countries)."""
+def not_doubtful() -> str:
+    """SQL: the row carries no doubtful flag (seeds/flags.csv kind doubtful)."""
+    words = ", ".join(f"'{flag}'" for flag in sorted(doubtful_flags()))  # declared words, no quotes in them
+    return f"NOT list_has_any(string_split(coalesce(flags, ''), ';'), [{words}])"
+
+
+def latest_country_values(
+    snap: Snapshot, indicator_id: str, geo_ids: list[str], *, trusted_only: bool = False
+) -> pl.DataFrame:
+    """The latest non-projected value of one indicator per country (years may differ between countries).
+    trusted_only: skip doubtful values (headline cards and rankings never show one; the year says which)."""
+    trusted = f" AND {not_doubtful()}" if trusted_only else ""
     return snap.query(
         f"""
         SELECT geo_id, year, value, unit, source_id, coalesce(flags, '') AS flags
         FROM indicator_values
-        WHERE indicator_id = ? AND list_contains(?, geo_id) AND value IS NOT NULL AND {NOT_PROJECTION}
+        WHERE indicator_id = ? AND list_contains(?, geo_id) AND value IS NOT NULL AND {NOT_PROJECTION}{trusted}
         QUALIFY row_number() OVER (PARTITION BY geo_id ORDER BY year DESC) = 1
         ORDER BY geo_id
         """,
@@ -114,7 +128,7 @@ def country_profile_values(snap: Snapshot, geo_id: str, region_id: str = REGION_
         )
         SELECT l.indicator_id, l.year, l.value, l.unit, l.source_id, l.flags, s.values AS series, s.first_year,
                r.value AS region_value, r.status AS region_status, coalesce(r.flags, '') AS region_flags,
-               r.coverage_pop_share AS region_coverage_share
+               r.coverage_pop_share AS region_coverage_share, r.covered_iso3 AS region_covered_iso3
         FROM latest l
         JOIN series s USING (indicator_id)
         LEFT JOIN region_aggregates r ON r.indicator_id = l.indicator_id AND r.year = l.year AND r.geo_id = ?

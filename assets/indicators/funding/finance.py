@@ -1,4 +1,6 @@
-"""Climate-related finance indicators (OECD CRS): per country and for Central Asia, with population coverage.
+"""Climate-related finance indicators (OECD CRS): per country, and for Central Asia only in the years in which all
+five countries have CRS rows (money: seeds/coverage_rules.csv, rule all_countries; population says nothing
+about money).
 
 The CRS counts a whole activity when climate is one of its significant objectives (Rio markers), so every
 value is an upper bound and says so in its flags.
@@ -9,7 +11,6 @@ from __future__ import annotations
 import polars as pl
 
 from assets.common.coverage import with_population_coverage
-from assets.common.flags import add_flag
 from assets.common.geography import CENTRAL_ASIA, REGION_ID
 from assets.indicators.country import VALUES_SCHEMA
 from assets.indicators.funding.fact_table import counted
@@ -38,10 +39,10 @@ def crs_country_year(facts: pl.DataFrame) -> pl.DataFrame:
 
 def finance_indicator_values(facts: pl.DataFrame, country_values: pl.DataFrame) -> pl.DataFrame:
     """Climate-related finance (OECD CRS) per country and year, per capita (UN WPP population) and as a share
-    of GDP (WDI current US$), plus the Central Asia total with population coverage.
+    of GDP (WDI current US$), plus the Central Asia total in the years all five countries have CRS rows.
 
-    A country with no CRS row in a year is not counted as zero: it lowers the coverage. The regional ratio is
-    the sum of amounts over the sum of population (or GDP) of the same covered countries."""
+    A country with no CRS row in a year is not counted as zero: that year has no Central Asia total. The
+    regional ratio is the sum of amounts over the sum of population (or GDP) of the same countries."""
     amounts = crs_country_year(facts)
     population = country_values.filter(pl.col("indicator_id") == "population").select(
         "geo_id", "year", population_million="value", pop_flags="flags"
@@ -91,9 +92,9 @@ def finance_indicator_values(facts: pl.DataFrame, country_values: pl.DataFrame) 
 
 
 def crs_region_totals(joined: pl.DataFrame, population: pl.DataFrame) -> pl.DataFrame:
-    """The Central Asia values of the finance indicators, for the years whose covered countries hold enough
-    of the population: the regional ratio is the sum of amounts over the sum of population (or GDP) of the
-    same covered countries."""
+    """The Central Asia values of the finance indicators, for the years in which all five countries have CRS
+    rows (a sum of money: the all_countries rule of seeds/coverage_rules.csv): the regional ratio is the sum of
+    amounts over the sum of population (or GDP) of the same countries."""
     per_year = (
         joined.filter(pl.col("geo_id").is_in(CENTRAL_ASIA))
         .group_by("year")
@@ -108,17 +109,17 @@ def crs_region_totals(joined: pl.DataFrame, population: pl.DataFrame) -> pl.Data
         )
     )
     population = population.select("geo_id", "year", population="population_million")
-    published = with_population_coverage(per_year, population).filter(pl.col("published"))
-    flags = add_flag(pl.lit("rio_marker_upper_bound"), "partial_coverage", pl.col("n_covered") < len(CENTRAL_ASIA))
-    gdp_flags = add_flag(pl.lit("rio_marker_upper_bound"), "partial_coverage", pl.col("n_gdp") < len(CENTRAL_ASIA))
+    published = with_population_coverage(per_year, population, aggregation="sum").filter(pl.col("published"))
+    flags = pl.lit("rio_marker_upper_bound")  # every published year covers all five: no partial coverage
     values = {
         "climate_finance_crs": (published, pl.col("current"), flags),
         "climate_finance_crs_constant": (published, pl.col("constant"), flags),
         "climate_finance_crs_per_capita": (published, pl.col("current") / pl.col("covered_population"), flags),
+        # A ratio of sums of money: only where every country has its GDP too (all_countries rule).
         "climate_finance_crs_share_gdp": (
-            published.filter(pl.col("n_gdp") > 0),
+            published.filter(pl.col("n_gdp") == len(CENTRAL_ASIA)),
             pl.col("gdp_amount") / (pl.col("gdp_sum") * 1000) * 100,
-            gdp_flags,
+            flags,
         ),
     }
     return pl.concat(
@@ -128,7 +129,8 @@ def crs_region_totals(joined: pl.DataFrame, population: pl.DataFrame) -> pl.Data
 
 
 def crs_region_coverage(facts: pl.DataFrame, country_values: pl.DataFrame) -> pl.DataFrame:
-    """Per year: which of the five countries have CRS rows, and their share of the five's population."""
+    """Per year: which of the five countries have CRS rows, their share of the five's population, and whether
+    the year has a Central Asia total (all five countries; otherwise only the named countries' sum)."""
     amounts = crs_country_year(facts).filter(pl.col("geo_id").is_in(CENTRAL_ASIA))
     population = country_values.filter(pl.col("indicator_id") == "population").select(
         "geo_id", "year", population="value"
@@ -136,10 +138,14 @@ def crs_region_coverage(facts: pl.DataFrame, country_values: pl.DataFrame) -> pl
     covered = (
         amounts.join(population, on=["geo_id", "year"], how="left")
         .group_by("year")
-        .agg(covered_iso3=pl.col("geo_id").sort().str.join(";"), covered_population=pl.col("population").sum())
+        .agg(
+            covered_iso3=pl.col("geo_id").sort().str.join(";"),
+            covered_population=pl.col("population").sum(),
+            n_covered=pl.len(),
+        )
     )
     return (
-        with_population_coverage(covered, population)
+        with_population_coverage(covered, population, aggregation="sum")
         .select("year", "covered_iso3", "coverage_pop_share", "published")
         .sort("year")
     )
@@ -147,9 +153,15 @@ def crs_region_coverage(facts: pl.DataFrame, country_values: pl.DataFrame) -> pl
 
 def crs_breakdown(facts: pl.DataFrame, country_values: pl.DataFrame) -> pl.DataFrame:
     """CRS climate-related disbursements by donor, by theme (sector group) and by flow, per country and year,
-    with US$ per person; the Central Asia rows sum the countries that have data (see crs_region_coverage)."""
+    with US$ per person; Central Asia rows only for the years in which all five countries have CRS rows."""
     crs = counted(facts).filter(
         (pl.col("source_id") == "oecd_crs_climate") & (pl.col("amount_unit") == "million_usd_current")
+    )
+    complete_years = (
+        crs.filter(pl.col("recipient_geo").is_in(CENTRAL_ASIA))
+        .group_by("year")
+        .agg(n=pl.col("recipient_geo").n_unique())
+        .filter(pl.col("n") == len(CENTRAL_ASIA))["year"]
     )
     population = country_values.filter(pl.col("indicator_id") == "population").select("geo_id", "year", pop="value")
     parts = []
@@ -166,7 +178,7 @@ def crs_breakdown(facts: pl.DataFrame, country_values: pl.DataFrame) -> pl.DataF
             )
         )
         region = (
-            by_country.filter(pl.col("geo_id").is_in(CENTRAL_ASIA))
+            by_country.filter(pl.col("geo_id").is_in(CENTRAL_ASIA) & pl.col("year").is_in(complete_years.implode()))
             .group_by("year", "dimension", "category")
             .agg(amount=pl.col("amount").sum())
             .with_columns(geo_id=pl.lit(REGION_ID))

@@ -98,8 +98,9 @@ def overview_content(snap: data.Snapshot, info: dict, lang: str) -> list:
         *page_heading(
             t("Central Asia at a glance", lang),
             t(
-                "Regional figures combine {countries}. A regional figure is published only when the countries "
-                "with data hold at least {threshold} of the region's population.",
+                "Regional figures combine {countries}. A regional total (a sum) is published only when all five "
+                "countries have data; a regional average only when the countries with data hold at least "
+                "{threshold} of the region's population. Values marked doubtful are left out.",
                 lang,
                 countries=", ".join(country_names.get(c, c) for c in countries),
                 threshold=format_share(MIN_POPULATION_COVERAGE, lang),
@@ -261,7 +262,7 @@ def country_comparison(snap: data.Snapshot, info: dict, indicator_id: str | None
     country_names = {
         row["geo_id"]: localized(row, "name", lang) for row in reference.geographies(snap).iter_rows(named=True)
     }
-    latest = indicators.latest_country_values(snap, indicator_id, countries)
+    latest = indicators.latest_country_values(snap, indicator_id, countries, trusted_only=True)
     rows = country_comparison_rows(latest, countries)
     unit = unit_label(indicator, indicator.get("unit"), lang)
     figure = country_bar_figure(rows, country_names, unit, lang)

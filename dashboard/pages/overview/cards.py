@@ -13,7 +13,7 @@ from dashboard import data
 from dashboard.figures.base import sparkline_data_uri
 from dashboard.i18n import format_number, format_share, format_signed_percent_change, localized, t
 from dashboard.queries import indicators
-from dashboard.shell import aria, flag_badges, source_caption
+from dashboard.shell import aria, flag_badges, flag_text, source_caption
 from dashboard.summaries import RegionSummary, indicator_check_status, rows_by_key, trend_arrow
 
 
@@ -60,6 +60,8 @@ def region_card(summary: RegionSummary, indicator: dict, status: dict, context: 
                 className="coverage",
             ),
         ]
+    elif summary.latest_status == "covered_set_only":
+        body += covered_set_lines(summary, unit, context)
     else:
         body += [
             html.P(
@@ -108,11 +110,58 @@ def region_card(summary: RegionSummary, indicator: dict, status: dict, context: 
     return headline_card(summary.indicator_id, indicator, body, sources_by_id, info, lang)
 
 
+def covered_set_lines(summary: RegionSummary, unit: str, context: CardContext) -> list:
+    """A sum without all five countries: the named countries' sum, never called Central Asia, and their values."""
+    _, _, snap, countries, country_names, lang = context
+    names = ", ".join(country_names.get(c, c) for c in summary.latest_covered_iso3) or "–"
+    lines: list = [
+        html.P(
+            t(
+                "No Central Asia total for {year}: a total needs all five countries, and only {names} have data.",
+                lang,
+                year=summary.latest_year,
+                names=names,
+            ),
+            className="no-regional",
+        )
+    ]
+    if summary.latest_set_value is not None:
+        lines.append(
+            html.Div(
+                t(
+                    "Total of {names} only, {year}: {value} {unit}",
+                    lang,
+                    names=names,
+                    year=summary.latest_year,
+                    value=format_number(summary.latest_set_value, lang),
+                    unit=unit,
+                ),
+                className="covered-set",
+            )
+        )
+    lines.append(country_values_list(snap, summary, countries, country_names, unit, lang))
+    if summary.published_value is not None:
+        lines += [
+            html.Div(
+                t(
+                    "Last regional figure: {value} {unit} ({year})",
+                    lang,
+                    value=format_number(summary.published_value, lang),
+                    unit=unit,
+                    year=summary.published_year,
+                ),
+                className="last-regional",
+            ),
+            trend_line(summary, lang),
+        ]
+    return lines
+
+
 def countries_only_card(indicator_id: str, indicator: dict, status: dict, context: CardContext) -> html.Article:
     """A headline indicator the catalogue does not aggregate for the region: the latest value of each country."""
     sources_by_id, info, snap, countries, country_names, lang = context
     unit = unit_label(indicator, indicator.get("unit"), lang)
-    latest = rows_by_key(indicators.latest_country_values(snap, indicator_id, countries), "geo_id")
+    latest = rows_by_key(indicators.latest_country_values(snap, indicator_id, countries, trusted_only=True), "geo_id")
     body = card_head(indicator_id, indicator, status, lang) + [
         html.P(
             t("No regional figure: the catalogue does not combine this indicator across countries.", lang),
@@ -218,6 +267,13 @@ def coverage_text(covered: list[str], share: float | None, lang: str) -> str:
     )
 
 
+def value_with_flags(row: dict, unit: str, lang: str) -> str:
+    """A country's value and unit, with its flags in words (a doubtful value is named as such beside it)."""
+    text = f"{format_number(row['value'], lang)} {unit}"
+    words = flag_text(row.get("flags"), lang)
+    return f"{text} ({words})" if words else text
+
+
 def country_values_list(
     snap: data.Snapshot,
     summary: RegionSummary,
@@ -232,8 +288,6 @@ def country_values_list(
     return html.Div(
         [
             html.Div(t("Country values, {year}", lang, year=summary.latest_year), className="list-title"),
-            country_value_items(
-                countries, country_names, found, lambda row: f"{format_number(row['value'], lang)} {unit}", lang
-            ),
+            country_value_items(countries, country_names, found, lambda row: value_with_flags(row, unit, lang), lang),
         ]
     )
