@@ -30,8 +30,9 @@ PACK_NOTES = {
         "Последнее значение — последний год с фактическими данными (прогнозы не используются).",
         f"Тенденция сравнивает последнее значение со значением примерно за {TREND_YEARS} лет до него "
         "(ближайший более ранний год).",
-        "Значение по Центральной Азии (CA5) публикуется только при охвате не менее 80 % населения пяти стран; "
-        "отсутствующая страна не считается нулём.",
+        "Значение по Центральной Азии (CA5): суммы — только когда есть данные всех пяти стран; средние, "
+        "взвешенные по населению, — при охвате не менее 80 % населения пяти стран; отсутствующая страна не "
+        "считается нулём.",
         "Показатели направлений берутся из каталога показателей (seeds/indicators.csv); "
         "направление без данных так и помечено.",
         "Климатическое финансирование OECD CRS (маркеры Рио) — верхняя оценка.",
@@ -44,8 +45,9 @@ PACK_NOTES = {
         "Latest value = the latest year with observed data (projections are not used).",
         f"The trend compares the latest value with the value about {TREND_YEARS} years earlier "
         "(the nearest earlier year).",
-        "The Central Asia value (CA5) is published only when the covered countries hold at least 80 % of the "
-        "five's population; a missing country is never counted as zero.",
+        "The Central Asia value (CA5): sums only when all five countries have a value; population-weighted "
+        "means when the covered countries hold at least 80 % of the five's population; a missing country is "
+        "never counted as zero.",
         "Each direction's indicators come from the indicator catalogue (seeds/indicators.csv); "
         "a direction without data says so.",
         "OECD CRS climate-related finance (Rio markers) is an upper bound.",

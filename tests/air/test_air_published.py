@@ -75,10 +75,10 @@ def test_air_quality_export_carries_licence_and_caveat(published_home, tmp_path,
     kordai = next(
         r for r in data if r["Код города"] == "kordai" and r["Загрязнитель"] == "pm10" and r["Дата"] == "2022-07-01"
     )
-    assert float(kordai["Значение"]) == 0.0 and "нулевое суточное значение" in kordai["Отметки словами"]
+    assert float(kordai["Значение"]) == 0.0 and "нулевое суточное значение" in kordai["Отметки"]
     assert str(kordai["Сомнительное (не входит в средние)"]).lower() in ("true", "1")
     almaty = next(r for r in data if r["Код города"] == "almaty" and r["Загрязнитель"] == "pm25")
-    assert "до исправления границы суток" in almaty["Отметки словами"]
+    assert "до исправления границы суток" in almaty["Отметки"]
 
 
 def test_air_summary_export_shows_incomplete_as_blank(published_home, tmp_path):

@@ -99,4 +99,4 @@ def test_direction_4_of_the_summit_pack_has_the_seas_each_caspian_datum_apart(pa
             assert row["Change"] == pytest.approx(row["Latest value"] - earlier)
     assert "lower quality" in seas["aral_sea_area"]["Flags"]
     russian = {r["Код показателя"]: r for r in pack_direction_4["ru"] if r["Код показателя"] in SEAS}
-    assert russian["aral_sea_area"]["Отметки словами"] == flag_words(seas["aral_sea_area"]["Flags"], "ru")
+    assert russian["aral_sea_area"]["Отметки"] == flag_words(seas["aral_sea_area"]["flag_codes"], "ru")
