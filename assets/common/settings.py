@@ -6,6 +6,7 @@ The code location gives it to assets as the Dagster resource "settings"; the CLI
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +34,8 @@ class Settings:
     dagster_home: Path  # DAGSTER_HOME, else home/dagster, so CLI runs show in the Dagster UI
     writer_wait: float = 600.0  # seconds a run waits for another run's warehouse writer lock
     fetch: FetchPolicy = FetchPolicy()
+    # CSP frame-ancestors of the dashboard's embed paths (/embed/...), CAEI_EMBED_ANCESTORS; every other path 'self'.
+    embed_ancestors: str = "'self'"
 
     # Where each step keeps its files under home (derived, so a replaced home moves them all).
     raw_dir: Path = field(init=False)
@@ -57,7 +60,24 @@ def load_settings() -> Settings:
     if mirror and not mirror.startswith(("http://", "https://")):
         mirror = str(Path(mirror).expanduser().resolve())
     dagster_home = Path(os.environ.get("DAGSTER_HOME") or home / "dagster")
-    return Settings(home=home, mirror=mirror, dagster_home=dagster_home, fetch=_fetch_policy())
+    return Settings(
+        home=home,
+        mirror=mirror,
+        dagster_home=dagster_home,
+        fetch=_fetch_policy(),
+        embed_ancestors=_embed_ancestors(os.environ.get("CAEI_EMBED_ANCESTORS", "").strip()),
+    )
+
+
+def _embed_ancestors(text: str) -> str:
+    """Space-separated CSP sources ('self', 'none', https://host); no ';' or ',' that would start another directive."""
+    if not text:
+        return "'self'"
+    if not re.fullmatch(r"[A-Za-z0-9'*:/.\- ]+", text):
+        raise SettingsError(
+            f"CAEI_EMBED_ANCESTORS={text!r} is not valid (expected CSP sources such as 'self' https://intranet.example)"
+        )
+    return text
 
 
 def _fetch_policy() -> FetchPolicy:
