@@ -45,17 +45,19 @@ def import_lazy_dependencies() -> None:
             pass
 
 
-def create_app(published_dir: Path, embed_ancestors: str = "'self'") -> dash.Dash:
+def create_app(published_dir: Path, embed_ancestors: str = "'self'", hardened: bool = True) -> dash.Dash:
     """Build the dashboard app.
 
     `published_dir` is the published directory (the one holding `CURRENT` and `snapshots/`), given by the entry
     point. It is read again on every request, so a new publish shows up without a restart, and a missing
-    snapshot gives pages that say how to make one.
+    snapshot gives pages that say how to make one. `embed_ancestors`: the sites that may frame the embed paths
+    (CSP frame-ancestors; the setting CAEI_EMBED_ANCESTORS). `hardened=False` leaves out the checks and headers
+    of dashboard/security.py: only bench/hardening.py does, to measure what they cost.
     """
     import_lazy_dependencies()
     server = flask.Flask("dashboard")
     # Checks first: the answer cache below reads callback bodies, which must be refused before if malformed.
-    guard = security.install(server, embed_ancestors)
+    guard = security.install(server, embed_ancestors) if hardened else None
     answers = response_cache.install(server)  # before Dash adds compression: answers are kept as sent
     app = CaeiDash(
         "dashboard",
@@ -74,7 +76,8 @@ def create_app(published_dir: Path, embed_ancestors: str = "'self'") -> dash.Das
         # Page components exist only while their page is shown, and a page without a snapshot has none.
         suppress_callback_exceptions=True,
     )
-    guard.attach(app)
+    if guard is not None:
+        guard.attach(app)
     app.server.config[data.PUBLISHED_DIR_CONFIG_KEY] = str(Path(published_dir))
     app.server.extensions["caei_answers"] = answers
     app.server.after_request(name_the_snapshot)
