@@ -130,12 +130,21 @@ def cmd_materialize(args: argparse.Namespace) -> int:
 def print_run_errors(result) -> list:
     """Print each error of a failed run once (steps, resources such as the writer lock, the run itself)."""
     errors, said = run_errors(result), set()
-    for label, error in errors:
+    # Dagster's own summary of a failure it has already reported (e.g. "Error executing resource_fn" after the
+    # resource's error) says nothing more: left out when another error was printed.
+    own = [(label, error) for label, error in errors if not _root_class(error).startswith("Dagster")]
+    for label, error in own or errors:
         message = _root_message(error)
-        if message not in said and not (getattr(error, "cls_name", "") or "").startswith("Dagster"):
+        if message not in said:
             said.add(message)
             print(f"caei: FAILED {label}: {message}", file=sys.stderr)
     return errors
+
+
+def _root_class(error) -> str:
+    while getattr(error, "cause", None) is not None and (error.cls_name or "").startswith("Dagster"):
+        error = error.cause
+    return error.cls_name or ""
 
 
 def missing_mirror(settings: Settings) -> str | None:
@@ -285,7 +294,7 @@ def cmd_sources(args) -> int:
 
 
 def cmd_snapshots(args) -> int:
-    from assets.published.snapshots import SnapshotDamagedError, list_snapshots, verify
+    from assets.published.snapshots import NoSnapshotError, SnapshotDamagedError, list_snapshots, verify
 
     published = load_settings().published_dir
     items = list_snapshots(published)
@@ -296,6 +305,8 @@ def cmd_snapshots(args) -> int:
         mark = "*" if s.current else " "
         try:
             found = verify(published, s.snapshot_id)
+        except NoSnapshotError:  # pruned while listing
+            continue
         except SnapshotDamagedError as exc:
             damaged += 1
             print(f"{mark} {s.snapshot_id}  {s.created_at:%Y-%m-%d %H:%M:%S} UTC  DAMAGED: {exc}")
