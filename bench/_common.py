@@ -88,13 +88,13 @@ def snapshot_file(published: Path) -> Path:
 # ---- the bench server --------------------------------------------------------------------------------------
 
 
-def bench_app(published: Path):
+def bench_app(published: Path, hardened: bool = True):
     """The product app plus ONE no-op callback (bench only): the framework's floor on the same server."""
     from dash import Input, Output
 
     from dashboard.app import create_app
 
-    app = create_app(published)
+    app = create_app(published, hardened=hardened)
     # The components need not exist in the layout (suppress_callback_exceptions): the bench posts to it directly.
     app.callback(Output(NOOP_OUTPUT_ID, "data"), Input(NOOP_INPUT_ID, "data"), prevent_initial_call=True)(
         lambda value: value
@@ -109,8 +109,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def bench_server(published: Path, threads: int = SERVER_THREADS):
-    """Serve bench_app with waitress in a child process; yields the base URL. A fresh process = cold caches."""
+def bench_server(published: Path, threads: int = SERVER_THREADS, hardened: bool = True):
+    """Serve bench_app with waitress in a child process; yields the base URL. A fresh process = cold caches.
+    `hardened=False`: without dashboard/security.py's checks, headers and waitress limits (bench/hardening.py)."""
     port = free_port()
     proc = subprocess.Popen(
         [
@@ -123,6 +124,7 @@ def bench_server(published: Path, threads: int = SERVER_THREADS):
             str(port),
             "--threads",
             str(threads),
+            *([] if hardened else ["--not-hardened"]),
         ],
         cwd=REPO,
         stdout=subprocess.PIPE,
@@ -158,12 +160,17 @@ def serve_main(argv: list[str]) -> None:
     parser.add_argument("--published", required=True)
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--threads", type=int, default=SERVER_THREADS)
+    parser.add_argument("--not-hardened", action="store_true")
     args = parser.parse_args(argv)
     from waitress import serve
 
-    app = bench_app(Path(args.published))
-    # connection_limit above the largest client count, so clients queue for a thread rather than being refused
-    serve(app.server, host="127.0.0.1", port=args.port, threads=args.threads, connection_limit=256, _quiet=True)
+    from dashboard.security import WAITRESS_LIMITS
+
+    app = bench_app(Path(args.published), hardened=not args.not_hardened)
+    # connection_limit above the largest client count, so clients queue for a thread rather than being refused;
+    # hardened: the product's own limits (as `caei dashboard`)
+    limits = {"connection_limit": 256} if args.not_hardened else WAITRESS_LIMITS
+    serve(app.server, host="127.0.0.1", port=args.port, threads=args.threads, _quiet=True, **limits)
 
 
 # ---- statistics and reporting ------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import dash
 import flask
 from dash import Input, Output, dcc, html
 
-from dashboard import data, outlines, prewarm, response_cache
+from dashboard import data, outlines, prewarm, response_cache, security
 from dashboard.i18n import normalize_lang
 from dashboard.pages import page_modules
 
@@ -45,15 +45,19 @@ def import_lazy_dependencies() -> None:
             pass
 
 
-def create_app(published_dir: Path) -> dash.Dash:
+def create_app(published_dir: Path, embed_ancestors: str = "'self'", hardened: bool = True) -> dash.Dash:
     """Build the dashboard app.
 
     `published_dir` is the published directory (the one holding `CURRENT` and `snapshots/`), given by the entry
     point. It is read again on every request, so a new publish shows up without a restart, and a missing
-    snapshot gives pages that say how to make one.
+    snapshot gives pages that say how to make one. `embed_ancestors`: the sites that may frame the embed paths
+    (CSP frame-ancestors; the setting CAEI_EMBED_ANCESTORS). `hardened=False` leaves out the checks and headers
+    of dashboard/security.py: only bench/hardening.py does, to measure what they cost.
     """
     import_lazy_dependencies()
     server = flask.Flask("dashboard")
+    # Checks first: the answer cache below reads callback bodies, which must be refused before if malformed.
+    guard = security.install(server, embed_ancestors) if hardened else None
     answers = response_cache.install(server)  # before Dash adds compression: answers are kept as sent
     app = CaeiDash(
         "dashboard",
@@ -72,6 +76,8 @@ def create_app(published_dir: Path) -> dash.Dash:
         # Page components exist only while their page is shown, and a page without a snapshot has none.
         suppress_callback_exceptions=True,
     )
+    if guard is not None:
+        guard.attach(app)
     app.server.config[data.PUBLISHED_DIR_CONFIG_KEY] = str(Path(published_dir))
     app.server.extensions["caei_answers"] = answers
     app.server.after_request(name_the_snapshot)
@@ -98,11 +104,13 @@ def name_the_snapshot(response: flask.Response) -> flask.Response:
     return response
 
 
-def serve(published_dir: Path, host: str = "127.0.0.1", port: int = 8050, threads: int = 8) -> None:
+def serve(
+    published_dir: Path, host: str = "127.0.0.1", port: int = 8050, threads: int = 8, embed_ancestors: str = "'self'"
+) -> None:
     """Serve the dashboard with waitress until interrupted (called by `caei dashboard --host --port`)."""
     from waitress import serve as waitress_serve
 
-    app = create_app(published_dir)
+    app = create_app(published_dir, embed_ancestors)
     print(
         f"CAEI dashboard: http://{host}:{port}/ (published snapshots in "
         f"{app.server.config[data.PUBLISHED_DIR_CONFIG_KEY]}); stop with Ctrl+C",
@@ -110,4 +118,4 @@ def serve(published_dir: Path, host: str = "127.0.0.1", port: int = 8050, thread
     )
     # Each new snapshot's pages are computed in the background, so its first viewers do not wait for them.
     prewarm.Prewarmer(app, log=lambda line: print(line, flush=True)).start()
-    waitress_serve(app.server, host=host, port=port, threads=threads)
+    waitress_serve(app.server, host=host, port=port, threads=threads, **security.WAITRESS_LIMITS)

@@ -22,7 +22,12 @@ import polars as pl
 # The pipeline owns the layout of published/ (CURRENT + snapshots/<id>.duckdb): read it with its functions.
 # NoSnapshotError is re-exported so the pages need to know only this module.
 from assets.common.geography import REGION_ID as REGION_ID  # the pages read it from here
-from assets.published.snapshots import SNAPSHOT_ID, NoSnapshotError, current_snapshot_path, snapshot_path  # noqa: F401
+from assets.published.snapshots import (  # noqa: F401
+    NoSnapshotError,
+    current_snapshot_path,
+    is_snapshot_id,
+    snapshot_path,
+)
 
 # The id of the dcc.Store, in every page's layout, holding the snapshot id the layout was built from.
 PIN_STORE_ID = "snapshot-pin"
@@ -87,8 +92,13 @@ def snapshot_for_request() -> Snapshot:
         try:
             snap = Snapshot(snapshot_path(published, str(pinned)))
         except NoSnapshotError as gone:
+            # Name the id only when it is one: the pin comes from the browser, and this text goes back to it.
+            if not is_snapshot_id(pinned):
+                raise SnapshotGoneError(
+                    "this page names its data by what is not a snapshot id: reload the page"
+                ) from gone
             raise SnapshotGoneError(
-                f"the data this page was built from ({pinned}) are no longer kept: reload the page ({gone})"
+                f"the data this page was built from ({pinned}) are no longer kept: reload the page"
             ) from gone
     else:
         snap = open_current_snapshot(published)
@@ -105,7 +115,7 @@ def snapshot_id_for_response() -> str | None:
         return used
     pinned = flask.g.get("caei_pinned_snapshot")
     if pinned:  # the pinned snapshot is gone or forged: the answer is a refusal about it, not about CURRENT
-        return pinned if SNAPSHOT_ID.match(str(pinned)) else None
+        return pinned if is_snapshot_id(pinned) else None
     try:
         return open_current_snapshot(published_dir_of_current_app()).snapshot_id
     except NoSnapshotError:

@@ -9,6 +9,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from assets.common.settings import Settings, SettingsError, load_settings
+from pipelines.errors import debug, one_line, run_errors, run_failure_line
+from pipelines.runs import fail_runs_of_dead_processes, owner_tags, upgrade_dagster_yaml
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -21,6 +23,11 @@ run_coordinator:
     max_concurrent_runs: 1
 telemetry:
   enabled: false
+# A run whose worker died is failed rather than left STARTED (it would hold the queue of one for ever).
+run_monitoring:
+  enabled: true
+  start_timeout_seconds: 180
+  cancel_timeout_seconds: 180
 """
 
 
@@ -29,16 +36,26 @@ def prepare_dagster_home(settings: Settings) -> Path:
     home = settings.dagster_home
     home.mkdir(parents=True, exist_ok=True)
     os.environ["DAGSTER_HOME"] = str(home)  # for Dagster itself (DagsterInstance.get, `dagster dev`)
-    config = home / "dagster.yaml"
-    if not config.exists():
-        config.write_text(DAGSTER_YAML, encoding="utf-8")
+    upgrade_dagster_yaml(home / "dagster.yaml", DAGSTER_YAML)  # an older file gets run monitoring too
     return home
+
+
+def fail_dead_runs() -> None:
+    """Runs a killed `caei` process left STARTED are marked failed, so the UI's queue of one moves on."""
+    from dagster import DagsterInstance
+
+    with DagsterInstance.get() as instance:
+        fail_runs_of_dead_processes(instance, log=lambda line: print(line, file=sys.stderr))
 
 
 def cmd_materialize(args: argparse.Namespace) -> int:
     settings = load_settings()
     if args.wait is not None:
         settings = replace(settings, writer_wait=args.wait)
+    mirror_problem = missing_mirror(settings)
+    if mirror_problem:
+        print(f"caei: {mirror_problem}", file=sys.stderr)
+        return EXIT_USAGE
     prepare_dagster_home(settings)
     from dagster import AssetKey, DagsterInstance
 
@@ -64,11 +81,13 @@ def cmd_materialize(args: argparse.Namespace) -> int:
         flush=True,
     )
     with DagsterInstance.get() as instance:
+        fail_runs_of_dead_processes(instance, log=lambda line: print(line, file=sys.stderr))
         result = job.execute_in_process(
             run_config={"loggers": {"console": {"config": {"total": len(selected) + n_checks}}}},
             instance=instance,
             asset_selection=selection,
             raise_on_error=False,
+            tags=owner_tags(),
         )
     if result.success:
         published = [
@@ -86,21 +105,57 @@ def cmd_materialize(args: argparse.Namespace) -> int:
         if engine_errors:
             for message, error in engine_errors:
                 print(f"caei: FAILED {message}: {_root_message(error)}", file=sys.stderr)
+            cause = run_failure_line([(str(m), e) for m, e in engine_errors], settings)
             print(
-                f"caei: run {result.run_id} could not save the warehouse; the next run recomputes it", file=sys.stderr
+                f"caei: run {result.run_id} could not save the warehouse"
+                f"{': ' + cause if cause else '; the next run recomputes it'}",
+                file=sys.stderr,
             )
             return EXIT_FAILED
         print(f"caei: done (run {result.run_id})")
         return EXIT_OK
-    for event in result.all_events:
-        if event.is_step_failure:
-            error = event.step_failure_data.error
-            print(f"caei: FAILED {event.step_key}: {_root_message(error)}", file=sys.stderr)
+    errors = print_run_errors(result)
     for check in result.get_asset_check_evaluations():
         if not check.passed and check.severity.value == "ERROR":
             print(f"caei: FAILED check {check.check_name}: {check.description}", file=sys.stderr)
-    print(f"caei: run {result.run_id} failed; the previously published snapshot is still served", file=sys.stderr)
+    cause = run_failure_line(errors, settings)
+    print(
+        f"caei: run {result.run_id} failed{': ' + cause if cause else ''}; the previously published snapshot is "
+        "still served",
+        file=sys.stderr,
+    )
     return EXIT_FAILED
+
+
+def print_run_errors(result) -> list:
+    """Print each error of a failed run once (steps, resources such as the writer lock, the run itself)."""
+    errors, said = run_errors(result), set()
+    # Dagster's own summary of a failure it has already reported (e.g. "Error executing resource_fn" after the
+    # resource's error) says nothing more: left out when another error was printed.
+    own = [(label, error) for label, error in errors if not _root_class(error).startswith("Dagster")]
+    for label, error in own or errors:
+        message = _root_message(error)
+        if message not in said:
+            said.add(message)
+            print(f"caei: FAILED {label}: {message}", file=sys.stderr)
+    return errors
+
+
+def _root_class(error) -> str:
+    while getattr(error, "cause", None) is not None and (error.cls_name or "").startswith("Dagster"):
+        error = error.cause
+    return error.cls_name or ""
+
+
+def missing_mirror(settings: Settings) -> str | None:
+    """CAEI_MIRROR naming a folder that is not there: said once, before any source is read."""
+    mirror = settings.mirror
+    if mirror and not mirror.startswith(("http://", "https://")) and not Path(mirror).is_dir():
+        return (
+            f"CAEI_MIRROR names {mirror}, which is not a folder: point it at the folder of the shared data, "
+            "or unset it to fetch from the public URLs"
+        )
+    return None
 
 
 def _root_message(error) -> str:
@@ -116,19 +171,30 @@ def _root_message(error) -> str:
 def cmd_dashboard(args) -> int:
     from dashboard.app import serve
 
-    serve(load_settings().published_dir, host=args.host, port=args.port)
+    settings = load_settings()
+    serve(settings.published_dir, host=args.host, port=args.port, embed_ancestors=settings.embed_ancestors)
     return EXIT_OK
 
 
 def cmd_export(args) -> int:
     from assets.exports.export import ExportError, export_table
 
+    out = Path(args.out)
+    if not args.out.strip() or not out.name:
+        print("caei: --out is empty: name the file to write, e.g. --out indicators.csv", file=sys.stderr)
+        return EXIT_USAGE
+    if out.is_dir():
+        print(
+            f"caei: --out {out} is a folder: name a file in it, e.g. {out / (args.table + '.' + args.format)}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     try:
         written = export_table(
             args.table,
             fmt=args.format,
             lang=args.lang,
-            out=Path(args.out),
+            out=out,
             year=args.year,
             published_dir=load_settings().published_dir,
         )
@@ -169,6 +235,10 @@ def cmd_ingest(args) -> int:
 
     source = Path(args.file)
     settings = load_settings()
+    mirror_problem = missing_mirror(settings)
+    if mirror_problem:
+        print(f"caei: {mirror_problem}", file=sys.stderr)
+        return EXIT_USAGE
     prepare_dagster_home(settings)
     inbox = settings.inbox_dir / "water_quality"
     try:  # missing, not a table, too large: refused with the reason; the copy is atomic (temporary name, rename)
@@ -190,8 +260,9 @@ def cmd_ingest(args) -> int:
 
     defs = build_definitions(settings)
     with DagsterInstance.get() as instance:
+        fail_runs_of_dead_processes(instance, log=lambda line: print(line, file=sys.stderr))
         result = defs.resolve_job_def("water_inbox_job").execute_in_process(
-            run_config={"loggers": {"console": {}}}, instance=instance, raise_on_error=False
+            run_config={"loggers": {"console": {}}}, instance=instance, raise_on_error=False, tags=owner_tags()
         )
     ledger = load_ledger(ledger_path(settings.home))
     row = ledger["files"].filter(pl_col_eq("file_sha256", sha))
@@ -214,11 +285,10 @@ def cmd_ingest(args) -> int:
             where = f"sheet {q['sheet']} " if q["sheet"] else ""
             print(f"  quarantined {where}line {q['line']}: {q['reason']}: {q['detail']}")
     if not result.success:
-        for event in result.all_events:
-            if event.is_step_failure:
-                print(f"caei: FAILED {event.step_key}: {_root_message(event.step_failure_data.error)}", file=sys.stderr)
+        cause = run_failure_line(print_run_errors(result), settings)
         print(
-            "caei: the water tables were not published (run `caei materialize` once first if this CAEI_HOME is new)",
+            "caei: the water tables were not published"
+            f"{': ' + cause if cause else ' (run `caei materialize` once first if this CAEI_HOME is new)'}",
             file=sys.stderr,
         )
         return EXIT_FAILED
@@ -251,27 +321,54 @@ def cmd_sources(args) -> int:
 
 
 def cmd_snapshots(args) -> int:
-    from assets.published.snapshots import list_snapshots
+    from assets.published.snapshots import NoSnapshotError, SnapshotDamagedError, list_snapshots, verify
 
-    items = list_snapshots(load_settings().published_dir)
+    published = load_settings().published_dir
+    items = list_snapshots(published)
     if not items:
         print("no snapshot published yet: run `caei materialize`")
+    damaged = 0
     for s in items:
-        note = "  never served: its publish stopped before CURRENT moved (complete; `caei rollback` can serve it)"
         mark = "*" if s.current else " "
-        print(f"{mark} {s.snapshot_id}  {s.created_at:%Y-%m-%d %H:%M:%S} UTC{note if s.never_served else ''}")
+        try:
+            found = verify(published, s.snapshot_id)
+        except NoSnapshotError:  # pruned while listing
+            continue
+        except SnapshotDamagedError as exc:
+            damaged += 1
+            print(f"{mark} {s.snapshot_id}  {s.created_at:%Y-%m-%d %H:%M:%S} UTC  DAMAGED: {exc}")
+            continue
+        rows = f"{sum(found.tables.values())} rows in {len(found.tables)} tables"
+        state = "checksum verified" if found.checksum_recorded else "readable (published before checksums were kept)"
+        note = "; never served: its publish stopped before CURRENT moved (`caei rollback` can serve it)"
+        print(
+            f"{mark} {s.snapshot_id}  {s.created_at:%Y-%m-%d %H:%M:%S} UTC  {state}, {rows}"
+            f"{note if s.never_served else ''}"
+        )
+    if damaged:
+        print(
+            f"caei: {damaged} snapshot(s) damaged: `caei rollback` refuses them; publish again with `caei materialize`",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
     return EXIT_OK
 
 
 def cmd_rollback(args) -> int:
-    from assets.published.snapshots import NoSnapshotError, rollback
+    from assets.published.snapshots import NoSnapshotError, SnapshotDamagedError, current_snapshot_id, rollback
 
+    published = load_settings().published_dir
     try:
-        rollback(load_settings().published_dir, args.snapshot_id)
-    except NoSnapshotError as exc:
-        print(f"caei: {exc}", file=sys.stderr)
+        found = rollback(published, args.snapshot_id)
+    except (NoSnapshotError, SnapshotDamagedError) as exc:
+        try:
+            still = f"still serving {current_snapshot_id(published)}"
+        except NoSnapshotError:
+            still = "nothing is served"
+        print(f"caei: rollback refused: {exc}; {still} (`caei snapshots` lists what can be served)", file=sys.stderr)
         return EXIT_FAILED
-    print(f"caei: now serving {args.snapshot_id}")
+    checked = "checksum verified" if found.checksum_recorded else "readable; no checksum was kept for it"
+    print(f"caei: now serving {args.snapshot_id} ({checked}, {sum(found.tables.values())} rows)")
     return EXIT_OK
 
 
@@ -281,6 +378,7 @@ def cmd_ui(args) -> int:
     import signal
 
     prepare_dagster_home(load_settings())
+    fail_dead_runs()
     dagster = shutil.which("dagster") or str(Path(sys.executable).with_name("dagster"))
     # A background shell leaves SIGINT ignored, and dagster dev then ignores SIGTERM too (STACK-NOTES).
     signal.signal(signal.SIGINT, signal.SIG_DFL)
@@ -359,6 +457,18 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:  # a setting from the environment that cannot be used: nothing was started
         print(f"caei: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt:
+        print(f"caei: {args.command} interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last line says what failed and what to do; CAEI_DEBUG=1 adds the traceback
+        if debug():
+            raise
+        try:
+            settings = load_settings()
+        except SettingsError:
+            settings = None
+        print(f"caei: {args.command} failed: {one_line(exc, settings)}", file=sys.stderr)
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":

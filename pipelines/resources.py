@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import socket
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -74,7 +75,8 @@ class WriterLock:
                     announced = True
                 time.sleep(0.5)
         os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()}".encode(), 0)
+        # Who holds it, for the message of a run that waits, and for finding the runs of a process that died.
+        os.pwrite(fd, f"pid {os.getpid()} on {socket.gethostname()}".encode(), 0)
         self._fd = fd
 
     def release(self) -> None:

@@ -66,7 +66,7 @@ def test_second_writer_waits_then_stops_with_a_clear_message(tmp_path):
         assert time.monotonic() < deadline, "the first writer never took the lock"
         time.sleep(0.1)
     messages = []
-    with pytest.raises(WriterBusyError, match=r"another pipeline run \(pid \d+\) is writing"):
+    with pytest.raises(WriterBusyError, match=r"another pipeline run \(pid \d+ on \S+\) is writing"):
         WriterLock(tmp_path / "warehouse.lock", 0.5, log=messages.append).acquire()
     assert messages and "waiting" in messages[0]
     holder.join()

@@ -6,6 +6,7 @@ The code location gives it to assets as the Dagster resource "settings"; the CLI
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +35,8 @@ class Settings:
     writer_wait: float = 600.0  # seconds a run waits for another run's warehouse writer lock
     fetch: FetchPolicy = FetchPolicy()
     lab_file_max_bytes: int = 100 * 1024 * 1024  # CAEI_LAB_FILE_MAX_MB: a larger inbox file is refused, not read
+    # CSP frame-ancestors of the dashboard's embed paths (/embed/...), CAEI_EMBED_ANCESTORS; every other path 'self'.
+    embed_ancestors: str = "'self'"
 
     # Where each step keeps its files under home (derived, so a replaced home moves them all).
     raw_dir: Path = field(init=False)
@@ -64,6 +67,7 @@ def load_settings() -> Settings:
         dagster_home=dagster_home,
         fetch=_fetch_policy(),
         lab_file_max_bytes=_lab_file_max_bytes(),
+        embed_ancestors=_embed_ancestors(os.environ.get("CAEI_EMBED_ANCESTORS", "").strip()),
     )
 
 
@@ -78,6 +82,17 @@ def _lab_file_max_bytes() -> int:
     if megabytes <= 0:
         raise SettingsError(f"CAEI_LAB_FILE_MAX_MB={text!r} is not valid (expected a positive number of megabytes)")
     return int(megabytes * 1024 * 1024)
+
+
+def _embed_ancestors(text: str) -> str:
+    """Space-separated CSP sources ('self', 'none', https://host); no ';' or ',' that would start another directive."""
+    if not text:
+        return "'self'"
+    if not re.fullmatch(r"[A-Za-z0-9'*:/.\- ]+", text):
+        raise SettingsError(
+            f"CAEI_EMBED_ANCESTORS={text!r} is not valid (expected CSP sources such as 'self' https://intranet.example)"
+        )
+    return text
 
 
 def _fetch_policy() -> FetchPolicy:

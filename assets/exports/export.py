@@ -7,6 +7,11 @@ EXPORTS below is the registry of what `caei export --table` offers.
 
 from __future__ import annotations
 
+import errno
+import os
+import re
+import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -204,6 +209,69 @@ def write_xlsx(data: pl.DataFrame, meta: pl.DataFrame, out: Path) -> list[Path]:
     return [out]
 
 
+def write_in_place(out: Path, write: Callable[[Path], list[Path]]) -> list[Path]:
+    """Run `write` into a hidden folder beside `out`, then rename each file it wrote into place: an export that
+    fails (a full disk, a kill) leaves no partial file, and an earlier file of the same name stays as it was."""
+    staging = out.parent / f".{out.name}.{os.getpid()}.partial"
+    try:
+        staging.mkdir()
+        written = write(staging / out.name)
+        for path in written:
+            with open(path, "rb+") as f:
+                os.fsync(f.fileno())
+        placed = [out.parent / path.name for path in written]
+        for path, target in zip(written, placed, strict=True):
+            os.replace(path, target)
+        return placed
+    except Exception as error:
+        # Writers wrap the OSError (xlsxwriter: FileCreateError); find it among the causes.
+        cause: BaseException | None = error
+        while cause is not None and not isinstance(cause, OSError):
+            cause = cause.__cause__ or cause.__context__
+        if cause is None:
+            raise
+        shutil.rmtree(staging, ignore_errors=True)
+        raise ExportError(_write_problem(cause, out, write)) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _size_elsewhere(out: Path, write: Callable[[Path], list[Path]]) -> int | None:
+    """The bytes the export takes, written once more into the temporary folder (None if that fails too)."""
+    try:
+        with tempfile.TemporaryDirectory(prefix="caei-export-size-") as folder:
+            return sum(path.stat().st_size for path in write(Path(folder) / out.name))
+    except Exception:
+        return None
+
+
+def _errno(error: OSError) -> int | None:
+    """The error number; polars' writers give none, only "... (os error 28)" in the message."""
+    if error.errno is not None:
+        return error.errno
+    found = re.search(r"\(os error (\d+)\)", str(error))
+    return int(found.group(1)) if found else None
+
+
+def _write_problem(error: OSError, out: Path, write: Callable[[Path], list[Path]]) -> str:
+    folder = out.parent
+    number = _errno(error)
+    if number in (errno.ENOSPC, errno.EDQUOT):
+        free = shutil.disk_usage(folder).free
+        needed = _size_elsewhere(out, write)
+        missing = (
+            f"the export needs {needed / 1e6:.2f} MB, {free / 1e6:.2f} MB are free: free at least "
+            f"{max(needed - free, 0) / 1e6:.2f} MB"
+            if needed is not None
+            else f"{free / 1e6:.2f} MB are free: free more"
+        )
+        return f"no space left on the disk holding {folder} ({missing}), then export again; nothing was written"
+    reason = error.strerror or (os.strerror(number) if number else str(error))
+    if number in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"cannot write in {folder} ({reason}): choose another --out; nothing was written"
+    return f"cannot write {out} ({reason}); nothing was written"
+
+
 def export_table(
     table: str,
     *,
@@ -234,9 +302,11 @@ def export_table(
         raise ExportError(f"the folder {out.parent} does not exist")
     try:
         if export.writer is not None:
-            return export.writer(con, fmt, lang, out)
+            writer = export.writer
+            return write_in_place(out, lambda target: writer(con, fmt, lang, target))
         data, meta = export.build(con, lang, year)
     finally:
         con.close()
     data, meta = (for_readers(frame, lang) for frame in (data, meta))
-    return write_csv(data, meta, out) if fmt == "csv" else write_xlsx(data, meta, out)
+    write = write_csv if fmt == "csv" else write_xlsx
+    return write_in_place(out, lambda target: write(data, meta, target))
