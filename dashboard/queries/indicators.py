@@ -45,10 +45,8 @@ def indicator_series(snap: Snapshot, indicator_id: str, geo_ids: list[str], year
     return snap.query(sql + " ORDER BY geo_id, year", params)
 
 
-def not_doubtful() -> str:
-    """SQL: the row carries no doubtful flag (seeds/flags.csv kind doubtful)."""
-    words = ", ".join(f"'{flag}'" for flag in sorted(doubtful_flags()))  # declared words, no quotes in them
-    return f"NOT list_has_any(string_split(coalesce(flags, ''), ';'), [{words}])"
+# SQL: the row carries none of the flags given as the parameter (the doubtful ones of seeds/flags.csv).
+NOT_DOUBTFUL = "NOT list_has_any(string_split(coalesce(flags, ''), ';'), ?::VARCHAR[])"
 
 
 def latest_country_values(
@@ -56,16 +54,18 @@ def latest_country_values(
 ) -> pl.DataFrame:
     """The latest non-projected value of one indicator per country (years may differ between countries).
     trusted_only: skip doubtful values (headline cards and rankings never show one; the year says which)."""
-    trusted = f" AND {not_doubtful()}" if trusted_only else ""
+    left_out = sorted(doubtful_flags()) if trusted_only else []  # no flag left out: every row passes
+    params: tuple[Any, ...] = (indicator_id, list(geo_ids), left_out)
     return snap.query(
         f"""
         SELECT geo_id, year, value, unit, source_id, coalesce(flags, '') AS flags
         FROM indicator_values
-        WHERE indicator_id = ? AND list_contains(?, geo_id) AND value IS NOT NULL AND {NOT_PROJECTION}{trusted}
+        WHERE indicator_id = ? AND list_contains(?, geo_id) AND value IS NOT NULL
+          AND {NOT_PROJECTION} AND {NOT_DOUBTFUL}
         QUALIFY row_number() OVER (PARTITION BY geo_id ORDER BY year DESC) = 1
         ORDER BY geo_id
         """,
-        (indicator_id, list(geo_ids)),
+        params,
     )
 
 
