@@ -10,6 +10,7 @@ from dagster import AssetIn, AssetsDefinition, asset
 from assets.common.keys import raw_key, staged_key
 from assets.common.themes import PARSERS
 from assets.sources.catalogue import SourceEntry, sources
+from assets.staged.parsers import ParseError
 
 
 def _staged_asset(entry: SourceEntry) -> AssetsDefinition:
@@ -24,7 +25,12 @@ def _staged_asset(entry: SourceEntry) -> AssetsDefinition:
         kinds={"polars"},
     )
     def staged(context, raw: pl.DataFrame) -> pl.DataFrame:
-        frame = parser(Path(raw["path"][0]))
+        path = Path(raw["path"][0])
+        try:
+            frame = parser(path)
+        except ParseError as error:
+            # Name the file as the analyst knows it (the source's file), not the fetched copy's cache name.
+            raise ParseError(str(error).replace(str(path), f"{entry.mirror_path} ({entry.title})")) from error
         context.add_output_metadata({"source_id": entry.source_id, "sha256": raw["sha256"][0], "format": entry.format})
         return frame
 
