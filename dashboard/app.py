@@ -15,6 +15,7 @@ import flask
 from dash import Input, Output, dcc, html
 
 from dashboard import data, outlines, prewarm, response_cache
+from dashboard.api import register_api
 from dashboard.i18n import normalize_lang
 from dashboard.pages import page_modules
 
@@ -75,6 +76,7 @@ def create_app(published_dir: Path) -> dash.Dash:
     app.server.config[data.PUBLISHED_DIR_CONFIG_KEY] = str(Path(published_dir))
     app.server.extensions["caei_answers"] = answers
     app.server.after_request(name_the_snapshot)
+    register_api(server)  # the read API under /api/v1/ (dashboard/api)
     for page in page_modules():
         page.register(app)
     outlines.register(app)
