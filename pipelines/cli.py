@@ -326,10 +326,10 @@ def build_parser() -> argparse.ArgumentParser:
     from assets.exports.export import available_tables
 
     e.add_argument("--table", required=True, choices=available_tables())
-    e.add_argument("--format", default="csv", choices=["csv", "xlsx"])
+    e.add_argument("--format", default="csv", choices=["csv", "xlsx", "xml"], help="xml: SDMX-ML (--table sdmx)")
     e.add_argument("--lang", default="ru", choices=["ru", "en", "kk"])
     e.add_argument("--year", type=int, help="year for indicators_wide (default: each indicator's latest)")
-    e.add_argument("--out", required=True, help="output file path")
+    e.add_argument("--out", required=True, help="output file path (a folder for --table datapackage)")
     e.set_defaults(func=cmd_export)
     q = sub.add_parser("quality", help="what the published snapshot flagged and kept out, by rule (counts, examples)")
     q.add_argument("--lang", default="ru", choices=["ru", "en", "kk"])
