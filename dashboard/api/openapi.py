@@ -53,7 +53,10 @@ _ROW = {
         "licence_id": {"type": "string", "description": "e.g. CC-BY-4.0, CC-BY-NC-4.0; none-stated"},
         "licence_stated": {"type": "boolean"},
         "commercial_use": {"type": "string", "enum": ["yes", "no", "unknown"]},
-        "licence_terms": {"type": "string", "description": "what users may do with the value"},
+        "licence_terms": {
+            "type": "string",
+            "description": "CSV only: what users may do with the value (in JSON, once per licence in `licences`)",
+        },
     },
 }
 _PROBLEM = {
