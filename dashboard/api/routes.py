@@ -77,11 +77,6 @@ class Problem(Exception):
         self.status, self.title, self.detail, self.invalid = status, title, detail, invalid or []
 
 
-def register_api(server: flask.Flask) -> None:
-    """Add /api/v1/ to the dashboard's server (called once by create_app)."""
-    server.register_blueprint(api)
-
-
 def _json_safe(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
@@ -147,7 +142,7 @@ def _snapshot(allowed: frozenset[str]) -> data.Snapshot:
         raise Problem(503, "Service Unavailable", "nothing is published yet") from none
 
 
-def _cached(etag: str, build: Callable[[], flask.Response]) -> flask.Response:
+def cached_answer(etag: str, build: Callable[[], flask.Response]) -> flask.Response:
     """The answer, or 304 when the client holds it already; both with the ETag and Cache-Control."""
     pinned = "snapshot" in flask.request.args
     if etag in flask.request.if_none_match:
@@ -165,7 +160,7 @@ def _cached(etag: str, build: Callable[[], flask.Response]) -> flask.Response:
     return response
 
 
-def _etag(snap: data.Snapshot) -> str:
+def snapshot_etag(snap: data.Snapshot) -> str:
     # The API version is part of it: a new release of the API is a new answer from the same snapshot.
     return f"{queries.API_VERSION}-{snap.snapshot_id}"
 
@@ -181,15 +176,15 @@ def index() -> flask.Response:
 def openapi() -> flask.Response:
     params.check_known(set(flask.request.args), frozenset())
     # The document changes only with the code: its ETag is its own hash, its body built once per process.
-    return _cached(f"{queries.API_VERSION}-openapi-{OPENAPI_HASH}", lambda: _json(openapi_document()))
+    return cached_answer(f"{queries.API_VERSION}-openapi-{OPENAPI_HASH}", lambda: _json(openapi_document()))
 
 
 @api.get("/indicators")
 def indicators() -> flask.Response:
     snap = _snapshot(params.LIST_PARAMS)
     lang = params.parse_lang(flask.request.args.get("lang"))
-    return _cached(
-        _etag(snap),
+    return cached_answer(
+        snapshot_etag(snap),
         lambda: _json({"snapshot": queries.snapshot_meta(snap), "indicators": queries.catalogue_entries(snap, lang)}),
     )
 
@@ -256,7 +251,7 @@ def _values_json(snap: data.Snapshot, indicator_id: str) -> flask.Response:
         }
         return _described_by(_json(body), indicator_id)
 
-    return _cached(_etag(snap), build)
+    return cached_answer(snapshot_etag(snap), build)
 
 
 def _values_csv(snap: data.Snapshot, indicator_id: str) -> flask.Response:
@@ -270,12 +265,12 @@ def _values_csv(snap: data.Snapshot, indicator_id: str) -> flask.Response:
         response.headers["Content-Disposition"] = f'inline; filename="{indicator_id}.csv"'
         return _described_by(response, indicator_id)
 
-    return _cached(_etag(snap), build)
+    return cached_answer(snapshot_etag(snap), build)
 
 
 def _metadata(snap: data.Snapshot, indicator_id: str) -> flask.Response:
     lang = params.parse_lang(flask.request.args.get("lang"))
-    return _cached(_etag(snap), lambda: _json(queries.metadata(snap, indicator_id, lang)))
+    return cached_answer(snapshot_etag(snap), lambda: _json(queries.metadata(snap, indicator_id, lang)))
 
 
 @api.get("/snapshots")
@@ -288,7 +283,7 @@ def snapshots() -> flask.Response:
     data.pin_snapshot(None)
     flask.g.caei_snapshot_id = next((h["id"] for h in history if h["current"]), None)
     tag = hashlib.sha256(json.dumps([(h["id"], h["current"]) for h in history]).encode()).hexdigest()[:20]
-    return _cached(f"{queries.API_VERSION}-{tag}", lambda: _json({"snapshots": history}))
+    return cached_answer(f"{queries.API_VERSION}-{tag}", lambda: _json({"snapshots": history}))
 
 
 @api.route("/<path:rest>", methods=["GET", "HEAD"])

@@ -66,3 +66,33 @@ def test_every_source_licence_has_terms_in_three_languages():
     by_text = {r["licence"]: r for r in licences.to_dicts()}
     assert by_text["CC BY-NC 4.0"]["commercial_use"] == "no"
     assert by_text["No licence stated"]["stated"] == "false"
+
+
+def test_nice_ticks_cover_the_range_with_round_steps():
+    from dashboard.api.svg_chart import nice_ticks
+
+    assert nice_ticks(0, 17.3) == [0, 5, 10, 15, 20]
+    assert nice_ticks(-3, 3) == [-4, -2, 0, 2, 4]
+    assert nice_ticks(5, 5)[0] <= 5 <= nice_ticks(5, 5)[-1]
+
+
+def test_svg_chart_escapes_its_texts_and_draws_a_point_per_value():
+    from dashboard.api.svg_chart import Series, line_chart
+
+    svg = line_chart(
+        [Series("<b>KAZ</b>", "#0072B2", [(2000, 1.0, False, ""), (2001, 2.0, True, "outlier & more")])],
+        lambda v, d: str(v),
+        'A "title"',
+    )
+    assert "<b>" not in svg and "&lt;b&gt;KAZ" in svg and "outlier &amp; more" in svg
+    assert svg.count("<circle") == 2 and 'fill="#fff"' in svg  # the doubtful value is hollow
+    assert line_chart([], lambda v, d: str(v), "nothing") == ""
+
+
+def test_tick_decimals_follow_the_step():
+    from dashboard.api.svg_chart import tick_decimals
+
+    assert tick_decimals([0, 5, 10]) == 0
+    assert tick_decimals([0, 0.5, 1.0]) == 1
+    assert tick_decimals([0, 0.25, 0.5]) == 2
+    assert tick_decimals([0, 0.02, 0.04]) == 2
