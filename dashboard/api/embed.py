@@ -9,6 +9,9 @@ EMBED_FRAME_ANCESTORS_CONFIG_KEY (a CSP frame-ancestors source list; any site by
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
+import zipfile
 from html import escape
 from urllib.parse import urlencode
 
@@ -17,6 +20,7 @@ import polars as pl
 
 from assets.common.flags import flags_doubtful
 from assets.common.geography import AREAS
+from assets.exports.xlsx import neutralise_formulas
 from dashboard import data
 from dashboard.api import params, queries
 from dashboard.api.routes import Problem, cached_answer, snapshot_etag
@@ -79,8 +83,9 @@ def _lang() -> str:
     return asked if asked in ("ru", "en", "kk") else EMBED_LANG
 
 
-@embed.get("/indicator/<string:indicator_id>")
-def indicator_chart(indicator_id: str) -> flask.Response:
+def _request() -> tuple[data.Snapshot, str, list[str], int | None, int | None, str]:
+    """The snapshot and the chart asked for: indicator (from the path), places, years and language."""
+    indicator_id = str((flask.request.view_args or {}).get("indicator_id", ""))
     lang = params.parse_lang(flask.request.args.get("lang") or EMBED_LANG)
     params.check_known(set(flask.request.args), frozenset({"country", "time", "lang"}))
     data.pin_snapshot(None)
@@ -89,15 +94,49 @@ def indicator_chart(indicator_id: str) -> flask.Response:
         raise Problem(404, "Not Found", indicator_id[:80])
     geo_ids = params.parse_countries(flask.request.args.get("country"), queries.known_geo_ids(snap)) or list(AREAS)
     first, last = params.parse_time(flask.request.args.get("time"))
+    return snap, indicator_id, geo_ids, first, last, lang
+
+
+def drawn_rows(
+    snap: data.Snapshot, indicator_id: str, geo_ids: list[str], first: int | None, last: int | None, lang: str
+) -> pl.DataFrame:
+    """Exactly what the chart draws: the observed values (projections are not observations: the dashboard's charts
+    leave them out, and so does the embed), in the language, with flags and licence."""
+    rows = queries.values(snap, indicator_id, geo_ids, first, last, lang)
+    return rows.filter(~pl.col("flag_codes").str.split(";").list.contains("projection"))
+
+
+@embed.get("/indicator/<string:indicator_id>")
+def indicator_chart(indicator_id: str) -> flask.Response:
+    snap, indicator_id, geo_ids, first, last, lang = _request()
     return cached_answer(snapshot_etag(snap), lambda: _render(snap, indicator_id, geo_ids, first, last, lang))
+
+
+@embed.get("/indicator/<string:indicator_id>/data.zip")
+def indicator_chart_data(indicator_id: str) -> flask.Response:
+    """The chart's download: a zip of the CSV of what it draws and the indicator's metadata (sources, licences,
+    flags legend, snapshot)."""
+    snap, indicator_id, geo_ids, first, last, lang = _request()
+
+    def build() -> flask.Response:
+        rows = drawn_rows(snap, indicator_id, geo_ids, first, last, lang)
+        meta = queries.metadata(snap, indicator_id, lang)
+        meta["drawn"] = {"country": geo_ids, "time": [first, last], "lang": lang, "rows": rows.height}
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(f"{indicator_id}.csv", neutralise_formulas(rows).write_csv())
+            archive.writestr(f"{indicator_id}.metadata.json", json.dumps(meta, ensure_ascii=False, indent=1))
+        response = flask.Response(buffer.getvalue(), mimetype="application/zip")
+        response.headers["Content-Disposition"] = f'attachment; filename="{indicator_id}.zip"'
+        return response
+
+    return cached_answer(snapshot_etag(snap), build)
 
 
 def _render(
     snap: data.Snapshot, indicator_id: str, geo_ids: list[str], first: int | None, last: int | None, lang: str
 ) -> flask.Response:
-    rows = queries.values(snap, indicator_id, geo_ids, first, last, lang)
-    # Projections are not observations: the dashboard's charts leave them out, and so does the embed.
-    rows = rows.filter(~pl.col("flag_codes").str.split(";").list.contains("projection"))
+    rows = drawn_rows(snap, indicator_id, geo_ids, first, last, lang)
     (entry,) = [e for e in queries.catalogue_entries(snap, lang) if e["id"] == indicator_id]
     title = entry["name"]
     series = [
@@ -145,6 +184,10 @@ def _render(
     if years:
         state |= {"from": str(min(years)), "to": str(max(years)), "year": str(max(years))}
     link = f"{flask.request.host_url.rstrip('/')}/explorer?{urlencode(state)}"
-    back = t("Open in the dashboard", lang)
-    body.append(f'<p><a href="{escape(link)}" target="_top">{escape(back)}</a></p>')
+    back, download = t("Open in the dashboard", lang), t("Download the data (ZIP)", lang)
+    zip_link = f"{flask.request.path}/data.zip?{flask.request.query_string.decode('ascii', 'replace')}"
+    body.append(
+        f'<p><a href="{escape(link)}" target="_top">{escape(back)}</a> · '
+        f'<a href="{escape(zip_link)}" download>{escape(download)}</a></p>'
+    )
     return _page(lang, title, "".join(body))

@@ -70,3 +70,22 @@ def test_embed_in_a_browser_in_russian(live_server, page_and_record, artifacts_d
     )
     english = {w.rstrip(".") for w in latin_words(text)} - ALLOWED_LATIN - {"CC", "BY", "CO₂"}
     assert sorted(w for w in english if not is_code(w)) == []
+
+
+def test_chart_download_is_a_zip_of_what_is_drawn_and_its_metadata(app):
+    import csv
+    import io
+    import json
+    import zipfile
+
+    client = app.server.test_client()
+    page = client.get(URL).get_data(as_text=True)
+    (link,) = re.findall(r'href="([^"]+/data\.zip[^"]*)" download', page)
+    answer = client.get(link.replace("&amp;", "&"))
+    assert answer.status_code == 200 and answer.mimetype == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(answer.data)) as archive:
+        rows = list(csv.DictReader(io.StringIO(archive.read("co2_per_capita.csv").decode())))
+        meta = json.loads(archive.read("co2_per_capita.metadata.json"))
+    assert len(rows) == page.count("<circle")
+    assert {r["geo_id"] for r in rows} == {"KAZ", "UZB", "CA5"} and {r["licence"] for r in rows} == {"CC BY 4.0"}
+    assert meta["sources"][0]["licence"] == "CC BY 4.0" and meta["drawn"]["rows"] == len(rows)
