@@ -89,3 +89,26 @@ def test_chart_download_is_a_zip_of_what_is_drawn_and_its_metadata(app):
     assert len(rows) == page.count("<circle")
     assert {r["geo_id"] for r in rows} == {"KAZ", "UZB", "CA5"} and {r["licence"] for r in rows} == {"CC BY 4.0"}
     assert meta["sources"][0]["licence"] == "CC BY 4.0" and meta["drawn"]["rows"] == len(rows)
+
+
+def test_explorer_chart_offers_its_data_embed_code_and_link_in_russian(live_server, page_and_record, artifacts_dir):
+    page, record = page_and_record
+    url = live_server.url + "/explorer?lang=ru&indicator=co2_per_capita&geo=KAZ,UZB&from=2000&to=2020&year=2020"
+    page.goto(url, wait_until="networkidle")
+    page.wait_for_selector("#chart-embed-code")
+    page.wait_for_load_state("networkidle")
+    page.locator("#chart-data-zip").scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts_dir / "explorer_chart_links_ru.png"))
+    links = page.locator(".chart-links").inner_text()
+    assert "Этот график" in links and "Данные (ZIP)" in links and "Код для вставки на сайт" in links
+    zip_href = page.get_attribute("#chart-data-zip", "href")
+    assert "country=KAZ~UZB" in zip_href.replace("%7E", "~") and "time=2000..2020" in zip_href
+    download = page.request.get(live_server.url + zip_href)
+    assert download.ok and download.headers["content-type"] == "application/zip"
+    code = page.input_value("#chart-embed-code")
+    assert code.startswith('<iframe src="' + live_server.url + "/embed/indicator/co2_per_capita?lang=ru")
+    share = page.input_value("#chart-share-link")
+    assert share.startswith(live_server.url + "/explorer?lang=ru&indicator=co2_per_capita")
+    embed = page.request.get(live_server.url + page.get_attribute("#chart-embed-link", "href"))
+    assert embed.ok and "<svg" in embed.text()
+    assert_clean(record)
