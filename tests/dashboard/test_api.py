@@ -169,3 +169,17 @@ def test_snapshots_say_what_changed_since_the_one_before(two_snapshots):
     etag = client.get("/api/v1/snapshots").headers["ETag"]
     rollback(published, first)
     assert client.get("/api/v1/snapshots").headers["ETag"] != etag
+
+
+def test_values_of_a_source_without_a_stated_licence_are_marked_so(client, snapshot_rows):
+    ((indicator_id, n_unstated),) = snapshot_rows(
+        "SELECT indicator_id, count(*) FROM indicator_values WHERE source_id = 'caspian_official' "
+        "AND value IS NOT NULL GROUP BY 1",
+        [],
+    )
+    answer = client.get(f"/api/v1/indicators/{indicator_id}.json?lang=ru")
+    unstated = [r for r in answer.json["rows"] if r["source_id"] == "caspian_official"]
+    assert len(unstated) == n_unstated
+    assert all(r["licence_id"] == "none-stated" and r["licence_stated"] is False for r in unstated)
+    (notice,) = [n for n in answer.json["licence_notices"] if n["source_id"] == "caspian_official"]
+    assert notice["licence_terms"].startswith("Лицензия не указана")
