@@ -15,6 +15,7 @@ import flask
 from dash import Input, Output, dcc, html
 
 from dashboard import data, outlines, prewarm, response_cache, security
+from dashboard.api import register_api
 from dashboard.i18n import normalize_lang
 from dashboard.pages import page_modules
 
@@ -45,7 +46,7 @@ def import_lazy_dependencies() -> None:
             pass
 
 
-def create_app(published_dir: Path, embed_ancestors: str = "'self'", hardened: bool = True) -> dash.Dash:
+def create_app(published_dir: Path, embed_ancestors: str = "*", hardened: bool = True) -> dash.Dash:
     """Build the dashboard app.
 
     `published_dir` is the published directory (the one holding `CURRENT` and `snapshots/`), given by the entry
@@ -81,6 +82,7 @@ def create_app(published_dir: Path, embed_ancestors: str = "'self'", hardened: b
     app.server.config[data.PUBLISHED_DIR_CONFIG_KEY] = str(Path(published_dir))
     app.server.extensions["caei_answers"] = answers
     app.server.after_request(name_the_snapshot)
+    register_api(server)  # the read API under /api/v1/ (dashboard/api)
     for page in page_modules():
         page.register(app)
     outlines.register(app)
@@ -105,7 +107,7 @@ def name_the_snapshot(response: flask.Response) -> flask.Response:
 
 
 def serve(
-    published_dir: Path, host: str = "127.0.0.1", port: int = 8050, threads: int = 8, embed_ancestors: str = "'self'"
+    published_dir: Path, host: str = "127.0.0.1", port: int = 8050, threads: int = 8, embed_ancestors: str = "*"
 ) -> None:
     """Serve the dashboard with waitress until interrupted (called by `caei dashboard --host --port`)."""
     from waitress import serve as waitress_serve

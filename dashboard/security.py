@@ -29,7 +29,8 @@ CALLBACK_PATH = "/_dash-update-component"
 # by the dashboard itself.
 EMBED_PREFIX = "/embed/"
 # Paths served by Dash or our own routes; every other GET path is a page path.
-NOT_PAGES = ("/_dash-", "/_reload-hash", "/_favicon", "/assets/", "/static/", "/download/", "/geo/")
+# Paths answered by their own routes (the API, embeds, downloads), which say 404 themselves where due.
+NOT_PAGES = ("/_dash-", "/_reload-hash", "/_favicon", "/assets/", "/static/", "/download/", "/geo/", "/api/", "/embed/")
 
 # waitress: a connection is a socket in its event loop until a whole request has arrived, so slow clients do
 # not hold worker threads; the default connection_limit (100) is what let 150 slow clients lock everyone out.

@@ -177,13 +177,14 @@ def cmd_dashboard(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from assets.exports.export import ExportError, export_table
+    from assets.exports.export import EXPORTS, ExportError, export_table
 
     out = Path(args.out)
     if not args.out.strip() or not out.name:
         print("caei: --out is empty: name the file to write, e.g. --out indicators.csv", file=sys.stderr)
         return EXIT_USAGE
-    if out.is_dir():
+    folder_export = args.table in EXPORTS and EXPORTS[args.table].folder
+    if out.is_dir() and not folder_export:
         print(
             f"caei: --out {out} is a folder: name a file in it, e.g. {out / (args.table + '.' + args.format)}",
             file=sys.stderr,
@@ -424,10 +425,10 @@ def build_parser() -> argparse.ArgumentParser:
     from assets.exports.export import available_tables
 
     e.add_argument("--table", required=True, choices=available_tables())
-    e.add_argument("--format", default="csv", choices=["csv", "xlsx"])
+    e.add_argument("--format", default="csv", choices=["csv", "xlsx", "xml"], help="xml: SDMX-ML (--table sdmx)")
     e.add_argument("--lang", default="ru", choices=["ru", "en", "kk"])
     e.add_argument("--year", type=int, help="year for indicators_wide (default: each indicator's latest)")
-    e.add_argument("--out", required=True, help="output file path")
+    e.add_argument("--out", required=True, help="output file path (a folder for --table datapackage)")
     e.set_defaults(func=cmd_export)
     q = sub.add_parser("quality", help="what the published snapshot flagged and kept out, by rule (counts, examples)")
     q.add_argument("--lang", default="ru", choices=["ru", "en", "kk"])

@@ -36,7 +36,7 @@ class Settings:
     fetch: FetchPolicy = FetchPolicy()
     lab_file_max_bytes: int = 100 * 1024 * 1024  # CAEI_LAB_FILE_MAX_MB: a larger inbox file is refused, not read
     # CSP frame-ancestors of the dashboard's embed paths (/embed/...), CAEI_EMBED_ANCESTORS; every other path 'self'.
-    embed_ancestors: str = "'self'"
+    embed_ancestors: str = "*"  # any site may frame a chart by default, as OWID's embeds
 
     # Where each step keeps its files under home (derived, so a replaced home moves them all).
     raw_dir: Path = field(init=False)
@@ -87,7 +87,7 @@ def _lab_file_max_bytes() -> int:
 def _embed_ancestors(text: str) -> str:
     """Space-separated CSP sources ('self', 'none', https://host); no ';' or ',' that would start another directive."""
     if not text:
-        return "'self'"
+        return Settings.embed_ancestors
     if not re.fullmatch(r"[A-Za-z0-9'*:/.\- ]+", text):
         raise SettingsError(
             f"CAEI_EMBED_ANCESTORS={text!r} is not valid (expected CSP sources such as 'self' https://intranet.example)"

@@ -23,8 +23,10 @@ from assets.common.flags import flag_words
 from assets.common.geography import AREAS, CENTRAL_ASIA, REGION_ID
 from assets.exports.air import export_air_quality, export_air_summary
 from assets.exports.cells import for_readers
+from assets.exports.datapackage import write_datapackage_export
 from assets.exports.funding import export_funding
 from assets.exports.quality import export_quality
+from assets.exports.sdmx import write_sdmx_export
 from assets.exports.summit_pack import export_summit_pack, write_summit_pack
 from assets.exports.water import export_quarantine, export_water_quality
 from assets.exports.xlsx import write_workbook
@@ -174,10 +176,12 @@ def export_indicators_wide(
 class Export:
     """One table of `caei export --table`: how its frames are built and the languages it has headers in."""
 
-    build: Callable[[duckdb.DuckDBPyConnection, str, int | None], tuple[pl.DataFrame, pl.DataFrame]]
+    build: Callable[[duckdb.DuckDBPyConnection, str, int | None], tuple[pl.DataFrame, pl.DataFrame]] | None
     languages: tuple[str, ...]
     # A table with its own file layout (the summit pack: a sheet per direction) writes itself: (con, fmt, lang, out).
     writer: Callable[[duckdb.DuckDBPyConnection, str, str, Path], list[Path]] | None = None
+    formats: tuple[str, ...] = ("csv", "xlsx")
+    folder: bool = False  # --out names a folder the writer fills (a data package), not a file
 
 
 EXPORTS: dict[str, Export] = {
@@ -190,6 +194,10 @@ EXPORTS: dict[str, Export] = {
     "air_quality": Export(export_air_quality, ("ru", "en")),
     "air_summary": Export(export_air_summary, ("ru", "en")),
     "quality": Export(export_quality, LANGUAGES),
+    # Open data for statistics offices and portals: names in every language inside, so any --lang gives the same.
+    "sdmx": Export(None, LANGUAGES, writer=write_sdmx_export, formats=("xml", "csv")),
+    # A Frictionless data package: --out is a folder (datapackage.json and a CSV per resource).
+    "datapackage": Export(None, LANGUAGES, writer=write_datapackage_export, formats=("csv",), folder=True),
 }
 
 
@@ -291,8 +299,8 @@ def export_table(
         raise ExportError(
             f"the table {table!r} is not exported in {lang!r} yet; choose one of {', '.join(export.languages)}"
         )
-    if fmt not in ("csv", "xlsx"):
-        raise ExportError(f"unknown format {fmt!r}; choose csv or xlsx")
+    if fmt not in export.formats:
+        raise ExportError(f"the table {table!r} is not written as {fmt!r}; choose {' or '.join(export.formats)}")
     try:
         con = open_snapshot(published_dir, snapshot_id)
     except NoSnapshotError as exc:
@@ -303,7 +311,13 @@ def export_table(
     try:
         if export.writer is not None:
             writer = export.writer
-            return write_in_place(out, lambda target: writer(con, fmt, lang, target))
+            if not export.folder:
+                return write_in_place(out, lambda target: writer(con, fmt, lang, target))
+            try:
+                return writer(con, fmt, lang, out)
+            except OSError as exc:  # e.g. a data package's folder given as an existing file
+                raise ExportError(f"cannot write {out}: {exc}") from exc
+        assert export.build is not None, f"{table} has neither a writer nor frames"
         data, meta = export.build(con, lang, year)
     finally:
         con.close()

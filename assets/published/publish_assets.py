@@ -39,6 +39,8 @@ SEED_TABLES = {
     "summit_directions": "summit_directions.csv",
     # The legend of the flags (kind and words in ru/en/kk): pages, exports and the quality report read it here.
     "flags": "flags.csv",
+    # What each source's licence lets users do: every open-data outlet (API, SDMX, data package) carries it.
+    "licences": "licences.csv",
 }
 
 

@@ -12,6 +12,7 @@ import polars as pl
 from dash import Input, Output, dcc, html
 from dash.exceptions import PreventUpdate
 
+from dashboard import chart_links as links
 from dashboard import data
 from dashboard.explorer_state import (
     DOWNLOAD_FORMATS,
@@ -79,6 +80,10 @@ def register(app: dash.Dash) -> None:
             Output(FROM_ID, "value"),
             Output(TO_ID, "value"),
             Output(YEAR_ID, "value"),
+            Output(links.ZIP_ID, "href"),
+            Output(links.EMBED_LINK_ID, "href"),
+            Output(links.EMBED_CODE_ID, "value"),
+            Output(links.SHARE_ID, "value"),
         ],
         [
             Input(INDICATOR_ID, "value"),
@@ -193,6 +198,7 @@ def explorer_content(snap: data.Snapshot, info: dict, query: dict, lang: str) ->
         dcc.Store(id=URL_SYNC_ID, data=None),
         dcc.Store(id=URL_SYNC_ID + "-done", data=None),
         graph(OUTPUT_IDS[0], view["line"]),
+        links.links_block(view["links"], lang),
         html.Div(
             className="two-columns",
             children=[
@@ -264,6 +270,16 @@ def build_view(snap: data.Snapshot, info: dict, state: ExplorerState, lang: str)
         "xlsx_href": "/download/explorer.xlsx" + query + "&" + urlencode({"snapshot": info.get("snapshot_id") or ""}),
         "query": query,
         "year_options": [{"label": str(y), "value": y} for y in years],
+        "links": links.chart_links(
+            flask.request.host_url if flask.has_request_context() else "/",
+            PATH + query,
+            state.indicator_id,
+            state.geo_ids,
+            state.year_from,
+            state.year_to,
+            lang,
+            name,
+        ),
     }
 
 
@@ -333,7 +349,7 @@ def update_view(
         info = data.snapshot_info(snap)
     except data.NoSnapshotError as missing:
         empty = empty_figure(t("No published data yet", lang), lang)
-        return (empty, empty, empty, None, str(missing), None, None, None, [], [], [], None, None, None)
+        return (empty, empty, empty, None, str(missing), None, None, None, [], [], [], None, None, None, *[None] * 4)
     triggered = dash.callback_context.triggered_id if dash.callback_context else None
     query: dict = {"indicator": indicator_id, "geo": ",".join(geo_ids or [])}
     if triggered != INDICATOR_ID:
@@ -359,6 +375,10 @@ def update_view(
         state.year_from,
         state.year_to,
         state.year,
+        view["links"].zip_href,
+        view["links"].embed_href,
+        view["links"].embed_code,
+        view["links"].share_link,
     )
 
 
