@@ -28,8 +28,8 @@ CALLBACK_PATH = "/_dash-update-component"
 # Paths under this prefix may be framed by other sites (the setting `embed_ancestors`); every other path only
 # by the dashboard itself.
 EMBED_PREFIX = "/embed/"
-# Paths served by Dash or our own routes; every other GET path is a page path.
-# Paths answered by their own routes (the API, embeds, downloads), which say 404 themselves where due.
+# Paths served by Dash or our own routes (the API, embeds, downloads: they say 404 themselves where due); every
+# other GET path is a page path.
 NOT_PAGES = ("/_dash-", "/_reload-hash", "/_favicon", "/assets/", "/static/", "/download/", "/geo/", "/api/", "/embed/")
 
 # waitress: a connection is a socket in its event loop until a whole request has arrived, so slow clients do
