@@ -45,7 +45,9 @@ embed = flask.Blueprint("embed", __name__, url_prefix="/embed")
 def _page(lang: str, title: str, body: str, status: int = 200) -> flask.Response:
     html = (
         f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
-        f'<meta name="viewport" content="width=device-width,initial-scale=1"><title>{escape(title)}</title>'
+        '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        # no icon request (an embed makes no request beyond its own page)
+        f'<link rel="icon" href="data:,"><title>{escape(title)}</title>'
         f"<style>{STYLE}</style></head><body><main>{body}</main></body></html>"
     )
     response = flask.Response(html, status=status, mimetype="text/html")
