@@ -121,8 +121,14 @@ def cmd_dashboard(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from assets.exports.export import ExportError, export_table
+    from assets.exports.export import ExportError, export_table, table_list
 
+    if args.list:
+        print("\n".join(table_list()))
+        return EXIT_OK
+    if not args.table or not args.out:
+        print("caei: export needs --table and --out (or --list)", file=sys.stderr)
+        return EXIT_USAGE
     try:
         written = export_table(
             args.table,
@@ -131,6 +137,7 @@ def cmd_export(args) -> int:
             out=Path(args.out),
             year=args.year,
             published_dir=load_settings().published_dir,
+            csv_dialect=args.csv_dialect,
         )
     except ExportError as exc:
         print(f"caei: {exc}", file=sys.stderr)
@@ -325,11 +332,17 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("export", help="export a table of the published snapshot")
     from assets.exports.export import available_tables
 
-    e.add_argument("--table", required=True, choices=available_tables())
+    e.add_argument("--table", choices=available_tables())
+    e.add_argument("--list", action="store_true", help="name every table with one line on what it holds")
     e.add_argument("--format", default="csv", choices=["csv", "xlsx"])
     e.add_argument("--lang", default="ru", choices=["ru", "en", "kk"])
     e.add_argument("--year", type=int, help="year for indicators_wide (default: each indicator's latest)")
-    e.add_argument("--out", required=True, help="output file path")
+    e.add_argument("--out", help="output file path")
+    e.add_argument(
+        "--csv-dialect",
+        choices=["excel-ru", "rfc4180"],
+        help="CSV layout: excel-ru (';', decimal comma; default for ru and kk) or rfc4180 (',', '.'; default for en)",
+    )
     e.set_defaults(func=cmd_export)
     q = sub.add_parser("quality", help="what the published snapshot flagged and kept out, by rule (counts, examples)")
     q.add_argument("--lang", default="ru", choices=["ru", "en", "kk"])
