@@ -224,3 +224,41 @@ def test_pack_csv_zip_follows_the_language_dialect(published_home, snapshot, tmp
         assert decimal in text and other not in text, text
         assert math.isclose(float(text.replace(",", ".")), value, rel_tol=1e-12)
         assert row[header.index(words("year", lang))] == str(year)
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_libreoffice_opens_the_pack(published_home, snapshot, tmp_path, lang):
+    """LibreOffice (headless) opens the workbook and prints it; the printed text has the titles and values."""
+    import shutil
+    import subprocess
+
+    assert shutil.which("soffice") and shutil.which("pdftotext"), "scripts/setup --browser installs LibreOffice"
+    out = tmp_path / f"pack_{lang}.xlsx"
+    done = run_caei(
+        ["export", "--table", "summit_pack", "--format", "xlsx", "--lang", lang, "--out", str(out)], published_home
+    )
+    assert done.returncode == 0, done.stderr
+    profile = tmp_path / "lo_profile"  # its own profile: no clash with another LibreOffice running
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(tmp_path / f"pack_{lang}.pdf"), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    title = snapshot.execute(f"SELECT title_{lang} FROM summit_directions WHERE direction = '4'").fetchone()[0]
+    assert title.split()[0] in text
+    year = latest(snapshot, "aral_sea_area", "ARAL")[0]
+    assert str(year) in text and f"{str(year)[0]} {str(year)[1:]}" not in text  # "2023", never "2 023"
+    assert geo_names(snapshot, lang)["CASPIAN"] in text

@@ -55,6 +55,14 @@ class _Formats:
         return self._numbers[fmt]
 
 
+def _print_setup(sheet: Any, header_rows: tuple[int, int]) -> None:
+    """Printed (or opened in a print preview): landscape A3, one page wide, the header repeated on each page."""
+    sheet.set_landscape()
+    sheet.set_paper(8)
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(*header_rows)
+
+
 def _title_rows(sheet: Any, formats: _Formats, rows: list[str]) -> None:
     for n, text in enumerate(rows):
         sheet.write_string(n, 0, text, formats.title if n == 0 else formats.subtitle)
@@ -76,6 +84,7 @@ def write_direction_sheet(sheet: Any, formats: _Formats, direction: Direction, p
         sheet.merge_range(top, first, top, first + len(MEASURES) - 1, pack.places[place], formats.group)
         for m, measure in enumerate(MEASURES):
             sheet.write_string(sub, first + m, words(measure, lang), formats.header)
+    sheet.set_row(sub, 30)  # room for the two-line sub-headers ("Изменение, %")
     flags_col = 2 + len(places) * len(MEASURES)
     sheet.merge_range(top, flags_col, sub, flags_col, words("flags", lang), formats.header)
     for r, (row, digits) in enumerate(zip(rows, decimals, strict=True), start=sub + 1):
@@ -96,6 +105,7 @@ def write_direction_sheet(sheet: Any, formats: _Formats, direction: Direction, p
     last = sub + len(rows)
     sheet.freeze_panes(sub + 1, 2)
     sheet.autofilter(sub, 0, last, flags_col)
+    _print_setup(sheet, (top, sub))
     sheet.set_column(0, 0, 42)
     sheet.set_column(1, 1, 16)
     sheet.set_column(2, flags_col - 1, 11)
@@ -120,6 +130,7 @@ def write_table_sheet(sheet: Any, formats: _Formats, title: str, pack: Pack, fra
     if frame.width:
         sheet.freeze_panes(header + 1, 0)
         sheet.autofilter(header, 0, header + max(frame.height, 1), frame.width - 1)
+        _print_setup(sheet, (header, header))
     for c, name in enumerate(frame.columns):
         longest = max([len(name), *(len(str(v)) for v in frame[name].head(200).to_list() if v is not None)])
         sheet.set_column(c, c, min(max(longest + 2, 8), MAX_WIDTH), formats.wrap if longest > MAX_WIDTH else None)
