@@ -147,6 +147,36 @@ def cmd_export(args) -> int:
     return EXIT_OK
 
 
+def cmd_brief(args) -> int:
+    """A country brief (PDF or DOCX) of the served snapshot, made once and then read from the cache."""
+    import shutil
+
+    from assets.exports.brief.content import BriefError
+    from assets.exports.brief.files import BriefBuildError, cached_brief
+    from assets.published.snapshots import NoSnapshotError, open_snapshot
+
+    settings = load_settings()
+    try:
+        con = open_snapshot(settings.published_dir)
+    except NoSnapshotError as exc:
+        print(f"caei: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        made = cached_brief(con, settings.home / "cache" / "briefs", args.country, args.lang, args.format)
+    except (BriefError, BriefBuildError) as exc:
+        print(f"caei: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        con.close()
+    out = Path(args.out)
+    if not out.parent.exists():
+        print(f"caei: the folder {out.parent} does not exist", file=sys.stderr)
+        return EXIT_FAILED
+    shutil.copyfile(made, out)
+    print(out)
+    return EXIT_OK
+
+
 def cmd_quality(args) -> int:
     """What the published snapshot's run flagged and kept out, by rule, with counts and examples."""
     import shutil
@@ -344,6 +374,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="CSV layout: excel-ru (';', decimal comma; default for ru and kk) or rfc4180 (',', '.'; default for en)",
     )
     e.set_defaults(func=cmd_export)
+    b = sub.add_parser("brief", help="a country brief (PDF or DOCX) for a minister's folder, from the served snapshot")
+    b.add_argument("--country", required=True, type=str.upper, choices=["KAZ", "KGZ", "TJK", "TKM", "UZB"])
+    b.add_argument("--lang", default="ru", choices=["ru", "en", "kk"])
+    b.add_argument("--format", default="pdf", choices=["pdf", "docx"])
+    b.add_argument("--out", required=True, help="output file path")
+    b.set_defaults(func=cmd_brief)
     q = sub.add_parser("quality", help="what the published snapshot flagged and kept out, by rule (counts, examples)")
     q.add_argument("--lang", default="ru", choices=["ru", "en", "kk"])
     q.set_defaults(func=cmd_quality)

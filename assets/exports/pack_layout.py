@@ -6,6 +6,7 @@ here are written by pack_files.py (XLSX sheets or a zip of CSV files)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import polars as pl
 
@@ -26,7 +27,7 @@ def words(key: str, lang: str, **fields: object) -> str:
     return text.format(**fields) if fields else text
 
 
-def decimals_for(values: list[float | None]) -> int:
+def decimals_for(values: Sequence[float | None]) -> int:
     """Decimals a row is shown with: about three significant figures of its largest value, whole numbers as such."""
     finite = [abs(v) for v in values if v is not None and math.isfinite(v)]
     if not finite:
