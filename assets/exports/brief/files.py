@@ -3,6 +3,7 @@ once per snapshot, country, language and format and then served from the cache."
 
 from __future__ import annotations
 
+import fcntl
 import os
 import tempfile
 from pathlib import Path
@@ -39,12 +40,17 @@ def cached_brief(con: duckdb.DuckDBPyConnection, cache_dir: Path, iso3: str, lan
     if target.is_file():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, partial = tempfile.mkstemp(dir=target.parent, suffix=f".{fmt}.part")
-    os.close(fd)
-    try:
-        build_brief(con, iso3, lang, fmt, Path(partial))
-        os.replace(partial, target)
-    finally:
-        if os.path.exists(partial):
-            os.unlink(partial)
+    # One build for a crowd: whoever holds the lock builds; the others wait for it, then read the cached file.
+    with open(target.with_suffix(f".{fmt}.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if target.is_file():
+            return target
+        fd, partial = tempfile.mkstemp(dir=target.parent, suffix=f".{fmt}.part")
+        os.close(fd)
+        try:
+            build_brief(con, iso3, lang, fmt, Path(partial))
+            os.replace(partial, target)
+        finally:
+            if os.path.exists(partial):
+                os.unlink(partial)
     return target
