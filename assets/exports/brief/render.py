@@ -48,13 +48,13 @@ def chart_svg(brief: Brief, line: Line) -> tuple[str, str]:
     years = sorted({y for _g, (y, v) in bars if y is not None and v is not None})
     year_text = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "—")
     zero_y = plot_top + plot_h * (top / span)
+    title = words("chart_title", lang, indicator=line.indicator, unit=line.unit)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
         f'role="img" font-family="DejaVu Sans, Noto Sans, sans-serif">',
         f"<title>{escape(line.indicator)}</title>",
         f'<rect width="{width}" height="{height}" fill="white"/>',
-        f'<text x="10" y="20" font-size="14" font-weight="bold">'
-        f"{escape(words('chart_title', lang, indicator=line.indicator, unit=line.unit))}</text>",
+        f'<text x="10" y="20" font-size="{14 if len(title) <= 60 else 11}" font-weight="bold">{escape(title)}</text>',
         f'<text x="10" y="38" font-size="11">{escape(words("chart_years", lang, years=year_text))}</text>',
         f'<line x1="{left - 10}" y1="{zero_y:.1f}" x2="{width - 10}" y2="{zero_y:.1f}" stroke="#333"/>',
     ]
@@ -135,6 +135,8 @@ WIDTHS = (28, 14, 10, 14, 11, 23)  # % of the page width per column of an indica
 
 
 def _cell(text: str) -> str:
+    if text.startswith("http"):  # a long address breaks anywhere rather than leave the page
+        return f'<td class="url">{escape(text)}</td>'
     numeric = text[:1].isdigit() or text[:1] in "-−—" and len(text) < 20
     return f'<td class="num">{escape(text)}</td>' if numeric and len(text) < 24 else f"<td>{escape(text)}</td>"
 
@@ -148,16 +150,17 @@ def _table(headers: list[str], rows: list[list[str]], widths: tuple[int, ...] = 
 
 CSS = """
 @page { size: A4; margin: 16mm 14mm; }
-body { font-family: 'DejaVu Sans', 'Noto Sans', sans-serif; font-size: 9.5pt; color: #111; }
-h1 { font-size: 18pt; margin: 0 0 4pt; } h2 { font-size: 13pt; margin: 14pt 0 6pt; }
+body { font-family: 'DejaVu Sans', 'Noto Sans', sans-serif; font-size: 8pt; color: #111; }
+h1 { font-size: 16pt; margin: 0 0 4pt; } h2 { font-size: 11pt; margin: 10pt 0 4pt; }
 h2.page { break-before: page; }
-table { border-collapse: collapse; width: 100%; margin: 4pt 0 8pt; table-layout: auto; font-size: 8.5pt; }
+table { border-collapse: collapse; width: 100%; margin: 4pt 0 8pt; table-layout: auto; font-size: 7pt; }
 th, td { border: 0.5pt solid #999; padding: 2pt 3pt; vertical-align: top; text-align: left;
          overflow-wrap: break-word; hyphens: auto; }
-th { background: #E8EEF4; } td.num { text-align: right; white-space: nowrap; }
+th { background: #E8EEF4; } td.url { word-break: break-all; font-size: 6.5pt; }
+td.num { text-align: right; white-space: nowrap; }
 tr { break-inside: avoid; }
-figure { margin: 6pt 0; break-inside: avoid; } figure svg { width: 80%; height: auto; }
-.small { font-size: 8pt; color: #333; }
+figure { margin: 6pt 0; break-inside: avoid; } figure svg { width: 62%; height: auto; }
+.small { font-size: 7pt; color: #333; }
 """
 
 
@@ -178,9 +181,8 @@ def brief_html(brief: Brief) -> str:
             (4, *WIDTHS[:-1], WIDTHS[-1] - 4),
         ),
     ]
-    for n, section in enumerate(brief.directions):
-        cls = ' class="page"' if n == 0 else ""
-        out.append(f"<h2{cls}>{escape(words('direction', lang, n=section.number, title=section.title))}</h2>")
+    for section in brief.directions:
+        out.append(f"<h2>{escape(words('direction', lang, n=section.number, title=section.title))}</h2>")
         out.append(_table(line_headers(lang), [line_cells(brief, line) for line in section.lines], WIDTHS))
         svg, alt = chart_svg(brief, section.lines[0])
         out.append(f'<figure><div role="img" aria-label="{escape(alt)}">{svg}</div>')
@@ -236,7 +238,7 @@ def brief_html(brief: Brief) -> str:
         catalogue_words("pack", "public_url", lang),
         words("retrieved", lang),
     ]
-    out.append(_table(headers, sources))
+    out.append(_table(headers, sources, (20, 20, 14, 8, 28, 10)))
     out.append(
         f'<p class="small">{escape(words("snapshot", lang, id=brief.snapshot_id, date=brief.snapshot_date))}</p>'
     )
