@@ -33,9 +33,15 @@ def _set_language(document, lang: str) -> None:
         element.set(qn("w:val"), tag)
 
 
-def _table(document, headers: list[str], rows: list[list[str]]) -> None:
+LINE_WIDTHS = (4.6, 2.3, 1.5, 2.3, 2.3, 4.8)  # cm, an indicator table's columns (17.8 cm between the margins)
+
+
+def _table(document, headers: list[str], rows: list[list[str]], widths: tuple[float, ...] = ()) -> None:
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
+    table.autofit = not widths
+    for column, width in zip(table.columns, widths, strict=False):
+        column.width = Cm(width)  # the grid LibreOffice reads; Word reads the cells' widths below
     for cell, text in zip(table.rows[0].cells, headers, strict=True):
         cell.text = text
         for run in cell.paragraphs[0].runs:
@@ -49,7 +55,9 @@ def _table(document, headers: list[str], rows: list[list[str]]) -> None:
         for cell, text in zip(table.add_row().cells, row, strict=True):
             cell.text = text
     for row in table.rows:
-        for cell in row.cells:
+        for n, cell in enumerate(row.cells):
+            if widths:
+                cell.width = Cm(widths[n])
             for paragraph in cell.paragraphs:
                 for run in paragraph.runs:
                     run.font.size = Pt(8)
@@ -83,12 +91,13 @@ def write_docx(brief: Brief, out: Path) -> None:
         document,
         ["№", *line_headers(lang)],
         [[str(s.number), *line_cells(brief, s.lines[0])] for s in brief.directions],
+        (0.6, 4.3, 2.3, 1.5, 2.3, 2.3, 4.5),
     )
     with tempfile.TemporaryDirectory() as tmp:
         for n, direction in enumerate(brief.directions):
             heading = document.add_heading(words("direction", lang, n=direction.number, title=direction.title), 2)
             heading.paragraph_format.page_break_before = n == 0
-            _table(document, line_headers(lang), [line_cells(brief, line) for line in direction.lines])
+            _table(document, line_headers(lang), [line_cells(brief, line) for line in direction.lines], LINE_WIDTHS)
             svg, alt = chart_svg(brief, direction.lines[0])
             png = Path(tmp) / f"chart_{direction.number}.png"
             svg_to_png(svg, png)
@@ -133,6 +142,7 @@ def write_docx(brief: Brief, out: Path) -> None:
             [r["title"], r["original_title"], r["licence"] or "", r["public_url"] or "", r["retrieved_at"] or ""]
             for r in brief.sources.iter_rows(named=True)
         ],
+        (4.2, 4.0, 1.8, 5.4, 2.4),
     )
     document.add_paragraph(words("snapshot", lang, id=brief.snapshot_id, date=brief.snapshot_date))
     document.save(str(out))
