@@ -63,6 +63,9 @@ def test_russian_pdf_brief_reads_back_with_numbers_of_the_snapshot(home, snapsho
     for indicator_id, sea in (("aral_sea_area", "ARAL"), ("caspian_level_baltic", "CASPIAN")):
         year, value = latest(snapshot, indicator_id, sea)
         assert flat(f"{number(value, 'ru')} ({year})") in text, indicator_id
+    assert catalogue_words("brief", "water", "ru") in text and catalogue_words("brief", "air", "ru") in text
+    year, value = latest(snapshot, "basic_drinking_water", "KAZ")
+    assert flat(f"{number(value, 'ru')} ({year})") in text
     assert "file://" not in text
 
 

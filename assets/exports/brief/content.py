@@ -27,6 +27,7 @@ class BriefError(ValueError):
 class Line:
     """One indicator as the brief states it for the country."""
 
+    indicator_id: str
     indicator: str
     unit: str
     value: float | None
@@ -58,6 +59,7 @@ class Brief:
     places: dict[str, str]
     directions: list[Section]
     seas: list[tuple[str, Line]]  # (sea name, line)
+    water: list[Line]  # the country's water indicators (catalogue theme `water`), once each
     air: list[dict]  # per pollutant: the country's city with the highest annual mean in the latest year
     funding: list[tuple[str, float]]  # largest donors of the latest year (million US$ current)
     funding_year: int | None
@@ -86,6 +88,7 @@ def _lines(values: pl.DataFrame, iso3: str, pack: Pack, trend_words: dict[str, s
         trend = "" if change is None else trend_words["up" if change > 0 else "down" if change < 0 else "flat"]
         lines.append(
             Line(
+                indicator_id=mine["indicator_id"],
                 indicator=mine["indicator"],
                 unit=mine["unit"] or "",
                 value=mine["latest_value"],
@@ -132,6 +135,10 @@ def brief_content(con: duckdb.DuckDBPyConnection, iso3: str, lang: str) -> Brief
             for line in _lines(direction.values, sea, pack, words):
                 seas.append((pack.places[sea], line))
                 used.add(line.source_id)
+    water_ids = {i for (i,) in con.execute("SELECT indicator_id FROM indicators WHERE theme = 'water'").fetchall()}
+    water = list(
+        {line.indicator_id: line for s in directions for line in s.lines if line.indicator_id in water_ids}.values()
+    )
     air = con.execute(
         f"""SELECT r.pollutant, r.year, coalesce(c.name_{lang}, c.name_ru) AS city, r.mean, u.label_{lang} AS unit,
                    r.rank, r.n_ranked, r.source_id
@@ -162,6 +169,7 @@ def brief_content(con: duckdb.DuckDBPyConnection, iso3: str, lang: str) -> Brief
         places=pack.places,
         directions=directions,
         seas=seas,
+        water=water,
         air=air.to_dicts(),
         funding=[(d, float(a)) for d, a in donors],
         funding_year=funding_year,

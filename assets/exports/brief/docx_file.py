@@ -14,7 +14,16 @@ from docx.shared import Cm, Pt
 
 from assets.exports.brief.chromium import svg_to_png
 from assets.exports.brief.content import Brief
-from assets.exports.brief.render import air_cells, chart_svg, line_cells, line_headers, number, source_title, words
+from assets.exports.brief.render import (
+    air_cells,
+    chart_svg,
+    line_cells,
+    line_headers,
+    number,
+    source_title,
+    water_table,
+    words,
+)
 from assets.exports.headers import catalogue_words
 
 LANGUAGE_TAGS = {"ru": "ru-RU", "en": "en-GB", "kk": "kk-KZ"}
@@ -110,6 +119,9 @@ def write_docx(brief: Brief, out: Path) -> None:
             [words("sea", lang), *line_headers(lang)[:2], line_headers(lang)[-1]],
             [[sea, *line_cells(brief, line)[:2], line_cells(brief, line)[-1]] for sea, line in brief.seas],
         )
+    if brief.water:
+        document.add_heading(words("water", lang), level=2)
+        _table(document, *water_table(brief), (5.4, 2.6, 2.0, 2.5, 5.3))
     document.add_heading(words("air", lang), level=2)
     if brief.air:
         _table(

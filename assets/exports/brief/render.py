@@ -120,6 +120,13 @@ def air_cells(brief: Brief, a: dict) -> list[str]:
     ]
 
 
+def water_table(brief: Brief) -> tuple[list[str], list[list[str]]]:
+    """The water highlights: indicator, value (year), rank among the five, trend, source."""
+    headers = line_headers(brief.lang)
+    rows = [[c[0], c[1], c[2], c[4], c[5]] for c in (line_cells(brief, line) for line in brief.water)]
+    return [headers[0], headers[1], headers[2], headers[4], headers[5]], rows
+
+
 def line_headers(lang: str) -> list[str]:
     return [
         words("indicator", lang),
@@ -192,6 +199,9 @@ def brief_html(brief: Brief) -> str:
         rows = [[sea, *line_cells(brief, line)[:2], line_cells(brief, line)[-1]] for sea, line in brief.seas]
         headers = [words("sea", lang), *line_headers(lang)[:2], line_headers(lang)[-1]]
         out.append(_table(headers, rows))
+    if brief.water:
+        out.append(f"<h2>{escape(words('water', lang))}</h2>")
+        out.append(_table(*water_table(brief), (32, 15, 11, 13, 29)))
     out.append(f"<h2>{escape(words('air', lang))}</h2>")
     if brief.air:
         rows = [
