@@ -75,6 +75,7 @@ def write_direction_sheet(sheet: Any, formats: _Formats, direction: Direction, p
     if not rows:
         sheet.write_string(HEADER_ROW, 0, words("no_data", lang))
         sheet.set_column(0, 0, MAX_WIDTH)
+        _print_setup(sheet, (0, 0))  # the long title rows print on the one page, not spilling onto others
         return
     top, sub = HEADER_ROW, HEADER_ROW + 1
     for col, key in ((0, "indicator"), (1, "unit")):
