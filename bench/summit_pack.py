@@ -4,7 +4,7 @@
 
 Without --home a snapshot is materialised from ../shared/data (or $CAEI_MIRROR) into a temporary CAEI_HOME.
 Times, as medians:
-1. tables:     assets.exports.summit_pack.summit_pack_tables (the queries and polars work, no file written)
+1. tables:     assets.exports.summit_pack.summit_pack (the queries and polars work, no file written)
 2. in-process: assets.exports.export.export_table("summit_pack", ...) for xlsx and csv (open the snapshot, build, write)
 3. CLI:        `caei export --table summit_pack --format xlsx|csv` in a subprocess, as a user runs it
 4. CLI floor:  `caei export --help` in a subprocess (interpreter start and the CLI's imports, no work)
@@ -56,7 +56,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from assets.exports.export import export_table
-    from assets.exports.summit_pack import summit_pack_tables
+    from assets.exports.summit_pack import summit_pack
     from assets.published.snapshots import open_snapshot
 
     started = time.perf_counter()
@@ -68,7 +68,7 @@ def main() -> None:
         def tables() -> None:
             con = open_snapshot(published)
             try:
-                summit_pack_tables(con, args.lang)
+                summit_pack(con, args.lang)
             finally:
                 con.close()
 

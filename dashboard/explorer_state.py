@@ -16,7 +16,9 @@ from urllib.parse import urlencode
 import polars as pl
 
 from assets.exports.cells import for_readers
+from assets.exports.csv_files import table_csv_bytes
 from assets.exports.export import LANGUAGES
+from assets.exports.sources import no_local_paths
 from assets.exports.xlsx import write_workbook
 
 DOWNLOAD_FORMATS = ("csv", "xlsx")
@@ -181,16 +183,14 @@ def download_frames(
     meta = pl.DataFrame(meta_rows, schema={k: pl.String for k in meta_rows[0]})
     header_lang = lang if lang in LANGUAGES else "ru"
     # the exports' shared step: flags in words with their codes beside them, NaN and infinities in words
-    return for_readers(data, header_lang), for_readers(meta, header_lang)
+    # a mirror's local path (file:///...) is said in words, never shown
+    return for_readers(data, header_lang), for_readers(no_local_paths(meta, header_lang), header_lang)
 
 
-def to_csv_bytes(data: pl.DataFrame, meta: pl.DataFrame) -> bytes:
-    """One CSV (UTF-8 with BOM, for spreadsheet programs): the data, an empty line, then the metadata."""
-    buffer = io.StringIO()
-    data.write_csv(buffer)
-    buffer.write("\n")
-    meta.write_csv(buffer)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+def to_csv_bytes(data: pl.DataFrame, meta: pl.DataFrame, dialect: str = "rfc4180") -> bytes:
+    """One CSV (UTF-8 with BOM, for spreadsheet programs) in the exports' dialect: the data, an empty line, then
+    the metadata."""
+    return table_csv_bytes(data, dialect) + b"\n" + table_csv_bytes(meta, dialect).removeprefix(b"\xef\xbb\xbf")
 
 
 def to_xlsx_bytes(data: pl.DataFrame, meta: pl.DataFrame) -> bytes:

@@ -9,10 +9,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from assets.common.settings import Settings, SettingsError, load_settings
-from pipelines.errors import debug, one_line, run_errors, run_failure_line
+from pipelines.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, debug, one_line, run_errors, run_failure_line
+from pipelines.output_commands import cmd_brief, cmd_export, cmd_quality
 from pipelines.runs import fail_runs_of_dead_processes, owner_tags, upgrade_dagster_yaml
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 DAGSTER_YAML = """\
 # Written by `caei`: runs started from the UI are queued and run one at a time (one DuckDB writer).
@@ -173,57 +172,6 @@ def cmd_dashboard(args) -> int:
 
     settings = load_settings()
     serve(settings.published_dir, host=args.host, port=args.port, embed_ancestors=settings.embed_ancestors)
-    return EXIT_OK
-
-
-def cmd_export(args) -> int:
-    from assets.exports.export import EXPORTS, ExportError, export_table
-
-    out = Path(args.out)
-    if not args.out.strip() or not out.name:
-        print("caei: --out is empty: name the file to write, e.g. --out indicators.csv", file=sys.stderr)
-        return EXIT_USAGE
-    folder_export = args.table in EXPORTS and EXPORTS[args.table].folder
-    if out.is_dir() and not folder_export:
-        print(
-            f"caei: --out {out} is a folder: name a file in it, e.g. {out / (args.table + '.' + args.format)}",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
-    try:
-        written = export_table(
-            args.table,
-            fmt=args.format,
-            lang=args.lang,
-            out=out,
-            year=args.year,
-            published_dir=load_settings().published_dir,
-        )
-    except ExportError as exc:
-        print(f"caei: {exc}", file=sys.stderr)
-        return EXIT_FAILED
-    for path in written:
-        print(path)
-    return EXIT_OK
-
-
-def cmd_quality(args) -> int:
-    """What the published snapshot's run flagged and kept out, by rule, with counts and examples."""
-    import shutil
-
-    from assets.exports.quality import render_text, report_from_snapshot
-    from assets.published.snapshots import NoSnapshotError, open_snapshot
-
-    try:
-        con = open_snapshot(load_settings().published_dir)
-    except NoSnapshotError as exc:
-        print(f"caei: {exc}", file=sys.stderr)
-        return EXIT_FAILED
-    try:
-        report = report_from_snapshot(con, args.lang)
-    finally:
-        con.close()
-    print(render_text(report, args.lang, width=shutil.get_terminal_size((120, 40)).columns))
     return EXIT_OK
 
 
@@ -424,12 +372,24 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("export", help="export a table of the published snapshot")
     from assets.exports.export import available_tables
 
-    e.add_argument("--table", required=True, choices=available_tables())
+    e.add_argument("--table", choices=available_tables())
+    e.add_argument("--list", action="store_true", help="name every table with one line on what it holds")
     e.add_argument("--format", default="csv", choices=["csv", "xlsx", "xml"], help="xml: SDMX-ML (--table sdmx)")
     e.add_argument("--lang", default="ru", choices=["ru", "en", "kk"])
     e.add_argument("--year", type=int, help="year for indicators_wide (default: each indicator's latest)")
-    e.add_argument("--out", required=True, help="output file path (a folder for --table datapackage)")
+    e.add_argument("--out", help="output file path (a folder for --table datapackage)")
+    e.add_argument(
+        "--csv-dialect",
+        choices=["excel-ru", "rfc4180"],
+        help="CSV layout: excel-ru (';', decimal comma; default for ru and kk) or rfc4180 (',', '.'; default for en)",
+    )
     e.set_defaults(func=cmd_export)
+    b = sub.add_parser("brief", help="a country brief (PDF or DOCX) for a minister's folder, from the served snapshot")
+    b.add_argument("--country", required=True, type=str.upper, choices=["KAZ", "KGZ", "TJK", "TKM", "UZB"])
+    b.add_argument("--lang", default="ru", choices=["ru", "en", "kk"])
+    b.add_argument("--format", default="pdf", choices=["pdf", "docx"])
+    b.add_argument("--out", required=True, help="output file path")
+    b.set_defaults(func=cmd_brief)
     q = sub.add_parser("quality", help="what the published snapshot flagged and kept out, by rule (counts, examples)")
     q.add_argument("--lang", default="ru", choices=["ru", "en", "kk"])
     q.set_defaults(func=cmd_quality)

@@ -18,6 +18,9 @@ import duckdb
 
 from assets.common.settings import Settings
 
+# The `caei` exit codes: 0 done, 1 failed (the reason is printed), 2 usage.
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
 # What a first run writes under CAEI_HOME from the shared data (raw 11 MB, warehouse 54 MB, one snapshot 19 MB,
 # Dagster's records 7 MB: measured December 2026), rounded up.
 FIRST_RUN_BYTES = 100 * 1024 * 1024

@@ -42,7 +42,7 @@ def test_quality_export_has_the_rule_and_its_count_in_kazakh(published_home, tmp
     done = run_caei(["export", "--table", "quality", "--lang", "kk", "--out", str(out)], published_home)
     assert done.returncode == 0, done.stderr
     with open(out, newline="", encoding="utf-8-sig") as f:
-        rows = list(csv.DictReader(f))
+        rows = list(csv.DictReader(f, delimiter=";"))  # Kazakh CSV follows Russian Excel (issue 16)
     assert rows and set(rows[0]) == {
         "Бөлім",
         "Түрі",
@@ -55,5 +55,5 @@ def test_quality_export_has_the_rule_and_its_count_in_kazakh(published_home, tmp
     row = next(r for r in rows if r["Ереже коды"] == flag and r["Кесте"] == "Көрсеткіш мәндері")
     assert (row["Ереже"], int(row["Мәндер не жолдар саны"])) == (flag_words(flag, "kk"), n)
     with open(tmp_path / "quality.metadata.csv", newline="", encoding="utf-8-sig") as f:
-        legend = list(csv.DictReader(f))
+        legend = list(csv.DictReader(f, delimiter=";"))
     assert {r["Белгі"] for r in legend} >= {flag}

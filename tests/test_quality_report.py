@@ -81,7 +81,9 @@ def test_report_counts_each_flag_quarantine_reason_and_check_warning(lang):
     kept_out = rows[("quarantine", "air_quarantine", "no city in the source row")]
     assert kept_out["count"] == 2 and kept_out["kind"] == "blocked"
     assert "56" in kept_out["examples"] and "111" in kept_out["examples"]
-    assert "CO2 emissions per capita" in kept_out["examples"]  # the source's title, not its id
+    # the source's title in the language (its original, English title for en), not its id
+    source = read_seed("sources.csv").filter(pl.col("source_id") == "owid_co2_per_capita")
+    assert source["title" if lang == "en" else f"title_{lang}"][0] in kept_out["examples"]
     assert rows[("check", "indicator_values", "freshness")]["count"] == 8
     # what needs attention comes first: kept-out rows, then check warnings, then doubtful flags
     assert report["section"].to_list()[:2] == ["quarantine", "check"]

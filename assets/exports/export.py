@@ -23,11 +23,21 @@ from assets.common.flags import flag_words
 from assets.common.geography import AREAS, CENTRAL_ASIA, REGION_ID
 from assets.exports.air import export_air_quality, export_air_summary
 from assets.exports.cells import for_readers
+from assets.exports.csv_files import dialect_for, write_table_csv
 from assets.exports.datapackage import write_datapackage_export
 from assets.exports.funding import export_funding
+from assets.exports.more_tables import (
+    export_air_rankings,
+    export_aral_caspian,
+    export_funding_breakdown,
+    export_summit_initiatives,
+    export_water_sites,
+    write_aral_caspian,
+)
+from assets.exports.pack_files import export_summit_pack, write_summit_pack
 from assets.exports.quality import export_quality
 from assets.exports.sdmx import write_sdmx_export
-from assets.exports.summit_pack import export_summit_pack, write_summit_pack
+from assets.exports.sources import no_local_paths
 from assets.exports.water import export_quarantine, export_water_quality
 from assets.exports.xlsx import write_workbook
 from assets.published.queries import LATEST_PROVENANCE
@@ -178,8 +188,9 @@ class Export:
 
     build: Callable[[duckdb.DuckDBPyConnection, str, int | None], tuple[pl.DataFrame, pl.DataFrame]] | None
     languages: tuple[str, ...]
-    # A table with its own file layout (the summit pack: a sheet per direction) writes itself: (con, fmt, lang, out).
-    writer: Callable[[duckdb.DuckDBPyConnection, str, str, Path], list[Path]] | None = None
+    # A table with its own file layout (the summit pack: a sheet per direction) writes itself:
+    # (con, fmt, lang, out, csv_dialect).
+    writer: Callable[[duckdb.DuckDBPyConnection, str, str, Path, str | None], list[Path]] | None = None
     formats: tuple[str, ...] = ("csv", "xlsx")
     folder: bool = False  # --out names a folder the writer fills (a data package), not a file
 
@@ -190,25 +201,66 @@ EXPORTS: dict[str, Export] = {
     "water_quality": Export(export_water_quality, ("ru", "en")),
     "quarantine": Export(export_quarantine, ("ru", "en")),
     "funding": Export(export_funding, ("ru", "en")),
-    "summit_pack": Export(export_summit_pack, ("ru", "en"), writer=write_summit_pack),
+    "summit_pack": Export(export_summit_pack, LANGUAGES, writer=write_summit_pack),
     "air_quality": Export(export_air_quality, ("ru", "en")),
     "air_summary": Export(export_air_summary, ("ru", "en")),
     "quality": Export(export_quality, LANGUAGES),
-    # Open data for statistics offices and portals: names in every language inside, so any --lang gives the same.
-    "sdmx": Export(None, LANGUAGES, writer=write_sdmx_export, formats=("xml", "csv")),
+    # Open data for statistics offices and portals: names in every language inside, so any --lang gives the same;
+    # their CSV follows its standard (SDMX-CSV, Frictionless: comma and dot), whatever the dialect.
+    "sdmx": Export(
+        None,
+        LANGUAGES,
+        writer=lambda con, fmt, lang, out, _: write_sdmx_export(con, fmt, lang, out),
+        formats=("xml", "csv"),
+    ),
     # A Frictionless data package: --out is a folder (datapackage.json and a CSV per resource).
-    "datapackage": Export(None, LANGUAGES, writer=write_datapackage_export, formats=("csv",), folder=True),
+    "datapackage": Export(
+        None,
+        LANGUAGES,
+        writer=lambda con, fmt, lang, out, _: write_datapackage_export(con, fmt, lang, out),
+        formats=("csv",),
+        folder=True,
+    ),
+    "aral_caspian": Export(export_aral_caspian, LANGUAGES, writer=write_aral_caspian),
+    "water_sites": Export(export_water_sites, LANGUAGES),
+    "funding_breakdown": Export(export_funding_breakdown, LANGUAGES),
+    "air_rankings": Export(export_air_rankings, LANGUAGES),
+    "summit_initiatives": Export(export_summit_initiatives, LANGUAGES),
 }
+
+# One line per table for `caei export --list` (English, like the command's help).
+DESCRIPTIONS = {
+    "indicators": "every indicator value, all years, with unit, source, licence and flags",
+    "indicators_wide": "indicators x the five countries and Central Asia for one year (or each one's latest)",
+    "water_quality": "surface-water quality observations by site, parameter and date",
+    "quarantine": "water rows kept out of the tables, each with its reason",
+    "funding": "funding facts with comparable amounts (US$ current and 2015)",
+    "summit_pack": "the Summit 2026 pack: a sheet per direction, data, sources, notes (XLSX; CSV: a zip)",
+    "air_quality": "daily air-quality values by city and pollutant, with screening flags",
+    "air_summary": "air quality per city, pollutant and period: means, exceedances, coverage",
+    "quality": "what the snapshot's checks flagged and kept out, by rule, with counts and examples",
+    "aral_caspian": "Aral areas by basin; Caspian levels in each datum, dated observations, the per-year difference",
+    "water_sites": "the surface-water monitoring sites: water body, region, kind, flags",
+    "funding_breakdown": "OECD CRS climate-related disbursements by donor, flow and theme per country and year",
+    "air_rankings": "cities ranked by the annual mean of each pollutant (like with like), days of data, flags",
+    "summit_initiatives": "the registry of summit initiatives: lead, partners, status, dates, budget",
+}
+
+
+def table_list() -> list[str]:
+    """`caei export --list`: each table and one line on what it holds."""
+    width = max(map(len, EXPORTS))
+    return [f"{name.ljust(width)}  {DESCRIPTIONS.get(name, '')}" for name in EXPORTS]
 
 
 def available_tables() -> list[str]:
     return list(EXPORTS)
 
 
-def write_csv(data: pl.DataFrame, meta: pl.DataFrame, out: Path) -> list[Path]:
+def write_csv(data: pl.DataFrame, meta: pl.DataFrame, out: Path, dialect: str) -> list[Path]:
     meta_path = out.with_name(out.stem + ".metadata.csv")
-    data.write_csv(out, include_bom=True)
-    meta.write_csv(meta_path, include_bom=True)
+    write_table_csv(data, out, dialect)
+    write_table_csv(meta, meta_path, dialect)
     return [out, meta_path]
 
 
@@ -289,6 +341,7 @@ def export_table(
     published_dir: Path,
     year: int | None = None,
     snapshot_id: str | None = None,
+    csv_dialect: str | None = None,
 ) -> list[Path]:
     export = EXPORTS.get(table)
     if export is None:
@@ -302,6 +355,10 @@ def export_table(
     if fmt not in export.formats:
         raise ExportError(f"the table {table!r} is not written as {fmt!r}; choose {' or '.join(export.formats)}")
     try:
+        dialect = dialect_for(lang, csv_dialect)
+    except ValueError as exc:
+        raise ExportError(str(exc)) from exc
+    try:
         con = open_snapshot(published_dir, snapshot_id)
     except NoSnapshotError as exc:
         raise ExportError(str(exc)) from exc
@@ -312,15 +369,17 @@ def export_table(
         if export.writer is not None:
             writer = export.writer
             if not export.folder:
-                return write_in_place(out, lambda target: writer(con, fmt, lang, target))
+                return write_in_place(out, lambda target: writer(con, fmt, lang, target, dialect))
             try:
-                return writer(con, fmt, lang, out)
+                return writer(con, fmt, lang, out, dialect)
             except OSError as exc:  # e.g. a data package's folder given as an existing file
                 raise ExportError(f"cannot write {out}: {exc}") from exc
         assert export.build is not None, f"{table} has neither a writer nor frames"
         data, meta = export.build(con, lang, year)
     finally:
         con.close()
-    data, meta = (for_readers(frame, lang) for frame in (data, meta))
-    write = write_csv if fmt == "csv" else write_xlsx
-    return write_in_place(out, lambda target: write(data, meta, target))
+    # A mirror's local path (file:///...) is never exported, only said in words.
+    data, meta = (for_readers(no_local_paths(frame, lang), lang) for frame in (data, meta))
+    if fmt == "csv":
+        return write_in_place(out, lambda target: write_csv(data, meta, target, dialect))
+    return write_in_place(out, lambda target: write_xlsx(data, meta, target))

@@ -73,7 +73,8 @@ def quality_inputs(query: Callable[[str], pl.DataFrame]) -> dict[str, pl.DataFra
 
 
 def _name_column(frame: pl.DataFrame, base: str, lang: str) -> str | None:
-    for candidate in (f"{base}_{lang}", f"{base}_ru", f"{base}_en", base):
+    # English names may stand in the base column (a source's original title): read it for English first.
+    for candidate in (f"{base}_{lang}", base if lang == "en" else "", f"{base}_ru", f"{base}_en", base):
         if candidate in frame.columns:
             return candidate
     return None

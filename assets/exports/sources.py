@@ -23,3 +23,46 @@ def sources_metadata(con: duckdb.DuckDBPyConnection, source_ids: list[str]) -> p
     """,
         [source_ids],
     ).pl()
+
+
+# Where a source was read, for readers: a public address as it is; a copy read from a mirror (a local path on the
+# exporting machine, `file:///...`) in words, never the path.
+MIRROR_WORDS = {
+    "ru": "прочитано из зеркала публичного файла",
+    "en": "read from a mirror of the public file",
+    "kk": "жария файлдың айнасынан оқылды",
+}
+
+
+def read_from(url: pl.Expr, lang: str) -> pl.Expr:
+    """The retrieval address for readers: http(s) as it is, anything else (a mirror's local path) in words."""
+    return pl.when(url.str.starts_with("http")).then(url).when(url.is_not_null()).then(pl.lit(MIRROR_WORDS[lang]))
+
+
+def source_list(con: duckdb.DuckDBPyConnection, source_ids: list[str], lang: str) -> pl.DataFrame:
+    """Each source with its title in `lang` (the catalogue's title_ru/title_kk) and the original title beside,
+    publisher, licence, citation, public URL, retrieval time, checksum and where it was read (no local paths)."""
+    columns = {c for (c,) in con.execute("SELECT column_name FROM (DESCRIBE sources)").fetchall()}
+    title = f"coalesce(nullif(s.title_{lang}, ''), s.title)" if f"title_{lang}" in columns else "s.title"
+    frame = con.execute(
+        f"""
+        WITH latest AS ({LATEST_PROVENANCE})
+        SELECT s.source_id, {title} AS title, s.title AS original_title, s.publisher, s.licence, s.citation,
+               s.public_url, strftime(TRY_CAST(p.retrieved_at AS TIMESTAMPTZ), '%Y-%m-%d %H:%M UTC') AS retrieved_at,
+               p.sha256, p.url
+        FROM sources s LEFT JOIN latest p USING (source_id)
+        WHERE s.source_id IN (SELECT unnest(?))
+        ORDER BY s.source_id
+    """,
+        [source_ids],
+    ).pl()
+    return frame.with_columns(read_from=read_from(pl.col("url"), lang)).drop("url")
+
+
+def no_local_paths(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """Every text cell naming a local file (`file:///...`, a mirror on the exporting machine) said in words."""
+    return frame.with_columns(
+        pl.when(pl.col(c).str.starts_with("file:")).then(pl.lit(MIRROR_WORDS[lang])).otherwise(pl.col(c)).alias(c)
+        for c, dtype in frame.schema.items()
+        if dtype == pl.String
+    )

@@ -1,40 +1,34 @@
-"""The Summit 2026 indicator pack: one sheet per direction, sources and notes (XLSX, or a zip of CSV tables)."""
+"""The Summit 2026 indicator pack's content: per direction the latest values of its indicators in the five
+countries, Central Asia and (direction 4) the seas, with the change over about ten years; its sources and notes.
+How it is laid out for people (sheets, CSV zip) is in pack_layout.py and pack_files.py."""
 
 from __future__ import annotations
 
-import io
-import re
-import zipfile
-from pathlib import Path
+from dataclasses import dataclass
 
 import duckdb
 import polars as pl
 
 from assets.common.geography import AREAS, REGION_ID
-from assets.exports.cells import flags_in_words
-from assets.exports.funding import _read, snapshot_stamp, sources_sheet
-from assets.exports.headers import localise_headers
-from assets.exports.xlsx import neutralise_formulas, write_workbook
+from assets.exports.funding import _read, snapshot_stamp
+from assets.exports.sources import source_list
 
 TREND_YEARS = 10  # the trend compares the latest value with the value about ten years earlier
 TREND_WORDS = {
     "ru": {"up": "рост", "down": "снижение", "flat": "без изменений"},
     "en": {"up": "up", "down": "down", "flat": "no change"},
-}
-NO_DATA = {
-    "ru": "Для этого направления в каталоге нет показателей с данными: данных нет.",
-    "en": "This direction has no catalogue indicator with data: no data.",
+    "kk": {"up": "өсу", "down": "төмендеу", "flat": "өзгеріссіз"},
 }
 PACK_NOTES = {
     "ru": [
         "Последнее значение — последний год с фактическими данными (прогнозы не используются).",
-        f"Тенденция сравнивает последнее значение со значением примерно за {TREND_YEARS} лет до него "
-        "(ближайший более ранний год).",
-        "Значение по Центральной Азии (CA5): суммы — только когда есть данные всех пяти стран; средние, "
+        f"Изменение сравнивает последнее значение со значением примерно за {TREND_YEARS} лет до него "
+        "(ближайший более ранний год, указан в столбце «в сравнении с»); в процентах — от значения того года.",
+        "Значение по Центральной Азии: суммы — только когда есть данные всех пяти стран; средние, "
         "взвешенные по населению, — при охвате не менее 80 % населения пяти стран; отсутствующая страна не "
         "считается нулём.",
-        "Показатели направлений берутся из каталога показателей (seeds/indicators.csv); "
-        "направление без данных так и помечено.",
+        "Показатели направлений берутся из каталога показателей проекта; направление без данных так и помечено.",
+        "Числа на листах направлений округлены так, как показаны; полная точность — на листе «Данные».",
         "Климатическое финансирование OECD CRS (маркеры Рио) — верхняя оценка.",
         "Аральское и Каспийское моря (направление 4) — водные объекты, а не страны. Два ряда уровня Каспия "
         "даны в разных системах высот (DAHITI и Балтийская) и никогда не объединяются.",
@@ -43,18 +37,32 @@ PACK_NOTES = {
     ],
     "en": [
         "Latest value = the latest year with observed data (projections are not used).",
-        f"The trend compares the latest value with the value about {TREND_YEARS} years earlier "
-        "(the nearest earlier year).",
-        "The Central Asia value (CA5): sums only when all five countries have a value; population-weighted "
+        f"The change compares the latest value with the value about {TREND_YEARS} years earlier "
+        "(the nearest earlier year, given in the column 'compared with'); in % of that year's value.",
+        "The Central Asia value: sums only when all five countries have a value; population-weighted "
         "means when the covered countries hold at least 80 % of the five's population; a missing country is "
         "never counted as zero.",
-        "Each direction's indicators come from the indicator catalogue (seeds/indicators.csv); "
-        "a direction without data says so.",
+        "Each direction's indicators come from the project's indicator catalogue; a direction without data says so.",
+        "Numbers on the direction sheets are rounded as displayed; full precision is on the 'Data' sheet.",
         "OECD CRS climate-related finance (Rio markers) is an upper bound.",
         "The Aral Sea and the Caspian Sea (direction 4) are water bodies, not countries. The two Caspian level "
         "series use different height systems (DAHITI and Baltic) and are never combined.",
         "Flags in words repeat the caveats of the source and of the checks beside the value (e.g. lower quality "
         "by the source's own account, the level of the Kazakh part of the sea).",
+    ],
+    "kk": [
+        "Соңғы мән — нақты деректері бар соңғы жыл (болжамдар пайдаланылмайды).",
+        f"Өзгеріс соңғы мәнді шамамен {TREND_YEARS} жыл бұрынғы мәнмен салыстырады (ең жақын ертерек жыл, "
+        "«салыстырылған жыл» бағанында көрсетілген); пайызбен — сол жылғы мәннен.",
+        "Орталық Азия бойынша мән: қосындылар — бес елдің бәрінде дерек болғанда ғана; халық санымен "
+        "өлшенген орташа мәндер — бес ел халқының кемінде 80 %-ы қамтылғанда; жоқ ел нөл деп есептелмейді.",
+        "Бағыттардың көрсеткіштері жобаның көрсеткіштер каталогынан алынады; деректері жоқ бағыт солай белгіленеді.",
+        "Бағыт парақтарындағы сандар көрсетілгендей дөңгелектенген; толық дәлдік — «Деректер» парағында.",
+        "OECD CRS климаттық қаржыландыруы (Рио маркерлері) — жоғарғы бағалау.",
+        "Арал және Каспий теңіздері (4-бағыт) — елдер емес, су объектілері. Каспий деңгейінің екі қатары "
+        "әртүрлі биіктік жүйелерінде (DAHITI және Балтық) берілген және ешқашан біріктірілмейді.",
+        "Сөзбен берілген белгілер мәннің жанында дереккөз бен тексерулердің ескертпелерін қайталайды (мысалы, "
+        "дереккөздің өз бағасы бойынша төмен сапа, теңіздің қазақстандық бөлігінің деңгейі).",
     ],
 }
 
@@ -91,8 +99,36 @@ def latest_and_trend(values: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def summit_pack_tables(con: duckdb.DuckDBPyConnection, lang: str) -> dict[str, pl.DataFrame]:
-    """The pack's tables: one per direction, then sources and notes; every table names the snapshot."""
+@dataclass(frozen=True)
+class Direction:
+    number: int
+    title: str
+    values: pl.DataFrame  # one row per indicator and place: latest value, comparison, change, flags (codes)
+
+
+@dataclass(frozen=True)
+class Pack:
+    lang: str
+    snapshot_id: str
+    snapshot_date: str
+    directions: list[Direction]
+    places: dict[str, str]  # geo_id -> name in the language, in column order (five countries, CA5, the seas)
+    sources: pl.DataFrame
+    notes: list[str]
+
+
+def with_change_pct(summary: pl.DataFrame) -> pl.DataFrame:
+    """The change in % of the comparison value; none when that value is zero (no percentage of nothing)."""
+    base = pl.col("earlier_value")
+    return summary.with_columns(
+        change_pct=pl.when(base != 0).then(pl.col("change") / base.abs() * 100).otherwise(None).cast(pl.Float64)
+    )
+
+
+def summit_pack(con: duckdb.DuckDBPyConnection, lang: str) -> Pack:
+    """The pack's content read from the snapshot: per direction its indicators' latest values, then sources."""
+    if lang not in PACK_NOTES:
+        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(PACK_NOTES)}")
     snapshot_id, snapshot_date = snapshot_stamp(con)
     directions = _read(
         con, f"SELECT CAST(direction AS INTEGER) AS direction, title_{lang} AS title FROM summit_directions ORDER BY 1"
@@ -105,8 +141,8 @@ def summit_pack_tables(con: duckdb.DuckDBPyConnection, lang: str) -> dict[str, p
         ORDER BY l.direction, l.is_headline DESC, l.indicator_id
     """,
     )
-    # The seas (Aral, Caspian) are water bodies, not countries: their indicators (direction 4) are listed after
-    # the areas; each Caspian datum is its own indicator, so the two series stay apart.
+    # The seas (Aral, Caspian) are water bodies, not countries: their indicators (direction 4) get the seas'
+    # own columns after the areas; each Caspian datum is its own indicator, so the two series stay apart.
     seas = _read(con, "SELECT geo_id FROM geographies WHERE kind = 'water_body' ORDER BY geo_id")["geo_id"].to_list()
     values = _read(
         con,
@@ -123,102 +159,31 @@ def summit_pack_tables(con: duckdb.DuckDBPyConnection, lang: str) -> dict[str, p
         CROSS JOIN (SELECT DISTINCT indicator_id FROM indicator_values WHERE source_id = 'oecd_crs_climate') i
     """,
     ).with_columns(geo_id=pl.lit(REGION_ID), latest_year=pl.col("latest_year").cast(pl.Int32))
-    names = _read(con, f"SELECT geo_id, name_{lang} AS geo FROM geographies")
-    summary = (
-        latest_and_trend(values)
-        .join(coverage, on=["indicator_id", "geo_id", "latest_year"], how="left")
-        .join(names, on="geo_id", how="left")
+    names = dict(_read(con, f"SELECT geo_id, name_{lang} AS geo FROM geographies").iter_rows())
+    summary = with_change_pct(
+        latest_and_trend(values).join(coverage, on=["indicator_id", "geo_id", "latest_year"], how="left")
     )
     places = [*AREAS, *seas]
     area_order = pl.DataFrame({"geo_id": places, "area_order": list(range(len(places)))})
-    tables: dict[str, pl.DataFrame] = {}
-    stamp = {"snapshot_id": pl.lit(snapshot_id), "snapshot_date": pl.lit(snapshot_date)}
+    out: list[Direction] = []
     for direction, title in directions.iter_rows():
         mine = links.filter(pl.col("direction") == direction)
+        order = {i: n for n, i in enumerate(mine["indicator_id"])}
         table = (
             mine.join(summary, on="indicator_id", how="inner")
             .join(area_order, on="geo_id")
-            .sort(
-                pl.col("indicator_id").replace_strict({i: n for n, i in enumerate(mine["indicator_id"])}, default=999),
-                "area_order",
-            )
+            .sort(pl.col("indicator_id").replace_strict(order, default=999), "area_order")
+            .with_columns(geo=pl.col("geo_id").replace_strict(names, default=pl.col("geo_id")))
+            .drop("area_order")
         )
-        if table.is_empty():
-            table = pl.DataFrame(
-                {"direction": [direction], "note": [NO_DATA[lang]]}, schema={"direction": pl.Int32, "note": pl.String}
-            ).with_columns(**stamp)
-        else:
-            table = table.select(
-                "direction",
-                "indicator_id",
-                "indicator",
-                "unit",
-                "geo_id",
-                "geo",
-                "latest_year",
-                "latest_value",
-                "earlier_year",
-                "earlier_value",
-                "change",
-                trend=_trend(pl.col("change"), lang),
-                coverage_pop_share="coverage_pop_share",
-                covered_iso3="covered_iso3",
-                flags="flags",
-                source_id="source_id",
-            ).with_columns(**stamp)
-        tables[f"{direction}. {title}"] = table
+        out.append(Direction(direction, title, table))
     used = sorted(set(links["source_id"].drop_nulls()))
-    tables["sources"] = sources_sheet(con, used).with_columns(**stamp)
-    tables["notes"] = pl.DataFrame({"note": PACK_NOTES[lang]}).with_columns(**stamp)
-    return tables
-
-
-def sheet_name(name: str, taken: set[str]) -> str:
-    """Excel sheet names: at most 31 characters, none of []:*?/\\, unique."""
-    clean = re.sub(r"[\[\]:*?/\\]", " ", name)[:31].strip()
-    candidate, n = clean, 2
-    while candidate.lower() in taken:
-        candidate = f"{clean[:28]} {n}"
-        n += 1
-    taken.add(candidate.lower())
-    return candidate
-
-
-def write_summit_pack(con: duckdb.DuckDBPyConnection, fmt: str, lang: str, out: Path) -> list[Path]:
-    """XLSX: one sheet per direction, a sources sheet and a notes sheet. CSV: a zip of the same tables."""
-    if lang not in PACK_NOTES:
-        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(PACK_NOTES)}")
-    tables = {
-        name: neutralise_formulas(flags_in_words(localise_headers(t, "summit_pack", lang), lang))
-        for name, t in summit_pack_tables(con, lang).items()
-    }
-    out = Path(out)
-    if fmt == "xlsx":
-        taken: set[str] = set()
-        write_workbook(out, {sheet_name(name, taken): table for name, table in tables.items()})
-        return [out]
-    if fmt == "csv":
-        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for n, (name, table) in enumerate(tables.items()):
-                # ASCII member names: zip tools differ in how they decode other characters.
-                member = (
-                    f"{n:02d}_{name}.csv"
-                    if name in ("sources", "notes")
-                    else f"{n:02d}_direction_{name.split('.')[0]}.csv"
-                )
-                buffer = io.BytesIO()
-                table.write_csv(buffer, include_bom=True)
-                archive.writestr(member, buffer.getvalue())
-        return [out]
-    raise ValueError(f"unknown format {fmt!r}; choose csv or xlsx")
-
-
-def export_summit_pack(
-    con: duckdb.DuckDBPyConnection, lang: str, year: int | None
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The pack as one table (all directions stacked) and its sources, for the generic single-table export."""
-    tables = summit_pack_tables(con, lang)
-    directions = [t for name, t in tables.items() if name not in ("sources", "notes")]
-    data = pl.concat(directions, how="diagonal")
-    meta = pl.concat([tables["sources"], tables["notes"]], how="diagonal")
-    return localise_headers(data, "summit_pack", lang), localise_headers(meta, "summit_pack", lang)
+    return Pack(
+        lang=lang,
+        snapshot_id=snapshot_id,
+        snapshot_date=snapshot_date,
+        directions=out,
+        places={p: names.get(p, p) for p in places},
+        sources=source_list(con, used, lang),
+        notes=PACK_NOTES[lang],
+    )

@@ -8,7 +8,8 @@ import dash
 from dash import dcc, html
 
 from assets.common.geography import CENTRAL_ASIA
-from dashboard import data
+from dashboard import brief_download, data
+from dashboard.brief_download import brief_href
 from dashboard.figures.base import sparkline_data_uri
 from dashboard.i18n import format_number, format_share, localized, t
 from dashboard.queries import indicators, reference
@@ -22,6 +23,20 @@ NAV = (3, f"/country/{DEFAULT_COUNTRY}", "Countries")
 
 def register(app: dash.Dash) -> None:
     register_page(__name__, NAV, title="Страна / Country · CAEI", layout=layout, path_template=PATH_TEMPLATE)
+    brief_download.register(app)
+
+
+def brief_links(code: str, lang: str) -> html.P:
+    """Downloads of the country brief (4-8 pages for a minister's folder) in the page's language."""
+    return html.P(
+        [
+            html.Span(t("Country brief for the summit:", lang) + " "),
+            html.A(t("PDF", lang), href=brief_href(code, "pdf", lang), id="country-brief-pdf", download=""),
+            " · ",
+            html.A(t("Word", lang), href=brief_href(code, "docx", lang), id="country-brief-docx", download=""),
+        ],
+        className="country-brief",
+    )
 
 
 def layout(iso3: str | None = None, lang: str | None = None, **_query: Any) -> html.Div:
@@ -67,6 +82,7 @@ def country_content(snap: data.Snapshot, info: dict, code: str, lang: str) -> li
     sections: list = [
         switcher,
         html.H1(name, id="country-name"),
+        brief_links(code, lang),
         html.P(
             t(
                 "Every indicator of the catalogue with a value for {country}: the latest year, its trend, "

@@ -12,6 +12,7 @@ import polars as pl
 from dash import Input, Output, dcc, html
 from dash.exceptions import PreventUpdate
 
+from assets.exports.csv_files import dialect_for
 from dashboard import chart_links as links
 from dashboard import data
 from dashboard.explorer_state import (
@@ -404,7 +405,7 @@ def download_payload(snap: data.Snapshot, query: dict, fmt: str) -> tuple[bytes,
         lang,
         localized(indicator, "name", lang) or state.indicator_id,
     )
-    body = to_csv_bytes(*frames) if fmt == "csv" else to_xlsx_bytes(*frames)
+    body = to_csv_bytes(*frames, dialect_for(lang)) if fmt == "csv" else to_xlsx_bytes(*frames)
     filename = f"caei_{state.indicator_id}_{state.year_from}-{state.year_to}_{info.get('snapshot_id')}.{fmt}"
     return body, filename
 

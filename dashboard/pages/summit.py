@@ -315,7 +315,7 @@ def city_name(row: dict, lang: str) -> str:
 
 def download_pack(_xlsx_clicks: int | None, _csv_clicks: int | None, lang: str | None):
     lang = normalize_lang(lang)
-    pack_lang = lang if lang in ("ru", "en") else "ru"  # the pack exists in Russian and English
+    pack_lang = lang  # the pack exists in every language of the dashboard
     fmt = "csv" if dash.ctx.triggered_id == "summit-pack-csv" else "xlsx"
     snap = data.snapshot_for_request()
     content = funding.summit_pack_bytes(snap, fmt, pack_lang)

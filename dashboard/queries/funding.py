@@ -119,7 +119,7 @@ def summit_pack_bytes(snap: Snapshot, fmt: str, lang: str) -> bytes:
     """The summit indicator pack of this snapshot as file bytes (XLSX, or a zip of CSV files)."""
     import duckdb
 
-    from assets.exports.summit_pack import write_summit_pack
+    from assets.exports.pack_files import write_summit_pack
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / f"summit_pack.{'xlsx' if fmt == 'xlsx' else 'zip'}"

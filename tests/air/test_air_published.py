@@ -49,10 +49,14 @@ def test_air_quality_export_carries_licence_and_caveat(published_home, tmp_path,
     )
     assert done.returncode == 0, done.stderr
     if fmt == "csv":
+        # Russian CSV follows Russian Excel: ';' between fields, decimal comma (issue 16)
         with open(out, newline="", encoding="utf-8-sig") as f:
-            data = list(csv.DictReader(f))
+            data = [
+                {k: v.replace(",", ".") if k == "Значение" else v for k, v in r.items()}
+                for r in csv.DictReader(f, delimiter=";")
+            ]
         with open(tmp_path / "air.metadata.csv", newline="", encoding="utf-8-sig") as f:
-            meta = list(csv.DictReader(f))
+            meta = list(csv.DictReader(f, delimiter=";"))
     else:
         book = openpyxl.load_workbook(out, read_only=True)
 

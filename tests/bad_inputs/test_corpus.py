@@ -186,7 +186,7 @@ def assert_spreadsheets_see_text(frame: pl.DataFrame, tmp_path: Path, column: st
     """The CSV and XLSX writers of the exports keep the neutralised cells as plain text."""
     openpyxl = pytest.importorskip("openpyxl")
     meta = pl.DataFrame({"note": ["test"]})
-    [csv_path, _] = write_csv(frame, meta, tmp_path / "t.csv")
+    [csv_path, _] = write_csv(frame, meta, tmp_path / "t.csv", "rfc4180")
     with open(csv_path, encoding="utf-8-sig", newline="") as f:
         cells = [row[column] for row in csv.DictReader(f)]
     assert cells == frame[column].to_list() and all(c.startswith("'") for c in cells if c)

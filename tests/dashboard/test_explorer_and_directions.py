@@ -102,6 +102,9 @@ def test_download_holds_the_rows_shown_with_unit_source_licence_and_snapshot():
         ("KGZ", "2000", "3.0"),
         ("KGZ", "2002", "-4.0"),
     ]
+    russian = to_csv_bytes(data, meta, "excel-ru").decode("utf-8-sig").split("\n\n")[0]
+    rows = list(csv.DictReader(io.StringIO(russian), delimiter=";"))  # Russian Excel: ';' and decimal comma
+    assert [r["Значение"] for r in rows] == ["1,5", "2,5", "3,0", "-4,0"]
     workbook = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(data, meta)))
     assert workbook.sheetnames == ["data", "metadata"]
     assert workbook["data"].max_row == 5

@@ -91,17 +91,23 @@ def test_summit_tracker_filters_by_direction(live_server, page_and_record):
     assert "Circular economy" in page.inner_text("#initiatives-tracker")
 
 
-def test_summit_pack_downloads_from_the_page(live_server, page_and_record, tmp_path, snapshot):
+@pytest.mark.parametrize("lang", ["en", "kk"])
+def test_summit_pack_downloads_from_the_page_in_its_language(live_server, page_and_record, tmp_path, snapshot, lang):
+    from assets.exports.headers import catalogue_words
+
     page, _record = page_and_record
-    page.goto(f"{live_server.url}/summit?lang=en", wait_until="networkidle")
+    page.goto(f"{live_server.url}/summit?lang={lang}", wait_until="networkidle")
     page.wait_for_selector("#summit-pack-xlsx")
     with page.expect_download(timeout=60_000) as download:
         page.click("#summit-pack-xlsx")
     target = tmp_path / download.value.suggested_filename
     download.value.save_as(target)
     snapshot_id = snapshot.execute("SELECT snapshot_id FROM snapshot_info").fetchone()[0]
-    assert target.name == f"summit_pack_{snapshot_id}_en.xlsx"
-    assert len(openpyxl.load_workbook(target, read_only=True).sheetnames) == 10
+    assert target.name == f"summit_pack_{snapshot_id}_{lang}.xlsx"
+    names = openpyxl.load_workbook(target, read_only=True).sheetnames
+    assert len(names) == 11 and names[-3:] == [
+        catalogue_words("pack", f"sheet_{p}", lang) for p in ("data", "sources", "notes")
+    ]
 
 
 # ---- Russian and Kazakh: values formatted for the locale, nothing left in English ------------------------

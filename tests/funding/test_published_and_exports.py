@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from collections import defaultdict
 
 import openpyxl
 import pytest
 
-from assets.exports import summit_pack
 from tests.support.caei import run_caei
 
 
@@ -111,77 +109,6 @@ def test_funding_export_xlsx_in_russian(published_home, tmp_path):
     assert years == {2007}
 
 
-@pytest.fixture(scope="module")
-def pack_xlsx(published_home, tmp_path_factory):
-    from assets.published.snapshots import open_snapshot
-
-    out = tmp_path_factory.mktemp("pack") / "summit_pack.xlsx"
-    con = open_snapshot(published_home / "published")
-    try:
-        summit_pack.write_summit_pack(con, "xlsx", "en", out)
-    finally:
-        con.close()
-    return openpyxl.load_workbook(out, read_only=True)
-
-
-def _table(sheet) -> list[dict]:
-    rows = list(sheet.iter_rows(values_only=True))
-    return [dict(zip(rows[0], r, strict=False)) for r in rows[1:]]
-
-
-def test_summit_pack_has_every_direction_sources_and_notes(pack_xlsx, snapshot):
-    snapshot_id = snapshot.execute("SELECT snapshot_id FROM snapshot_info").fetchone()[0]
-    names = pack_xlsx.sheetnames
-    assert len(names) == 10 and [n.split(".")[0] for n in names[:8]] == [str(d) for d in range(1, 9)]
-    assert names[8:] == ["sources", "notes"]
-    for name in names:
-        rows = _table(pack_xlsx[name])
-        assert rows and {r["Data snapshot"] for r in rows} == {snapshot_id}, name
-    adaptation = _table(pack_xlsx[names[1]])
-    assert adaptation[0]["Note"].endswith("no data.")
-    licences = {r["Source code"]: r["Licence"] for r in _table(pack_xlsx["sources"])}
-    assert licences["oecd_crs_climate"] == "CC BY 4.0"
-
-
-def test_summit_pack_numbers_equal_the_snapshot(pack_xlsx, snapshot):
-    rows = _table(pack_xlsx[pack_xlsx.sheetnames[5]])  # direction 6: finance
-    crs = {r["Area code"]: r for r in rows if r["Indicator code"] == "climate_finance_crs"}
-    assert set(crs) == {"KAZ", "KGZ", "TJK", "TKM", "UZB", "CA5"}
-    for geo, row in crs.items():
-        year, value = snapshot.execute(
-            """SELECT year, value FROM indicator_values WHERE indicator_id = 'climate_finance_crs'
-            AND geo_id = ? ORDER BY year DESC LIMIT 1""",
-            [geo],
-        ).fetchone()
-        assert (row["Latest year"], row["Latest value"]) == (year, pytest.approx(value))
-    assert crs["CA5"]["Coverage (population share)"] == pytest.approx(1.0)
-    kaz = crs["KAZ"]
-    earlier = snapshot.execute(
-        """SELECT value FROM indicator_values WHERE indicator_id = 'climate_finance_crs'
-        AND geo_id = 'KAZ' AND year = ?""",
-        [kaz["Comparison year"]],
-    ).fetchone()[0]
-    assert kaz["Change"] == pytest.approx(kaz["Latest value"] - earlier)
-    assert kaz["Trend"] == ("up" if kaz["Change"] > 0 else "down")
-
-
-def test_summit_pack_csv_is_a_zip_of_the_same_tables(published_home, tmp_path):
-    from assets.published.snapshots import open_snapshot
-
-    out = tmp_path / "summit_pack.zip"
-    con = open_snapshot(published_home / "published")
-    try:
-        summit_pack.write_summit_pack(con, "csv", "ru", out)
-    finally:
-        con.close()
-    with zipfile.ZipFile(out) as archive:
-        members = archive.namelist()
-        assert len(members) == 10 and members[-2:] == ["08_sources.csv", "09_notes.csv"]
-        text = archive.read("05_direction_6.csv").decode("utf-8-sig")
-    header = next(csv.reader(io.StringIO(text)))
-    assert "Последнее значение" in header and "Снимок данных" in header
-
-
 def test_kazakhstan_domestic_spending_is_converted_with_the_wdi_tenge_rate(snapshot, shared_data_dir):
     """2022 national total: 284,853,377.0 thousand tenge (eco.csv); WDI PA.NUS.FCRF Kazakhstan 2022 read from the
     country file: million US$ = 284,853,377.0 x 1000 / rate / 1e6."""
@@ -231,20 +158,3 @@ def test_irena_clean_energy_flows_are_facts_equal_to_the_source_column(snapshot,
     }
     assert got.keys() == expected.keys()
     assert all(got[k] == (v, "usd_current", "unspecified") for k, v in expected.items())
-
-
-def test_summit_pack_csv_is_a_zip_of_every_direction(published_home, tmp_path):
-    import io
-    import zipfile
-
-    out = tmp_path / "summit_pack.zip"
-    done = run_caei(
-        ["export", "--table", "summit_pack", "--format", "csv", "--lang", "en", "--out", str(out)], published_home
-    )
-    assert done.returncode == 0, done.stderr
-    with zipfile.ZipFile(out) as archive:
-        names = archive.namelist()
-        assert [n for n in names if "_direction_" in n] == [f"{i:02d}_direction_{i + 1}.csv" for i in range(8)]
-        assert {"08_sources.csv", "09_notes.csv"} <= set(names)
-        seven = list(csv.DictReader(io.StringIO(archive.read("06_direction_7.csv").decode("utf-8-sig"))))
-    assert seven and seven[0]["Note"].endswith("no data.")

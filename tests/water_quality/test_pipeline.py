@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 
 import openpyxl
@@ -58,7 +59,12 @@ def test_export_water_quality(published_home, tmp_path, fmt):
     )
     assert done.returncode == 0, done.stderr
     if fmt == "csv":
-        rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+        # Russian CSV follows Russian Excel: ';' between fields, decimal comma (issue 16)
+        text = out.read_text(encoding="utf-8-sig")
+        rows = [
+            {k: v.replace(",", ".") if re.fullmatch(r"-?\d+,\d+", v or "") else v for k, v in r.items()}
+            for r in csv.DictReader(io.StringIO(text), delimiter=";")
+        ]
         meta = out.with_name("water.metadata.csv").read_text(encoding="utf-8-sig")
     else:
         sheet = openpyxl.load_workbook(out, read_only=True)["data"]
