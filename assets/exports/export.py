@@ -239,6 +239,8 @@ DESCRIPTIONS = {
     "air_quality": "daily air-quality values by city and pollutant, with screening flags",
     "air_summary": "air quality per city, pollutant and period: means, exceedances, coverage",
     "quality": "what the snapshot's checks flagged and kept out, by rule, with counts and examples",
+    "sdmx": "indicator values as SDMX-ML 2.1 (--format xml) or SDMX-CSV, with the structure (DSD, codelists) beside",
+    "datapackage": "a Frictionless data package: datapackage.json and a CSV per resource (--out is a folder)",
     "aral_caspian": "Aral areas by basin; Caspian levels in each datum, dated observations, the per-year difference",
     "water_sites": "the surface-water monitoring sites: water body, region, kind, flags",
     "funding_breakdown": "OECD CRS climate-related disbursements by donor, flow and theme per country and year",
