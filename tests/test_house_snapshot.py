@@ -48,13 +48,19 @@ def _masker(home: Path, mirror: Path, snapshot_id: str):
     return mask
 
 
-LONG_DECIMAL = re.compile(r"-?\d+\.\d{8,}(?:[eE][+-]?\d+)?")
+LONG_DECIMAL = re.compile(r"-?\d+[.,]\d{8,}(?:[eE][+-]?\d+)?")  # a dot, or the decimal comma of ru/kk CSV
 
 
 def _stable_numbers(text: str) -> str:
     # A CA5 sum built in another order moves the last bits of a float (seen on the CI machine only):
     # 10 significant digits, as for the published tables, keeps every digit a user reads.
-    return LONG_DECIMAL.sub(lambda m: format(float(m.group()), ".10g"), text)
+    def rounded(match: re.Match) -> str:
+        number = match.group()
+        comma = "," in number
+        text = format(float(number.replace(",", ".")), ".10g")
+        return text.replace(".", ",") if comma else text
+
+    return LONG_DECIMAL.sub(rounded, text)
 
 
 def _digest(text: str) -> str:

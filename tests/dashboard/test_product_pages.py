@@ -172,11 +172,11 @@ def test_explorer_change_goes_into_the_url_and_the_download(live_server, page_an
     with urllib.request.urlopen(live_server.url + href) as response:
         body = response.read().decode("utf-8-sig")
     data_part = body.split("\n\n")[0]
-    rows = list(csv.DictReader(io.StringIO(data_part)))
+    rows = list(csv.DictReader(io.StringIO(data_part), delimiter=";"))  # Russian Excel: ';' and decimal comma
     assert len(rows) == 12 and {r["Код территории"] for r in rows} == {"KAZ", "KGZ"}
     expected = explorer_value(published_home, "KGZ", 2018)
     kgz_2018 = next(r for r in rows if r["Код территории"] == "KGZ" and r["Год"] == "2018")
-    assert float(kgz_2018["Значение"]) == pytest.approx(expected)
+    assert float(kgz_2018["Значение"].replace(",", ".")) == pytest.approx(expected)
     assert "CC BY 4.0" in body and "snapshot" not in body.split("\n\n")[0]
     xlsx_href = page.get_attribute("#explorer-download-xlsx", "href")
     with urllib.request.urlopen(live_server.url + xlsx_href) as response:
