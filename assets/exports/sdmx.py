@@ -77,7 +77,11 @@ def build_structure(con: duckdb.DuckDBPyConnection) -> message.StructureMessage:
     geographies = con.execute("SELECT geo_id, name_ru, name_en, name_kk FROM geographies ORDER BY geo_id").pl()
     units = con.execute("SELECT unit, label_ru, label_en, label_kk FROM units ORDER BY unit").pl()
     legend = con.execute(od.FLAGS_SQL).pl()
-    licences = con.execute("SELECT DISTINCT licence_id, licence, url FROM licences ORDER BY licence_id").pl()
+    # One code per licence identifier, named by its shortest text ("No licence stated" for none-stated): several
+    # texts share an identifier, and the name must not depend on the order a query happens to return them in.
+    licences = con.execute(
+        "SELECT DISTINCT licence_id, licence FROM licences ORDER BY licence_id, length(licence), licence"
+    ).pl()
     m49 = dict(read_seed("m49.csv").select("geo_id", "m49").iter_rows())
 
     indicators = [
