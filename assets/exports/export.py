@@ -36,7 +36,6 @@ from assets.exports.more_tables import (
 )
 from assets.exports.pack_files import export_summit_pack, write_summit_pack
 from assets.exports.quality import export_quality
-from assets.exports.sdmx import write_sdmx_export
 from assets.exports.sources import no_local_paths
 from assets.exports.water import export_quarantine, export_water_quality
 from assets.exports.xlsx import write_workbook
@@ -195,6 +194,13 @@ class Export:
     folder: bool = False  # --out names a folder the writer fills (a data package), not a file
 
 
+def _write_sdmx(con: duckdb.DuckDBPyConnection, fmt: str, lang: str, out: Path) -> list[Path]:
+    # sdmx1 imports pandas (1-2 s): loaded only when SDMX is asked for, so every other export starts fast.
+    from assets.exports.sdmx import write_sdmx_export
+
+    return write_sdmx_export(con, fmt, lang, out)
+
+
 EXPORTS: dict[str, Export] = {
     "indicators": Export(export_indicators, LANGUAGES),
     "indicators_wide": Export(export_indicators_wide, LANGUAGES),
@@ -210,7 +216,7 @@ EXPORTS: dict[str, Export] = {
     "sdmx": Export(
         None,
         LANGUAGES,
-        writer=lambda con, fmt, lang, out, _: write_sdmx_export(con, fmt, lang, out),
+        writer=lambda con, fmt, lang, out, _: _write_sdmx(con, fmt, lang, out),
         formats=("xml", "csv"),
     ),
     # A Frictionless data package: --out is a folder (datapackage.json and a CSV per resource).
