@@ -35,7 +35,7 @@ def test_brief_download_serves_the_kazakh_word_file_from_the_cache(client):
     assert "brief_TKM_kk_" in answer.headers["Content-Disposition"]
     document = docx.Document(io.BytesIO(answer.data))
     assert document.core_properties.language == "kk-KZ"
-    cached = list((home / "cache" / "briefs").glob("*/TKM_kk.docx"))
+    cached = list((home / "cache" / "briefs").glob("*/*/TKM_kk.docx"))
     assert len(cached) == 1 and cached[0].read_bytes() == answer.data
     again = test_client.get("/download/brief/TKM.docx?lang=kk")
     assert again.data == answer.data

@@ -45,7 +45,9 @@ def _set_language(document, lang: str) -> None:
 LINE_WIDTHS = (4.6, 2.3, 1.5, 2.3, 2.3, 4.8)  # cm, an indicator table's columns (17.8 cm between the margins)
 
 
-def _table(document, headers: list[str], rows: list[list[str]], widths: tuple[float, ...] = ()) -> None:
+def _table(
+    document, headers: list[str], rows: list[list[str]], widths: tuple[float, ...] = (), size: float = 8
+) -> None:
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     table.autofit = not widths
@@ -69,11 +71,11 @@ def _table(document, headers: list[str], rows: list[list[str]], widths: tuple[fl
                 cell.width = Cm(widths[n])
             for paragraph in cell.paragraphs:
                 for run in paragraph.runs:
-                    run.font.size = Pt(8)
+                    run.font.size = Pt(size)
 
 
 def _picture(document, png: Path, alt: str) -> None:
-    document.add_picture(str(png), width=Cm(11))
+    document.add_picture(str(png), width=Cm(10))
     inline = document.inline_shapes[-1]._inline
     inline.docPr.set("descr", alt)  # alternative text, as Word's "Alt Text" box writes it
     inline.docPr.set("title", alt[:100])
@@ -103,9 +105,8 @@ def write_docx(brief: Brief, out: Path) -> None:
         (0.6, 4.3, 2.3, 1.5, 2.3, 2.3, 4.5),
     )
     with tempfile.TemporaryDirectory() as tmp:
-        for n, direction in enumerate(brief.directions):
-            heading = document.add_heading(words("direction", lang, n=direction.number, title=direction.title), 2)
-            heading.paragraph_format.page_break_before = n == 0
+        for direction in brief.directions:
+            document.add_heading(words("direction", lang, n=direction.number, title=direction.title), 2)
             _table(document, line_headers(lang), [line_cells(brief, line) for line in direction.lines], LINE_WIDTHS)
             svg, alt = chart_svg(brief, direction.lines[0])
             png = Path(tmp) / f"chart_{direction.number}.png"
@@ -141,20 +142,27 @@ def write_docx(brief: Brief, out: Path) -> None:
         )
     heading = document.add_heading(words("sources", lang), level=2)
     heading.paragraph_format.page_break_before = True
+    # The original title shares the source's cell (on its own line where it differs): a fifth narrow column made
+    # every row four lines high and the sources three pages long.
     _table(
         document,
         [
-            words("source", lang),
-            catalogue_words("pack", "original_title", lang),
+            f"{words('source', lang)} / {catalogue_words('pack', 'original_title', lang)}",
             words("licence", lang),
             catalogue_words("pack", "public_url", lang),
             words("retrieved", lang),
         ],
         [
-            [r["title"], r["original_title"], r["licence"] or "", r["public_url"] or "", r["retrieved_at"] or ""]
+            [
+                r["title"] if r["original_title"] in (None, "", r["title"]) else f"{r['title']}\n{r['original_title']}",
+                r["licence"] or "",
+                r["public_url"] or "",
+                r["retrieved_at"] or "",
+            ]
             for r in brief.sources.iter_rows(named=True)
         ],
-        (4.2, 4.0, 1.8, 5.4, 2.4),
+        (6.2, 2.2, 7.0, 2.4),
+        size=7,  # an appendix of addresses: small print keeps it to two pages
     )
     document.add_paragraph(words("snapshot", lang, id=brief.snapshot_id, date=brief.snapshot_date))
     document.save(str(out))

@@ -18,6 +18,8 @@ from assets.exports.brief.render import brief_html
 __all__ = ["FORMATS", "BriefBuildError", "build_brief", "cached_brief"]
 
 FORMATS = ("pdf", "docx")
+# Raised whenever a brief's content or layout changes: briefs cached under an older layout are not served again.
+LAYOUT = "layout-2"
 
 
 def build_brief(con: duckdb.DuckDBPyConnection, iso3: str, lang: str, fmt: str, out: Path) -> Path:
@@ -36,7 +38,7 @@ def cached_brief(con: duckdb.DuckDBPyConnection, cache_dir: Path, iso3: str, lan
     """The brief of this snapshot, country, language and format: built once (written aside, then renamed into
     place, so a reader never sees half a file), then read from the cache."""
     (snapshot_id,) = con.execute("SELECT snapshot_id FROM snapshot_info").fetchone() or ("unknown",)
-    target = Path(cache_dir) / snapshot_id / f"{iso3.upper()}_{lang}.{fmt}"
+    target = Path(cache_dir) / snapshot_id / LAYOUT / f"{iso3.upper()}_{lang}.{fmt}"
     if target.is_file():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
