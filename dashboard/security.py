@@ -109,9 +109,17 @@ def callback_body_problem(body: Any) -> str | None:
     return None
 
 
+# A page with a path template may register `known_path=callable(**path_variables) -> bool` (dash.register_page keeps
+# extra keywords): a path whose variables it refuses (`/indicator/nope`) is an unknown page, answered 404.
+KNOWN_PATH_KEY = "known_path"
+
+
 def is_known_page(path: str) -> bool:
-    page, _variables = _path_to_page(path.strip("/"))
-    return bool(page) and page.get("module") != "dashboard.pages.not_found_404"
+    page, variables = _path_to_page(path.strip("/"))
+    if not page or page.get("module") == "dashboard.pages.not_found_404":
+        return False
+    known = page.get(KNOWN_PATH_KEY)
+    return known is None or not variables or bool(known(**variables))
 
 
 class Guard:

@@ -41,6 +41,8 @@ SEED_TABLES = {
     "flags": "flags.csv",
     # What each source's licence lets users do: every open-data outlet (API, SDMX, data package) carries it.
     "licences": "licences.csv",
+    # What cited sources state about an indicator beyond the catalogue (SDG code, next update): the indicator pages.
+    "indicator_metadata": "indicator_metadata.csv",
 }
 
 

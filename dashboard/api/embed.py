@@ -26,7 +26,7 @@ from dashboard import data
 from dashboard.api import params, queries
 from dashboard.api.routes import Problem, cached_answer, snapshot_etag
 from dashboard.api.svg_chart import Series, line_chart
-from dashboard.figures.base import PALETTE
+from dashboard.figures.base import place_colour
 from dashboard.i18n import format_day, format_number, t
 
 EMBED_LANG = "ru"
@@ -130,15 +130,16 @@ def _render(
     rows = drawn_rows(snap, indicator_id, geo_ids, first, last, lang)
     (entry,) = [e for e in queries.catalogue_entries(snap, lang) if e["id"] == indicator_id]
     title = entry["name"]
+    places = rows["geo_id"].unique(maintain_order=True).to_list()
     series = [
         Series(
             label=str(part["geo"][0]),
-            colour=PALETTE[i % len(PALETTE)],
+            colour=place_colour(part["geo_id"][0], places),
             points=[
                 (r["year"], r["value"], flags_doubtful(r["flag_codes"]), r["flags"]) for r in part.iter_rows(named=True)
             ],
         )
-        for i, part in enumerate(rows.partition_by("geo_id", maintain_order=True))
+        for part in rows.partition_by("geo_id", maintain_order=True)
     ]
     chart = line_chart(series, lambda v, decimals: format_number(v, lang, decimals=decimals), title)
     body = [f"<h1>{escape(title)}</h1>", f'<p class="unit">{escape(entry["unit_label"] or "")}</p>']

@@ -15,6 +15,7 @@ import plotly.io as pio
 import polars as pl
 from dash import dcc
 
+from assets.common.geography import CENTRAL_ASIA, REGION_ID
 from dashboard.i18n import format_number, plotly_separators, t
 
 # Trace types the dashboard draws; the template keeps plotly_white's defaults for these only.
@@ -39,6 +40,14 @@ pio.templates.default = "caei_white"
 # Calm, colour-blind-safe hues (Okabe-Ito); a trend colour must not suggest good or bad.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999")
 NEUTRAL = "#44546a"
+# One colour per place on every page, so a viewer who learnt "Kazakhstan is blue" on one chart reads the next
+# one the same way; Central Asia is the neutral grey-blue (drawn dashed where it is a line).
+PLACE_COLOURS = {
+    **dict(zip(CENTRAL_ASIA, ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00"), strict=True)),
+    REGION_ID: NEUTRAL,
+}
+# Places beyond the five (Caspian neighbours, Afghanistan...): the hues the five do not use, then grey.
+OTHER_PLACE_COLOURS = ("#56B4E9", "#999999", "#F0E442", "#000000")
 # No mode bar: its tooltips exist only in English (plotly's locale bundles are not shipped with Dash, and
 # nothing may come from a CDN); the data behind every chart is downloadable as CSV/XLSX instead.
 GRAPH_CONFIG: dcc.Graph.Config = {
@@ -53,6 +62,16 @@ def graph(element_id: str, figure: go.Figure | dict, zoom_on_scroll: bool = True
     """A figure as a page shows it. Maps pass `zoom_on_scroll=False`: scrolling the page must not zoom them."""
     config: dcc.Graph.Config = GRAPH_CONFIG if zoom_on_scroll else {**GRAPH_CONFIG, "scrollZoom": False}
     return dcc.Graph(id=element_id, figure=figure, config=config, className="graph")
+
+
+def place_colour(geo_id: str, others: Sequence[str] = ()) -> str:
+    """The colour of a place on every chart; a place outside the five and the region gets the next free hue by its
+    position in `others` (the places of the chart, in order), so two such places never share one."""
+    if geo_id in PLACE_COLOURS:
+        return PLACE_COLOURS[geo_id]
+    extra = [g for g in others if g not in PLACE_COLOURS]
+    index = extra.index(geo_id) if geo_id in extra else 0
+    return OTHER_PLACE_COLOURS[index % len(OTHER_PLACE_COLOURS)]
 
 
 def over_years(frame: pl.DataFrame, column: str) -> dict[str, list]:
@@ -123,7 +142,7 @@ def country_bar_figure(rows: list[dict], country_names: dict[str, str], unit_lab
             x=[r["value"] for r in ordered],
             y=labels,
             orientation="h",
-            marker_color=PALETTE[0],
+            marker_color=[place_colour(r["geo_id"]) for r in ordered],
             text=texts,
             textposition="outside",
             cliponaxis=False,

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from assets.common.geography import REGION_ID
-from dashboard.figures.base import NEUTRAL, PALETTE, base_layout, empty_figure, over_years, per_place
+from dashboard.figures.base import base_layout, empty_figure, over_years, per_place, place_colour
 from dashboard.i18n import format_number, t
 from dashboard.summaries import has_flag
 
@@ -32,14 +32,15 @@ def explorer_line_figure(
     if shown.height == 0:
         return empty_figure(t("No values for this choice.", lang), lang)
     fig = go.Figure()
-    for index, geo_id, name, series in per_place(shown, geo_names):
+    places = shown["geo_id"].unique(maintain_order=True).to_list()
+    for _index, geo_id, name, series in per_place(shown, geo_names):
         fig.add_trace(
             go.Scatter(
                 **over_years(series, "value"),
                 mode="lines+markers",
                 name=name,
                 line=dict(
-                    color=NEUTRAL if geo_id == region_id else PALETTE[index % len(PALETTE)],
+                    color=place_colour(geo_id, places),
                     width=2,
                     dash="dash" if geo_id == region_id else "solid",
                 ),
@@ -69,7 +70,7 @@ def explorer_bar_figure(
         go.Bar(
             x=names,
             y=ordered["value"].to_list(),
-            marker_color=PALETTE[0],
+            marker_color=[place_colour(g) for g in ordered["geo_id"]],
             text=texts,
             textposition="outside",
             cliponaxis=False,

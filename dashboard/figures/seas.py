@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from assets.common.flags import flag_words
-from dashboard.figures.base import DAY_MS, PALETTE, base_layout, empty_figure, over_years, per_place
+from dashboard.figures.base import DAY_MS, PALETTE, base_layout, empty_figure, over_years, per_place, place_colour
 from dashboard.i18n import format_number, t
 from dashboard.summaries import has_flag
 
@@ -301,13 +301,14 @@ def driver_line_figure(series: pl.DataFrame, geo_names: dict[str, str], unit_lab
     if series.height == 0:
         return empty_figure(t("No data.", lang), lang)
     fig = go.Figure()
-    for index, _geo_id, name, rows in per_place(series, geo_names):
+    places = series["geo_id"].unique(maintain_order=True).to_list()
+    for _index, geo_id, name, rows in per_place(series, geo_names):
         fig.add_trace(
             go.Scatter(
                 **over_years(rows, "value"),
                 mode="lines+markers",
                 name=name,
-                line=dict(color=PALETTE[index % len(PALETTE)], width=2),
+                line=dict(color=place_colour(geo_id, places), width=2),
                 marker=dict(size=4),
                 customdata=[[format_number(v, lang)] for v in rows["value"]],
                 hovertemplate=f"{name}<br>%{{x}}: %{{customdata[0]}} {unit_label}<extra></extra>",

@@ -136,7 +136,7 @@ def indicator_table(details, status_by_id: dict, sources_by_id: dict, provenance
                         [
                             dcc.Link(
                                 localized(row, "name", lang) or row["indicator_id"],
-                                href=f"/explorer?lang={lang}&indicator={row['indicator_id']}",
+                                href=f"/indicator/{row['indicator_id']}?lang={lang}",
                             ),
                             html.Div(html.Code(row["indicator_id"]), className="muted"),
                         ]

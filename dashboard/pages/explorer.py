@@ -33,6 +33,7 @@ from dashboard.queries import indicators, reference
 from dashboard.shell import (
     flag_badges,
     flag_text,
+    href,
     page_heading,
     page_lang,
     redraw_callback,
@@ -255,17 +256,24 @@ def build_view(snap: data.Snapshot, info: dict, state: ExplorerState, lang: str)
     name = localized(indicator, "name", lang) or state.indicator_id
     years = indicators.indicator_years(snap, state.indicator_id)
     query = state.query_string(lang)
+    caption = source_caption(
+        rows_by_key(reference.all_sources(snap), "source_id"),
+        shown["source_id"].unique(maintain_order=True).to_list() or [indicator.get("source_id")],
+        info.get("created_at"),
+        lang,
+    )
+    # The indicator's own page (definition, ranks, sources) from the name: the caption is redrawn with the choice.
+    caption.children = [
+        dcc.Link(name, href=href(f"/indicator/{state.indicator_id}", lang), id="explorer-indicator-page-link"),
+        " · ",
+        *caption.children,
+    ]
     return {
         "line": explorer_line_figure(shown, geo_names, unit, lambda f: flag_text(f, lang), lang),
         "bar": explorer_bar_figure(one_year, geo_names, unit, state.year, lang),
         "map": explorer_map_figure(one_year, geojson, geo_names, unit, state.year, lang),
         "table": values_table(shown, geo_names, unit, name, lang),
-        "caption": source_caption(
-            rows_by_key(reference.all_sources(snap), "source_id"),
-            shown["source_id"].unique(maintain_order=True).to_list() or [indicator.get("source_id")],
-            info.get("created_at"),
-            lang,
-        ),
+        "caption": caption,
         # The download is pinned to this snapshot: it holds exactly the rows shown, even after a new publish.
         "csv_href": "/download/explorer.csv" + query + "&" + urlencode({"snapshot": info.get("snapshot_id") or ""}),
         "xlsx_href": "/download/explorer.xlsx" + query + "&" + urlencode({"snapshot": info.get("snapshot_id") or ""}),

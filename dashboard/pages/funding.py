@@ -9,7 +9,7 @@ import polars as pl
 from dash import Input, Output, dcc, html
 
 from dashboard import data
-from dashboard.figures.base import PALETTE, base_layout, empty_figure, graph, over_years
+from dashboard.figures.base import PALETTE, base_layout, empty_figure, graph, over_years, place_colour
 from dashboard.i18n import format_number, localized, normalize_lang, t
 from dashboard.queries import funding, reference
 from dashboard.shell import (
@@ -127,7 +127,7 @@ def country_figure(
     fig = go.Figure()
     countries = [g for g in funding.CENTRAL_ASIA if g in set(values["geo_id"])]
     areas = countries if stacked else [*countries, data.REGION_ID]
-    for i, geo in enumerate(areas):
+    for geo in areas:
         series = values.filter(pl.col("geo_id") == geo)
         if series.is_empty():
             continue
@@ -139,13 +139,13 @@ def country_figure(
             hovertemplate="%{x}: %{customdata} " + unit + "<extra>%{fullData.name}</extra>",
         )
         if stacked:
-            fig.add_trace(go.Bar(marker_color=PALETTE[i % len(PALETTE)], **common))
+            fig.add_trace(go.Bar(marker_color=place_colour(geo), **common))
         else:
             fig.add_trace(
                 go.Scatter(
                     mode="lines+markers",
                     line=dict(
-                        color=PALETTE[i % len(PALETTE)],
+                        color=place_colour(geo),
                         width=3 if geo == data.REGION_ID else 2,
                         dash="dash" if geo == data.REGION_ID else None,
                     ),
