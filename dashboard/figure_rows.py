@@ -14,7 +14,7 @@ import datetime as dt
 import math
 import numbers
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import plotly.graph_objects as go
@@ -44,6 +44,7 @@ class TraceRows:
     horizontal: bool = False
     geojson: dict | None = None
     markers: bool = True
+    in_legend: bool = True
 
 
 def _number(value: Any) -> float | None:
@@ -89,6 +90,9 @@ def _x_positions(trace: dict, n: int) -> list:
 
 
 def _colour(trace: dict) -> str | None:
+    scale = trace.get("colorscale")
+    if isinstance(scale, (list, tuple)) and scale and isinstance(scale[0][1], str):  # one-colour shapes
+        return scale[0][1]
     for part in ("marker", "line"):
         colour = (trace.get(part) or {}).get("color")
         if isinstance(colour, str):
@@ -151,7 +155,12 @@ def trace_rows(trace: dict) -> TraceRows | None:
 def figure_traces(figure: go.Figure | dict) -> list[TraceRows]:
     """Every trace of the figure that draws data, in drawing order."""
     plain = figure.to_plotly_json() if isinstance(figure, go.Figure) else figure
-    return [rows for trace in plain.get("data", []) if (rows := trace_rows(trace)) is not None]
+    traces = []
+    for trace in plain.get("data", []):
+        rows = trace_rows(trace)
+        if rows is not None:
+            traces.append(rows if trace.get("showlegend", True) else replace(rows, in_legend=False))
+    return traces
 
 
 def figure_rows(figure: go.Figure | dict | Sequence[TraceRows]) -> pl.DataFrame:

@@ -8,8 +8,9 @@ the embed's and the download's; the share link is the page's address with that s
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 import flask
@@ -42,6 +43,19 @@ class ChartSpec:
 
 
 CHARTS: dict[str, ChartSpec] = {}
+# The state of the page being built (its own query parameters): every chart's share link keeps it, so the link of
+# a chart without a state of its own still reopens the page as it was (the air page with its chosen series).
+_PAGE_STATE: ContextVar[dict[str, str] | None] = ContextVar("caei_page_state", default=None)
+T = TypeVar("T")
+
+
+def with_page_state(query: Mapping[str, Any], names: tuple[str, ...], build: Callable[[], T]) -> T:
+    """`build()` the page with its state (the text values of `names` in its query) known to its charts' links."""
+    token = _PAGE_STATE.set({n: v for n in names if isinstance(v := query.get(n), str) and v})
+    try:
+        return build()
+    finally:
+        _PAGE_STATE.reset(token)
 
 
 def register_chart(spec: ChartSpec) -> ChartSpec:
@@ -69,7 +83,8 @@ def page_address(spec: ChartSpec, state: Mapping[str, str], lang: str) -> str:
 
 def links_of(spec: ChartSpec, state: Mapping[str, str], lang: str, title: str) -> chart_links.ChartLinks:
     base = flask.request.host_url if flask.has_request_context() else "/"
-    return chart_links.theme_chart_links(base, spec.chart_id, page_address(spec, state, lang), dict(state), lang, title)
+    page = page_address(spec, {**(_PAGE_STATE.get() or {}), **state}, lang)
+    return chart_links.theme_chart_links(base, spec.chart_id, page, dict(state), lang, title)
 
 
 def links_for(spec: ChartSpec, drawn: DrawnChart, state: Mapping[str, str], lang: str) -> html.Div:

@@ -128,7 +128,7 @@ def _render(snap: data.Snapshot, spec: ChartSpec, state: dict[str, str], lang: s
             legend = "".join(
                 f'<span><i style="background:{escape(trace_colour(tr, i))}"></i>{escape(tr.name)}</span>'
                 for i, tr in enumerate(tr for tr in traces if tr.rows)
-                if tr.name
+                if tr.name and tr.in_legend
             )
             chart += f'<p class="legend">{legend}</p>'
     body.append(chart or f"<p>{escape(t('No values for this selection.', lang))}</p>")

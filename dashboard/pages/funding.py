@@ -27,7 +27,7 @@ from dashboard.shell import (
 )
 from dashboard.summaries import rows_by_key
 from dashboard.text_marks import code, seed_text, translated_or_published
-from dashboard.theme_charts import ChartSpec, DrawnChart, chart_block, links_for, register_chart
+from dashboard.theme_charts import ChartSpec, DrawnChart, chart_block, links_for, register_chart, with_page_state
 
 PATH = "/funding"
 NAV = (40, PATH, "Funding")
@@ -64,7 +64,13 @@ def update_breakdown(area: str | None, dimension: str | None, lang: str | None):
 def layout(lang: str | None = None, **query: Any) -> html.Div:
     """The funding page; `?area=&dimension=` choose the breakdown (the address a chart's share link gives)."""
     chosen = page_lang(lang)
-    return snapshot_page(chosen, PATH, lambda snap, info: funding_content(snap, info, chosen, query))
+    return snapshot_page(
+        chosen,
+        PATH,
+        lambda snap, info: with_page_state(
+            query, ("area", "dimension"), lambda: funding_content(snap, info, chosen, query)
+        ),
+    )
 
 
 def breakdown_state(query: Mapping[str, Any]) -> dict[str, str]:

@@ -23,7 +23,7 @@ from dashboard.shell import (
     snapshot_page,
 )
 from dashboard.text_marks import code, seed_text, with_latin_names
-from dashboard.theme_charts import ChartSpec, DrawnChart, links_for, register_chart
+from dashboard.theme_charts import ChartSpec, DrawnChart, links_for, register_chart, with_page_state
 
 PATH = "/summit"
 NAV = (45, PATH, "Summit 2026")
@@ -66,7 +66,13 @@ def register(app: dash.Dash) -> None:
 def layout(lang: str | None = None, **query: Any) -> html.Div:
     """The summit page; `?direction=&status=` filter the tracker (the address its share link gives)."""
     chosen = page_lang(lang)
-    return snapshot_page(chosen, PATH, lambda snap, _info: summit_content(snap, chosen, query))
+    return snapshot_page(
+        chosen,
+        PATH,
+        lambda snap, _info: with_page_state(
+            query, ("direction", "status"), lambda: summit_content(snap, chosen, query)
+        ),
+    )
 
 
 def summit_content(snap: data.Snapshot, lang: str, query: Mapping[str, Any] | None = None) -> list:

@@ -28,7 +28,7 @@ from dashboard.pages.air.city import (
 )
 from dashboard.shell import flag_text, page_lang, redraw_callback, register_page, section, simple_table, snapshot_page
 from dashboard.text_marks import as_published, code, translated_or_published, with_latin_names
-from dashboard.theme_charts import ChartSpec, DrawnChart, chart_block, register_chart
+from dashboard.theme_charts import ChartSpec, DrawnChart, chart_block, register_chart, with_page_state
 
 PATH = "/air"
 NAV = (30, PATH, "Air quality")
@@ -54,7 +54,9 @@ def update_city_view(series: str | None, lang: str | None):
 def layout(lang: str | None = None, **query: Any) -> html.Div:
     """The air page; `?series=city|source|pollutant` chooses the city's series (a chart's share link gives it)."""
     chosen = page_lang(lang)
-    return snapshot_page(chosen, PATH, lambda snap, _info: air_content(snap, chosen, query))
+    return snapshot_page(
+        chosen, PATH, lambda snap, _info: with_page_state(query, ("series",), lambda: air_content(snap, chosen, query))
+    )
 
 
 def air_content(snap: data.Snapshot, lang: str, query: Mapping[str, Any] | None = None) -> list:

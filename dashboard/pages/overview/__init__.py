@@ -39,7 +39,7 @@ from dashboard.summaries import (
     summarize_directions,
     summarize_region_aggregates,
 )
-from dashboard.theme_charts import ChartSpec, DrawnChart, links_for, register_chart
+from dashboard.theme_charts import ChartSpec, DrawnChart, links_for, register_chart, with_page_state
 
 PATH = "/"
 COUNTRY_DROPDOWN_ID = "overview-country-indicator"
@@ -83,7 +83,11 @@ def update_country_comparison(indicator_id: str | None, lang: str | None):
 def layout(lang: str | None = None, **query: Any) -> html.Div:
     """The overview; `?indicator=` chooses the countries compared (the address a chart's share link gives)."""
     chosen = page_lang(lang)
-    return snapshot_page(chosen, PATH, lambda snap, info: overview_content(snap, info, chosen, query))
+    return snapshot_page(
+        chosen,
+        PATH,
+        lambda snap, info: with_page_state(query, ("indicator",), lambda: overview_content(snap, info, chosen, query)),
+    )
 
 
 # ---- content -----------------------------------------------------------------------------------------
