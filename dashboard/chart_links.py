@@ -1,8 +1,10 @@
 """What a chart offers besides itself: its data (a zip of exactly what it draws, with metadata), a link that
-reopens the page in the same state, and the code that embeds it on another site (/embed/indicator/{id}).
+reopens the page in the same state, and the code that embeds it on another site (/embed/indicator/{id} for one
+indicator, /embed/chart/{chart_id} for a theme chart: see dashboard/theme_charts.py).
 
-The hrefs are built here from the page's state (pure), the block of links and copy buttons in `links_block`; a
-page adds the block under its chart and updates the four values in its redraw callback."""
+The hrefs are built here from the page's state (pure), the block of links and copy buttons in `links_block`. The
+explorer adds the block with fixed ids and updates its four values in its redraw callback; every other chart's
+block is named by its chart (`key`: one id per block) and redrawn whole with the chart."""
 
 from __future__ import annotations
 
@@ -44,7 +46,17 @@ def chart_links(
         query["country"] = "~".join(geo_ids)
     if year_from is not None or year_to is not None:
         query["time"] = f"{year_from if year_from is not None else ''}..{year_to if year_to is not None else ''}"
-    embed_path = f"/embed/indicator/{indicator_id}"
+    return _links(base_url, f"/embed/indicator/{indicator_id}", query, page_path_and_query, title)
+
+
+def theme_chart_links(
+    base_url: str, chart_id: str, page_path_and_query: str, state: dict[str, str], lang: str, title: str
+) -> ChartLinks:
+    """The links of a theme chart (/embed/chart/{chart_id}): its state is the page's query, `lang` first."""
+    return _links(base_url, f"/embed/chart/{chart_id}", {"lang": lang, **state}, page_path_and_query, title)
+
+
+def _links(base_url: str, embed_path: str, query: dict[str, str], page_path_and_query: str, title: str) -> ChartLinks:
     base = base_url.rstrip("/")
     embed_href = f"{embed_path}?{urlencode(query)}"
     code = (
@@ -59,8 +71,13 @@ def chart_links(
     )
 
 
-def links_block(links: ChartLinks, lang: str) -> html.Div:
-    """Download the chart's data, open it alone, copy its embed code or a link to this view (no-print)."""
+def links_block(links: ChartLinks, lang: str, key: str | None = None) -> html.Div:
+    """Download the chart's data, open it alone, copy its embed code or a link to this view (no-print).
+
+    Without `key`: the explorer's block, whose parts have fixed ids (its callback updates them). With `key`: the
+    block of chart `key`, one id (`<key>-links`) for all its parts, so a page of many charts keeps few ids."""
+    if key is not None:
+        return _keyed_block(links, lang, key)
     return html.Div(
         className="downloads chart-links no-print",
         children=[
@@ -79,5 +96,32 @@ def links_block(links: ChartLinks, lang: str) -> html.Div:
             html.Label(t("Link to this view", lang), htmlFor=SHARE_ID),
             dcc.Input(id=SHARE_ID, value=links.share_link, readOnly=True, type="text", className="copy-field"),
             dcc.Clipboard(target_id=SHARE_ID, title=t("Copy", lang), className="copy-button"),
+        ],
+    )
+
+
+def _keyed_block(links: ChartLinks, lang: str, key: str) -> html.Div:
+    # The fields sit inside their labels (no id needed to name them); the copy buttons copy their text.
+    return html.Div(
+        id=f"{key}-links",
+        className="downloads chart-links no-print",
+        children=[
+            html.Span(t("This chart:", lang)),
+            html.A(t("Data (ZIP)", lang), href=links.zip_href, className="button-link chart-zip", download=""),
+            html.A(t("Chart alone", lang), href=links.embed_href, className="button-link chart-embed", target="_blank"),
+            html.Label(
+                [
+                    t("Embed code", lang),
+                    dcc.Input(value=links.embed_code, readOnly=True, type="text", className="copy-field chart-code"),
+                ]
+            ),
+            dcc.Clipboard(content=links.embed_code, title=t("Copy", lang), className="copy-button"),
+            html.Label(
+                [
+                    t("Link to this view", lang),
+                    dcc.Input(value=links.share_link, readOnly=True, type="text", className="copy-field chart-share"),
+                ]
+            ),
+            dcc.Clipboard(content=links.share_link, title=t("Copy", lang), className="copy-button"),
         ],
     )

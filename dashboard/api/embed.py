@@ -37,12 +37,14 @@ STYLE = (
     ".chart text{font-size:11px;fill:#52606d}.chart .grid{stroke:#e4e7eb}.legend span{margin-right:12px}"
     ".legend i{display:inline-block;width:10px;height:10px;margin-right:4px;border-radius:2px}"
     ".restricted{color:#8a4b00;font-size:12px}a{color:#0072B2}"
+    ".chart-table{border-collapse:collapse;font-size:12px;margin:6px 0}.chart-table th,.chart-table td"
+    "{border-bottom:1px solid #e4e7eb;padding:2px 6px;text-align:left}"
 )
 
 embed = flask.Blueprint("embed", __name__, url_prefix="/embed")
 
 
-def _page(lang: str, title: str, body: str, status: int = 200) -> flask.Response:
+def page(lang: str, title: str, body: str, status: int = 200) -> flask.Response:
     html = (
         f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
@@ -57,8 +59,9 @@ def _page(lang: str, title: str, body: str, status: int = 200) -> flask.Response
 @embed.errorhandler(Problem)
 def _problem(problem: Problem) -> flask.Response:
     lang = _lang()
-    text = t("No indicator with this address.", lang)
-    return _page(lang, t("Not found", lang), f"<p>{escape(text)}</p>", 404)
+    chart = flask.request.path.startswith("/embed/chart/")
+    text = t("No chart with this address.", lang) if chart else t("No indicator with this address.", lang)
+    return page(lang, t("Not found", lang), f"<p>{escape(text)}</p>", 404)
 
 
 @embed.errorhandler(params.BadParameters)
@@ -66,7 +69,7 @@ def _bad(bad: params.BadParameters) -> flask.Response:
     lang = _lang()
     names = ", ".join(name for name, _ in bad.problems)
     text = t("The address has a wrong parameter: {names}", lang, names=names)
-    return _page(lang, t("Wrong address", lang), f"<p>{escape(text)}</p>", 400)
+    return page(lang, t("Wrong address", lang), f"<p>{escape(text)}</p>", 400)
 
 
 def _lang() -> str:
@@ -113,15 +116,54 @@ def indicator_chart_data(indicator_id: str) -> flask.Response:
         rows = drawn_rows(snap, indicator_id, geo_ids, first, last, lang)
         meta = queries.metadata(snap, indicator_id, lang)
         meta["drawn"] = {"country": geo_ids, "time": [first, last], "lang": lang, "rows": rows.height}
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr(f"{indicator_id}.csv", neutralise_formulas(rows).write_csv())
-            archive.writestr(f"{indicator_id}.metadata.json", json.dumps(meta, ensure_ascii=False, indent=1))
-        response = flask.Response(buffer.getvalue(), mimetype="application/zip")
-        response.headers["Content-Disposition"] = f'attachment; filename="{indicator_id}.zip"'
-        return response
+        return zip_response(indicator_id, rows, f"{indicator_id}.metadata.json", meta)
 
     return cached_answer(snapshot_etag(snap), build)
+
+
+def zip_response(name: str, rows: pl.DataFrame, meta_name: str, meta: dict) -> flask.Response:
+    """A chart's download: `<name>.csv` (exactly the drawn rows, text cells made formula-safe) and its metadata."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(f"{name}.csv", neutralise_formulas(rows).write_csv())
+        archive.writestr(meta_name, json.dumps(meta, ensure_ascii=False, indent=1))
+    response = flask.Response(buffer.getvalue(), mimetype="application/zip")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.zip"'
+    return response
+
+
+def source_lines(notices: list[dict], lang: str) -> list[str]:
+    """The source line of each source (title and licence), and the licence's terms where they limit reuse."""
+    lines = []
+    for notice in notices:
+        licence = notice["licence"] if notice["licence_stated"] else t("no licence stated", lang)
+        source_word, licence_word = t("Source", lang), t("Licence", lang)
+        lines.append(
+            f'<p class="source">{escape(source_word)}: <span lang="en">{escape(notice["source"] or "")}</span> · '
+            f"{escape(licence_word)}: {escape(licence)}</p>"
+        )
+        if notice["commercial_use"] == "no" or not notice["licence_stated"]:
+            lines.append(f'<p class="restricted">{escape(notice["licence_terms"] or "")}</p>')
+    return lines
+
+
+def as_of_line(snap: data.Snapshot, lang: str) -> list[str]:
+    """The snapshot's date, said under the chart."""
+    created = queries.snapshot_meta(snap)["date"]
+    if not created:
+        return []
+    as_of = t("Data as of {date}", lang, date=format_day(dt.datetime.fromisoformat(created), lang))
+    return [f'<p class="source">{escape(as_of)}</p>']
+
+
+def back_links(link: str, lang: str) -> str:
+    """Back to the dashboard in the same state, and the chart's data."""
+    back, download = t("Open in the dashboard", lang), t("Download the data (ZIP)", lang)
+    zip_link = f"{flask.request.path}/data.zip?{flask.request.query_string.decode('ascii', 'replace')}"
+    return (
+        f'<p><a href="{escape(link)}" target="_top">{escape(back)}</a> · '
+        f'<a href="{escape(zip_link)}" download>{escape(download)}</a></p>'
+    )
 
 
 def _render(
@@ -153,33 +195,13 @@ def _render(
     else:
         nothing = t("No values for this selection.", lang)
         body.append(f"<p>{escape(nothing)}</p>")
-    for notice in (
-        rows.select("source", "licence", "licence_stated", "commercial_use", "licence_terms")
-        .unique(maintain_order=True)
-        .iter_rows(named=True)
-    ):
-        licence = notice["licence"] if notice["licence_stated"] else t("no licence stated", lang)
-        source_word, licence_word = t("Source", lang), t("Licence", lang)
-        body.append(
-            f'<p class="source">{escape(source_word)}: <span lang="en">{escape(notice["source"] or "")}</span> · '
-            f"{escape(licence_word)}: {escape(licence)}</p>"
-        )
-        if notice["commercial_use"] == "no" or not notice["licence_stated"]:
-            body.append(f'<p class="restricted">{escape(notice["licence_terms"] or "")}</p>')
-    created = queries.snapshot_meta(snap)["date"]
-    if created:
-        day = format_day(dt.datetime.fromisoformat(created), lang)
-        as_of = t("Data as of {date}", lang, date=day)
-        body.append(f'<p class="source">{escape(as_of)}</p>')
+    notices = rows.select("source", "licence", "licence_stated", "commercial_use", "licence_terms")
+    body += source_lines(notices.unique(maintain_order=True).to_dicts(), lang)
+    body += as_of_line(snap, lang)
     years = [y for s in series for y, *_ in s.points]
     state = {"lang": lang, "indicator": indicator_id, "geo": ",".join(geo_ids)}
     if years:
         state |= {"from": str(min(years)), "to": str(max(years)), "year": str(max(years))}
     link = f"{flask.request.host_url.rstrip('/')}/explorer?{urlencode(state)}"
-    back, download = t("Open in the dashboard", lang), t("Download the data (ZIP)", lang)
-    zip_link = f"{flask.request.path}/data.zip?{flask.request.query_string.decode('ascii', 'replace')}"
-    body.append(
-        f'<p><a href="{escape(link)}" target="_top">{escape(back)}</a> · '
-        f'<a href="{escape(zip_link)}" download>{escape(download)}</a></p>'
-    )
-    return _page(lang, title, "".join(body))
+    body.append(back_links(link, lang))
+    return page(lang, title, "".join(body))

@@ -59,6 +59,120 @@ _ROW = {
         },
     },
 }
+_ROW["required"] = ["indicator_id", "geo_id", "year", "value", "flag_codes", "licence_id", "licence_stated"]
+_TEXT_OR_NULL = {"type": ["string", "null"]}
+_SNAPSHOT_META = {
+    "type": "object",
+    "required": ["id", "date"],
+    "properties": {"id": {"type": "string"}, "date": {**_TEXT_OR_NULL, "format": "date-time"}},
+}
+_NAMES = {
+    "type": "object",
+    "required": list(LANGUAGES),
+    "properties": {code: _TEXT_OR_NULL for code in LANGUAGES},
+}
+_SOURCE: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "title", "licence", "licence_id", "licence_stated", "commercial_use"],
+    "properties": {
+        "id": {"type": "string"},
+        "title": {"type": "string"},
+        "licence": _TEXT_OR_NULL,
+        "licence_id": {"type": "string"},
+        "licence_stated": {"type": "boolean"},
+        "commercial_use": {"type": "string", "enum": ["yes", "no", "unknown"]},
+        "licence_terms": _TEXT_OR_NULL,
+    },
+}
+_YEAR_OR_NULL = {"type": ["integer", "null"]}
+_CATALOGUE = {
+    "type": "object",
+    "required": ["snapshot", "indicators"],
+    "properties": {
+        "snapshot": _SNAPSHOT_META,
+        "indicators": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "name", "names", "unit", "theme", "summit_directions", "sources", "latest_year"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "name": _TEXT_OR_NULL,
+                    "names": _NAMES,
+                    "unit": {"type": "string"},
+                    "theme": _TEXT_OR_NULL,
+                    "summit_directions": {"type": "array", "items": {"type": "integer"}},
+                    "sources": {"type": "array", "items": _SOURCE},
+                    "first_year": _YEAR_OR_NULL,
+                    "latest_year": _YEAR_OR_NULL,
+                    "n_values": {"type": "integer"},
+                },
+            },
+        },
+    },
+}
+_VALUES = {
+    "type": "object",
+    "required": ["indicator", "snapshot", "licences", "rows"],
+    "properties": {
+        "indicator": {"type": "object", "required": ["id", "name", "unit"]},
+        "snapshot": _SNAPSHOT_META,
+        "licences": {"type": "array", "items": {"type": "object", "required": ["licence_id", "commercial_use"]}},
+        "rows": {"type": "array", "items": _ROW},
+    },
+}
+_METADATA = {
+    "type": "object",
+    "required": ["id", "name", "definition", "unit", "method", "flags_legend", "sources", "snapshot"],
+    "properties": {
+        "id": {"type": "string"},
+        "names": _NAMES,
+        "flags_legend": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["code", "kind", "label"],
+                "properties": {"code": {"type": "string"}},
+            },
+        },
+        "sources": {
+            "type": "array",
+            "items": {
+                **_SOURCE,
+                "required": [*_SOURCE["required"], "citation", "url", "retrieved_at", "sha256"],
+                "properties": {
+                    **_SOURCE["properties"],
+                    "citation": _TEXT_OR_NULL,
+                    "url": _TEXT_OR_NULL,
+                    "retrieved_from": _TEXT_OR_NULL,
+                    "retrieved_at": _TEXT_OR_NULL,
+                    "sha256": _TEXT_OR_NULL,
+                },
+            },
+        },
+        "snapshot": _SNAPSHOT_META,
+    },
+}
+_SNAPSHOTS = {
+    "type": "object",
+    "required": ["snapshots"],
+    "properties": {
+        "snapshots": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "date", "current", "previous", "changes"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "date": {"type": "string", "format": "date-time"},
+                    "current": {"type": "boolean"},
+                    "previous": _TEXT_OR_NULL,
+                    "changes": {"type": ["object", "null"]},
+                },
+            },
+        }
+    },
+}
 _PROBLEM = {
     "description": "A problem (RFC 9457)",
     "content": {
@@ -111,7 +225,7 @@ def openapi_document() -> dict[str, Any]:
                 "get": {
                     "summary": "The catalogue: id, names in ru/en/kk, unit, theme, summit directions, sources, years",
                     "parameters": [_LANG, _SNAPSHOT],
-                    "responses": {"200": _json_ok("The catalogue"), **_CACHED},
+                    "responses": {"200": _json_ok("The catalogue", _CATALOGUE), **_CACHED},
                 }
             },
             "/api/v1/indicators/{id}.json": {
@@ -119,10 +233,7 @@ def openapi_document() -> dict[str, Any]:
                     "summary": "An indicator's values with flags and licences, filtered",
                     "parameters": [_ID, *_FILTERS],
                     "responses": {
-                        "200": _json_ok(
-                            "Values",
-                            {"type": "object", "properties": {"rows": {"type": "array", "items": _ROW}}},
-                        ),
+                        "200": _json_ok("Values", _VALUES),
                         **_CACHED,
                     },
                 }
@@ -142,14 +253,14 @@ def openapi_document() -> dict[str, Any]:
                     "summary": "Definition, unit, method notes, flags legend, sources (citation, licence, URL, "
                     "retrieval time, sha256), snapshot id and date",
                     "parameters": [_ID, _LANG, _SNAPSHOT],
-                    "responses": {"200": _json_ok("Metadata"), **_CACHED},
+                    "responses": {"200": _json_ok("Metadata", _METADATA), **_CACHED},
                 }
             },
             "/api/v1/snapshots": {
                 "get": {
                     "summary": "Kept snapshots, newest first, with values added, removed and revised per indicator "
                     "since the one before",
-                    "responses": {"200": _json_ok("Snapshots"), "304": _CACHED["304"]},
+                    "responses": {"200": _json_ok("Snapshots", _SNAPSHOTS), "304": _CACHED["304"]},
                 }
             },
             "/api/v1/openapi.json": {"get": {"summary": "This document", "responses": {"200": _json_ok("OpenAPI")}}},

@@ -108,22 +108,7 @@ def licence_notices(rows: pl.DataFrame, lang: str) -> list[dict[str, Any]]:
 def metadata(snap: Snapshot, indicator_id: str, lang: str) -> dict[str, Any]:
     """GET /indicators/{id}.metadata.json: definition, unit, method notes, flags legend, sources, snapshot."""
     (row,) = catalogue(snap, indicator_id).to_dicts()
-    sources = []
-    for source in sources_of(snap, list(row["source_ids"])):
-        retrieved_from = source["retrieved_from"] or ""
-        sources.append(
-            {
-                **_source_brief(source, lang),
-                "publisher": source["publisher"],
-                "citation": source["citation"],
-                "licence_url": source["licence_url"],
-                "url": source["public_url"],
-                # A local mirror's path says nothing to readers: only a public address is given.
-                "retrieved_from": retrieved_from if retrieved_from.startswith(("http://", "https://")) else None,
-                "retrieved_at": source["retrieved_at"],
-                "sha256": source["sha256"],
-            }
-        )
+    sources = source_documents(snap, list(row["source_ids"]), lang)
     legend = snap.query(od.FLAGS_SQL).to_dicts()
     return {
         "id": indicator_id,
@@ -147,6 +132,27 @@ def metadata(snap: Snapshot, indicator_id: str, lang: str) -> dict[str, Any]:
         "snapshot": snapshot_meta(snap),
         "links": _links(indicator_id),
     }
+
+
+def source_documents(snap: Snapshot, source_ids: list[str], lang: str) -> list[dict[str, Any]]:
+    """Each source as the metadata documents give it: citation, licence (and its terms), URL, retrieval, sha256."""
+    documents = []
+    for source in sources_of(snap, source_ids):
+        retrieved_from = source["retrieved_from"] or ""
+        documents.append(
+            {
+                **_source_brief(source, lang),
+                "publisher": source["publisher"],
+                "citation": source["citation"],
+                "licence_url": source["licence_url"],
+                "url": source["public_url"],
+                # A local mirror's path says nothing to readers: only a public address is given.
+                "retrieved_from": retrieved_from if retrieved_from.startswith(("http://", "https://")) else None,
+                "retrieved_at": source["retrieved_at"],
+                "sha256": source["sha256"],
+            }
+        )
+    return documents
 
 
 def _method_notes(row: dict[str, Any]) -> dict[str, Any]:

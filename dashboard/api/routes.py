@@ -148,7 +148,8 @@ def cached_answer(etag: str, build: Callable[[], flask.Response]) -> flask.Respo
     if etag in flask.request.if_none_match:
         response = flask.Response(status=304)
     else:
-        key = (etag, flask.request.path, tuple(sorted(flask.request.args.items(multi=True))))
+        # The host is part of the key: embeds and chart metadata give absolute links back to the site asked.
+        key = (etag, flask.request.host_url, flask.request.path, tuple(sorted(flask.request.args.items(multi=True))))
         kept = BODIES.get(key)
         if kept is None:
             kept = build()

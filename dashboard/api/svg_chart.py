@@ -18,7 +18,8 @@ LEFT, RIGHT, TOP, BOTTOM = 64, 16, 12, 28
 class Series:
     label: str
     colour: str
-    points: Sequence[tuple[int, float, bool, str]]  # (year, value, doubtful, flags in words)
+    points: Sequence[tuple[float, float, bool, str]]  # (year, value, doubtful, flags in words)
+    dots: bool = True  # a point per value (a daily series of thousands of values is a line only)
 
 
 def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
@@ -48,7 +49,8 @@ def tick_decimals(ticks: Sequence[float]) -> int:
 
 
 def line_chart(series: Sequence[Series], fmt: Callable[[float, int | None], str], title: str) -> str:
-    """The series as lines over the years; a doubtful value is a hollow point, and every point has a tooltip."""
+    """The series as lines over the years (a day is a fraction of its year); a doubtful value is a hollow point,
+    and every point has a tooltip."""
     points = [(y, v) for s in series for y, v, _, _ in s.points if math.isfinite(v)]
     if not points:
         return ""
@@ -76,13 +78,13 @@ def line_chart(series: Sequence[Series], fmt: Callable[[float, int | None], str]
             f'<text x="{LEFT - 6}" y="{y(tick) + 4:.1f}" text-anchor="end">{escape(fmt(tick, decimals))}</text>'
         )
     year_step = max(1, math.ceil((x_high - x_low) / 8))
-    for year in range(x_low, x_high + 1, year_step):
+    for year in range(math.ceil(x_low), math.floor(x_high) + 1, year_step):
         out.append(f'<text x="{x(year):.1f}" y="{HEIGHT - 8}" text-anchor="middle">{year}</text>')
     for s in series:
         kept = sorted((p for p in s.points if math.isfinite(p[1])), key=lambda p: p[0])
         path = " ".join(f"{x(yr):.1f},{y(v):.1f}" for yr, v, _, _ in kept)
         out.append(f'<polyline points="{path}" fill="none" stroke="{s.colour}" stroke-width="2"/>')
-        for yr, v, doubtful, words in kept:
+        for yr, v, doubtful, words in kept if s.dots else ():
             fill = "#fff" if doubtful else s.colour
             tip = f"{s.label}, {yr}: {fmt(v, None)}" + (f" ({words})" if words else "")
             out.append(

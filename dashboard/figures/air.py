@@ -214,6 +214,7 @@ def region_map_figure(snap: data.Snapshot, placed: pl.DataFrame, lang: str) -> g
                 lon=placed["lon"].to_list(),
                 mode="markers",
                 marker=dict(size=[8 + 40 * (v / top) ** 0.5 for v in placed["value"]], color=PALETTE[0], opacity=0.7),
+                customdata=placed["value"].to_list(),  # the value each circle stands for (its download reads it)
                 text=[
                     f"{region_label(r, lang)}: {format_number(r['value'], lang, decimals=1)} {t('thousand t', lang)} "
                     f"({r['year']})"

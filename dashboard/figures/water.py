@@ -78,6 +78,7 @@ def site_map_figure(snap: data.Snapshot, sites: pl.DataFrame, lang: str) -> go.F
                 lat=rows["lat"].to_list(),
                 mode="markers",
                 marker=dict(size=13, color=CLASS_COLOURS[roman]),
+                customdata=rows["wpi_2006_04"].to_list(),  # the site's WPI (its download reads it)
                 name=class_label(roman, lang),
                 text=[
                     f"{ru_or_en(r, 'site_name', lang)}<br>{t('WPI', lang)} "

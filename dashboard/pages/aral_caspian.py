@@ -3,7 +3,6 @@ level series with their datum notes, and the related drivers (freshwater withdra
 
 from __future__ import annotations
 
-import json
 from typing import cast
 
 import dash
@@ -12,39 +11,27 @@ from dash import html
 
 from assets.common.flags import flag_words, flags_doubtful
 from dashboard import data
-from dashboard.figures.base import graph
-from dashboard.figures.seas import (
-    aral_area_figure,
-    caspian_annual_figure,
-    caspian_obs_figure,
-    driver_line_figure,
-    seas_map_figure,
-)
 from dashboard.i18n import format_number, format_signed_percent_change, localized, t
+from dashboard.pages.seas_charts import (
+    ARAL_CHART,
+    ARAL_SOURCE_ID,
+    CASPIAN_ANNUAL_CHART,
+    CASPIAN_OBS_CHART,
+    COUNTRIES_SOURCE_ID,
+    DAHITI_SOURCE_ID,
+    DRIVER_CHARTS,
+    DRIVER_INDICATORS,
+    SEA_FEATURES,
+    SEAS_MAP_CHART,
+    SHORELINE_SOURCE_ID,
+    sea_layers,
+)
 from dashboard.queries import indicators, reference, seas
 from dashboard.shell import register_page, section, simple_table, source_caption
 from dashboard.summaries import aral_small_basin_drop, datum_difference_range, has_flag, percent_change, rows_by_key
+from dashboard.theme_charts import chart_block
 
 PATH = "/aral-caspian"
-# aral_area and caspian_level_obs carry no source_id column: these are their entries in `sources`.
-ARAL_SOURCE_ID = "aral_area"
-DAHITI_SOURCE_ID = "caspian_dahiti"
-# The source: values after 2018 were compiled manually from news. The pipeline flags them `lower_quality`;
-# the year is the fallback for a snapshot without the flag.
-LOW_QUALITY_FROM_YEAR = 2019
-SHORELINE_SOURCE_ID = "ne_lakes_seas"
-COUNTRIES_SOURCE_ID = "ne_countries"
-# Natural Earth feature name -> (label msgid, fill, outline). Drawn in this order: the former Aral extent first,
-# so the 2000s shoreline lies on top of it. Sand for the former seabed, blues for water.
-SEA_FEATURES = (
-    ("Historic Aral Sea", "Aral Sea, former extent", "#e9d8a6", "#a07c2c"),
-    ("Aral Sea", "Aral Sea, 2000s shoreline (not the current extent)", "#2c7fb8", "#08519c"),
-    ("Caspian Sea", "Caspian Sea", "#6baed6", "#2171b5"),
-    ("Garabogaz Bay", "Garabogaz Bay", "#9ecae1", "#2171b5"),
-)
-# The drivers shown beside the seas: catalogue indicators with country values.
-DRIVER_INDICATORS = ("freshwater_withdrawals", "agricultural_land")
-
 NAV = (10, PATH, "Aral & Caspian")
 
 
@@ -57,7 +44,7 @@ def seas_content(snap: data.Snapshot, info: dict, lang: str) -> list:
     return [
         html.H1(t("Aral Sea and Caspian Sea", lang)),
         shorelines_section(snap, sources_by_id, info, lang),
-        aral_section(seas.aral_area(snap), sources_by_id, info, lang),
+        aral_section(snap, seas.aral_area(snap), sources_by_id, info, lang),
         caspian_section(snap, sources_by_id, info, lang),
         drivers_section(snap, sources_by_id, info, lang),
     ]
@@ -90,34 +77,8 @@ def with_proper_names(text: str, lang: str) -> list:
     return parts
 
 
-def sea_layers(polygons: pl.DataFrame, lang: str) -> tuple[list[dict], list[str]]:
-    """The sea polygons to draw, in SEA_FEATURES order, and the feature names the snapshot lacks."""
-    geometry_by_name = {name: geometry for name, geometry in polygons.select("name", "geometry").iter_rows()}
-    layers, missing = [], []
-    for name, label_msgid, fill, line in SEA_FEATURES:
-        if name not in geometry_by_name:
-            missing.append(name)
-            continue
-        layers.append(
-            {
-                "name": name,
-                "label": t(label_msgid, lang),
-                "geometry": json.loads(geometry_by_name[name]),
-                "fill": fill,
-                "line": line,
-            }
-        )
-    return layers, missing
-
-
 def shorelines_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: str) -> html.Section:
     layers, missing = sea_layers(reference.lake_and_sea_polygons(snap, [f[0] for f in SEA_FEATURES]), lang)
-    iso3 = reference.central_asia_iso3(snap)
-    names = {r["geo_id"]: localized(r, "name", lang) for r in reference.geographies(snap).iter_rows(named=True)}
-    countries = [
-        {"label": names.get(fid, fid), "geometry": json.loads(geometry)}
-        for fid, geometry in reference.country_polygons(snap, iso3).iter_rows()
-    ]
     notes = [
         html.Li(
             with_proper_names(
@@ -150,7 +111,7 @@ def shorelines_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lan
             id="seas-map-note",
             role="note",
         ),
-        graph("seas-map", seas_map_figure(layers, countries, lang), zoom_on_scroll=False),
+        *chart_block(SEAS_MAP_CHART, "seas-map", snap, {}, lang, zoom_on_scroll=False),
         source_caption(
             sources_by_id,
             [SHORELINE_SOURCE_ID, COUNTRIES_SOURCE_ID],
@@ -189,7 +150,7 @@ def drivers_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: 
         source_ids = series["source_id"].unique(maintain_order=True).to_list() if series.height else []
         children += [
             html.H3(f"{localized(entry, 'name', lang)}, {unit_label}"),
-            graph(f"driver-{indicator_id}-graph", driver_line_figure(series, names, unit_label, lang)),
+            *chart_block(DRIVER_CHARTS[indicator_id], f"driver-{indicator_id}-graph", snap, {}, lang),
             source_caption(
                 sources_by_id,
                 source_ids or [entry["source_id"]],
@@ -228,7 +189,7 @@ def drivers_table(iso3: list[str], names: dict[str, str], entries: dict, latest_
 # ---- Aral ----------------------------------------------------------------------------------------------
 
 
-def aral_section(aral: pl.DataFrame, sources_by_id: dict, info: dict, lang: str) -> html.Section:
+def aral_section(snap: data.Snapshot, aral: pl.DataFrame, sources_by_id: dict, info: dict, lang: str) -> html.Section:
     if aral.height == 0:
         return html.Section([html.H2(t("Aral Sea", lang)), html.P(t("No data.", lang))], id="aral")
     first_year, last_year = int(cast(int, aral["year"].min())), int(cast(int, aral["year"].max()))
@@ -238,14 +199,9 @@ def aral_section(aral: pl.DataFrame, sources_by_id: dict, info: dict, lang: str)
         None,
         aral_key_figures(aral, lang),
         aral_caveats(aral, lang),
-        graph("aral-area-graph", aral_area_figure(aral, lang, first_lower_quality_year(aral))),
+        *chart_block(ARAL_CHART, "aral-area-graph", snap, {}, lang),
         source_caption(sources_by_id, [ARAL_SOURCE_ID], info.get("created_at"), lang, element_id="aral-source"),
     )
-
-
-def first_lower_quality_year(aral: pl.DataFrame) -> int:
-    flagged = [int(y) for y, f in zip(aral["year"], aral["flags"], strict=False) if has_flag(f, "lower_quality")]
-    return min(flagged) if flagged else LOW_QUALITY_FROM_YEAR
 
 
 def headline_rows(rows: pl.DataFrame) -> pl.DataFrame:
@@ -359,13 +315,13 @@ def caspian_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: 
         datum_note(differences, lang),
         partial_years_note(annual, lang),
         statement_notes(annual, lang),
-        graph("caspian-annual-graph", caspian_annual_figure(annual, lang)),
+        *chart_block(CASPIAN_ANNUAL_CHART, "caspian-annual-graph", snap, {}, lang),
         source_caption(sources_by_id, annual_sources, created_at, lang, element_id="caspian-source"),
         html.H3(t("Years with both series: DAHITI minus Baltic system", lang)),
         difference_table(differences, lang),
         html.H3(t("10-day satellite observations", lang)),
         outliers_note(observations, lang),
-        graph("caspian-obs-graph", caspian_obs_figure(observations, lang)),
+        *chart_block(CASPIAN_OBS_CHART, "caspian-obs-graph", snap, {}, lang),
         source_caption(sources_by_id, dahiti_sources, created_at, lang, element_id="caspian-obs-source"),
     )
 

@@ -12,6 +12,7 @@ from dashboard import brief_download, data
 from dashboard.brief_download import brief_href
 from dashboard.figures.base import sparkline_data_uri
 from dashboard.i18n import format_number, format_share, localized, t
+from dashboard.pages.country_links import profile_links
 from dashboard.queries import indicators, reference
 from dashboard.shell import aria, flag_badges, href, page_lang, register_page, snapshot_page, source_caption
 from dashboard.summaries import has_flag, rows_by_key, split_codes
@@ -158,6 +159,7 @@ def country_content(snap: data.Snapshot, info: dict, code: str, lang: str) -> li
             element_id="country-sources",
         )
     )
+    sections.append(profile_links(snap, code, lang))  # the profile's data, share link and embed
     return sections
 
 

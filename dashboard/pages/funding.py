@@ -3,6 +3,9 @@ side; Kazakhstan's domestic spending beside the international flows it received.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import dash
 import plotly.graph_objects as go
 import polars as pl
@@ -13,30 +16,35 @@ from dashboard.figures.base import PALETTE, base_layout, empty_figure, graph, ov
 from dashboard.i18n import format_number, localized, normalize_lang, t
 from dashboard.queries import funding, reference
 from dashboard.shell import (
+    page_lang,
     redraw_callback,
     register_page,
     section,
     simple_table,
+    snapshot_page,
     source_caption,
     source_title_element,
 )
 from dashboard.summaries import rows_by_key
 from dashboard.text_marks import code, seed_text, translated_or_published
+from dashboard.theme_charts import ChartSpec, DrawnChart, chart_block, links_for, register_chart, with_page_state
 
 PATH = "/funding"
 NAV = (40, PATH, "Funding")
 AREA_DROPDOWN_ID = "funding-area"
 DIMENSION_DROPDOWN_ID = "funding-dimension"
 BREAKDOWN_GRAPH_ID = "funding-breakdown-graph"
+BREAKDOWN_LINKS_ID = "funding-breakdown-links-box"
+DIMENSIONS = ("donor", "theme", "flow")
 LANG_STORE_ID = "funding-lang"
 TOP_CATEGORIES = 6  # with "other", as many bands as the palette has colours
 
 
 def register(app: dash.Dash) -> None:
-    register_page(__name__, NAV, title="Финансирование / Funding · CAEI", content=funding_content)
+    register_page(__name__, NAV, title="Финансирование / Funding · CAEI", layout=layout)
     redraw_callback(
         app,
-        [Output(BREAKDOWN_GRAPH_ID, "figure")],
+        [Output(BREAKDOWN_GRAPH_ID, "figure"), Output(BREAKDOWN_LINKS_ID, "children")],
         [Input(AREA_DROPDOWN_ID, "value"), Input(DIMENSION_DROPDOWN_ID, "value")],
         LANG_STORE_ID,
     )(update_breakdown)
@@ -46,16 +54,73 @@ def update_breakdown(area: str | None, dimension: str | None, lang: str | None):
     lang = normalize_lang(lang)
     try:
         snap = data.snapshot_for_request()
-        return breakdown_figure(funding.crs_breakdown(snap, dimension or "donor", area or data.REGION_ID), lang)
+        state = breakdown_state({"area": area, "dimension": dimension})
+        drawn = breakdown_chart(snap, state, lang)
+        return drawn.figure, links_for(BREAKDOWN_CHART, drawn, state, lang)
     except (data.NoSnapshotError, data.SnapshotContentError) as problem:
-        return empty_figure(str(problem), lang)
+        return empty_figure(str(problem), lang), None
+
+
+def layout(lang: str | None = None, **query: Any) -> html.Div:
+    """The funding page; `?area=&dimension=` choose the breakdown (the address a chart's share link gives)."""
+    chosen = page_lang(lang)
+    return snapshot_page(
+        chosen,
+        PATH,
+        lambda snap, info: with_page_state(
+            query, ("area", "dimension"), lambda: funding_content(snap, info, chosen, query)
+        ),
+    )
+
+
+def breakdown_state(query: Mapping[str, Any]) -> dict[str, str]:
+    """The breakdown asked for: an area of the region (or the region) and a dimension; anything else, the default."""
+    area, dimension = query.get("area"), query.get("dimension")
+    return {
+        "area": area if area in (data.REGION_ID, *funding.CENTRAL_ASIA) else data.REGION_ID,
+        "dimension": dimension if dimension in DIMENSIONS else DIMENSIONS[0],
+    }
+
+
+def breakdown_chart(snap: data.Snapshot, state: Mapping[str, str], lang: str) -> DrawnChart:
+    state = breakdown_state(state)
+    names = area_names(snap, lang)
+    title = t("Climate-related disbursements by donor, theme and year", lang)
+    return DrawnChart(
+        f"{title}: {names.get(state['area'], state['area'])}",
+        t("US$ million, current prices", lang),
+        ["oecd_crs_climate"],
+        breakdown_figure(funding.crs_breakdown(snap, state["dimension"], state["area"]), lang),
+    )
+
+
+def _country_chart(indicator_id: str, stacked: bool) -> Any:
+    """The CRS values of `indicator_id` by country: stacked bars of amounts, or lines per person."""
+
+    def build(snap: data.Snapshot, _state: Mapping[str, str], lang: str) -> DrawnChart:
+        if stacked:
+            title = t("Climate-related development finance received (OECD CRS), by country", lang)
+            unit = t("US$ million, current prices", lang)
+        else:
+            title, unit = t("Per person", lang), t("US$ per person, current prices", lang)
+        figure = country_figure(snap, indicator_id, area_names(snap, lang), lang, unit, stacked)
+        return DrawnChart(title, unit, ["oecd_crs_climate"], figure)
+
+    return build
+
+
+COUNTRY_CHART = register_chart(ChartSpec("funding-by-country", PATH, _country_chart("climate_finance_crs", True)))
+PER_CAPITA_CHART = register_chart(
+    ChartSpec("funding-per-capita", PATH, _country_chart("climate_finance_crs_per_capita", False))
+)
+BREAKDOWN_CHART = register_chart(ChartSpec("funding-breakdown", PATH, breakdown_chart, ("area", "dimension")))
 
 
 def area_names(snap: data.Snapshot, lang: str) -> dict[str, str]:
     return {row["geo_id"]: localized(row, "name", lang) for row in reference.geographies(snap).iter_rows(named=True)}
 
 
-def funding_content(snap: data.Snapshot, info: dict, lang: str) -> list:
+def funding_content(snap: data.Snapshot, info: dict, lang: str, query: Mapping[str, Any] | None = None) -> list:
     sources_by_id = rows_by_key(reference.sources(snap), "source_id")
     names = area_names(snap, lang)
     crs_caption = source_caption(sources_by_id, ["oecd_crs_climate"], info.get("created_at"), lang)
@@ -86,10 +151,7 @@ def funding_content(snap: data.Snapshot, info: dict, lang: str) -> list:
             "funding-by-country",
             t("Climate-related development finance received (OECD CRS), by country", lang),
             None,
-            graph(
-                "funding-country-graph",
-                country_figure(snap, "climate_finance_crs", names, lang, t("US$ million, current prices", lang), True),
-            ),
+            *chart_block(COUNTRY_CHART, "funding-country-graph", snap, {}, lang),
             coverage_note(funding.crs_coverage(snap), lang),
             crs_caption,
         ),
@@ -97,20 +159,10 @@ def funding_content(snap: data.Snapshot, info: dict, lang: str) -> list:
             "funding-per-capita",
             t("Per person", lang),
             None,
-            graph(
-                "funding-per-capita-graph",
-                country_figure(
-                    snap,
-                    "climate_finance_crs_per_capita",
-                    names,
-                    lang,
-                    t("US$ per person, current prices", lang),
-                    False,
-                ),
-            ),
+            *chart_block(PER_CAPITA_CHART, "funding-per-capita-graph", snap, {}, lang),
             crs_caption,
         ),
-        breakdown_section(snap, names, lang),
+        breakdown_section(snap, names, lang, breakdown_state(query or {})),
         sources_section(snap, sources_by_id, info, lang),
         domestic_section(snap, sources_by_id, info, lang),
         document_section(snap, lang),
@@ -169,8 +221,9 @@ def coverage_note(coverage: pl.DataFrame, lang: str) -> html.P:
     return html.P(text, className="muted", id="funding-coverage-note")
 
 
-def breakdown_section(snap: data.Snapshot, names: dict[str, str], lang: str) -> html.Section:
+def breakdown_section(snap: data.Snapshot, names: dict[str, str], lang: str, state: dict[str, str]) -> html.Section:
     areas = [data.REGION_ID, *funding.CENTRAL_ASIA]
+    drawn = breakdown_chart(snap, state, lang)
     dimensions = [
         ("donor", t("By donor", lang)),
         ("theme", t("By theme (sector)", lang)),
@@ -188,7 +241,7 @@ def breakdown_section(snap: data.Snapshot, names: dict[str, str], lang: str) -> 
                 dcc.Dropdown(
                     id=AREA_DROPDOWN_ID,
                     options=[{"label": names.get(a, a), "value": a} for a in areas],
-                    value=data.REGION_ID,
+                    value=state["area"],
                     clearable=False,
                     className="indicator-dropdown",
                 ),
@@ -196,13 +249,14 @@ def breakdown_section(snap: data.Snapshot, names: dict[str, str], lang: str) -> 
                 dcc.Dropdown(
                     id=DIMENSION_DROPDOWN_ID,
                     options=[{"label": label, "value": v} for v, label in dimensions],
-                    value="donor",
+                    value=state["dimension"],
                     clearable=False,
                     className="indicator-dropdown",
                 ),
             ],
         ),
-        graph(BREAKDOWN_GRAPH_ID, breakdown_figure(funding.crs_breakdown(snap, "donor", data.REGION_ID), lang)),
+        graph(BREAKDOWN_GRAPH_ID, drawn.figure),
+        html.Div(links_for(BREAKDOWN_CHART, drawn, state, lang), id=BREAKDOWN_LINKS_ID),
         html.P(t("Central Asia here is the sum of the countries that reported in each year.", lang), className="muted"),
     )
 
@@ -295,19 +349,9 @@ def sources_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: 
     )
 
 
-def domestic_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: str) -> html.Section:
+def domestic_chart(snap: data.Snapshot, _state: Mapping[str, str], lang: str) -> DrawnChart:
+    """Kazakhstan's domestic environmental spending beside the international climate finance it received."""
     rows = funding.kazakhstan_domestic_and_international(snap)
-    title = html.H2(
-        t("Kazakhstan: domestic spending on environmental protection beside international climate finance", lang)
-    )
-    if rows.filter(pl.col("series") == "domestic").is_empty():
-        return html.Section(
-            id="funding-domestic",
-            children=[
-                title,
-                html.P(t("Kazakhstan's domestic expenditure is not in this snapshot.", lang), className="notice"),
-            ],
-        )
     labels = {
         "domestic": t("Domestic current expenditure on environmental protection (all payers)", lang),
         "international": t("Climate-related development finance received (OECD CRS disbursements)", lang),
@@ -328,6 +372,30 @@ def domestic_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang:
         )
     fig.update_layout(**base_layout(lang, height=380))
     fig.update_yaxes(title_text=unit)
+    return DrawnChart(
+        t("Kazakhstan: domestic spending on environmental protection beside international climate finance", lang),
+        unit,
+        ["kz_env_protection_expenditure", "wdi_kaz_deflator_fx", "oecd_crs_climate"],
+        fig,
+    )
+
+
+DOMESTIC_CHART = register_chart(ChartSpec("funding-domestic", PATH, domestic_chart))
+
+
+def domestic_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: str) -> html.Section:
+    rows = funding.kazakhstan_domestic_and_international(snap)
+    title = html.H2(
+        t("Kazakhstan: domestic spending on environmental protection beside international climate finance", lang)
+    )
+    if rows.filter(pl.col("series") == "domestic").is_empty():
+        return html.Section(
+            id="funding-domestic",
+            children=[
+                title,
+                html.P(t("Kazakhstan's domestic expenditure is not in this snapshot.", lang), className="notice"),
+            ],
+        )
     return html.Section(
         id="funding-domestic",
         children=[
@@ -341,7 +409,7 @@ def domestic_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang:
                 ),
                 className="muted",
             ),
-            graph("funding-domestic-graph", fig),
+            *chart_block(DOMESTIC_CHART, "funding-domestic-graph", snap, {}, lang),
             source_caption(
                 sources_by_id,
                 ["kz_env_protection_expenditure", "wdi_kaz_deflator_fx", "oecd_crs_climate"],

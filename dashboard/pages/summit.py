@@ -3,6 +3,7 @@ the consultations timeline, expected outcomes and partners, and the summit indic
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import dash
@@ -12,14 +13,24 @@ from dash import Input, Output, dcc, html
 from dashboard import data
 from dashboard.i18n import catalogue, format_day, format_number, localized, normalize_lang, t
 from dashboard.queries import funding, reference
-from dashboard.shell import flag_badges, redraw_callback, register_page, section, simple_table
+from dashboard.shell import (
+    flag_badges,
+    page_lang,
+    redraw_callback,
+    register_page,
+    section,
+    simple_table,
+    snapshot_page,
+)
 from dashboard.text_marks import code, seed_text, with_latin_names
+from dashboard.theme_charts import ChartSpec, DrawnChart, links_for, register_chart, with_page_state
 
 PATH = "/summit"
 NAV = (45, PATH, "Summit 2026")
 DIRECTION_FILTER_ID = "initiatives-direction"
 STATUS_FILTER_ID = "initiatives-status"
 TRACKER_ID = "initiatives-table"
+TRACKER_LINKS_ID = "initiatives-links-box"
 LANG_STORE_ID = "summit-lang"
 DOWNLOAD_ID = "summit-pack-download"
 CARD_INDICATORS = 3  # a card lists the headline and at most two more indicators; the pack has them all
@@ -37,15 +48,10 @@ STATUS_MSGIDS = {
 
 
 def register(app: dash.Dash) -> None:
-    register_page(
-        __name__,
-        NAV,
-        title="Саммит 2026 / Summit 2026 · CAEI",
-        content=lambda snap, _info, lang: summit_content(snap, lang),
-    )
+    register_page(__name__, NAV, title="Саммит 2026 / Summit 2026 · CAEI", layout=layout)
     redraw_callback(
         app,
-        [Output(TRACKER_ID, "children")],
+        [Output(TRACKER_ID, "children"), Output(TRACKER_LINKS_ID, "children")],
         [Input(DIRECTION_FILTER_ID, "value"), Input(STATUS_FILTER_ID, "value")],
         LANG_STORE_ID,
     )(update_tracker)
@@ -57,7 +63,19 @@ def register(app: dash.Dash) -> None:
     )(download_pack)
 
 
-def summit_content(snap: data.Snapshot, lang: str) -> list:
+def layout(lang: str | None = None, **query: Any) -> html.Div:
+    """The summit page; `?direction=&status=` filter the tracker (the address its share link gives)."""
+    chosen = page_lang(lang)
+    return snapshot_page(
+        chosen,
+        PATH,
+        lambda snap, _info: with_page_state(
+            query, ("direction", "status"), lambda: summit_content(snap, chosen, query)
+        ),
+    )
+
+
+def summit_content(snap: data.Snapshot, lang: str, query: Mapping[str, Any] | None = None) -> list:
     directions = reference.summit_directions(snap)
     return [
         html.H1(t("Regional Ecological Summit 2026", lang)),
@@ -77,7 +95,7 @@ def summit_content(snap: data.Snapshot, lang: str) -> list:
             dcc.Download(id=DOWNLOAD_ID),
         ),
         directions_section(directions, funding.direction_indicators(snap), lang),
-        tracker_section(directions, funding.initiatives(snap), lang),
+        tracker_section(snap, directions, funding.initiatives(snap), lang, tracker_state(query or {})),
         timeline_section(funding.consultations(snap), lang),
     ]
 
@@ -178,7 +196,9 @@ def indicator_line(row: dict, lang: str) -> html.Li:
     )
 
 
-def tracker_section(directions: pl.DataFrame, initiatives: pl.DataFrame, lang: str) -> html.Section:
+def tracker_section(
+    snap: data.Snapshot, directions: pl.DataFrame, initiatives: pl.DataFrame, lang: str, state: dict[str, str]
+) -> html.Section:
     direction_options = (
         [{"label": t("All directions", lang), "value": "all"}]
         + [
@@ -202,12 +222,37 @@ def tracker_section(directions: pl.DataFrame, initiatives: pl.DataFrame, lang: s
         html.Div(
             className="controls",
             children=[
-                *tracker_filter(t("Direction", lang), DIRECTION_FILTER_ID, direction_options),
-                *tracker_filter(t("Status", lang), STATUS_FILTER_ID, status_options),
+                *tracker_filter(t("Direction", lang), DIRECTION_FILTER_ID, direction_options, state["direction"]),
+                *tracker_filter(t("Status", lang), STATUS_FILTER_ID, status_options, state["status"]),
             ],
         ),
-        html.Div(tracker_table(initiatives, "all", "all", lang), id=TRACKER_ID),
+        html.Div(tracker_table(initiatives, state["direction"], state["status"], lang), id=TRACKER_ID),
+        html.Div(tracker_links(snap, state, lang), id=TRACKER_LINKS_ID),
     )
+
+
+def tracker_state(query: Mapping[str, Any]) -> dict[str, str]:
+    """The filters asked for (text only; an unknown value shows no initiative, as the filter would)."""
+    direction, status = query.get("direction"), query.get("status")
+    return {
+        "direction": direction if isinstance(direction, str) and direction else "all",
+        "status": status if isinstance(status, str) and status else "all",
+    }
+
+
+def tracker_chart(snap: data.Snapshot, state: Mapping[str, str], lang: str) -> DrawnChart:
+    """The tracker's rows under its filters, as the table shows them."""
+    state = tracker_state(state)
+    rows = tracker_rows(funding.initiatives(snap), state["direction"], state["status"], lang)
+    # the registry cites the bulletin per row (its Source column): no catalogue source to add
+    return DrawnChart(t("Initiatives tracker", lang), "", [], table=rows)
+
+
+TRACKER_CHART = register_chart(ChartSpec("summit-tracker", PATH, tracker_chart, ("direction", "status")))
+
+
+def tracker_links(snap: data.Snapshot, state: dict[str, str], lang: str) -> html.Div:
+    return links_for(TRACKER_CHART, tracker_chart(snap, state, lang), state, lang)
 
 
 def filter_initiatives(initiatives: pl.DataFrame, direction: str, status: str) -> pl.DataFrame:
@@ -223,47 +268,54 @@ def filter_initiatives(initiatives: pl.DataFrame, direction: str, status: str) -
     return initiatives
 
 
-def tracker_filter(label: str, element_id: str, options: list) -> list:
-    """A labelled dropdown of the tracker, first showing all initiatives."""
+def tracker_filter(label: str, element_id: str, options: list, value: str = "all") -> list:
+    """A labelled dropdown of the tracker (by default showing all initiatives)."""
     return [
         html.Label(label, htmlFor=element_id, className="control-label"),
-        dcc.Dropdown(id=element_id, options=options, value="all", clearable=False, className="indicator-dropdown"),
+        dcc.Dropdown(id=element_id, options=options, value=value, clearable=False, className="indicator-dropdown"),
     ]
 
 
+def tracker_rows(initiatives: pl.DataFrame, direction: str, status: str, lang: str) -> pl.DataFrame:
+    """The filtered initiatives as the table shows them (headers and cells in the language)."""
+    unknown = t("unknown", lang)
+    headers = [
+        t("Initiative", lang),
+        t("Directions", lang),
+        t("Lead", lang),
+        t("Status", lang),
+        t("Period", lang),
+        t("Budget", lang),
+        t("Indicators", lang),
+        t("Last update", lang),
+        t("Source", lang),
+    ]
+    cells = [
+        [
+            seed_text(r, "title", lang),
+            r["directions"] or unknown,
+            r["lead"] or unknown,
+            t(STATUS_MSGIDS.get(r["status"] or "", r["status"]), lang),
+            f"{r['start_date'] or unknown} – {r['end_date'] or unknown}",
+            f"{format_number(r['budget_amount'], lang)} {r['budget_currency'] or ''}".strip()
+            if r["budget_amount"] is not None
+            else unknown,
+            (r["indicator_ids"] or unknown).replace(";", ", "),
+            r["last_update"] or unknown,
+            r["citation"] or "",
+        ]
+        for r in filter_initiatives(initiatives, direction, status).iter_rows(named=True)
+    ]
+    return pl.DataFrame(cells, schema={h: pl.String for h in headers}, orient="row")
+
+
 def tracker_table(initiatives: pl.DataFrame, direction: str, status: str, lang: str):
-    rows = filter_initiatives(initiatives, direction, status)
+    rows = tracker_rows(initiatives, direction, status, lang)
     if rows.is_empty():
         return html.P(t("No initiative matches these filters.", lang), className="muted")
-    unknown = t("unknown", lang)
     return simple_table(
-        [
-            t("Initiative", lang),
-            t("Directions", lang),
-            t("Lead", lang),
-            t("Status", lang),
-            t("Period", lang),
-            t("Budget", lang),
-            t("Indicators", lang),
-            t("Last update", lang),
-            t("Source", lang),
-        ],
-        [
-            [
-                seed_text(r, "title", lang),
-                r["directions"] or unknown,
-                r["lead"] or unknown,
-                t(STATUS_MSGIDS.get(r["status"] or "", r["status"]), lang),
-                f"{r['start_date'] or unknown} – {r['end_date'] or unknown}",
-                f"{format_number(r['budget_amount'], lang)} {r['budget_currency'] or ''}".strip()
-                if r["budget_amount"] is not None
-                else unknown,
-                (r["indicator_ids"] or unknown).replace(";", ", "),
-                r["last_update"] or unknown,
-                code(r["citation"] or ""),
-            ]
-            for r in rows.iter_rows(named=True)
-        ],
+        rows.columns,
+        [[*cells[:-1], code(cells[-1])] for cells in rows.iter_rows()],
         element_id="initiatives-tracker",
     )
 
@@ -272,9 +324,11 @@ def update_tracker(direction: str | None, status: str | None, lang: str | None):
     lang = normalize_lang(lang)
     try:
         snap = data.snapshot_for_request()
-        return tracker_table(funding.initiatives(snap), direction or "all", status or "all", lang)
+        state = tracker_state({"direction": direction, "status": status})
+        table = tracker_table(funding.initiatives(snap), state["direction"], state["status"], lang)
+        return table, tracker_links(snap, state, lang)
     except (data.NoSnapshotError, data.SnapshotContentError) as problem:
-        return html.P(str(problem), className="notice")
+        return html.P(str(problem), className="notice"), None
 
 
 def timeline_section(consultations: pl.DataFrame, lang: str) -> html.Section:

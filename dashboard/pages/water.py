@@ -8,6 +8,7 @@ line, at its reservoir's shape, or at its region's label point, and the page say
 from __future__ import annotations
 
 import urllib.parse
+from collections.abc import Mapping
 
 import dash
 import polars as pl
@@ -15,12 +16,12 @@ from dash import Input, Output, dcc, html
 
 from assets.common.geography import CENTRAL_ASIA
 from dashboard import data
-from dashboard.figures.base import graph
 from dashboard.figures.water import CLASS_COLOURS, class_label, jmp_figure, ru_or_en, site_map_figure
 from dashboard.i18n import format_number, format_signed_percent_change, normalize_lang, t
 from dashboard.queries import reference, water
 from dashboard.shell import redraw_callback, register_page, section, simple_table, source_caption
 from dashboard.text_marks import as_published, with_codes
+from dashboard.theme_charts import ChartSpec, DrawnChart, chart_block, register_chart
 
 PATH = "/water"
 NAV = (25, PATH, "Water quality")
@@ -160,6 +161,32 @@ def caveats(sites: pl.DataFrame, lang: str) -> html.Aside:
     )
 
 
+def map_chart(snap: data.Snapshot, _state: Mapping[str, str], lang: str) -> DrawnChart:
+    """The sites by published class on the map (the value of a site: its WPI)."""
+    return DrawnChart(
+        t("Monitored sites by water-quality class", lang),
+        t("WPI", lang),
+        ["kz_surface_water_quality_2006", "kz_wpi_classes"],
+        site_map_figure(snap, water.sites(snap), lang),
+    )
+
+
+def jmp_chart(snap: data.Snapshot, _state: Mapping[str, str], lang: str) -> DrawnChart:
+    """Each country's latest JMP shares, side by side."""
+    values = water.jmp_latest(snap, list(CENTRAL_ASIA))
+    names = {r["geo_id"]: r for r in reference.geographies(snap).iter_rows(named=True)}
+    return DrawnChart(
+        t("Access to drinking water (WHO/UNICEF JMP)", lang),
+        "%",
+        values["source_id"].unique().sort().to_list(),
+        jmp_figure(values, names, lang),
+    )
+
+
+MAP_CHART = register_chart(ChartSpec("water-map", PATH, map_chart))
+JMP_CHART = register_chart(ChartSpec("water-jmp", PATH, jmp_chart))
+
+
 def map_section(snap: data.Snapshot, sites: pl.DataFrame, lang: str) -> html.Section:
     by_placement: dict[str, list[str]] = {}
     for row in sites.iter_rows(named=True):
@@ -176,7 +203,7 @@ def map_section(snap: data.Snapshot, sites: pl.DataFrame, lang: str) -> html.Sec
             "placed is listed below the map.",
             lang,
         ),
-        graph("water-map", site_map_figure(snap, sites, lang)),
+        *chart_block(MAP_CHART, "water-map", snap, {}, lang),
         html.Ul(notes, id="water-placement", className="muted"),
     )
 
@@ -400,13 +427,11 @@ def harmonisation_section(snap: data.Snapshot, lang: str) -> html.Section:
 
 def jmp_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: str) -> html.Section:
     values = water.jmp_latest(snap, list(CENTRAL_ASIA))
-    names = {r["geo_id"]: r for r in reference.geographies(snap).iter_rows(named=True)}
-    fig = jmp_figure(values, names, lang)
     return section(
         "water-jmp",
         t("Access to drinking water (WHO/UNICEF JMP)", lang),
         t("Each country's latest year; the label gives the year.", lang),
-        graph("water-jmp-graph", fig),
+        *chart_block(JMP_CHART, "water-jmp-graph", snap, {}, lang),
         source_caption(
             sources_by_id,
             values["source_id"].unique().sort().to_list(),

@@ -56,9 +56,9 @@ def counting_air_content(monkeypatch) -> list:
     calls = []
     original = air.air_content
 
-    def counted(snap, lang):
+    def counted(snap, lang, *query):
         calls.append(lang)
-        return original(snap, lang)
+        return original(snap, lang, *query)
 
     monkeypatch.setattr(air, "air_content", counted)
     return calls

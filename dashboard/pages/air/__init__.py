@@ -6,6 +6,9 @@ attribution and the note that they predate the source's October 2026 day-boundar
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import dash
 import polars as pl
 from dash import Input, Output, html
@@ -13,7 +16,6 @@ from dash import Input, Output, html
 from assets.indicators.air import rules as air
 from dashboard import air_data, data
 from dashboard.figures.air import city_map_figure, city_name, region_label, region_map_figure, unit_text
-from dashboard.figures.base import graph
 from dashboard.i18n import format_number, format_signed_percent_change, normalize_lang, t
 from dashboard.pages.air.captions import LATIN_NAMES, airdata_notice, sources_caption
 from dashboard.pages.air.city import (
@@ -24,8 +26,9 @@ from dashboard.pages.air.city import (
     city_view,
     parse_series,
 )
-from dashboard.shell import flag_text, redraw_callback, register_page, section, simple_table
+from dashboard.shell import flag_text, page_lang, redraw_callback, register_page, section, simple_table, snapshot_page
 from dashboard.text_marks import as_published, code, translated_or_published, with_latin_names
+from dashboard.theme_charts import ChartSpec, DrawnChart, chart_block, register_chart, with_page_state
 
 PATH = "/air"
 NAV = (30, PATH, "Air quality")
@@ -33,12 +36,7 @@ AVERAGING_MSGIDS = {"24h": "24 hours", "annual": "year"}
 
 
 def register(app: dash.Dash) -> None:
-    register_page(
-        __name__,
-        NAV,
-        title="Качество воздуха / Air quality · CAEI",
-        content=lambda snap, _info, lang: air_content(snap, lang),
-    )
+    register_page(__name__, NAV, title="Качество воздуха / Air quality · CAEI", layout=layout)
     redraw_callback(app, [Output(CITY_VIEW_ID, "children")], [Input(SERIES_DROPDOWN_ID, "value")], LANG_STORE_ID)(
         update_city_view
     )
@@ -53,13 +51,22 @@ def update_city_view(series: str | None, lang: str | None):
         return html.P(str(problem), className="notice-detail")
 
 
-def air_content(snap: data.Snapshot, lang: str) -> list:
+def layout(lang: str | None = None, **query: Any) -> html.Div:
+    """The air page; `?series=city|source|pollutant` chooses the city's series (a chart's share link gives it)."""
+    chosen = page_lang(lang)
+    return snapshot_page(
+        chosen, PATH, lambda snap, _info: with_page_state(query, ("series",), lambda: air_content(snap, chosen, query))
+    )
+
+
+def air_content(snap: data.Snapshot, lang: str, query: Mapping[str, Any] | None = None) -> list:
     cities = {r["city_id"]: r for r in air_data.cities(snap).iter_rows(named=True)}
+    asked = (query or {}).get("series")
     return [
         html.H1(t("Air quality in the region's cities", lang)),
         airdata_notice(lang),
         city_map_section(snap, cities, lang),
-        city_section(snap, cities, lang),
+        city_section(snap, cities, lang, asked if isinstance(asked, str) else None),
         thresholds_section(snap, lang),
         regions_section(snap, lang),
     ]
@@ -75,11 +82,45 @@ EXCLUSION_MSGIDS = {
 }
 
 
+def city_map_chart(snap: data.Snapshot, _state: Mapping[str, str], lang: str) -> DrawnChart:
+    """The cities' latest complete annual PM2.5 means on the map (grey: no complete year)."""
+    cities = {r["city_id"]: r for r in air_data.cities(snap).iter_rows(named=True)}
+    latest = air_data.latest_ranked_annual(snap, air_data.MAP_POLLUTANT)
+    left_out = air_data.ranking_exclusions(snap, air_data.MAP_POLLUTANT)
+    grey = left_out.filter(pl.col("reason") == "no_complete_year")
+    without = sorted(set(grey["city_id"]))
+    return DrawnChart(
+        t("PM2.5: latest complete annual mean by city", lang),
+        unit_text(lang),
+        sorted(set(latest["source_id"]) | set(grey["source_id"])),
+        city_map_figure(snap, latest, cities, without, lang),
+    )
+
+
+CITY_MAP = register_chart(ChartSpec("air-city-map", PATH, city_map_chart))
+
+
+def region_map_chart(snap: data.Snapshot, _state: Mapping[str, str], lang: str) -> DrawnChart:
+    """Kazakhstan's regions on the map, circle area following their latest emissions."""
+    regions = air_data.region_emissions_latest(snap)
+    # Only regions of the latest year go on the map: a former region (South Kazakhstan to 2017) would sit on its
+    # successor's point.
+    latest_year = regions["year"].max() if regions.height else None
+    placed = regions.filter(pl.col("lat").is_not_null() & (pl.col("year") == latest_year))
+    return DrawnChart(
+        t("Kazakhstan: emissions from stationary sources by region", lang),
+        t("thousand t", lang),
+        ["kz_emissions_stationary_by_region"],
+        region_map_figure(snap, placed, lang),
+    )
+
+
+REGION_MAP = register_chart(ChartSpec("air-region-map", PATH, region_map_chart))
+
+
 def city_map_section(snap: data.Snapshot, cities: dict, lang: str) -> html.Section:
     latest = air_data.latest_ranked_annual(snap, air_data.MAP_POLLUTANT)
     left_out = air_data.ranking_exclusions(snap, air_data.MAP_POLLUTANT)
-    without = sorted(set(left_out.filter(pl.col("reason") == "no_complete_year")["city_id"]))
-    figure = city_map_figure(snap, latest, cities, without, lang)
     ranking_rows = [
         [
             str(i + 1),
@@ -108,7 +149,7 @@ def city_map_section(snap: data.Snapshot, cities: dict, lang: str) -> html.Secti
             LATIN_NAMES,
             lang,
         ),
-        graph("air-city-map", figure),
+        *chart_block(CITY_MAP, "air-city-map", snap, {}, lang),
         html.P(
             with_latin_names(
                 t("Not on the map (no location in Natural Earth): {cities}.", lang, cities=", ".join(no_point)),
@@ -210,11 +251,6 @@ def thresholds_section(snap: data.Snapshot, lang: str) -> html.Section:
 
 def regions_section(snap: data.Snapshot, lang: str) -> html.Section:
     regions = air_data.region_emissions_latest(snap)
-    # Only regions of the latest year go on the map: a former region (South Kazakhstan to 2017) would sit on its
-    # successor's point.
-    latest_year = regions["year"].max() if regions.height else None
-    placed = regions.filter(pl.col("lat").is_not_null() & (pl.col("year") == latest_year))
-    fig = region_map_figure(snap, placed, lang)
     unplaced = [region_label(r, lang) for r in regions.filter(pl.col("lat").is_null()).iter_rows(named=True)]
     rows = [
         [
@@ -259,7 +295,7 @@ def regions_section(snap: data.Snapshot, lang: str) -> html.Section:
             ),
             className="muted",
         ),
-        graph("air-region-map", fig),
+        *chart_block(REGION_MAP, "air-region-map", snap, {}, lang),
         simple_table(
             [
                 t("Region", lang),

@@ -4,6 +4,7 @@ with its trend and its days above the thresholds."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import cast
 
 import polars as pl
@@ -13,10 +14,11 @@ from assets.common.flags import flags_doubtful
 from assets.indicators.air import rules as air
 from dashboard import air_data, air_series, data
 from dashboard.figures.air import calendar_figure, city_name, daily_figure, season_figure, unit_text
-from dashboard.figures.base import graph
+from dashboard.figures.base import empty_figure, graph
 from dashboard.i18n import format_number, format_share, t
 from dashboard.pages.air.captions import sources_caption
 from dashboard.shell import chooser, flag_text, section, simple_table
+from dashboard.theme_charts import ChartSpec, DrawnChart, links_for, register_chart
 
 SERIES_DROPDOWN_ID = "air-series"
 LANG_STORE_ID = "air-lang"
@@ -59,10 +61,12 @@ def series_source_label(source_id: str, city: dict | None, lang: str) -> str:
     return t(msgid, lang) if msgid else source_id
 
 
-def city_section(snap: data.Snapshot, cities: dict, lang: str) -> html.Section:
+def city_section(snap: data.Snapshot, cities: dict, lang: str, asked: str | None = None) -> html.Section:
+    """The chooser and the chosen series (`asked`: from the page's address, `?series=city|source|pollutant`)."""
     options = series_options(snap, cities, lang)
-    default = "|".join(DEFAULT_SERIES)
-    if options and default not in {o["value"] for o in options}:
+    known = {o["value"] for o in options}
+    default = asked if asked in known else "|".join(DEFAULT_SERIES)
+    if options and default not in known:
         default = options[0]["value"]
     return section(
         "air-city",
@@ -74,23 +78,66 @@ def city_section(snap: data.Snapshot, cities: dict, lang: str) -> html.Section:
     )
 
 
-def city_view(snap: data.Snapshot, series: tuple[str, str, str], lang: str) -> list:
+def city_charts(snap: data.Snapshot, series: tuple[str, str, str], lang: str) -> dict[str, DrawnChart]:
+    """The series' three charts (daily, calendar, seasons): for the page, their downloads and embeds."""
     city_id, source_id, pollutant = series
     cities = {r["city_id"]: r for r in air_data.cities(snap).iter_rows(named=True)}
     daily = air_data.daily(snap, city_id, source_id, pollutant)
-    if daily.is_empty():
-        return [html.P(t("No data.", lang))]
-    registry = air_data.thresholds(snap)
-    stats = air_data.period_stats(snap, city_id, source_id, pollutant)
     name = city_name(cities.get(city_id), lang)
     label = air.POLLUTANT_LABELS.get(pollutant, pollutant)
+    daily_title = t("{city}: daily {pollutant} and 30-day rolling mean", lang, city=name, pollutant=label)
+    season_title = t("Heating season (October–April) and summer (May–September)", lang)
+    if daily.is_empty():
+        empty = empty_figure(t("No data.", lang), lang)
+        return {
+            "daily": DrawnChart(daily_title, unit_text(lang), [source_id], empty),
+            "calendar": DrawnChart(daily_title, unit_text(lang), [source_id], empty),
+            "season": DrawnChart(season_title, unit_text(lang), [source_id], empty),
+        }
+    registry = air_data.thresholds(snap)
+    stats = air_data.period_stats(snap, city_id, source_id, pollutant)
     complete_years = stats.filter((pl.col("period_kind") == "year") & pl.col("complete"))["year"]
     usable = daily.filter(air_series.usable(daily))  # the calendar draws usable days only
     last_day = cast(dt.date, (usable if usable.height else daily)["date"].max())
     last_year = int(cast(int, complete_years.max())) if complete_years.len() else last_day.year
+    calendar_title = t("Calendar of {year}: month by day of month", lang, year=last_year)
+    return {
+        "daily": DrawnChart(daily_title, unit_text(lang), [source_id], daily_figure(daily, registry, pollutant, lang)),
+        "calendar": DrawnChart(
+            f"{name}, {label}: {calendar_title}", unit_text(lang), [source_id], calendar_figure(daily, last_year, lang)
+        ),
+        "season": DrawnChart(
+            f"{name}, {label}: {season_title}", unit_text(lang), [source_id], season_figure(stats, lang)
+        ),
+    }
+
+
+def _city_chart(part: str) -> ChartSpec:
+    def build(snap: data.Snapshot, state: Mapping[str, str], lang: str) -> DrawnChart:
+        return city_charts(snap, parse_series(state.get("series")), lang)[part]
+
+    return register_chart(ChartSpec(f"air-{part}", "/air", build, ("series",)))
+
+
+CITY_CHARTS = {part: _city_chart(part) for part in ("daily", "calendar", "season")}
+
+
+def city_view(snap: data.Snapshot, series: tuple[str, str, str], lang: str) -> list:
+    city_id, source_id, pollutant = series
+    daily = air_data.daily(snap, city_id, source_id, pollutant)
+    if daily.is_empty():
+        return [html.P(t("No data.", lang))]
+    stats = air_data.period_stats(snap, city_id, source_id, pollutant)
     statistic = daily["statistic"][0]
+    charts = city_charts(snap, series, lang)
+    state = {"series": "|".join(series)}
+
+    def chart(part: str) -> list:
+        drawn = charts[part]
+        return [graph(f"air-{part}-graph", drawn.figure), links_for(CITY_CHARTS[part], drawn, state, lang)]
+
     return [
-        html.H3(t("{city}: daily {pollutant} and 30-day rolling mean", lang, city=name, pollutant=label)),
+        html.H3(charts["daily"].title),
         html.P(
             t(
                 "Daily statistic: {statistic}. Dashed lines: WHO 2021 24-hour guideline levels registered for this "
@@ -105,11 +152,11 @@ def city_view(snap: data.Snapshot, series: tuple[str, str, str], lang: str) -> l
             className="muted",
             id="air-series-notes",
         ),
-        graph("air-daily-graph", daily_figure(daily, registry, pollutant, lang)),
-        html.H3(t("Calendar of {year}: month by day of month", lang, year=last_year)),
-        graph("air-calendar-graph", calendar_figure(daily, last_year, lang)),
+        *chart("daily"),
+        html.H3(charts["calendar"].title.split(": ", 1)[-1]),
+        *chart("calendar"),
         html.H3(t("Heating season (October–April) and summer (May–September)", lang)),
-        graph("air-season-graph", season_figure(stats, lang)),
+        *chart("season"),
         season_table(snap, stats, series, lang),
         trend_line(snap, series, lang),
         html.H3(t("Doubtful values in this series", lang)),

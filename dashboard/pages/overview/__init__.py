@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import dash
 from dash import Input, Output, dcc, html
 
@@ -18,10 +21,12 @@ from dashboard.shell import (
     flag_text,
     href,
     page_heading,
+    page_lang,
     redraw_callback,
     register_page,
     search_labels,
     simple_table,
+    snapshot_page,
     source_caption,
 )
 from dashboard.summaries import (
@@ -34,25 +39,28 @@ from dashboard.summaries import (
     summarize_directions,
     summarize_region_aggregates,
 )
+from dashboard.theme_charts import ChartSpec, DrawnChart, links_for, register_chart, with_page_state
 
 PATH = "/"
 COUNTRY_DROPDOWN_ID = "overview-country-indicator"
 COUNTRY_GRAPH_ID = "overview-country-graph"
 COUNTRY_TABLE_ID = "overview-country-table"
 COUNTRY_CAPTION_ID = "overview-country-caption"
+COUNTRY_LINKS_ID = "overview-country-links"
 LANG_STORE_ID = "overview-lang"
 
 NAV = (0, PATH, "Overview")
 
 
 def register(app: dash.Dash) -> None:
-    register_page(__name__, NAV, title="Обзор / Overview · CAEI", content=overview_content)
+    register_page(__name__, NAV, title="Обзор / Overview · CAEI", layout=layout)
     redraw_callback(
         app,
         [
             Output(COUNTRY_GRAPH_ID, "figure"),
             Output(COUNTRY_TABLE_ID, "children"),
             Output(COUNTRY_CAPTION_ID, "children"),
+            Output(COUNTRY_LINKS_ID, "children"),
         ],
         [Input(COUNTRY_DROPDOWN_ID, "value")],
         LANG_STORE_ID,
@@ -64,18 +72,28 @@ def update_country_comparison(indicator_id: str | None, lang: str | None):
     try:
         snap = data.snapshot_for_request()
     except data.NoSnapshotError as missing:
-        return empty_figure(t("No published data yet", lang), lang), None, str(missing)
+        return empty_figure(t("No published data yet", lang), lang), None, str(missing), None
     try:
-        figure, table, caption = country_comparison(snap, data.snapshot_info(snap), indicator_id, lang)
+        figure, table, caption, links = country_comparison(snap, data.snapshot_info(snap), indicator_id, lang)
     except data.SnapshotContentError as problem:
-        return empty_figure(t("The published snapshot cannot be shown", lang), lang), None, str(problem)
-    return figure, table, caption.children
+        return empty_figure(t("The published snapshot cannot be shown", lang), lang), None, str(problem), None
+    return figure, table, caption.children, links
+
+
+def layout(lang: str | None = None, **query: Any) -> html.Div:
+    """The overview; `?indicator=` chooses the countries compared (the address a chart's share link gives)."""
+    chosen = page_lang(lang)
+    return snapshot_page(
+        chosen,
+        PATH,
+        lambda snap, info: with_page_state(query, ("indicator",), lambda: overview_content(snap, info, chosen, query)),
+    )
 
 
 # ---- content -----------------------------------------------------------------------------------------
 
 
-def overview_content(snap: data.Snapshot, info: dict, lang: str) -> list:
+def overview_content(snap: data.Snapshot, info: dict, lang: str, query: Mapping[str, Any] | None = None) -> list:
     catalogue = reference.indicator_catalogue(snap)
     indicators_by_id = rows_by_key(catalogue, "indicator_id")
     sources_by_id = rows_by_key(reference.all_sources(snap), "source_id")
@@ -92,7 +110,6 @@ def overview_content(snap: data.Snapshot, info: dict, lang: str) -> list:
         set(summaries),
         set(indicators.indicators_with_country_values(snap, countries)),
     )
-    ordered_ids = order_by_direction(list(summaries), catalogue)
 
     sections: list = [
         *page_heading(
@@ -133,7 +150,8 @@ def overview_content(snap: data.Snapshot, info: dict, lang: str) -> list:
                 context,
             )
         )
-    sections.append(country_section(snap, info, catalogue, countries, ordered_ids, lang))
+    asked = (query or {}).get("indicator")
+    sections.append(country_section(snap, info, catalogue, countries, asked if isinstance(asked, str) else None, lang))
     return sections
 
 
@@ -225,17 +243,28 @@ def other_indicators_table(
 # ---- countries compared --------------------------------------------------------------------------------
 
 
-def country_section(
-    snap: data.Snapshot, info: dict, catalogue, countries: list[str], region_ids: list[str], lang: str
-) -> html.Section:
-    available = set(indicators.indicators_with_country_values(snap, countries))
+def country_options(snap: data.Snapshot, lang: str) -> tuple[list[dict], str | None]:
+    """The indicators with country values (options of the chooser) and the one shown first: the first regional
+    indicator in the order of the directions."""
+    catalogue = reference.indicator_catalogue(snap)
+    available = set(indicators.indicators_with_country_values(snap, reference.central_asia_iso3(snap)))
     options = [
         {"label": localized(row, "name", lang) or row["indicator_id"], "value": row["indicator_id"]}
         for row in catalogue.iter_rows(named=True)
         if row["indicator_id"] in available
     ]
+    region_ids = order_by_direction(list(summarize_region_aggregates(indicators.region_aggregates(snap))), catalogue)
     default = next((i for i in region_ids if i in available), options[0]["value"] if options else None)
-    figure, table, caption = country_comparison(snap, info, default, lang)
+    return options, default
+
+
+def country_section(
+    snap: data.Snapshot, info: dict, catalogue, countries: list[str], asked: str | None, lang: str
+) -> html.Section:
+    options, default = country_options(snap, lang)
+    if asked in {o["value"] for o in options}:
+        default = asked
+    figure, table, caption, links = country_comparison(snap, info, default, lang)
     return html.Section(
         className="countries",
         children=[
@@ -243,29 +272,57 @@ def country_section(
             *chooser(t("Indicator", lang), COUNTRY_DROPDOWN_ID, options, default, labels=search_labels(lang)),
             dcc.Store(id=LANG_STORE_ID, data=lang),
             graph(COUNTRY_GRAPH_ID, figure),
+            html.Div(links, id=COUNTRY_LINKS_ID),
             html.Div(table, id=COUNTRY_TABLE_ID, className="table-scroll"),
             html.Div(caption.children, id=COUNTRY_CAPTION_ID, className="source-caption"),
         ],
     )
 
 
-def country_comparison(snap: data.Snapshot, info: dict, indicator_id: str | None, lang: str):
-    """Bar chart, table and source caption of the latest value per Central Asian country."""
-    no_caption = html.P("")
-    if not indicator_id:
-        return empty_figure(t("No country values for this indicator.", lang), lang), None, no_caption
-    indicators_by_id = rows_by_key(reference.indicator_catalogue(snap), "indicator_id")
-    indicator = indicators_by_id.get(indicator_id)
-    if indicator is None:  # e.g. the selection came from a page built on an older snapshot
-        return empty_figure(t("This indicator is not in the current snapshot.", lang), lang), None, no_caption
+def comparison_rows(snap: data.Snapshot, indicator_id: str) -> tuple[Any, list[dict]]:
+    """The latest trusted value of each Central Asian country (doubtful values left out), and one row a country."""
     countries = reference.central_asia_iso3(snap)
+    latest = indicators.latest_country_values(snap, indicator_id, countries, trusted_only=True)
+    return latest, country_comparison_rows(latest, countries)
+
+
+def countries_chart(snap: data.Snapshot, state: Mapping[str, str], lang: str) -> DrawnChart:
+    """The countries compared (the bar chart), for the page, its download and its embed."""
+    indicator_id = state.get("indicator") or country_options(snap, lang)[1]
+    indicator = rows_by_key(reference.indicator_catalogue(snap), "indicator_id").get(indicator_id or "")
+    title = t("Countries compared: latest year", lang)
+    if indicator is None or indicator_id is None:
+        message = t("This indicator is not in the current snapshot.", lang) if indicator_id else title
+        return DrawnChart(title, "", [], empty_figure(message, lang))
     country_names = {
         row["geo_id"]: localized(row, "name", lang) for row in reference.geographies(snap).iter_rows(named=True)
     }
-    latest = indicators.latest_country_values(snap, indicator_id, countries, trusted_only=True)
-    rows = country_comparison_rows(latest, countries)
+    latest, rows = comparison_rows(snap, indicator_id)
     unit = unit_label(indicator, indicator.get("unit"), lang)
-    figure = country_bar_figure(rows, country_names, unit, lang)
+    source_ids = latest["source_id"].unique().sort().to_list() if latest.height else [str(indicator["source_id"])]
+    name = localized(indicator, "name", lang) or indicator_id
+    return DrawnChart(f"{name}: {title}", unit, source_ids, country_bar_figure(rows, country_names, unit, lang))
+
+
+COUNTRIES_CHART = register_chart(ChartSpec("overview-countries", PATH, countries_chart, ("indicator",)))
+
+
+def country_comparison(snap: data.Snapshot, info: dict, indicator_id: str | None, lang: str):
+    """Bar chart, table, source caption and chart links of the latest value per Central Asian country."""
+    no_caption = html.P("")
+    if not indicator_id:
+        return empty_figure(t("No country values for this indicator.", lang), lang), None, no_caption, None
+    indicators_by_id = rows_by_key(reference.indicator_catalogue(snap), "indicator_id")
+    indicator = indicators_by_id.get(indicator_id)
+    if indicator is None:  # e.g. the selection came from a page built on an older snapshot
+        return empty_figure(t("This indicator is not in the current snapshot.", lang), lang), None, no_caption, None
+    country_names = {
+        row["geo_id"]: localized(row, "name", lang) for row in reference.geographies(snap).iter_rows(named=True)
+    }
+    state = {"indicator": indicator_id}
+    drawn = countries_chart(snap, state, lang)
+    _latest, rows = comparison_rows(snap, indicator_id)
+    unit = drawn.unit
     table = simple_table(
         [t("Country", lang), t("Value", lang), t("Unit", lang), t("Year", lang), t("Notes", lang)],
         [
@@ -281,8 +338,7 @@ def country_comparison(snap: data.Snapshot, info: dict, indicator_id: str | None
         numeric=[False, True, False, True, False],
         caption=localized(indicator, "name", lang),
     )
-    source_ids = latest["source_id"].unique().to_list() if latest.height else [indicator.get("source_id")]
     caption = source_caption(
-        rows_by_key(reference.all_sources(snap), "source_id"), source_ids, info.get("created_at"), lang
+        rows_by_key(reference.all_sources(snap), "source_id"), drawn.source_ids, info.get("created_at"), lang
     )
-    return figure, table, caption
+    return drawn.figure, table, caption, links_for(COUNTRIES_CHART, drawn, state, lang)
