@@ -110,8 +110,13 @@ def callback_body_problem(body: Any) -> str | None:
 
 
 def is_known_page(path: str) -> bool:
-    page, _variables = _path_to_page(path.strip("/"))
-    return bool(page) and page.get("module") != "dashboard.pages.not_found_404"
+    """A path some page answers; a page with a path template may refuse values of it (`known_path`, given to
+    `dash.register_page`: `/country/XYZ` is no country) and the path then answers 404 like an unknown one."""
+    page, variables = _path_to_page(path.strip("/"))
+    if not page or page.get("module") == "dashboard.pages.not_found_404":
+        return False
+    known_path = page.get("known_path")
+    return known_path is None or bool(known_path(variables or {}))
 
 
 class Guard:
