@@ -232,7 +232,7 @@ def timeline_section(consultations: pl.DataFrame, lang: str) -> html.Section:
                     f" · {city_name(r, lang)} · ",
                     html.Span(seed_text(r, "event", lang)),
                     html.Span(f" — «{side}»" if side else ""),
-                    html.Div(r["outcome_en"], className="muted", lang="en") if r.get("outcome_en") else None,
+                    html.Div(outcome, className="muted") if (outcome := consultation_outcome(r, lang)) else None,
                 ]
             )
         )
@@ -242,6 +242,15 @@ def timeline_section(consultations: pl.DataFrame, lang: str) -> html.Section:
         None,
         html.Ol(items, className="timeline"),
     )
+
+
+def consultation_outcome(row: dict, lang: str) -> str | None:
+    """What a consultation did, in the page language: the seed's English text, translated in the catalogues (the
+    text reaches t() from the seed, so its entries are written by hand); never English on a ru or kk page."""
+    english = row.get("outcome_en")
+    if not english or lang == "en":
+        return english or None
+    return catalogue(lang).get(english) or None
 
 
 def city_name(row: dict, lang: str) -> str:

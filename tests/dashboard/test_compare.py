@@ -12,6 +12,7 @@ from dashboard import compare, summit_tense
 from dashboard.explorer_state import ExplorerState, parse_state, single_point, wide_rows
 from dashboard.pages.country import known_path
 from dashboard.pages.country_parts import rank_words
+from dashboard.pages.summit import consultation_outcome
 
 pytestmark = pytest.mark.unit
 
@@ -146,3 +147,13 @@ def test_the_table_view_is_part_of_the_explorers_address():
 def test_only_the_five_countries_have_a_profile_path():
     assert known_path({"iso3": "kaz"}) and known_path({"iso3": "TKM"})
     assert not known_path({"iso3": "XYZ"}) and not known_path({"iso3": "CA5"}) and not known_path({})
+
+
+def test_every_consultation_outcome_reads_in_russian_and_kazakh():
+    rows = pl.read_csv(SEEDS_DIR / "summit_consultations.csv", infer_schema_length=0).to_dicts()
+    assert rows
+    for row in rows:
+        assert consultation_outcome(row, "en") == row["outcome_en"]
+        for lang in ("ru", "kk"):
+            text = consultation_outcome(row, lang)
+            assert text and text != row["outcome_en"], (row["id"], lang)

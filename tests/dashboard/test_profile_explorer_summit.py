@@ -248,6 +248,9 @@ def test_summit_speaks_in_the_tense_of_today(live_server, page_and_record, artif
         assert expected_heading not in text
     assert "seed" not in text
     assert page.locator("#nav-analysts").count() == 0
+    if lang != "en":  # what each consultation did, in the page's language (not left in English)
+        assert page.locator("#summit-timeline [lang=en]").count() == 0
+        assert page.locator("#summit-timeline .muted").count() >= 9
     if lang != "en":
         assert english_words_outside_allow_list(page) == []
     assert_clean(record)
