@@ -233,9 +233,9 @@ def explorer_content(snap: data.Snapshot, info: dict, query: dict, lang: str) ->
                 html.A("XLSX", id=XLSX_LINK_ID, href=view["xlsx_href"], className="button-link", download=""),
             ],
         ),
-        html.Div(
+        html.Fieldset(
             [
-                html.Span(t("Table:", lang), className="control-label"),
+                html.Legend(t("Table:", lang), className="control-label"),
                 dcc.RadioItems(
                     id=TABLE_VIEW_ID,
                     value=state.table,
@@ -247,7 +247,7 @@ def explorer_content(snap: data.Snapshot, info: dict, query: dict, lang: str) ->
                     ],
                 ),
             ],
-            className="table-view no-print",
+            className="table-view control no-print",
         ),
         html.Div(view["table"], id=TABLE_ID, className="table-scroll"),
         html.Div(view["caption"], id=CAPTION_ID),
