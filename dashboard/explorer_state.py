@@ -25,6 +25,9 @@ DOWNLOAD_FORMATS = ("csv", "xlsx")
 # Without years in the URL the explorer opens on the last quarter century: long series (CO₂ from 1830)
 # stay one click away, and the first page stays light.
 DEFAULT_SPAN_YEARS = 25
+# The table under the charts: `wide` (a row per year, a column per place: how a briefing sets numbers side by
+# side) or `long` (a row per place and year, with unit and notes: how the download is laid out).
+TABLE_VIEWS = ("wide", "long")
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -38,6 +41,7 @@ class ExplorerState:
     year_from: int
     year_to: int
     year: int  # the year of the bar chart and the map
+    table: str = TABLE_VIEWS[0]
 
     def query_string(self, lang: str) -> str:
         return "?" + urlencode(
@@ -48,6 +52,7 @@ class ExplorerState:
                 "from": self.year_from,
                 "to": self.year_to,
                 "year": self.year,
+                "table": self.table,
             }
         )
 
@@ -93,7 +98,8 @@ def parse_state(
     year = _year(query.get("year"))
     if year is None or year not in years:
         year = max(y for y in years if y <= year_to) if any(y <= year_to for y in years) else last
-    return ExplorerState(indicator_id, geo_ids, year_from, year_to, year)
+    table = _first(query.get("table"))
+    return ExplorerState(indicator_id, geo_ids, year_from, year_to, year, table if table in TABLE_VIEWS else "wide")
 
 
 def _clamp(value: int | None, low: int, high: int, default: int) -> int:
@@ -107,6 +113,24 @@ def shown_rows(series: pl.DataFrame, state: ExplorerState) -> pl.DataFrame:
     return series.filter(
         pl.col("geo_id").is_in(list(state.geo_ids)) & pl.col("year").is_between(state.year_from, state.year_to)
     ).sort("geo_id", "year")
+
+
+def wide_rows(shown: pl.DataFrame, places: Sequence[str]) -> pl.DataFrame:
+    """The shown rows as a table with a row per year and, per place of `places` (in that order) that has a value,
+    a column of values and one of flags (`<place>` and `<place>__flags`)."""
+    present = [p for p in places if p in set(shown["geo_id"].to_list())]
+    if not present:
+        return pl.DataFrame({"year": []}, schema={"year": pl.Int64})
+    values = shown.pivot(on="geo_id", index="year", values="value", aggregate_function="first")
+    flags = shown.pivot(on="geo_id", index="year", values="flags", aggregate_function="first").rename(
+        {p: f"{p}__flags" for p in present}
+    )
+    return values.join(flags, on="year").sort("year").select("year", *present, *[f"{p}__flags" for p in present])
+
+
+def single_point(shown: pl.DataFrame) -> bool:
+    """True when the rows shown hold one year only: a line over one year is a number, not a chart."""
+    return shown.height > 0 and shown["year"].n_unique() == 1
 
 
 def year_rows(series: pl.DataFrame, state: ExplorerState) -> pl.DataFrame:

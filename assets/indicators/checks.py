@@ -88,10 +88,16 @@ def check_ranges(values: pl.DataFrame, catalogue: pl.DataFrame) -> CheckOutcome:
     return CheckOutcome("plausible_ranges", "WARN", bad.is_empty(), desc, bad.height)
 
 
+def beyond_freshness(latest_year: pl.Expr, freshness_years: pl.Expr, today: dt.date) -> pl.Expr:
+    """The freshness rule, written once: a latest year more than `freshness_years` before today's year is stale
+    (the pipeline's `stale` flag, and the dashboard's word on one country's latest value)."""
+    return (today.year - latest_year) > freshness_years
+
+
 def stale_indicators(values: pl.DataFrame, catalogue: pl.DataFrame, today: dt.date) -> pl.DataFrame:
     latest = values.group_by("indicator_id").agg(latest_year=pl.col("year").max())
     return latest.join(catalogue.select("indicator_id", "freshness_years"), on="indicator_id").filter(
-        today.year - pl.col("latest_year") > pl.col("freshness_years")
+        beyond_freshness(pl.col("latest_year"), pl.col("freshness_years"), today)
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
@@ -18,6 +19,64 @@ MAP_CENTER = {"lat": 42.5, "lon": 64.5}
 
 
 MAP_ZOOM = 2.9
+SOURCE_WRAP = 62  # characters per line of the source under a chart title: fits a phone (390 px)
+TITLE_WRAP = 48
+TITLE_LINE_PX = 17
+
+
+def labelled(fig: go.Figure, title: str, source: str) -> go.Figure:
+    """The chart's title (indicator, unit, years) and its source inside the image, so a saved picture stands
+    alone: the title at the top, the source as its subtitle, wrapped; the top margin grows to hold them."""
+    lines = textwrap.wrap(source, SOURCE_WRAP) or [""]
+    # the years stay on the line of the unit: " · 2006" is never alone on a line
+    title_lines = textwrap.wrap(title.replace(" · ", "\u00a0·\u00a0"), TITLE_WRAP) or [""]
+    fig.update_layout(
+        title=dict(
+            text="<br>".join(f"<b>{line}</b>" for line in title_lines),
+            x=0.01,
+            xanchor="left",
+            y=0.98,
+            yref="container",
+            yanchor="top",
+            font=dict(size=14),
+            subtitle=dict(text="<br>".join(lines), font=dict(size=11, color="#5f6b7a")),
+        ),
+    )
+    extra = TITLE_LINE_PX * (len(lines) + len(title_lines))
+    fig.update_layout(margin={**fig.layout.margin.to_plotly_json(), "t": 30 + extra})
+    fig.update_layout(height=(fig.layout.height or 400) + extra)
+    return fig
+
+
+def number_figure(rows: pl.DataFrame, geo_names: dict[str, str], unit_label: str, lang: str) -> go.Figure:
+    """One year only: the values as numbers, a line per place, no axes (a single point draws broken axes)."""
+    lines = [
+        f"{geo_names.get(r['geo_id'], r['geo_id'])}, {r['year']}: <b>{format_number(r['value'], lang)}</b> {unit_label}"
+        for r in rows.sort("geo_id").iter_rows(named=True)
+    ]
+    fig = go.Figure()
+    fig.update_layout(**base_layout(lang, height=max(160, 60 + 30 * len(lines)), showlegend=False))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.add_annotation(
+        text="<br>".join(lines),
+        showarrow=False,
+        x=0.0,
+        y=0.5,
+        xref="paper",
+        yref="paper",
+        xanchor="left",
+        align="left",
+        font=dict(size=16),
+    )
+    return fig
+
+
+def year_ticks(years: Sequence[int]) -> dict:
+    """Whole years on the axis: one tick a year over a short span (plotly would otherwise write
+    "2005 2006 2006 2007" for fractional ticks), automatic over a long one."""
+    span = (max(years) - min(years)) if years else 0
+    return {"tickformat": "d", "dtick": 1} if span <= 12 else {"tickformat": "d"}
 
 
 def flagged_marker_symbols(flags: Sequence[str]) -> list[str]:
@@ -53,8 +112,15 @@ def explorer_line_figure(
             )
         )
     fig.update_layout(**base_layout(lang, height=400, hovermode="closest"))
-    fig.update_xaxes(title_text=t("Year", lang), tickformat="d")
-    fig.update_yaxes(title_text=unit_label, exponentformat="none", separatethousands=True)
+    fig.update_xaxes(title_text=t("Year", lang), **year_ticks(shown["year"].to_list()))
+    # a series that never goes below zero is drawn from zero: a small change does not look like a collapse
+    never_negative = shown.filter(pl.col("value") < 0).is_empty()
+    fig.update_yaxes(
+        title_text=unit_label,
+        exponentformat="none",
+        separatethousands=True,
+        rangemode="tozero" if never_negative else "normal",
+    )
     return fig
 
 

@@ -1,29 +1,56 @@
-"""Country profile `/country/<iso3>`: every indicator for one country beside the regional figure of the same year."""
+"""Country profile `/country/<iso3>`: per summit direction, the country's latest value of each indicator beside
+each neighbour's and the region's, its rank among the five, and its trend on a stated axis; macro context
+(population, the economy) apart; the Caspian for a Caspian state; the country brief to download.
+
+The comparisons are computed in dashboard/compare.py; this module lays them out."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import dash
+import polars as pl
 from dash import dcc, html
 
+from assets.common.flags import flag_words, flags_doubtful
 from assets.common.geography import CENTRAL_ASIA
-from dashboard import brief_download, data
+from dashboard import brief_download, compare, data
 from dashboard.brief_download import brief_href
-from dashboard.figures.base import sparkline_data_uri
-from dashboard.i18n import format_number, format_share, localized, t
+from dashboard.i18n import format_number, localized, t
 from dashboard.pages.country_links import profile_links
+from dashboard.pages.country_parts import (
+    caspian_section,
+    comparison_table,
+    macro_section,
+    rank_words,
+    region_summaries,
+    trend_block,
+    unit_label,
+)
 from dashboard.queries import indicators, reference
 from dashboard.shell import aria, flag_badges, href, page_lang, register_page, snapshot_page, source_caption
-from dashboard.summaries import has_flag, rows_by_key, split_codes
+from dashboard.summaries import rows_by_key
 
 PATH_TEMPLATE = "/country/<iso3>"
 DEFAULT_COUNTRY = "KAZ"
 NAV = (3, f"/country/{DEFAULT_COUNTRY}", "Countries")
 
 
+def known_path(iso3: str = "") -> bool:
+    """Only the five Central Asian countries have a profile: `/country/XYZ` answers 404 (dashboard/security.py)."""
+    return str(iso3 or "").strip().upper() in CENTRAL_ASIA
+
+
 def register(app: dash.Dash) -> None:
-    register_page(__name__, NAV, title="Страна / Country · CAEI", layout=layout, path_template=PATH_TEMPLATE)
+    register_page(
+        __name__,
+        NAV,
+        title="Страна / Country · CAEI",
+        layout=layout,
+        path_template=PATH_TEMPLATE,
+        known_path=known_path,
+    )
     brief_download.register(app)
 
 
@@ -47,14 +74,12 @@ def layout(iso3: str | None = None, lang: str | None = None, **_query: Any) -> h
     return snapshot_page(lang, path, lambda snap, info: country_content(snap, info, code, lang))
 
 
-def country_content(snap: data.Snapshot, info: dict, code: str, lang: str) -> list:
-    countries = reference.central_asia_iso3(snap)
-    geographies = rows_by_key(reference.geographies(snap), "geo_id")
-    switcher = html.Nav(
+def switcher(countries: list[str], names: dict[str, str], code: str, lang: str) -> html.Nav:
+    return html.Nav(
         [html.Span(t("Country profiles:", lang), className="list-title")]
         + [
             dcc.Link(
-                localized(geographies[c], "name", lang),
+                names[c],
                 href=href(f"/country/{c}", lang),
                 className="chip current" if c == code else "chip",
                 id=f"country-link-{c}",
@@ -64,10 +89,16 @@ def country_content(snap: data.Snapshot, info: dict, code: str, lang: str) -> li
         className="country-links",
         **aria(label=t("Country profiles:", lang)),
     )
-    # Only codes of the geographies table are accepted, and only Central Asian countries have a profile.
+
+
+def country_content(snap: data.Snapshot, info: dict, code: str, lang: str) -> list:
+    countries = reference.central_asia_iso3(snap)
+    geographies = rows_by_key(reference.geographies(snap), "geo_id")
+    names = {g: localized(row, "name", lang) for g, row in geographies.items()}
+    nav = switcher(countries, names, code, lang)
     if code not in countries:
         return [
-            switcher,
+            nav,
             html.H1(t("No profile for this code", lang)),
             html.P(
                 t("“{code}” is not one of the Central Asian countries of the catalogue.", lang, code=code[:12]),
@@ -75,85 +106,104 @@ def country_content(snap: data.Snapshot, info: dict, code: str, lang: str) -> li
                 id="country-unknown",
             ),
         ]
-    name = localized(geographies[code], "name", lang)
-    region_name = localized(geographies.get(data.REGION_ID, {}), "name", lang) or t("Central Asia", lang)
+    name = names[code]
     catalogue = reference.indicator_catalogue(snap)
-    indicators_by_id = rows_by_key(catalogue, "indicator_id")
-    values = rows_by_key(indicators.country_profile_values(snap, code), "indicator_id")
+    freshness = reference.indicator_details(snap).select("indicator_id", "freshness_years")
+    values = indicators.central_asia_values(snap, countries)
+    today = (info.get("created_at") or dt.datetime.now(dt.UTC)).date()
+    macro_ids = [r["indicator_id"] for r in catalogue.iter_rows(named=True) if compare.is_macro(r["theme"])]
+    latest = compare.mark_stale(compare.latest_values(values), freshness, today)
+    ranked = rows_by_key(
+        compare.ranks(latest, values, unranked=macro_ids).filter(pl.col("geo_id") == code), "indicator_id"
+    )
+    own = rows_by_key(latest.filter(pl.col("geo_id") == code), "indicator_id")
+    regions = region_summaries(snap)
+    context = {
+        "code": code,
+        "names": names,
+        "places": [code, *[c for c in countries if c != code]],
+        "latest": latest,
+        "values": values,
+        "ranked": ranked,
+        "regions": regions,
+        "lang": lang,
+    }
     sections: list = [
-        switcher,
+        nav,
         html.H1(name, id="country-name"),
         brief_links(code, lang),
         html.P(
             t(
-                "Every indicator of the catalogue with a value for {country}: the latest year, its trend, "
-                "and the Central Asian figure of the same year.",
+                "For each summit direction: the latest value of {country} beside each neighbour's and the Central "
+                "Asian figure, its rank among the five countries in the same year, and its trend.",
                 lang,
                 country=name,
             ),
             className="lead",
         ),
+        html.P(
+            t(
+                "Rank: 1 is the highest value among the countries with a value for the same year. Doubtful values "
+                "are not ranked and not drawn in trends. A value older than the indicator's freshness limit is "
+                "marked “{stale}”.",
+                lang,
+                stale=flag_words("stale", lang),
+            ),
+            className="muted",
+            id="country-reading-note",
+        ),
     ]
+    if str(geographies[code].get("caspian_littoral")).lower() == "true":
+        sections.append(caspian_section(snap, lang))
     directions = {
         int(r["direction"]): localized(r, "title", lang)
         for r in reference.summit_directions(snap).iter_rows(named=True)
     }
-    current: object = object()
-    rows: list = []
-    for indicator_id in catalogue["indicator_id"].to_list():
-        row = values.get(indicator_id)
-        if row is None:
-            continue
-        indicator = indicators_by_id[indicator_id]
-        if indicator.get("direction") != current:
-            current = indicator.get("direction")
-            heading = (
-                t("Direction {number}", lang, number=current) + f". {directions.get(current, '')}"
-                if current is not None
-                else t("Other indicators", lang)
+    groups: dict[Any, list] = {}
+    for indicator in catalogue.iter_rows(named=True):
+        if indicator["indicator_id"] in own and not compare.is_macro(indicator["theme"]):
+            groups.setdefault(indicator["direction"], []).append(indicator)
+    for direction, members in groups.items():
+        heading = (
+            t("Direction {number}", lang, number=direction) + f". {directions.get(direction, '')}"
+            if direction is not None
+            else t("Other indicators", lang)
+        )
+        sections.append(
+            html.Section(
+                [
+                    html.H2(heading),
+                    html.Div(
+                        [indicator_card(ind, own[ind["indicator_id"]], context) for ind in members],
+                        className="card-grid profile-grid",
+                    ),
+                ],
+                id=f"country-direction-{direction if direction is not None else 'other'}",
+                className="profile-direction",
             )
-            rows.append(html.Tr(html.Th(heading, colSpan=6, className="group-row", scope="colgroup")))
-        rows.append(profile_row(indicator, row, code, lang))
-    missing = [i for i in catalogue["indicator_id"].to_list() if i not in values]
-    table = html.Table(
-        [
-            html.Caption(t("{country} and {region}", lang, country=name, region=region_name)),
-            html.Thead(
-                html.Tr(
-                    [
-                        html.Th(t("Indicator", lang)),
-                        html.Th(name, className="num"),
-                        html.Th(t("Year", lang), className="num"),
-                        html.Th(t("Trend", lang)),
-                        html.Th(region_name, className="num"),
-                        html.Th(t("Notes", lang)),
-                    ]
-                )
-            ),
-            html.Tbody(rows),
-        ],
-        className="data-table profile-table",
-        id="country-profile-table",
-    )
-    sections += [html.Div(table, className="table-scroll")]
+        )
+    macro_rows = [own[i] for i in macro_ids if i in own]
+    if macro_rows:
+        sections.append(macro_section(macro_rows, rows_by_key(catalogue, "indicator_id"), lang))
+    missing = [i for i in catalogue["indicator_id"].to_list() if i not in own]
     if missing:
+        by_id = rows_by_key(catalogue, "indicator_id")
         sections.append(
             html.P(
                 t(
                     "No value for {country}: {names}.",
                     lang,
                     country=name,
-                    names=", ".join(localized(indicators_by_id[i], "name", lang) or i for i in missing),
+                    names=", ".join(localized(by_id[i], "name", lang) for i in missing),
                 ),
                 className="muted",
                 id="country-missing",
             )
         )
-    source_ids = list(dict.fromkeys(r["source_id"] for r in values.values()))
     sections.append(
         source_caption(
             rows_by_key(reference.all_sources(snap), "source_id"),
-            source_ids,
+            list(dict.fromkeys(r["source_id"] for r in own.values())),
             info.get("created_at"),
             lang,
             element_id="country-sources",
@@ -163,50 +213,40 @@ def country_content(snap: data.Snapshot, info: dict, code: str, lang: str) -> li
     return sections
 
 
-def profile_row(indicator: dict, row: dict, code: str, lang: str) -> html.Tr:
-    unit = localized(
-        {k.removeprefix("unit_"): v for k, v in indicator.items() if k.startswith("unit_label_")}, "label", lang
-    ) or str(row.get("unit") or "")
-    series = [float(v) for v in (row.get("series") or [])][-20:]
-    link = f"/explorer?lang={lang}&indicator={indicator['indicator_id']}&geo={code},{data.REGION_ID}"
-    return html.Tr(
-        [
-            html.Td(dcc.Link(localized(indicator, "name", lang) or indicator["indicator_id"], href=link)),
-            html.Td([format_number(row["value"], lang), " ", html.Span(unit, className="unit")], className="num"),
-            html.Td(str(row["year"]), className="num"),
-            html.Td(
-                html.Img(src=sparkline_data_uri(series, width=90, height=24), alt="", width=90, height=24)
-                if len(series) >= 2
-                else ""
-            ),
-            html.Td(region_cell(row, unit, lang), className="num"),
-            html.Td(flag_badges(row.get("flags"), lang)),
-        ],
-        id=f"profile-{indicator['indicator_id']}",
+def indicator_card(indicator: dict, row: dict, context: dict) -> html.Article:
+    """One indicator: the country's value, year, rank and notes first (visible at any width), then the five
+    countries and the region, then the trend."""
+    lang, code = context["lang"], context["code"]
+    indicator_id = indicator["indicator_id"]
+    unit = unit_label(indicator, lang)
+    rank = context["ranked"].get(indicator_id, {})
+    headline: list = [
+        html.Span(format_number(row["value"], lang), className="value"),
+        " ",
+        html.Span(unit, className="unit"),
+        " ",
+        html.Span(f"({row['year']})", className="value-year"),
+    ]
+    neighbours = any(
+        r is not None and r["geo_id"] != code
+        for r in compare.comparison_rows(context["latest"], indicator_id, context["places"])
     )
-
-
-def region_cell(row: dict, unit: str, lang: str) -> Any:
-    if row.get("region_value") is None or row.get("region_status") != "published":
-        if row.get("region_status") == "insufficient_coverage":
-            return html.Span(
-                t("not published: coverage {share}", lang, share=format_share(row.get("region_coverage_share"), lang)),
-                className="muted",
-            )
-        if row.get("region_status") == "covered_set_only":
-            return html.Span(
-                t(
-                    "no total: only {codes} have data",
-                    lang,
-                    codes=", ".join(split_codes(row.get("region_covered_iso3"))),
-                ),
-                className="muted",
-            )
-        return html.Span("–", className="muted")
-    text = [format_number(row["region_value"], lang), " ", html.Span(unit, className="unit")]
-    covered = split_codes(row.get("region_covered_iso3"))
-    if 0 < len(covered) < len(CENTRAL_ASIA):
-        text += [" ", html.Span(t("({codes} only)", lang, codes=", ".join(covered)), className="muted")]
-    if has_flag(row.get("region_flags"), "projection"):
-        text += [" ", *flag_badges("projection", lang)]
-    return text
+    rank_text = rank_words(
+        rank.get("rank"), rank.get("n_ranked"), flags_doubtful(row["flags"]), neighbours, row["year"], lang
+    )
+    notes = flag_badges(row["flags"], lang)
+    return html.Article(
+        className="card profile-card",
+        id=f"profile-{indicator_id}",
+        children=[
+            html.H3(
+                dcc.Link(localized(indicator, "name", lang), href=href(f"/indicator/{indicator_id}", lang)),
+                className="card-title",
+            ),
+            html.P(headline, className="profile-headline"),
+            html.P(rank_text, className="profile-rank", id=f"rank-{indicator_id}") if rank_text else None,
+            html.P(notes, className="profile-notes", id=f"notes-{indicator_id}") if notes else None,
+            comparison_table(indicator, context),
+            trend_block(indicator, code, context),
+        ],
+    )

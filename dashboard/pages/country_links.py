@@ -11,6 +11,7 @@ import polars as pl
 from dash import html
 
 from dashboard import data
+from dashboard.compare import is_macro
 from dashboard.i18n import localized, t
 from dashboard.queries import indicators, reference
 from dashboard.shell import flag_text
@@ -24,12 +25,13 @@ def profile_table(snap: data.Snapshot, code: str, lang: str) -> pl.DataFrame:
     """One row per indicator with a value for the country, in the catalogue's order, headers in the language."""
     catalogue = reference.indicator_catalogue(snap)
     by_id = rows_by_key(catalogue, "indicator_id")
+    sources = rows_by_key(reference.all_sources(snap), "source_id")
     values = rows_by_key(indicators.country_profile_values(snap, code), "indicator_id")
     rows = []
     for indicator_id in catalogue["indicator_id"].to_list():
         row = values.get(indicator_id)
-        if row is None:
-            continue
+        if row is None or is_macro(by_id[indicator_id].get("theme")):
+            continue  # macro context (population, prices) is not among the profile's indicator cards
         indicator = by_id[indicator_id]
         unit = localized(
             {k.removeprefix("unit_"): v for k, v in indicator.items() if k.startswith("unit_label_")}, "label", lang
@@ -43,11 +45,11 @@ def profile_table(snap: data.Snapshot, code: str, lang: str) -> pl.DataFrame:
                 unit,
                 row["region_value"] if published else None,
                 flag_text(row.get("flags"), lang),
-                row["source_id"],
+                localized(sources.get(row["source_id"], {}), "title", lang) or "",
             )
         )
     headers = [t("Indicator", lang), t("Year", lang), t("Value", lang), t("Unit", lang)]
-    headers += [t("Central Asia", lang), t("Notes", lang), t("Source code", lang)]
+    headers += [t("Central Asia", lang), t("Notes", lang), t("Source", lang)]
     types = [pl.String, pl.Int64, pl.Float64, pl.String, pl.Float64, pl.String, pl.String]
     return pl.DataFrame(rows, schema=dict(zip(headers, types, strict=True)), orient="row")
 
@@ -58,7 +60,7 @@ def profile_chart(snap: data.Snapshot, state: Mapping[str, str], lang: str) -> D
         code = DEFAULT_COUNTRY
     names = rows_by_key(reference.geographies(snap), "geo_id")
     table = profile_table(snap, code, lang)
-    source_ids = sorted(set(table[t("Source code", lang)].to_list()))
+    source_ids = sorted({r["source_id"] for r in indicators.country_profile_values(snap, code).to_dicts()})
     return DrawnChart(localized(names.get(code, {}), "name", lang) or code, "", source_ids, table=table)
 
 

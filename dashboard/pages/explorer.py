@@ -8,7 +8,6 @@ from urllib.parse import parse_qs, urlencode
 
 import dash
 import flask
-import polars as pl
 from dash import Input, Output, dcc, html
 from dash.exceptions import PreventUpdate
 
@@ -18,20 +17,29 @@ from dashboard import data
 from dashboard.explorer_state import (
     DOWNLOAD_FORMATS,
     MEDIA_TYPES,
+    TABLE_VIEWS,
     ExplorerState,
     download_frames,
     parse_state,
     shown_rows,
+    single_point,
     to_csv_bytes,
     to_xlsx_bytes,
     year_rows,
 )
+from dashboard.explorer_views import long_table, picker_options, source_line, wide_table
 from dashboard.figures.base import empty_figure, graph
-from dashboard.figures.explorer import country_geojson, explorer_bar_figure, explorer_line_figure, explorer_map_figure
-from dashboard.i18n import format_number, localized, normalize_lang, t
+from dashboard.figures.explorer import (
+    country_geojson,
+    explorer_bar_figure,
+    explorer_line_figure,
+    explorer_map_figure,
+    labelled,
+    number_figure,
+)
+from dashboard.i18n import localized, normalize_lang, t
 from dashboard.queries import indicators, reference
 from dashboard.shell import (
-    flag_badges,
     flag_text,
     href,
     page_heading,
@@ -53,6 +61,7 @@ GEO_ID = "explorer-geo"
 FROM_ID = "explorer-from"
 TO_ID = "explorer-to"
 YEAR_ID = "explorer-year"
+TABLE_VIEW_ID = "explorer-table-view"
 LANG_STORE_ID = "explorer-lang"
 OUTPUT_IDS = ("explorer-line", "explorer-bar", "explorer-map")
 TABLE_ID = "explorer-table"
@@ -60,7 +69,6 @@ CAPTION_ID = "explorer-caption"
 CSV_LINK_ID = "explorer-download-csv"
 XLSX_LINK_ID = "explorer-download-xlsx"
 URL_SYNC_ID = "explorer-url-sync"
-TABLE_ROW_LIMIT = 200  # the table shows at most this many rows; the download has them all
 
 
 def register(app: dash.Dash) -> None:
@@ -93,6 +101,7 @@ def register(app: dash.Dash) -> None:
             Input(FROM_ID, "value"),
             Input(TO_ID, "value"),
             Input(YEAR_ID, "value"),
+            Input(TABLE_VIEW_ID, "value"),
         ],
         LANG_STORE_ID,
     )(update_view)
@@ -134,9 +143,23 @@ def explorer_content(snap: data.Snapshot, info: dict, query: dict, lang: str) ->
     if state is None:
         return [html.H1(t("Indicator explorer", lang)), html.P(t("The snapshot holds no indicator values.", lang))]
     catalogue = reference.indicator_catalogue(snap)
-    with_values = set(indicators.indicators_with_country_values(snap, place_ids(snap)))
+    with_values = indicators.indicators_with_country_values(snap, place_ids(snap))
     geo_names = geo_name_map(snap, lang)
     view = build_view(snap, info, state, lang)
+    asked = query.get("indicator")
+    asked = asked[0] if isinstance(asked, list) and asked else asked
+    # An indicator the explorer cannot show (no country values, or unknown) is said, not silently replaced.
+    replaced = (
+        [
+            html.P(
+                t("The indicator asked for has no values for the countries; the explorer shows another.", lang),
+                className="notice",
+                id="explorer-replaced",
+            )
+        ]
+        if isinstance(asked, str) and asked and asked != state.indicator_id
+        else []
+    )
     year_options = view["year_options"]
     return [
         *page_heading(
@@ -147,6 +170,7 @@ def explorer_content(snap: data.Snapshot, info: dict, query: dict, lang: str) ->
                 lang,
             ),
         ),
+        *replaced,
         html.Div(
             className="controls",
             children=[
@@ -164,16 +188,10 @@ def explorer_content(snap: data.Snapshot, info: dict, query: dict, lang: str) ->
                             clearable=False,
                             searchable=True,
                             value=state.indicator_id,
-                            options=[
-                                {
-                                    "label": localized(row, "name", lang) or row["indicator_id"],
-                                    "value": row["indicator_id"],
-                                }
-                                for row in catalogue.iter_rows(named=True)
-                                if row["indicator_id"] in with_values
-                            ],
+                            options=picker_options(catalogue, with_values, lang),
                             labels=search_labels(lang),
                             className="indicator-dropdown",
+                            maxHeight=420,
                         ),
                     ],
                     className="control control-wide",
@@ -216,6 +234,22 @@ def explorer_content(snap: data.Snapshot, info: dict, query: dict, lang: str) ->
                 html.A("XLSX", id=XLSX_LINK_ID, href=view["xlsx_href"], className="button-link", download=""),
             ],
         ),
+        html.Fieldset(
+            [
+                html.Legend(t("Table:", lang), className="control-label"),
+                dcc.RadioItems(
+                    id=TABLE_VIEW_ID,
+                    value=state.table,
+                    inline=True,
+                    className="checklist",
+                    options=[
+                        {"label": t("years × places", lang), "value": TABLE_VIEWS[0]},
+                        {"label": t("one row per value", lang), "value": TABLE_VIEWS[1]},
+                    ],
+                ),
+            ],
+            className="table-view control no-print",
+        ),
         html.Div(view["table"], id=TABLE_ID, className="table-scroll"),
         html.Div(view["caption"], id=CAPTION_ID),
     ]
@@ -256,12 +290,26 @@ def build_view(snap: data.Snapshot, info: dict, state: ExplorerState, lang: str)
     name = localized(indicator, "name", lang) or state.indicator_id
     years = indicators.indicator_years(snap, state.indicator_id)
     query = state.query_string(lang)
-    caption = source_caption(
-        rows_by_key(reference.all_sources(snap), "source_id"),
-        shown["source_id"].unique(maintain_order=True).to_list() or [indicator.get("source_id")],
-        info.get("created_at"),
-        lang,
+    sources_by_id = rows_by_key(reference.all_sources(snap), "source_id")
+    source_ids = shown["source_id"].unique(maintain_order=True).to_list() or [indicator.get("source_id")]
+    source = source_line(sources_by_id, source_ids, info.get("created_at"), lang)
+    span = f"{state.year_from}–{state.year_to}" if state.year_from != state.year_to else str(state.year_from)
+    if single_point(shown):
+        line = number_figure(shown, geo_names, unit, lang)
+        span = str(shown["year"][0])
+    else:
+        line = explorer_line_figure(shown, geo_names, unit, lambda f: flag_text(f, lang), lang)
+    bar = (
+        number_figure(one_year, geo_names, unit, lang)
+        if one_year.height == 1
+        else explorer_bar_figure(one_year, geo_names, unit, state.year, lang)
     )
+    table = (
+        wide_table(shown, place_ids(snap), geo_names, unit, name, lang)
+        if state.table == TABLE_VIEWS[0]
+        else long_table(shown, geo_names, unit, name, lang)
+    )
+    caption = source_caption(sources_by_id, source_ids, info.get("created_at"), lang)
     # The indicator's own page (definition, ranks, sources) from the name: the caption is redrawn with the choice.
     caption.children = [
         dcc.Link(name, href=href(f"/indicator/{state.indicator_id}", lang), id="explorer-indicator-page-link"),
@@ -269,10 +317,12 @@ def build_view(snap: data.Snapshot, info: dict, state: ExplorerState, lang: str)
         *caption.children,
     ]
     return {
-        "line": explorer_line_figure(shown, geo_names, unit, lambda f: flag_text(f, lang), lang),
-        "bar": explorer_bar_figure(one_year, geo_names, unit, state.year, lang),
-        "map": explorer_map_figure(one_year, geojson, geo_names, unit, state.year, lang),
-        "table": values_table(shown, geo_names, unit, name, lang),
+        "line": labelled(line, f"{name}, {unit} · {span}", source),
+        "bar": labelled(bar, f"{name}, {unit} · {state.year}", source),
+        "map": labelled(
+            explorer_map_figure(one_year, geojson, geo_names, unit, state.year, lang), f"{name} · {state.year}", source
+        ),
+        "table": table,
         "caption": caption,
         # The download is pinned to this snapshot: it holds exactly the rows shown, even after a new publish.
         "csv_href": "/download/explorer.csv" + query + "&" + urlencode({"snapshot": info.get("snapshot_id") or ""}),
@@ -292,54 +342,6 @@ def build_view(snap: data.Snapshot, info: dict, state: ExplorerState, lang: str)
     }
 
 
-def values_table(
-    shown: pl.DataFrame, geo_names: dict[str, str], unit: str, caption: str, lang: str
-) -> html.Table | html.Div | html.P:
-    if shown.height == 0:
-        return html.P(t("No values for this choice.", lang))
-    rows = [
-        html.Tr(
-            [
-                html.Td(geo_names.get(r["geo_id"], r["geo_id"])),
-                html.Td(str(r["year"]), className="num"),
-                html.Td(format_number(r["value"], lang), className="num"),
-                html.Td(unit),
-                html.Td(flag_badges(r["flags"], lang)),
-            ]
-        )
-        for r in shown.head(TABLE_ROW_LIMIT).iter_rows(named=True)
-    ]
-    head = html.Thead(
-        html.Tr(
-            [
-                html.Th(t("Place", lang)),
-                html.Th(t("Year", lang), className="num"),
-                html.Th(t("Value", lang), className="num"),
-                html.Th(t("Unit", lang)),
-                html.Th(t("Notes", lang)),
-            ]
-        )
-    )
-    children = [html.Caption(caption), head, html.Tbody(rows)]
-    table = html.Table(children, className="data-table")
-    if shown.height > TABLE_ROW_LIMIT:
-        return html.Div(
-            [
-                table,
-                html.P(
-                    t(
-                        "The table shows the first {n} rows; the download holds all {total}.",
-                        lang,
-                        n=TABLE_ROW_LIMIT,
-                        total=shown.height,
-                    ),
-                    className="muted",
-                ),
-            ]
-        )
-    return table
-
-
 # ---- callback and download (plain functions: tested without a browser) ----------------------------------
 
 
@@ -349,6 +351,7 @@ def update_view(
     year_from: int | None,
     year_to: int | None,
     year: int | None,
+    table: str | None,
     lang: str | None,
 ):
     """The whole view for the controls' values. A new indicator resets the years to its own range."""
@@ -360,14 +363,14 @@ def update_view(
         empty = empty_figure(t("No published data yet", lang), lang)
         return (empty, empty, empty, None, str(missing), None, None, None, [], [], [], None, None, None, *[None] * 4)
     triggered = dash.callback_context.triggered_id if dash.callback_context else None
-    query: dict = {"indicator": indicator_id, "geo": ",".join(geo_ids or [])}
+    query: dict = {"indicator": indicator_id, "geo": ",".join(geo_ids or []), "table": table}
     if triggered != INDICATOR_ID:
         query.update({"from": year_from, "to": year_to, "year": year})
     state = state_from_query(snap, query)
     if state is None:  # no indicator in the snapshot: the layout has no controls that could ask
         raise PreventUpdate
     if not geo_ids:
-        state = ExplorerState(state.indicator_id, (), state.year_from, state.year_to, state.year)
+        state = ExplorerState(state.indicator_id, (), state.year_from, state.year_to, state.year, state.table)
     view = build_view(snap, info, state, lang)
     return (
         view["line"],

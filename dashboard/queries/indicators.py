@@ -136,3 +136,16 @@ def country_profile_values(snap: Snapshot, geo_id: str, region_id: str = REGION_
         """,
         (geo_id, geo_id, region_id),
     )
+
+
+def central_asia_values(snap: Snapshot, geo_ids: list[str]) -> pl.DataFrame:
+    """Every non-projected value of every indicator for the given countries: what a country profile compares."""
+    return snap.query(
+        f"""
+        SELECT indicator_id, geo_id, year, value, unit, source_id, coalesce(flags, '') AS flags
+        FROM indicator_values
+        WHERE list_contains(?, geo_id) AND value IS NOT NULL AND {NOT_PROJECTION}
+        ORDER BY indicator_id, geo_id, year
+        """,
+        (list(geo_ids),),
+    )

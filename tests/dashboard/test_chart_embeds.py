@@ -40,7 +40,6 @@ CHART_IDS = (
     "drivers-freshwater-withdrawals",
     "drivers-agricultural-land",
     "country-profile",
-    "summit-tracker",
 )
 COUNTRIES = ("KAZ", "KGZ", "TJK", "TKM", "UZB")
 
@@ -86,8 +85,7 @@ def test_each_chart_alone_has_title_source_date_link_back_and_its_data(client, p
         assert source["licence_id"] and "sha256" in source and "retrieved_at" in source
         licence = source["licence"] if source["licence_stated"] else "лицензия не указана"
         assert f"Лицензия: {licence}" in page
-    if chart_id != "summit-tracker":  # the tracker cites the bulletin in a column of every row instead
-        assert meta["sources"] and "Источник: " in page
+    assert meta["sources"] and "Источник: " in page
 
 
 def test_the_countries_compared_are_the_latest_trusted_value_of_each_country(client, snapshot_con):
