@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 
+import pytest
+
 from assets.common.settings import SEEDS_DIR
 from assets.indicators.country import indicator_catalogue
 from assets.indicators.summit import registry as summit_registry
@@ -87,6 +89,7 @@ def test_end_before_start_is_a_bad_date(tmp_path):
     assert problems.select("check", "line").rows() == [("bad_date", 2)]
 
 
+@pytest.mark.timeout(1200)  # two materialisations: minutes each on a busy machine
 def test_an_inbox_file_replaces_the_seed_only_after_validation(tmp_path, shared_data_dir):
     """A bad file blocks publishing (nothing is published from it); a good one is published in its place."""
     home = tmp_path / "home"
