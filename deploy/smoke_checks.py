@@ -157,9 +157,18 @@ def cmd_login(args: argparse.Namespace) -> None:
     check("Basic" in anonymous.headers.get("WWW-Authenticate", ""), "no login asked for (WWW-Authenticate)")
     wrong = session((args.user, args.password + "x")).get(url, timeout=ANSWER_WITHIN)
     check(wrong.status_code == 401, f"a wrong password answered {wrong.status_code}, not 401")
-    right = session((args.user, args.password)).get(url, timeout=ANSWER_WITHIN)
+    analyst = session((args.user, args.password))
+    right = analyst.get(url, timeout=ANSWER_WITHIN)
     check(right.status_code == 200 and "<html" in right.text.lower(), f"the right login answered {right.status_code}")
-    print("   /dagster/: 401 without a login and with a wrong one, 200 with the right one")
+    # The UI's own scripts come from under the path prefix too (--path-prefix /dagster), through the login.
+    scripts = [p.split('"')[0] for p in right.text.split('src="')[1:] if p.split('"')[0].endswith(".js")]
+    check(
+        bool(scripts) and all(src.startswith("/dagster/") for src in scripts),
+        f"UI scripts not under /dagster/: {scripts}",
+    )
+    script = analyst.get(args.base + scripts[0], timeout=ANSWER_WITHIN)
+    check(script.status_code == 200, f"{scripts[0]} answered {script.status_code}")
+    print(f"   /dagster/: 401 without a login and with a wrong one, 200 with the right one (and its {scripts[0]})")
 
 
 REPOSITORY = {"repositoryLocationName": "caei", "repositoryName": "__repository__"}
