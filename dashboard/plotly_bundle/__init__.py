@@ -53,7 +53,8 @@ def serve_bundle() -> flask.Response:
     response.headers["Vary"] = "Accept-Encoding"
     response.headers["Cache-Control"] = f"public, max-age={MAX_AGE_S}"
     response.set_etag(etag + ("-br" if use_br else ""))
-    return response.make_conditional(flask.request)
+    response.make_conditional(flask.request)  # a 304 when the browser's copy is current
+    return response
 
 
 def install(server: flask.Flask) -> None:
