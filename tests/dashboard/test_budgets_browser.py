@@ -45,8 +45,11 @@ RUN_AXE = """async (tags) => {
 }"""
 # The element that starts the overflow: wider than the window while its parent is not.
 WIDEST = """(width) => [...document.querySelectorAll('body *')]
-    .filter(e => e.getBoundingClientRect().right > width + 1 && e.parentElement.getBoundingClientRect().right <= width + 1)
-    .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + ' ' + Math.round(e.getBoundingClientRect().width) + 'px')"""
+    .filter(e => e.getBoundingClientRect().right > width + 1
+                 && e.parentElement.getBoundingClientRect().right <= width + 1)
+    .slice(0, 5)
+    .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + ' '
+              + Math.round(e.getBoundingClientRect().width) + 'px')"""
 
 
 @pytest.fixture(scope="session")
@@ -54,7 +57,9 @@ def axe_script() -> Path:
     if not AXE_JS.is_file():
         npm = shutil.which("npm")
         assert npm, "npm is needed to install axe-core (scripts/setup --browser installs it)"
-        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=AXE_DIR, check=True, capture_output=True, timeout=300)
+        subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund"], cwd=AXE_DIR, check=True, capture_output=True, timeout=300
+        )
     return AXE_JS
 
 
