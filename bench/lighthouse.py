@@ -5,8 +5,8 @@
 Lighthouse 12.2.3 (Node 20) is installed by this script with `npm i -E` into ~/.cache/caei-bench (not the repo,
 not the product) and runs /usr/bin/chromium headless (CHROME_PATH). The server is the product app under waitress
 in a child process (bench/_common.py), started on 127.0.0.1. "before" is the same app serving Dash's full
-plotly.min.js instead of dashboard/plotly_bundle: both are measured in this run, as scores move with the load
-of this shared machine.
+plotly.min.js instead of dashboard/plotly_bundle: both are served at once and measured page by page in turn, as
+scores move with the load of this shared machine.
 
 Per page and profile: performance and accessibility scores, total blocking time (TBT), and the bytes over the
 wire of a first visit (`total-byte-weight`: compressed, everything included); ratios against the lightest page
@@ -17,6 +17,7 @@ page's; mobile performance >= 0.8; a first visit <= 1 MB; accessibility 1.0. Wri
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -115,19 +116,19 @@ def median_of(runs: list[dict]) -> dict:
     return merged
 
 
-def measure(base: str, pages: list[str], runs: int, binary: Path, label: str) -> dict[tuple[str, str], dict]:
-    results: dict[tuple[str, str], dict] = {}
+def measure(bases: dict[str, str], pages: list[str], runs: int, binary: Path) -> dict[str, dict]:
+    """Each page and profile on every server in turn (after, then before), so that both meet the same load."""
+    results: dict[str, dict[tuple[str, str], dict]] = {label: {} for label in bases}
     for page in pages:
         for profile in PROFILES:
-            url = f"{base}{page}?lang=ru"
-            samples = [run_lighthouse(binary, url, profile) for _ in range(runs)]
-            results[(page, profile)] = median_of(samples)
-            r = results[(page, profile)]
-            print(
-                f"{label:6} {profile:7} {page:15} perf {r['performance']:.2f}  a11y {r['accessibility']:.2f}  "
-                f"TBT {r['tbt_ms']:6.0f} ms  {r['bytes'] / 1024:6.0f} KiB",
-                flush=True,
-            )
+            for label, base in bases.items():
+                samples = [run_lighthouse(binary, f"{base}{page}?lang=ru", profile) for _ in range(runs)]
+                r = results[label][(page, profile)] = median_of(samples)
+                print(
+                    f"{label:6} {profile:7} {page:15} perf {r['performance']:.2f}  a11y {r['accessibility']:.2f}  "
+                    f"TBT {r['tbt_ms']:6.0f} ms  {r['bytes'] / 1024:6.0f} KiB",
+                    flush=True,
+                )
     return results
 
 
@@ -197,12 +198,11 @@ def main() -> None:
     pages = args.pages.split(",") if args.pages else PAGES
     binary = lighthouse_bin()
     machine = machine_line()
-    measured: dict[str, dict[tuple[str, str], dict]] = {}
-    with published_home(args.home) as published:
-        variants = [("after", False)] + ([] if args.no_before else [("before", True)])
-        for label, full_plotly in variants:
-            with bench_server(published, full_plotly=full_plotly) as base:
-                measured[label] = measure(base, pages, args.runs, binary, label)
+    with published_home(args.home) as published, contextlib.ExitStack() as servers:
+        bases = {"after": servers.enter_context(bench_server(published))}
+        if not args.no_before:
+            bases["before"] = servers.enter_context(bench_server(published, full_plotly=True))
+        measured = measure(bases, pages, args.runs, binary)
 
     lines = [
         "# Lighthouse: every page type, desktop and mobile",
@@ -210,9 +210,10 @@ def main() -> None:
         f"Machine: {machine}; Lighthouse {LIGHTHOUSE_VERSION}, /usr/bin/chromium headless, "
         f"{args.runs} run(s) per page and profile (median), pages in Russian, a first visit (storage cleared).",
         "`after`: the product (plotly.js from dashboard/plotly_bundle); `before`: the same app serving Dash's "
-        "full plotly.min.js. Both measured in this run. Desktop: `--preset=desktop`; mobile: Lighthouse's "
-        "default profile (simulated slow 4G, 4× slower CPU). Bytes: `total-byte-weight`, compressed, everything "
-        "a first visit loads. Ratios are against the page with the fewest bytes.",
+        "full plotly.min.js (the accessibility repairs are in both). Both measured in this run, page by page in "
+        "turn. Desktop: `--preset=desktop`; mobile: Lighthouse's default profile (simulated slow 4G, 4× slower "
+        "CPU). Bytes: `total-byte-weight`, compressed, everything a first visit loads. Ratios are against the "
+        "page with the fewest bytes.",
         "",
     ]
     all_misses: list[str] = []
