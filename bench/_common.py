@@ -88,11 +88,16 @@ def snapshot_file(published: Path) -> Path:
 # ---- the bench server --------------------------------------------------------------------------------------
 
 
-def bench_app(published: Path, hardened: bool = True):
-    """The product app plus ONE no-op callback (bench only): the framework's floor on the same server."""
+def bench_app(published: Path, hardened: bool = True, full_plotly: bool = False):
+    """The product app plus ONE no-op callback (bench only): the framework's floor on the same server.
+    `full_plotly`: Dash's own full plotly.min.js instead of dashboard/plotly_bundle (bench/lighthouse.py's before)."""
     from dash import Input, Output
 
+    from dashboard import plotly_bundle
     from dashboard.app import create_app
+
+    if full_plotly:
+        plotly_bundle.install = lambda server: None  # this child process only
 
     app = create_app(published, hardened=hardened)
     # The components need not exist in the layout (suppress_callback_exceptions): the bench posts to it directly.
@@ -109,7 +114,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def bench_server(published: Path, threads: int = SERVER_THREADS, hardened: bool = True):
+def bench_server(published: Path, threads: int = SERVER_THREADS, hardened: bool = True, full_plotly: bool = False):
     """Serve bench_app with waitress in a child process; yields the base URL. A fresh process = cold caches.
     `hardened=False`: without dashboard/security.py's checks, headers and waitress limits (bench/hardening.py)."""
     port = free_port()
@@ -125,6 +130,7 @@ def bench_server(published: Path, threads: int = SERVER_THREADS, hardened: bool 
             "--threads",
             str(threads),
             *([] if hardened else ["--not-hardened"]),
+            *(["--full-plotly"] if full_plotly else []),
         ],
         cwd=REPO,
         stdout=subprocess.PIPE,
@@ -161,12 +167,13 @@ def serve_main(argv: list[str]) -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--threads", type=int, default=SERVER_THREADS)
     parser.add_argument("--not-hardened", action="store_true")
+    parser.add_argument("--full-plotly", action="store_true")
     args = parser.parse_args(argv)
     from waitress import serve
 
     from dashboard.security import WAITRESS_LIMITS
 
-    app = bench_app(Path(args.published), hardened=not args.not_hardened)
+    app = bench_app(Path(args.published), hardened=not args.not_hardened, full_plotly=args.full_plotly)
     # connection_limit above the largest client count, so clients queue for a thread rather than being refused;
     # hardened: the product's own limits (as `caei dashboard`)
     limits = {"connection_limit": 256} if args.not_hardened else WAITRESS_LIMITS

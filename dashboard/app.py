@@ -1,7 +1,7 @@
 """The Dash app: `create_app()` builds it, `serve()` runs it with waitress.
 
-Everything is served by the app itself (Dash's own JavaScript, our CSS in `assets_static/`): no CDN, no
-web fonts, no external stylesheet, so the dashboard works on a closed network.
+Everything is served by the app itself (Dash's own JavaScript, our CSS in `assets_static/`, plotly.js from
+`plotly_bundle/`): no CDN, no web fonts, no external stylesheet, so the dashboard works on a closed network.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import dash
 import flask
 from dash import Input, Output, dcc, html
 
-from dashboard import data, outlines, prewarm, response_cache, security
+from dashboard import data, outlines, plotly_bundle, prewarm, response_cache, security
 from dashboard.api import register_api
 from dashboard.i18n import normalize_lang
 from dashboard.pages import page_modules
@@ -60,6 +60,7 @@ def create_app(published_dir: Path, embed_ancestors: str = "*", hardened: bool =
     # Checks first: the answer cache below reads callback bodies, which must be refused before if malformed.
     guard = security.install(server, embed_ancestors) if hardened else None
     answers = response_cache.install(server)  # before Dash adds compression: answers are kept as sent
+    plotly_bundle.install(server)  # plotly.js with only the trace types drawn, in place of the full one
     app = CaeiDash(
         "dashboard",
         server=server,  # type: ignore[arg-type]  # Dash types `server` as bool or a factory; it takes a Flask app

@@ -71,6 +71,7 @@ def test_main_text_colours_meet_wcag_aa():
         "header text on the accent": ("#ffffff", var["--accent"]),
         "current language on white": (var["--accent"], "#ffffff"),
     }
+    pairs["current section in the navigation"] = ("#ffffff", rule_colours(css, ".nav-link.active")["background"])
     for flag in (".flag-stale", ".flag-warning", ".flag-note"):
         colours = rule_colours(css, flag)
         pairs[f"{flag} badge"] = (colours["color"], colours["background"])
