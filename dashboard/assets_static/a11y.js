@@ -5,18 +5,34 @@
   // dcc.Checklist renders role="listbox" with role="option" labels that hold real checkboxes: an interactive
   // control inside another (axe: nested-interactive). The checkboxes are the controls: the list becomes a group
   // named after its fieldset's legend, the labels plain labels.
+  // The same holds for dcc.RadioItems (real radio buttons inside role="option" labels).
   function repairChecklists(root) {
-    root.querySelectorAll('.dash-checklist[role="listbox"]').forEach(function (list) {
-      list.setAttribute('role', 'group');
+    root.querySelectorAll('[role="listbox"]').forEach(function (list) {
+      if (!list.querySelector('input[type="checkbox"], input[type="radio"]')) return;
+      list.setAttribute('role', list.querySelector('input[type="radio"]') ? 'radiogroup' : 'group');
       var fieldset = list.closest('fieldset');
       var legend = fieldset && fieldset.querySelector('legend');
       if (legend && !list.hasAttribute('aria-label')) list.setAttribute('aria-label', legend.textContent.trim());
     });
-    root.querySelectorAll('.dash-checklist .dash-options-list-option[role="option"], .dash-checklist .dash-options-list-option[aria-selected]')
+    root.querySelectorAll('.dash-options-list-option[role="option"], .dash-options-list-option[aria-selected]')
       .forEach(function (option) {
+        if (!option.querySelector('input')) return;
         option.removeAttribute('role');
         option.removeAttribute('aria-selected');  // React sets it again on each change; removed again here
       });
+  }
+
+  // dcc.Slider's thumb (role="slider") has no name of its own (axe: aria-input-field-name): it takes the text
+  // of the <label for=...> of the slider's id.
+  function repairSliders(root) {
+    root.querySelectorAll('[role="slider"]:not([aria-label]):not([aria-labelledby])').forEach(function (thumb) {
+      for (var node = thumb.parentElement; node && node !== document.body; node = node.parentElement) {
+        if (!node.id) continue;
+        var label = document.querySelector('label[for="' + node.id + '"]');
+        if (label) thumb.setAttribute('aria-label', label.textContent.trim());
+        return;
+      }
+    });
   }
 
   // dcc.Dropdown puts the Tab stop on a hidden, aria-hidden input that passes focus on to the real button
@@ -68,6 +84,7 @@
   function repairSoon() {
     repairDropdowns(document);
     repairChecklists(document);
+    repairSliders(document);
     if (scheduled) return;
     scheduled = true;
     // widths are known once laid out

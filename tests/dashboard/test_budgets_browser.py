@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from assets.sources.catalogue import read_seed
 from tests.support.browser import PLOTLY_SVG
 
 pytestmark = pytest.mark.timeout(300)
@@ -33,6 +34,13 @@ PAGES = {
     "country": "/country/KAZ",
     "not-found": "/no-such-page",
 }
+# One indicator page per theme (the first indicator of each theme in seeds/indicators.csv); every other
+# indicator page is checked in Russian at 1440 px by the test after this one.
+THEME_INDICATORS = {
+    theme: next(r["indicator_id"] for r in read_seed("indicators.csv").iter_rows(named=True) if r["theme"] == theme)
+    for theme in dict.fromkeys(read_seed("indicators.csv")["theme"].to_list())
+}
+PAGES.update({f"indicator-{theme}": f"/indicator/{i}" for theme, i in THEME_INDICATORS.items()})
 VIEWS = [(lang, width) for width in (1440, 390) for lang in ("ru", "en", "kk")] + [("ru", 1024)]
 # (page, lang, width) -> why a violation is expected until another change lands; the test still runs (strict=False).
 KNOWN: dict[tuple[str, str, int], str] = {}
@@ -102,6 +110,24 @@ def test_page_has_no_wcag_21_aa_violation_and_fits_the_window(live_server, axe_s
         f"{name} ({lang}, {width} px): {len(violations)} WCAG 2.1 AA rule(s) broken, page {scroll_width} px wide"
     )
     assert scroll_width <= width
+
+
+def test_every_indicator_page_in_russian_has_no_wcag_21_aa_violation(live_server, axe_script, browser):
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    found: dict[str, list] = {}
+    try:
+        for indicator_id in read_seed("indicators.csv")["indicator_id"].to_list():
+            if indicator_id in THEME_INDICATORS.values():
+                continue  # already checked in every language and width above
+            load(page, f"{live_server.url}/indicator/{indicator_id}?lang=ru")
+            page.add_script_tag(path=str(axe_script))
+            violations = page.evaluate(RUN_AXE, WCAG_21_AA)
+            if violations or page.evaluate("document.documentElement.scrollWidth") > 1440:
+                found[indicator_id] = violations or ["wider than the window"]
+    finally:
+        context.close()
+    assert found == {}
 
 
 # ---- keyboard: the repairs of a11y.js do what a keyboard user needs --------------------------------------------

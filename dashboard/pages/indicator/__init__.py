@@ -154,6 +154,7 @@ def indicator_content(snap: data.Snapshot, info: dict, indicator_id: str, lang: 
                         value=year,
                         marks=sections.year_marks(years),
                         tooltip={"placement": "bottom", "always_visible": True},
+                        allow_direct_input=False,  # the year is chosen on the scale (a bare number box has no label)
                     ),
                     graph(MAP_ID, map_figure(snap, indicator_id, year, unit, lang), zoom_on_scroll=False),
                 )
