@@ -338,7 +338,7 @@ def source_caption(
 
 
 def simple_table(
-    columns: Sequence[str],
+    columns: Sequence[Any],
     rows: Sequence[Sequence[Any]],
     numeric: Sequence[bool] | None = None,
     element_id: str | None = None,

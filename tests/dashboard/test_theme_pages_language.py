@@ -79,10 +79,19 @@ def test_air_regions_are_named_in_russian_on_the_russian_page(live_server, page_
         assert ulytau[0] in regions
 
 
-def test_overview_indicator_names_link_to_their_pages(live_server, page_and_record, published_home):
+# where a page names indicators: the overview's cards and its table of the other indicators, the Aral-Caspian
+# drivers' headings and table
+INDICATOR_NAME_LINKS = {
+    "/": ".card-title a, .other-indicators td a",
+    "/aral-caspian": "#drivers h3 a, #drivers-table th a",
+}
+
+
+@pytest.mark.parametrize("path", list(INDICATOR_NAME_LINKS))
+def test_indicator_names_link_to_their_pages(live_server, page_and_record, published_home, path):
     page, _record = page_and_record
-    open_page(page, f"{live_server.url}/?lang=kk", PAGES["/"])
-    hrefs = page.locator(".card-title a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    open_page(page, f"{live_server.url}{path}?lang=kk", PAGES[path])
+    hrefs = page.locator(INDICATOR_NAME_LINKS[path]).evaluate_all("links => links.map(a => a.getAttribute('href'))")
     assert hrefs
     ids = set(query_one(published_home, "SELECT list(indicator_id) FROM indicators")[0])
     for link in hrefs:
