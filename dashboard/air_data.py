@@ -102,7 +102,7 @@ def source_notes(snap: Snapshot) -> pl.DataFrame:
 
 def air_sources(snap: Snapshot) -> pl.DataFrame:
     return snap.query("""
-        SELECT source_id, title, publisher, licence, citation FROM sources
+        SELECT source_id, title, title_ru, title_kk, publisher, licence, citation FROM sources
         WHERE source_id IN (SELECT source_id FROM air_source_notes)
     """)
 
@@ -110,7 +110,8 @@ def air_sources(snap: Snapshot) -> pl.DataFrame:
 def region_emissions_latest(snap: Snapshot) -> pl.DataFrame:
     """Each region's latest emissions value with its map point and trend (national total excluded)."""
     return snap.query("""
-        SELECT e.region_ru, e.name_en, e.name_kk, e.year, e.value, e.unit, e.flags, p.lat, p.lon, p.note AS point_note,
+        SELECT e.region_ru, e.name_ru, e.name_en, e.name_kk, e.year, e.value, e.unit, e.flags, p.lat, p.lon,
+               p.note AS point_note,
                t.first_year, t.last_year, t.change_pct, t.slope_per_year, t.note AS trend_note
         FROM air_region_emissions e
         JOIN air_region_points p USING (region_ru)

@@ -8,9 +8,10 @@ Names of indicators, units and places are NOT translated here: they come from th
 from __future__ import annotations
 
 import datetime as dt
+import gettext
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
 
@@ -86,6 +87,40 @@ def t(msgid: str, lang: str, **values: object) -> str:
             text = translated
             break
     return text.format(**values) if values else text
+
+
+@cache
+def plural_catalogue(lang: str) -> tuple[Mapping[str, tuple[str, ...]], Callable[[int], int]]:
+    """Singular msgid -> its translated plural forms, and the catalogue's `Plural-Forms` rule (n -> form index)."""
+    po_path = LOCALES_DIR / lang / "LC_MESSAGES" / "messages.po"
+    if not po_path.is_file():
+        return {}, lambda n: int(n != 1)
+    with po_path.open("rb") as f:
+        catalog = read_po(f, locale=lang)
+    forms = {
+        message.id[0]: tuple(message.string)
+        for message in catalog
+        if isinstance(message.id, tuple)
+        and isinstance(message.string, tuple)
+        and all(message.string)
+        and not message.fuzzy
+    }
+    return forms, gettext.c2py(catalog.plural_expr)
+
+
+def tn(singular: str, plural: str, n: int, lang: str, **values: object) -> str:
+    """ngettext: the form of `singular`/`plural` that agrees with `n` in `lang` (`4 года`, `5 лет`), placeholders
+    filled from `values` and `n`. Falls back as `t` does, each language choosing with its own plural rule."""
+    lang = normalize_lang(lang)
+    count = int(n)
+    text = singular if count == 1 else plural
+    for candidate in (lang, *FALLBACKS.get(lang, ())):
+        forms, choose = plural_catalogue(candidate)
+        if singular in forms:
+            translated = forms[singular]
+            text = translated[min(choose(abs(count)), len(translated) - 1)]
+            break
+    return text.format(n=n, **values)
 
 
 def babel_locale(lang: str) -> str:

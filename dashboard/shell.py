@@ -70,6 +70,11 @@ def href(path: str, lang: str) -> str:
     return f"{path}?lang={lang}"
 
 
+def indicator_href(indicator_id: str, lang: str) -> str:
+    """The link every indicator name carries: the indicator's own page."""
+    return href(f"/indicator/{indicator_id}", lang)
+
+
 def same_section(nav_path: str, path: str) -> bool:
     """True when `path` belongs to the navigation entry `nav_path` (`/country/KGZ` to `/country/KAZ`)."""
     return nav_path.split("/")[1:2] == path.split("/")[1:2]
@@ -333,7 +338,7 @@ def source_caption(
 
 
 def simple_table(
-    columns: Sequence[str],
+    columns: Sequence[Any],
     rows: Sequence[Sequence[Any]],
     numeric: Sequence[bool] | None = None,
     element_id: str | None = None,

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 
 from dash import html
 
-from dashboard.i18n import catalogue, normalize_lang, t
+from dashboard.i18n import catalogue, localized, normalize_lang, t
 
 
 def as_published(text: object, lang: str):
@@ -83,6 +83,38 @@ def translated_or_published(text: object, lang: str):
         return text
     translated = t(text, lang)
     return translated if translated != text else html.Span(text, lang="en")
+
+
+SEED_CITATION = re.compile(r"seed-docs/(\d+)_[^:\s]*(?::L\d+(?:-L\d+)?)?")
+
+
+def cited_document(citation: object) -> str | None:
+    """The document number of a seed-document citation (`seed-docs/000_a58f….txt:L823-L825` -> `000`), else None."""
+    match = SEED_CITATION.search("" if citation is None else str(citation))
+    return match.group(1) if match else None
+
+
+def document_title(citation: object, documents: Mapping[str, Mapping[str, object]], lang: str) -> str:
+    """The title of the document a citation points to, in the page language: viewers read which document, not
+    its file name and lines (those stay in the data download)."""
+    number = cited_document(citation)
+    if number is None:
+        return "" if citation is None else str(citation)
+    row = documents.get(number)
+    title = localized(row, "title", lang) if row else ""
+    return title or t("Seed document {number}", lang, number=number)
+
+
+def guideline_level(level: object, lang: str) -> str:
+    """A WHO guideline level in words: `AQG` (the air quality guideline level) and `IT-1`...`IT-4` (interim
+    targets) are the WHO's own abbreviations, which Russian and Kazakh readers do not read."""
+    text = "" if level is None else str(level)
+    if text == "AQG":
+        return t("guideline level", lang)
+    interim = re.fullmatch(r"IT-(\d+)", text)
+    if interim:
+        return t("interim target {n}", lang, n=interim.group(1))
+    return text
 
 
 _FORMATTER = string.Formatter()

@@ -43,6 +43,8 @@ SEED_TABLES = {
     "licences": "licences.csv",
     # What cited sources state about an indicator beyond the catalogue (SDG code, next update): the indicator pages.
     "indicator_metadata": "indicator_metadata.csv",
+    # Display titles of the seed documents that facts cite (`seed-docs/<file>:L<n>`): pages name the document.
+    "seed_documents": "seed_documents.csv",
 }
 
 

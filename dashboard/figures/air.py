@@ -10,6 +10,7 @@ from assets.common.flags import flag_words
 from dashboard import air_series, data, outlines
 from dashboard.figures.base import DAY_MS, PALETTE, base_layout, empty_figure
 from dashboard.i18n import format_number, localized, normalize_lang, t
+from dashboard.text_marks import guideline_level
 
 MAP_CENTER = {"lat": 46.5, "lon": 67.0}
 
@@ -140,7 +141,12 @@ def daily_figure(daily: pl.DataFrame, registry: pl.DataFrame, pollutant: str, la
             y=r["value"],
             line_dash="dash",
             line_color="#D55E00" if r["level"] == "AQG" else "#999999",
-            annotation_text=f"WHO 2021 {r['level']} {format_number(r['value'], lang)}",
+            annotation_text=t(
+                "WHO 2021, {level}: {value}",
+                lang,
+                level=guideline_level(r["level"], lang),
+                value=format_number(r["value"], lang),
+            ),
             annotation_position="top left",
         )
     fig.update_layout(**base_layout(lang, height=380))
@@ -200,7 +206,8 @@ def region_label(row: dict, lang: str) -> str:
         return row["name_en"]
     if lang == "kk":
         return row["name_kk"]
-    return row["region_ru"]
+    # region_ru is the source's row label (a key; three 2022 regions are written in Kazakh there)
+    return row.get("name_ru") or row["region_ru"]
 
 
 def region_map_figure(snap: data.Snapshot, placed: pl.DataFrame, lang: str) -> go.Figure:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from typing import Any
 
 import plotly.graph_objects as go
 import polars as pl
@@ -11,6 +13,8 @@ from dashboard import data, outlines
 from dashboard.figures.base import PALETTE, base_layout, empty_figure
 from dashboard.i18n import format_number, t
 from dashboard.queries import water
+from dashboard.shell import source_title_element
+from dashboard.text_marks import as_published
 
 MAP_CENTER = {"lat": 47.5, "lon": 68.0}
 
@@ -35,6 +39,18 @@ def ru_or_en(row: dict, base: str, lang: str) -> str:
 
 def class_label(roman: str | None, lang: str) -> str:
     return t("class {roman}", lang, roman=roman) if roman else "–"
+
+
+def norm_document(r: dict, sources_by_id: Mapping[str, dict], lang: str) -> Any:
+    """The document a norm comes from, by its source's title in the page language (never a file name); a norm
+    implied from a bulletin's multiplicities says so."""
+    source = sources_by_id.get(r.get("norm_source_id") or "")
+    if source is None:
+        return as_published(r["document"] or "", lang)
+    title = source_title_element(source, lang)
+    if r.get("norm_provenance") == "implied":
+        return [t("implied from the multiplicities of the MPC in:", lang) + " ", title]
+    return title
 
 
 def _line_coords(geometry: dict) -> list[list[list[float]]]:

@@ -7,7 +7,7 @@ from typing import cast
 
 import dash
 import polars as pl
-from dash import html
+from dash import dcc, html
 
 from assets.common.flags import flag_words, flags_doubtful
 from dashboard import data
@@ -27,7 +27,7 @@ from dashboard.pages.seas_charts import (
     sea_layers,
 )
 from dashboard.queries import indicators, reference, seas
-from dashboard.shell import register_page, section, simple_table, source_caption
+from dashboard.shell import indicator_href, register_page, section, simple_table, source_caption
 from dashboard.summaries import aral_small_basin_drop, datum_difference_range, has_flag, percent_change, rows_by_key
 from dashboard.theme_charts import chart_block
 
@@ -149,7 +149,9 @@ def drivers_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: 
         }
         source_ids = series["source_id"].unique(maintain_order=True).to_list() if series.height else []
         children += [
-            html.H3(f"{localized(entry, 'name', lang)}, {unit_label}"),
+            html.H3(
+                [dcc.Link(localized(entry, "name", lang), href=indicator_href(indicator_id, lang)), f", {unit_label}"]
+            ),
             *chart_block(DRIVER_CHARTS[indicator_id], f"driver-{indicator_id}-graph", snap, {}, lang),
             source_caption(
                 sources_by_id,
@@ -166,10 +168,11 @@ def drivers_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: 
 def drivers_table(iso3: list[str], names: dict[str, str], entries: dict, latest_rows: dict, lang: str) -> html.Table:
     """The latest value of each driver per country, with its year (a gap is a dash, never a guess)."""
     shown = [i for i in DRIVER_INDICATORS if i in latest_rows]
-    columns = [t("Country", lang)]
+    columns: list = [t("Country", lang)]
     for indicator_id in shown:
         entry = entries[indicator_id]
-        columns.append(f"{localized(entry, 'name', lang)}, {localized(entry, 'unit_label', lang) or entry['unit']}")
+        unit = localized(entry, "unit_label", lang) or entry["unit"]
+        columns.append([dcc.Link(localized(entry, "name", lang), href=indicator_href(indicator_id, lang)), f", {unit}"])
     rows = []
     for geo_id in iso3:
         cells = [names.get(geo_id, geo_id)]

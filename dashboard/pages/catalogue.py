@@ -7,8 +7,10 @@ import dash
 import polars as pl
 from dash import dcc, html
 
+from assets.exports.headers import catalogue_words
+from assets.exports.quality import rule_words
 from dashboard import data
-from dashboard.i18n import format_day, format_number, localized, t
+from dashboard.i18n import format_day, format_number, localized, t, tn
 from dashboard.queries import indicators, reference
 from dashboard.shell import aria, flag_badges, page_heading, register_page, source_title_element
 from dashboard.summaries import indicator_check_status, rows_by_key
@@ -32,6 +34,15 @@ def english(text: object) -> html.Span:
     """Text kept as published in English (citations, publishers, licence names, check messages from the
     pipeline), marked so for screen readers and for the language test."""
     return html.Span(str(text or ""), lang="en")
+
+
+def for_analysts(lang: str, *codes: object, text: object = None) -> html.Details:
+    """Internal codes (indicator, source, check and asset ids) and the pipeline's English messages, folded away
+    for analysts: viewers read names."""
+    children: list = [html.Div(html.Code(str(c))) for c in codes if c]
+    if text:
+        children.append(html.Div(english(text)))
+    return html.Details([html.Summary(t("For analysts", lang)), *children], className="analyst-codes muted")
 
 
 def retrieved_day(retrieved_at: object, lang: str) -> str:
@@ -105,7 +116,12 @@ def checks_summary(checks: pl.DataFrame, failed: pl.DataFrame, lang: str) -> htm
             ),
             html.Ul(
                 [
-                    html.Li([html.Code(r["check_name"]), " · ", html.Code(r["asset"]), ": ", english(r["description"])])
+                    html.Li(
+                        [
+                            f"{check_words(r, lang)} — {format_number(r['n_failed'], lang, decimals=0)}",
+                            for_analysts(lang, r["check_name"], r["asset"], text=r["description"]),
+                        ]
+                    )
                     for r in failed.iter_rows(named=True)
                 ]
             ),
@@ -128,7 +144,9 @@ def indicator_table(details, status_by_id: dict, sources_by_id: dict, provenance
         unit = localized(
             {k.removeprefix("unit_"): v for k, v in row.items() if k.startswith("unit_label_")}, "label", lang
         )
-        freshness = t("{n} years", lang, n=row["freshness_years"]) if row.get("freshness_years") is not None else "–"
+        freshness = (
+            tn("{n} year", "{n} years", row["freshness_years"], lang) if row.get("freshness_years") is not None else "–"
+        )
         rows.append(
             html.Tr(
                 [
@@ -138,7 +156,7 @@ def indicator_table(details, status_by_id: dict, sources_by_id: dict, provenance
                                 localized(row, "name", lang) or row["indicator_id"],
                                 href=f"/indicator/{row['indicator_id']}?lang={lang}",
                             ),
-                            html.Div(html.Code(row["indicator_id"]), className="muted"),
+                            for_analysts(lang, row["indicator_id"]),
                         ]
                     ),
                     html.Td(definition, className="definition"),
@@ -190,11 +208,13 @@ def source_table(sources, provenance_by_id: dict, lang: str) -> html.Table:
             html.Tr(
                 [
                     html.Td(
-                        [source_title_element(row, lang), html.Div(html.Code(row["source_id"]), className="muted")]
+                        [
+                            source_title_element(row, lang),
+                            for_analysts(lang, row["source_id"], text=row.get("citation")),
+                        ]
                     ),
                     html.Td(english(row.get("publisher"))),
                     html.Td(english(row.get("licence"))),
-                    html.Td(english(row.get("citation")), className="definition"),
                     html.Td(retrieved_day(provenance.get("retrieved_at"), lang), className="num"),
                     html.Td(html.Code((provenance.get("sha256") or "")[:12]), title=provenance.get("sha256") or ""),
                 ],
@@ -205,31 +225,34 @@ def source_table(sources, provenance_by_id: dict, lang: str) -> html.Table:
         t("Source", lang),
         t("Publisher", lang),
         t("Licence", lang),
-        t("Citation", lang),
         t("Retrieved", lang),
         t("SHA-256 (start)", lang),
     ]
     return catalogue_table(head, rows, "catalogue-source-table")
 
 
+def check_words(row: dict, lang: str) -> str:
+    """A check named in words (the exports catalogue's `quality_reason`); its id is in the details for analysts."""
+    return rule_words("check", row["check_name"], lang)
+
+
 def checks_table(checks, lang: str) -> html.Table:
     rows = [
         html.Tr(
             [
-                html.Td(html.Code(r["check_name"])),
-                html.Td(html.Code(r["asset"])),
+                html.Td([check_words(r, lang), for_analysts(lang, r["check_name"], r["asset"], text=r["description"])]),
+                html.Td(catalogue_words("quality_table", str(r["asset"]).split("/")[-1], lang)),
                 html.Td(t("blocking", lang) if r["severity"] == "ERROR" else t("warning", lang)),
                 html.Td(
                     html.Span(t("passed", lang), className="ok")
                     if r["passed"]
                     else html.Span(t("failed: {n}", lang, n=r["n_failed"]), className="flag flag-warning")
                 ),
-                html.Td(english(r["description"]), className="definition"),
             ]
         )
         for r in checks.iter_rows(named=True)
     ]
-    head = [t("Check", lang), t("Asset", lang), t("Kind", lang), t("Result", lang), t("Details", lang)]
+    head = [t("Check", lang), t("Table", lang), t("Kind", lang), t("Result", lang)]
     return html.Table(
         [html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
         className="data-table",
@@ -321,10 +344,16 @@ def quality_table(report: pl.DataFrame, lang: str) -> html.Table:
                 html.Td(
                     r["rule_words"]
                     if r["section"] == "flag" or r["rule_words"] != r["rule"]
-                    else html.Span(r["rule"], lang="en")
+                    else for_analysts(lang, r["rule"])
                 ),
                 html.Td(format_number(r["count"], lang, decimals=0, compact=False), className="num"),
-                html.Td(example_cell(r["example_items"]), className="definition"),
+                # a check warning's example is the pipeline's English message, with ids: folded for analysts
+                html.Td(
+                    for_analysts(lang, text="; ".join(i.get("published") or "" for i in r["example_items"] or []))
+                    if r["section"] == "check"
+                    else example_cell(r["example_items"]),
+                    className="definition",
+                ),
             ],
             className=f"quality-{r['section']}",
         )

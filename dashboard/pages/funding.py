@@ -26,7 +26,7 @@ from dashboard.shell import (
     source_title_element,
 )
 from dashboard.summaries import rows_by_key
-from dashboard.text_marks import code, seed_text, translated_or_published
+from dashboard.text_marks import document_title, seed_text, translated_or_published
 from dashboard.theme_charts import ChartSpec, DrawnChart, chart_block, links_for, register_chart, with_page_state
 
 PATH = "/funding"
@@ -345,7 +345,13 @@ def sources_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: 
             lang,
         ),
         table,
-        source_caption(sources_by_id, rows["source_id"].unique().sort().to_list(), info.get("created_at"), lang),
+        # the seed documents have no catalogue entry: their row says so in words, and the caption lists the rest
+        source_caption(
+            sources_by_id,
+            [s for s in rows["source_id"].unique().sort().to_list() if s in sources_by_id],
+            info.get("created_at"),
+            lang,
+        ),
     )
 
 
@@ -446,6 +452,7 @@ def document_unit(unit: str | None, lang: str) -> str:
 
 def document_section(snap: data.Snapshot, lang: str) -> html.Section:
     facts = funding.document_facts(snap)
+    documents = rows_by_key(reference.seed_documents(snap), "document")
     return section(
         "funding-documents",
         t("Funding figures stated in the seed documents", lang),
@@ -457,7 +464,7 @@ def document_section(snap: data.Snapshot, lang: str) -> html.Section:
                 t("Unit", lang),
                 t("Period", lang),
                 t("Funder", lang),
-                t("Citation", lang),
+                t("Document", lang),
             ],
             [
                 [
@@ -466,7 +473,7 @@ def document_section(snap: data.Snapshot, lang: str) -> html.Section:
                     document_unit(r["unit"], lang),
                     r["year_or_period"] or t("unknown", lang),
                     translated_or_published(r["funder"], lang),
-                    code(r["citation"]),
+                    document_title(r["citation"], documents, lang),
                 ]
                 for r in facts.iter_rows(named=True)
             ],

@@ -16,11 +16,12 @@ from dash import Input, Output, dcc, html
 
 from assets.common.geography import CENTRAL_ASIA
 from dashboard import data
-from dashboard.figures.water import CLASS_COLOURS, class_label, jmp_figure, ru_or_en, site_map_figure
+from dashboard.figures.water import CLASS_COLOURS, class_label, jmp_figure, norm_document, ru_or_en, site_map_figure
 from dashboard.i18n import format_number, format_signed_percent_change, normalize_lang, t
 from dashboard.queries import reference, water
 from dashboard.shell import redraw_callback, register_page, section, simple_table, source_caption
-from dashboard.text_marks import as_published, with_codes
+from dashboard.summaries import rows_by_key
+from dashboard.text_marks import with_codes
 from dashboard.theme_charts import ChartSpec, DrawnChart, chart_block, register_chart
 
 PATH = "/water"
@@ -336,7 +337,7 @@ def site_profile(snap: data.Snapshot, sites: pl.DataFrame, site_id: str, lang: s
             element_id="water-wpi-table",
         ),
         html.H3(t("Parameters and their ratio to each norm", lang)),
-        ratio_table(harm, lang),
+        ratio_table(harm, rows_by_key(reference.sources(snap), "source_id"), lang),
     ]
 
 
@@ -349,7 +350,7 @@ def verdict(r: dict, lang: str) -> str:
     return t("exceeds", lang) if r["breaches"] else t("within", lang)
 
 
-def ratio_table(harm: pl.DataFrame, lang: str) -> html.Table | html.P:
+def ratio_table(harm: pl.DataFrame, sources_by_id: Mapping[str, dict], lang: str) -> html.Table | html.P:
     if harm.is_empty():
         return html.P(t("No pollutant above its limit was listed for this site.", lang), id="water-ratio-table")
     rows = []
@@ -377,7 +378,7 @@ def ratio_table(harm: pl.DataFrame, lang: str) -> html.Table | html.P:
                 if r["ratio"] is not None
                 else "",
                 verdict(r, lang),
-                as_published(f"{r['document'] or ''} {r['document_table'] or ''}".strip(), lang),
+                norm_document(r, sources_by_id, lang),
             ]
         )
     return simple_table(

@@ -44,7 +44,7 @@ def sources_side_by_side(snap: Snapshot, geo_ids: Sequence[str]) -> pl.DataFrame
     """Per source, flow type and unit: total, years and number of facts for the given recipients (never summed
     across sources). Rows not counted in totals (AidData China not recommended, empty amounts) are left out."""
     return snap.query(
-        """SELECT t.source_id, s.title, s.licence, t.flow_type, t.amount_unit,
+        """SELECT t.source_id, s.title, s.title_ru, s.title_kk, s.licence, t.flow_type, t.amount_unit,
                   u.label_en AS unit_en, u.label_ru AS unit_ru,
                   u.label_kk AS unit_kk, min(t.year) AS first_year, max(t.year) AS last_year,
                   sum(t.amount) AS amount, sum(t.n_facts) AS n_facts

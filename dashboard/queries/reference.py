@@ -40,7 +40,18 @@ def indicator_catalogue(snap: Snapshot) -> pl.DataFrame:
 
 
 def sources(snap: Snapshot) -> pl.DataFrame:
-    return snap.query("SELECT source_id, title, publisher, licence, citation FROM sources ORDER BY source_id")
+    """The sources with their display titles in every language (title_ru, title_kk); `title` is the original."""
+    return snap.query(
+        "SELECT source_id, title, title_ru, title_kk, publisher, licence, citation FROM sources ORDER BY source_id"
+    )
+
+
+def seed_documents(snap: Snapshot) -> pl.DataFrame:
+    """The seed documents' display titles by document number (`000`); empty in snapshots made before them."""
+    present = snap.query("SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'seed_documents'")
+    if not present["n"][0]:
+        return pl.DataFrame(schema={"document": pl.String, "title_ru": pl.String, "title_en": pl.String})
+    return snap.query("SELECT * FROM seed_documents ORDER BY document")
 
 
 def all_sources(snap: Snapshot) -> pl.DataFrame:

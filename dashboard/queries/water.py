@@ -70,9 +70,11 @@ def site_harmonisation(snap: Snapshot, site_id: str) -> pl.DataFrame:
         """
         SELECT h.period, h.sample_date, h.parameter_id, p.name_en AS parameter_en, p.name_ru AS parameter_ru, p.basis,
                h.value, h.qualifier, h.unit, o.multiplicity_published, h.norm_id, h.water_use, h.jurisdiction,
-               h.document, h.document_table, h.limit, h.norm_unit, h.conversion_factor, h.ratio, h.breaches, h.source_id
+               h.document, h.document_table, h.limit, h.norm_unit, h.conversion_factor, h.ratio, h.breaches,
+               h.source_id, h.norm_provenance, n.source_id AS norm_source_id
         FROM water_harmonisation h
         LEFT JOIN water_parameters p USING (parameter_id)
+        LEFT JOIN water_norms n USING (norm_id)
         LEFT JOIN water_observations o
             ON o.site_id = h.site_id AND o.period = h.period AND o.parameter_id = h.parameter_id
              AND o.line = h.line AND o.origin = h.origin

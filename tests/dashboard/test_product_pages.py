@@ -14,6 +14,7 @@ import urllib.request
 
 import openpyxl
 import pytest
+from babel import Locale
 
 from dashboard.i18n import format_number
 from tests.support.browser import assert_clean, english_words_outside_allow_list, plain_spaces, query_one
@@ -209,7 +210,9 @@ def test_catalogue_lists_indicators_sources_and_checks(
         "SELECT i.freshness_years, s.licence, p.sha256 FROM indicators i JOIN sources s USING (source_id) "
         "JOIN provenance p USING (source_id) WHERE i.indicator_id = 'co2_per_capita' ORDER BY p.version DESC LIMIT 1",
     )
-    assert {"ru": f"{freshness} лет", "en": f"{freshness} years", "kk": f"{freshness} жыл"}[lang] in text
+    form = Locale.parse(lang).plural_form(int(freshness))  # CLDR's rule: 2 года, 5 лет; 1 year, 2 years
+    years = {"ru": {"one": "год", "few": "года"}.get(form, "лет"), "en": "year" if form == "one" else "years"}
+    assert f"{freshness} {years.get(lang, 'жыл')}" in text
     assert licence in text and sha[:12] in text
     # an indicator with stale values carries a visible flag
     stale = query_one(

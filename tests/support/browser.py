@@ -222,6 +222,41 @@ def is_code(word: str) -> bool:
     )
 
 
+# Internal identifiers viewers must not read: snake_case ids (source, indicator, check ids), file names, line
+# citations (`:L52`), and ISO3 country codes (what a viewer reads is the country's name).
+INTERNAL_ID_PATTERNS = {
+    "snake_case id": re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b"),
+    "file name": re.compile(r"\b[\w.-]+\.(?:csv|pdf|md|txt|xlsx?|json|duckdb)\b", re.IGNORECASE),
+    "line citation": re.compile(r":L\d+"),
+    "ISO3 code": re.compile(r"\b(?:AFG|ARM|AZE|CHN|GEO|IRN|KAZ|KGZ|MNG|RUS|TJK|TKM|TUR|UZB|CA5)\b"),
+}
+
+
+def internal_ids(text: str) -> dict[str, list[str]]:
+    """The internal identifiers in a text, by kind (empty when there are none)."""
+    found = {kind: sorted(set(pattern.findall(text))) for kind, pattern in INTERNAL_ID_PATTERNS.items()}
+    return {kind: hits for kind, hits in found.items() if hits}
+
+
+def viewer_text(page) -> str:
+    """What a viewer reads on the page: every visible text of `.page`, English-marked spans included, but not
+    the folded details for analysts (`<details>`), scripts, or the chart toolbar."""
+    return plain_spaces(
+        page.evaluate(
+            """() => {
+                const skip = 'details, script, style, .modebar-container';
+                const walker = document.createTreeWalker(document.querySelector('.page'), NodeFilter.SHOW_TEXT);
+                const parts = [];
+                while (walker.nextNode()) {
+                    const node = walker.currentNode;
+                    if (!node.parentElement.closest(skip)) parts.push(node.textContent);
+                }
+                return parts.join(' ');
+            }"""
+        )
+    )
+
+
 # Chemical symbols in the chemical basis of a value (Cu, total; as NH4+; mg O2/l): the same in every language.
 CHEMICAL_SYMBOLS = {"As", "B", "Cd", "Cl", "Cr", "Cr6", "Cu", "F", "Fe", "Fe2", "Hg", "Mn", "N", "Ni", "O", "Pb", "Zn"}
 

@@ -26,12 +26,12 @@ def region_emissions(staged: pl.DataFrame, regions: pl.DataFrame) -> pl.DataFram
     )
     return (
         staged.rename({"region": "region_ru"})
-        .join(regions.select("region_ru", "name_en", "name_kk", "kind"), on="region_ru")
+        .join(regions.select("region_ru", "name_ru", "name_en", "name_kk", "kind"), on="region_ru")
         .with_columns(
             unit=pl.lit(EMISSIONS_UNIT),
             flags=flags,
         )
-        .select("region_ru", "name_en", "name_kk", "kind", "year", "value", "unit", "flags")
+        .select("region_ru", "name_ru", "name_en", "name_kk", "kind", "year", "value", "unit", "flags")
         .sort("region_ru", "year")
     )
 

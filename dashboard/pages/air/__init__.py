@@ -26,8 +26,17 @@ from dashboard.pages.air.city import (
     city_view,
     parse_series,
 )
-from dashboard.shell import flag_text, page_lang, redraw_callback, register_page, section, simple_table, snapshot_page
-from dashboard.text_marks import as_published, code, translated_or_published, with_latin_names
+from dashboard.shell import (
+    flag_text,
+    page_lang,
+    redraw_callback,
+    register_page,
+    section,
+    simple_table,
+    snapshot_page,
+    source_title_element,
+)
+from dashboard.text_marks import guideline_level, translated_or_published, with_latin_names
 from dashboard.theme_charts import ChartSpec, DrawnChart, chart_block, register_chart, with_page_state
 
 PATH = "/air"
@@ -121,6 +130,7 @@ REGION_MAP = register_chart(ChartSpec("air-region-map", PATH, region_map_chart))
 def city_map_section(snap: data.Snapshot, cities: dict, lang: str) -> html.Section:
     latest = air_data.latest_ranked_annual(snap, air_data.MAP_POLLUTANT)
     left_out = air_data.ranking_exclusions(snap, air_data.MAP_POLLUTANT)
+    sources = {r["source_id"]: r for r in air_data.air_sources(snap).iter_rows(named=True)}
     ranking_rows = [
         [
             str(i + 1),
@@ -131,7 +141,7 @@ def city_map_section(snap: data.Snapshot, cities: dict, lang: str) -> html.Secti
             f"{r['days_with_data']}/{r['days_in_period']}",
             str(r["days_doubtful"]),
             flag_text(r["flags"], lang),
-            code(r["source_id"]),
+            source_title_element(sources.get(r["source_id"], {"title": r["source_id"]}), lang),
         ]
         for i, r in enumerate(latest.iter_rows(named=True))
     ]
@@ -171,7 +181,7 @@ def city_map_section(snap: data.Snapshot, cities: dict, lang: str) -> html.Secti
                 t("Days with data", lang),
                 t("Doubtful days left out", lang),
                 t("Notes", lang),
-                t("Source code", lang),
+                t("Source", lang),
             ],
             ranking_rows,
             numeric=[True, False, True, False, True, True, True, False, False],
@@ -217,9 +227,9 @@ def thresholds_section(snap: data.Snapshot, lang: str) -> html.Section:
         [
             air.POLLUTANT_LABELS.get(r["pollutant"], r["pollutant"]),
             averaging_text(r["averaging"], lang),
-            r["level"],
+            guideline_level(r["level"], lang),
             format_number(r["value"], lang) if r["value"] is not None else t("gap: not entered", lang),
-            as_published(r["table_ref"], lang),
+            translated_or_published(r["table_ref"], lang),
             translated_or_published(r["note"], lang),
         ]
         for r in registry.iter_rows(named=True)
@@ -243,7 +253,11 @@ def thresholds_section(snap: data.Snapshot, lang: str) -> html.Section:
             element_id="air-threshold-table",
             caption=[
                 t("Document: {documents}", lang, documents="\0").split("\0")[0],
-                as_published("; ".join(documents), lang),
+                *[
+                    part
+                    for n, d in enumerate(documents)
+                    for part in (["; "] if n else []) + [translated_or_published(d, lang)]
+                ],
             ],
         ),
     )

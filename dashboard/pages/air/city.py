@@ -15,9 +15,10 @@ from assets.indicators.air import rules as air
 from dashboard import air_data, air_series, data
 from dashboard.figures.air import calendar_figure, city_name, daily_figure, season_figure, unit_text
 from dashboard.figures.base import empty_figure, graph
-from dashboard.i18n import format_number, format_share, t
+from dashboard.i18n import format_number, format_share, t, tn
 from dashboard.pages.air.captions import sources_caption
 from dashboard.shell import chooser, flag_text, section, simple_table
+from dashboard.text_marks import guideline_level
 from dashboard.theme_charts import ChartSpec, DrawnChart, links_for, register_chart
 
 SERIES_DROPDOWN_ID = "air-series"
@@ -257,11 +258,11 @@ def trend_line(snap: data.Snapshot, series: tuple[str, str, str], lang: str) -> 
         )
     return html.P(
         t(
-            "Trend of complete annual means {first}–{last} ({n} years): {slope} µg/m³ per year.",
+            "Trend of complete annual means {first}–{last} ({years}): {slope} µg/m³ per year.",
             lang,
             first=trend["first_year"],
             last=trend["last_year"],
-            n=trend["n_complete_years"],
+            years=tn("{n} year", "{n} years", trend["n_complete_years"], lang),
             slope=format_number(trend["slope_per_year"], lang, decimals=1),
         ),
         className="lead",
@@ -276,7 +277,7 @@ def exceedance_table(rows: pl.DataFrame, lang: str) -> html.Table | html.P:
     levels = rows.select("threshold_id", "level", "threshold").unique().sort("threshold").rows()
     header = (
         [t("Year", lang), t("Days with data", lang)]
-        + [f"> {format_number(value, lang)} ({level})" for _id, level, value in levels]
+        + [f"> {format_number(value, lang)} ({guideline_level(level, lang)})" for _id, level, value in levels]
         + [t("Status", lang)]
     )
     table_rows = []

@@ -12,7 +12,7 @@ from assets.common.coverage import MIN_POPULATION_COVERAGE
 from dashboard import data
 from dashboard.figures.base import country_bar_figure, empty_figure, graph
 from dashboard.i18n import format_number, format_share, localized, normalize_lang, t
-from dashboard.pages.overview.cards import CardContext, countries_only_card, explorer_href, region_card, unit_label
+from dashboard.pages.overview.cards import CardContext, countries_only_card, region_card, unit_label
 from dashboard.queries import indicators, reference
 from dashboard.shell import (
     aria,
@@ -20,6 +20,7 @@ from dashboard.shell import (
     flag_badges,
     flag_text,
     href,
+    indicator_href,
     page_heading,
     page_lang,
     redraw_callback,
@@ -222,7 +223,7 @@ def other_indicators_table(
                 [
                     html.Td(
                         dcc.Link(
-                            localized(indicator, "name", lang) or indicator_id, href=explorer_href(indicator_id, lang)
+                            localized(indicator, "name", lang) or indicator_id, href=indicator_href(indicator_id, lang)
                         )
                     ),
                     html.Td(value, className="num"),

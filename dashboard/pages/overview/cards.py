@@ -13,7 +13,7 @@ from dashboard import data
 from dashboard.figures.base import sparkline_data_uri
 from dashboard.i18n import format_number, format_share, format_signed_percent_change, localized, t
 from dashboard.queries import indicators
-from dashboard.shell import aria, flag_badges, flag_text, source_caption
+from dashboard.shell import aria, flag_badges, flag_text, indicator_href, source_caption
 from dashboard.summaries import RegionSummary, indicator_check_status, rows_by_key, trend_arrow
 
 
@@ -56,7 +56,11 @@ def region_card(summary: RegionSummary, indicator: dict, status: dict, context: 
             html.Div(t("Central Asia, {year}", lang, year=summary.published_year), className="value-year"),
             trend_line(summary, lang),
             html.Div(
-                coverage_text(summary.published_covered_iso3, summary.published_coverage_share, lang),
+                coverage_text(
+                    [country_names.get(c, c) for c in summary.published_covered_iso3],
+                    summary.published_coverage_share,
+                    lang,
+                ),
                 className="coverage",
             ),
         ]
@@ -185,7 +189,7 @@ def card_head(indicator_id: str, indicator: dict, status: dict, lang: str) -> li
     flags = ";".join(indicator_check_status(status.get("n_stale"), status.get("n_range_warning")))
     head: list = [
         html.Div(t("Headline indicator of the direction", lang), className="badge"),
-        html.H3(dcc.Link(name, href=explorer_href(indicator_id, lang)), className="card-title"),
+        html.H3(dcc.Link(name, href=indicator_href(indicator_id, lang)), className="card-title"),
     ]
     if flags:
         head.append(html.Div(flag_badges(flags, lang), className="flags"))
@@ -259,10 +263,11 @@ def trend_line(summary: RegionSummary, lang: str) -> html.Div:
 
 
 def coverage_text(covered: list[str], share: float | None, lang: str) -> str:
+    """`Coverage: Kazakhstan, Kyrgyzstan · 91 % of the population`: the covered countries by name."""
     return t(
-        "Coverage: {codes} · {share} of the population",
+        "Coverage: {countries} · {share} of the population",
         lang,
-        codes=", ".join(covered) or "–",
+        countries=", ".join(covered) or "–",
         share=format_share(share, lang),
     )
 
