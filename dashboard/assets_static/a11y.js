@@ -7,16 +7,17 @@
   // named after its fieldset's legend, the labels plain labels.
   // The same holds for dcc.RadioItems (real radio buttons inside role="option" labels).
   function repairChecklists(root) {
-    root.querySelectorAll('[role="listbox"]').forEach(function (list) {
-      if (!list.querySelector('input[type="checkbox"], input[type="radio"]')) return;
-      list.setAttribute('role', list.querySelector('input[type="radio"]') ? 'radiogroup' : 'group');
+    // Only these two: a dropdown's open menu is a real listbox and stays one.
+    root.querySelectorAll('.dash-checklist[role="listbox"], .dash-radioitems[role="listbox"]').forEach(function (list) {
+      list.setAttribute('role', list.classList.contains('dash-radioitems') ? 'radiogroup' : 'group');
       var fieldset = list.closest('fieldset');
       var legend = fieldset && fieldset.querySelector('legend');
       if (legend && !list.hasAttribute('aria-label')) list.setAttribute('aria-label', legend.textContent.trim());
     });
-    root.querySelectorAll('.dash-options-list-option[role="option"], .dash-options-list-option[aria-selected]')
-      .forEach(function (option) {
-        if (!option.querySelector('input')) return;
+    root.querySelectorAll(
+      '.dash-checklist .dash-options-list-option[role="option"], .dash-checklist .dash-options-list-option[aria-selected], ' +
+      '.dash-radioitems .dash-options-list-option[role="option"], .dash-radioitems .dash-options-list-option[aria-selected]'
+    ).forEach(function (option) {
         option.removeAttribute('role');
         option.removeAttribute('aria-selected');  // React sets it again on each change; removed again here
       });

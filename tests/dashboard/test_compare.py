@@ -145,8 +145,8 @@ def test_the_table_view_is_part_of_the_explorers_address():
 
 
 def test_only_the_five_countries_have_a_profile_path():
-    assert known_path({"iso3": "kaz"}) and known_path({"iso3": "TKM"})
-    assert not known_path({"iso3": "XYZ"}) and not known_path({"iso3": "CA5"}) and not known_path({})
+    assert known_path(iso3="kaz") and known_path(iso3="TKM")
+    assert not known_path(iso3="XYZ") and not known_path(iso3="CA5") and not known_path()
 
 
 def test_every_consultation_outcome_reads_in_russian_and_kazakh():

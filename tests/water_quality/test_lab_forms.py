@@ -262,7 +262,7 @@ def test_the_water_page_ratio_table_shows_censored_values_as_the_lab_wrote_them(
         .with_columns(multiplicity_published=None)
         .sort("parameter_id", "water_use")
     )
-    text = str(ratio_table(rows, "ru"))
+    text = str(ratio_table(rows, {}, "ru"))
     assert "'<0,005'" in text and "'не обнаружено'" in text and "'≤5,00'" in text
     assert "'не определить (предел обнаружения выше нормы)'" in text
 

@@ -204,17 +204,7 @@ def brief_html(brief: Brief) -> str:
         out.append(_table(*water_table(brief), (32, 15, 11, 13, 29)))
     out.append(f"<h2>{escape(words('air', lang))}</h2>")
     if brief.air:
-        rows = [
-            [
-                a["pollutant"].upper().replace("PM25", "PM2.5"),
-                a["city"],
-                f"{number(a['mean'], lang)} {a['unit']}",
-                str(a["year"]),
-                words("rank_of", lang, rank=a["rank"], n=a["n_ranked"]),
-                source_title(brief, a["source_id"]),
-            ]
-            for a in brief.air
-        ]
+        rows = [air_cells(brief, a) for a in brief.air]
         headers = [words(k, lang) for k in ("pollutant", "city", "value", "year", "cities_ranked", "source")]
         out.append(_table(headers, rows))
     else:
