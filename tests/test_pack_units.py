@@ -44,7 +44,7 @@ def test_csv_dialect_by_language_and_override():
 
 
 def test_a_mirror_path_is_said_in_words_and_a_public_address_kept():
-    frame = pl.DataFrame({"url": ["file:///work/shared/data/x.csv", "https://example.org/x.csv", None]})
+    frame = pl.DataFrame({"url": ["file:///srv/mirror/data/x.csv", "https://example.org/x.csv", None]})
     said = frame.select(read_from(pl.col("url"), "kk"))["url"].to_list()
     assert said == [MIRROR_WORDS["kk"], "https://example.org/x.csv", None]
     assert no_local_paths(frame, "ru")["url"].to_list() == [MIRROR_WORDS["ru"], "https://example.org/x.csv", None]
