@@ -1,6 +1,7 @@
 """Analysts' page `/analysts`: the summit initiatives registry as the secretariat's file gives it (status, lead,
-dates, budget, the citation of every row), with filters. For analysts: not in the viewers' navigation (the
-deployment puts it behind the analysts' login); the summit page shows viewers the initiatives by name."""
+dates, budget, the citation of every row), with filters, and the water-quality lab inbox (pages/water_inbox.py).
+For analysts: not in the viewers' navigation (the deployment puts it behind the analysts' login); the summit page
+shows viewers the initiatives by name."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dash import Input, Output, dcc, html
 
 from dashboard import data
 from dashboard.i18n import format_number, localized, normalize_lang, t
+from dashboard.pages.water_inbox import inbox_section
 from dashboard.queries import funding, reference
 from dashboard.shell import content_layout, redraw_callback, section, simple_table
 from dashboard.text_marks import code, seed_text
@@ -60,6 +62,7 @@ def analysts_content(snap: data.Snapshot, lang: str) -> list:
         ),
         dcc.Store(id=LANG_STORE_ID, data=lang),
         tracker_section(reference.summit_directions(snap), funding.initiatives(snap), lang),
+        inbox_section(snap, lang),
     ]
 
 

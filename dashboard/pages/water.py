@@ -7,7 +7,6 @@ line, at its reservoir's shape, or at its region's label point, and the page say
 
 from __future__ import annotations
 
-import urllib.parse
 from collections.abc import Mapping
 
 import dash
@@ -21,7 +20,6 @@ from dashboard.i18n import format_number, format_signed_percent_change, normaliz
 from dashboard.queries import reference, water
 from dashboard.shell import redraw_callback, register_page, section, simple_table, source_caption
 from dashboard.summaries import rows_by_key
-from dashboard.text_marks import with_codes
 from dashboard.theme_charts import ChartSpec, DrawnChart, chart_block, register_chart
 
 PATH = "/water"
@@ -42,10 +40,6 @@ PLACEMENT_MSGIDS = {
     "not_placed": "not placed",
 }
 SOURCES = ("kz_surface_water_quality_2006", "kz_wpi_classes", "kz_drinking_water_standards", "ru_sanpin_water_mpc")
-TEMPLATE_HEADERS = {
-    "ru": ["Водный объект", "Пункт отбора", "Область", "Дата отбора", "Показатель", "Значение", "Ед. изм."],
-    "en": ["water_body", "point", "region", "date", "parameter", "value", "unit"],
-}
 
 
 def register(app: dash.Dash) -> None:
@@ -112,7 +106,6 @@ def water_content(snap: data.Snapshot, info: dict, lang: str) -> list:
         harmonisation_section(snap, lang),
         source_caption(sources_by_id, list(SOURCES), info.get("created_at"), lang, element_id="water-source"),
         jmp_section(snap, sources_by_id, info, lang),
-        inbox_section(snap, lang),
         dcc.Store(id=LANG_STORE_ID, data=lang),
     ]
 
@@ -439,60 +432,5 @@ def jmp_section(snap: data.Snapshot, sources_by_id: dict, info: dict, lang: str)
             info.get("created_at"),
             lang,
             element_id="water-jmp-source",
-        ),
-    )
-
-
-def template_href(lang: str) -> str:
-    """The lab-file template as a CSV data link (UTF-8 with BOM, ';' as Russian-locale Excel expects)."""
-    text = "\ufeff" + ";".join(TEMPLATE_HEADERS[lang]) + "\n"
-    return "data:text/csv;charset=utf-8," + urllib.parse.quote(text)
-
-
-def inbox_section(snap: data.Snapshot, lang: str) -> html.Section:
-    summary = water.inbox_summary(snap)
-    return section(
-        "water-inbox",
-        t("Lab results from analysts", lang),
-        None,
-        html.P(
-            t(
-                "{files} lab file(s) ingested: {landed} row(s) landed, {open} quarantined row(s) open.",
-                lang,
-                files=summary["files"],
-                landed=summary["landed"],
-                open=summary["quarantine_open"],
-            ),
-            id="water-inbox-summary",
-        ),
-        html.P(
-            with_codes(
-                "Drop CSV, XLSX, XLS or ODS files into the water-quality inbox or run {ingest}. Columns: water "
-                "body, sampling point or region, sample date, parameter, value, unit ({units}). A value below the "
-                "detection limit is written as <0,005 and shown so; a dash or an empty cell counts as not measured. "
-                "Rows that cannot be accepted are kept in quarantine with the reason ({export}).",
-                lang,
-                ingest=f"caei ingest {t('FILE', lang)}",
-                units="мг/дм3, мг/л, мкг/дм3, µg/l, мгО2/дм3, мг N/дм3, мг-экв/л, °Ж, ммоль/дм3",
-                export="caei export --table quarantine",
-            ),
-            id="water-inbox-help",
-        ),
-        html.P(
-            [
-                html.A(
-                    t("Template (Russian headers)", lang),
-                    href=template_href("ru"),
-                    download="caei_lab_template_ru.csv",
-                    id="water-template-ru",
-                ),
-                " · ",
-                html.A(
-                    t("Template (English headers)", lang),
-                    href=template_href("en"),
-                    download="caei_lab_template_en.csv",
-                    id="water-template-en",
-                ),
-            ]
         ),
     )
