@@ -52,7 +52,19 @@ from _common import (  # noqa: E402
 
 TARGET_RATIO = 3.0
 ROUTER_OUTPUT = ".._pages_content.children..._pages_store.data.."
-PAGES = ["/", "/country/KAZ", "/explorer", "/catalogue", "/aral-caspian", "/water", "/funding", "/summit", "/air"]
+PAGES = [
+    "/",
+    "/country/KAZ",
+    "/explorer",
+    "/catalogue",
+    "/aral-caspian",
+    "/water",
+    "/funding",
+    "/summit",
+    "/air",
+    "/analysts",
+    "/indicator/co2_per_capita",
+]
 SNAPSHOT_HEADER = "X-CAEI-Snapshot"
 MAX_VARIANTS = 6  # distinct payloads per callback (each its own cache entry); cycled through when timing
 

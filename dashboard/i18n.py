@@ -164,6 +164,15 @@ def unshowable(value: float, lang: str) -> str | None:
     return None
 
 
+def number_or_words(value: object, lang: str) -> float | str:
+    """The value as a finite number, or what is shown instead: "–" when there is none, words for NaN and ±inf."""
+    number = as_number(value)
+    if number is None:
+        return "–"
+    words = unshowable(number, lang)
+    return number if words is None else words
+
+
 def _scientific(value: float, lang: str, shift: int = 0) -> str:
     """`1,23 × 10³⁰⁰` for a finite value; `shift` adds to the exponent (a share written in percent: 2)."""
     mantissa_text, exponent_text = f"{value:.2e}".split("e")
@@ -179,12 +188,9 @@ def format_number(value: object, lang: str, decimals: int | None = None, compact
 
     Total: any value gives a text, never an exception. NaN and infinities are said in words, magnitudes from
     SCIENTIFIC_FROM up are written as `1,2 × 10³⁰⁰`, and -0 is written as 0."""
-    number = as_number(value)
-    if number is None:
-        return "–"
-    words = unshowable(number, lang)
-    if words is not None:
-        return words
+    number = number_or_words(value, lang)
+    if isinstance(number, str):
+        return number
     locale = babel_locale(lang)
     if abs(number) >= SCIENTIFIC_FROM:
         return _scientific(number, lang)
@@ -201,12 +207,9 @@ def format_number(value: object, lang: str, decimals: int | None = None, compact
 
 def format_signed_percent_change(change_pct: object, lang: str) -> str:
     """A relative change already in percent (e.g. -12.3) as `-12,3 %` (ru) / `+4.5%` (en). Total, as format_number."""
-    number = as_number(change_pct)
-    if number is None:
-        return "–"
-    words = unshowable(number, lang)
-    if words is not None:
-        return words
+    number = number_or_words(change_pct, lang)
+    if isinstance(number, str):
+        return number
     locale = babel_locale(lang)
     sign = get_plus_sign_symbol(locale) if number > 0 else get_minus_sign_symbol(locale)
     if abs(number) >= SCIENTIFIC_FROM:
@@ -225,12 +228,9 @@ def _percent_pattern_one_decimal(lang: str) -> str:
 
 def format_share(share: object, lang: str) -> str:
     """A share in 0..1 as a whole percent: `78 %` (ru), `78%` (en). Total, as format_number."""
-    number = as_number(share)
-    if number is None:
-        return "–"
-    words = unshowable(number, lang)
-    if words is not None:
-        return words
+    number = number_or_words(share, lang)
+    if isinstance(number, str):
+        return number
     if abs(number) * 100 >= SCIENTIFIC_FROM:
         return f"{_scientific(number, lang, shift=2)} %"
     if round(number, 2) == 0:

@@ -8,7 +8,7 @@ import polars as pl
 from dagster import AssetCheckResult, AssetIn, AssetKey, AssetsDefinition, asset, asset_check
 
 from assets.common.checks import CheckOutcome, check_result
-from assets.common.keys import WAREHOUSE_SCHEMA, raw_key, staged_key
+from assets.common.keys import WAREHOUSE_SCHEMA, by_source, raw_key, staged_ins, staged_key
 from assets.common.keys import indicators_key as key
 from assets.common.settings import Settings
 from assets.indicators import checks, screening
@@ -31,7 +31,7 @@ GEO_SOURCES = sorted(s.source_id for s in sources().values() if s.format == "geo
     key=key("country_values"),
     group_name=GROUP,
     ins={
-        **{f"s_{sid}": AssetIn(key=staged_key(sid)) for sid in CATALOGUE_SOURCES},
+        **staged_ins(CATALOGUE_SOURCES),
         "caspian_annual": AssetIn(key=key("caspian_level_annual")),
     },
     description="Every catalogue indicator for countries and seas, converted to its catalogue unit, screened: "
@@ -39,11 +39,11 @@ GEO_SOURCES = sorted(s.source_id for s in sources().values() if s.format == "geo
     "values are flagged.",
 )
 def country_values(context, caspian_annual: pl.DataFrame, **staged: pl.DataFrame) -> pl.DataFrame:
-    by_source = {name.removeprefix("s_"): frame for name, frame in staged.items()}
-    by_source["caspian_dahiti"] = dahiti_annual_staged(caspian_annual.filter(pl.col("datum") == "dahiti"))
+    sources_staged = by_source(staged)
+    sources_staged["caspian_dahiti"] = dahiti_annual_staged(caspian_annual.filter(pl.col("datum") == "dahiti"))
     catalogue = indicators.indicator_catalogue()
     values = indicators.build_indicator_values(
-        by_source, catalogue, indicators.unit_conversions(), indicators.source_precedence()
+        sources_staged, catalogue, indicators.unit_conversions(), indicators.source_precedence()
     )
     # Impossible values stop the run here (file, row, reason); doubtful ones are flagged before any aggregate.
     values = checks.apply_warning_flags(screening.screen(values), catalogue, dt.date.today())

@@ -47,14 +47,7 @@ def catalogue_entries(snap: Snapshot, lang: str) -> list[dict[str, Any]]:
     by_id = {row["source_id"]: row for row in sources}
     return [
         {
-            "id": row["indicator_id"],
-            "name": row[f"name_{lang}"],
-            "names": {code: row[f"name_{code}"] for code in od.LANGUAGES},
-            "unit": row["unit"],
-            "unit_label": row[f"unit_{lang}"],
-            "theme": row["theme"],
-            "summit_directions": od.directions_list(row["directions"]),
-            "sdg_code": row["sdg_code"] or None,
+            **_indicator_basics(row, lang),
             "sources": [_source_brief(by_id[s], lang) for s in row["source_ids"] if s in by_id],
             "first_year": row["first_year"],
             "latest_year": row["latest_year"],
@@ -63,6 +56,20 @@ def catalogue_entries(snap: Snapshot, lang: str) -> list[dict[str, Any]]:
         }
         for row in catalogue(snap).to_dicts()
     ]
+
+
+def _indicator_basics(row: dict[str, Any], lang: str) -> dict[str, Any]:
+    """What the catalogue and the metadata both say of an indicator (key order as the API documents it)."""
+    return {
+        "id": row["indicator_id"],
+        "name": row[f"name_{lang}"],
+        "names": {code: row[f"name_{code}"] for code in od.LANGUAGES},
+        "unit": row["unit"],
+        "unit_label": row[f"unit_{lang}"],
+        "theme": row["theme"],
+        "summit_directions": od.directions_list(row["directions"]),
+        "sdg_code": row["sdg_code"] or None,
+    }
 
 
 def _links(indicator_id: str) -> dict[str, str]:
@@ -111,16 +118,9 @@ def metadata(snap: Snapshot, indicator_id: str, lang: str) -> dict[str, Any]:
     sources = source_documents(snap, list(row["source_ids"]), lang)
     legend = snap.query(od.FLAGS_SQL).to_dicts()
     return {
-        "id": indicator_id,
-        "name": row[f"name_{lang}"],
-        "names": {code: row[f"name_{code}"] for code in od.LANGUAGES},
+        **_indicator_basics(row, lang),
         "definition": row[f"definition_{lang}"],
         "definitions": {code: row[f"definition_{code}"] for code in od.LANGUAGES},
-        "unit": row["unit"],
-        "unit_label": row[f"unit_{lang}"],
-        "theme": row["theme"],
-        "summit_directions": od.directions_list(row["directions"]),
-        "sdg_code": row["sdg_code"] or None,
         "first_year": row["first_year"],
         "latest_year": row["latest_year"],
         "method": _method_notes(row),

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from assets.common.flags import flag_words
-from dashboard.figures.base import DAY_MS, PALETTE, base_layout, empty_figure, over_years, per_place, place_colour
+from dashboard.figures.base import DAY_MS, PALETTE, base_layout, empty_figure, over_years
 from dashboard.i18n import format_number, t
 from dashboard.summaries import has_flag
 
@@ -293,28 +293,4 @@ def seas_map_figure(seas: Sequence[dict], countries: Sequence[dict], lang: str, 
         ),
         map=dict(style="white-bg", center=centre, zoom=zoom),
     )
-    return fig
-
-
-def driver_line_figure(series: pl.DataFrame, geo_names: dict[str, str], unit_label: str, lang: str) -> go.Figure:
-    """One line per country over the years of a driver indicator; hover values formatted for the language."""
-    if series.height == 0:
-        return empty_figure(t("No data.", lang), lang)
-    fig = go.Figure()
-    places = series["geo_id"].unique(maintain_order=True).to_list()
-    for _index, geo_id, name, rows in per_place(series, geo_names):
-        fig.add_trace(
-            go.Scatter(
-                **over_years(rows, "value"),
-                mode="lines+markers",
-                name=name,
-                line=dict(color=place_colour(geo_id, places), width=2),
-                marker=dict(size=4),
-                customdata=[[format_number(v, lang)] for v in rows["value"]],
-                hovertemplate=f"{name}<br>%{{x}}: %{{customdata[0]}} {unit_label}<extra></extra>",
-            )
-        )
-    fig.update_layout(**base_layout(lang, height=380, hovermode="closest"))
-    fig.update_xaxes(title_text=t("Year", lang), tickformat="d")
-    fig.update_yaxes(title_text=unit_label, rangemode="tozero", exponentformat="none", separatethousands=True)
     return fig

@@ -9,15 +9,11 @@ from collections.abc import Mapping
 import polars as pl
 
 from dashboard import data
-from dashboard.figures.seas import (
-    aral_area_figure,
-    caspian_annual_figure,
-    caspian_obs_figure,
-    driver_line_figure,
-    seas_map_figure,
-)
+from dashboard.figures.explorer import explorer_line_figure
+from dashboard.figures.seas import aral_area_figure, caspian_annual_figure, caspian_obs_figure, seas_map_figure
 from dashboard.i18n import localized, t
 from dashboard.queries import indicators, reference, seas
+from dashboard.shell import flag_text
 from dashboard.summaries import has_flag, rows_by_key
 from dashboard.theme_charts import ChartSpec, DrawnChart, register_chart
 
@@ -124,7 +120,8 @@ def driver_chart(indicator_id: str) -> ChartSpec:
             localized(entry, "name", lang) or indicator_id,
             unit_label,
             sources or [entry.get("source_id") or ""],
-            driver_line_figure(series, names, unit_label, lang),
+            # the explorer's line: flagged values hollow and named on hover, years as whole ticks
+            explorer_line_figure(series, names, unit_label, lambda f: flag_text(f, lang), lang),
         )
 
     return register_chart(ChartSpec(f"drivers-{indicator_id.replace('_', '-')}", PATH, build))

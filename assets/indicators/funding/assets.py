@@ -13,7 +13,7 @@ from dagster import AssetCheckResult, AssetIn, AssetKey, asset, asset_check
 
 from assets.common.checks import CheckOutcome, check_result
 from assets.common.keys import indicators_key as key
-from assets.common.keys import staged_key
+from assets.common.keys import staged_ins, staged_key
 from assets.common.tables import SEEDS, table_asset
 from assets.common.themes import PARSERS, Theme
 from assets.indicators.funding import fact_table, finance
@@ -23,7 +23,7 @@ from assets.sources.catalogue import geographies, read_seed, sources
 from assets.staged.funding import quarantine
 
 GROUP = "funding"
-FUNDING_SOURCES = {
+FUNDING_SOURCES: dict[str, Callable[[pl.DataFrame, dict[str, str]], pl.DataFrame]] = {
     "oecd_crs_climate": fact_table.crs_facts,
     "aiddata_gef": fact_table.gef_facts,
     "aiddata_worldbank": fact_table.worldbank_facts,
@@ -44,7 +44,7 @@ def _names() -> dict[str, str]:
     key=key("funding_facts"),
     group_name=GROUP,
     ins={
-        **{f"s_{sid}": AssetIn(key=staged_key(sid)) for sid in FUNDING_SOURCES},
+        **staged_ins(FUNDING_SOURCES),
         "sust_energy": AssetIn(key=staged_key("sust_energy")),
         **({"kz_domestic": AssetIn(key=staged_key(KZ_DOMESTIC))} if HAS_KZ_DOMESTIC else {}),
     },
@@ -66,7 +66,7 @@ def funding_facts(context, sust_energy: pl.DataFrame, **staged: pl.DataFrame) ->
 @asset(
     key=key("funding_quarantine"),
     group_name=GROUP,
-    ins={f"s_{sid}": AssetIn(key=staged_key(sid)) for sid in FUNDING_SOURCES},
+    ins=staged_ins(FUNDING_SOURCES),
     metadata={"warehouse_schema": "quarantine"},
     description="Rows of the funding files that could not be read: file, line and reason (the other rows are kept).",
 )

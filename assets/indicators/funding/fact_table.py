@@ -7,6 +7,9 @@ domestic expenditure) and its source. Conversions live in conversions.py, indica
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import partial
+
 import polars as pl
 
 from assets.common.flags import add_flag
@@ -158,51 +161,74 @@ def crs_facts(staged: pl.DataFrame, names: dict[str, str]) -> pl.DataFrame:
     )
 
 
-def gef_facts(staged: pl.DataFrame, names: dict[str, str]) -> pl.DataFrame:
-    rows = _usable(staged)
-    return _project_facts(
-        rows,
-        "aiddata_gef",
-        {"total_commitments": ("commitment", "usd_current"), "total_disbursements": ("disbursement", "usd_current")},
+@dataclass(frozen=True)
+class ProjectFile:
+    """Where an AidData project file keeps what: they differ only in which column holds what."""
+
+    amounts: dict[str, tuple[str, str]]
+    donor: str
+    geo: str
+    year: str
+    name: str | None
+    columns: dict[str, str]
+
+
+_AIDDATA_COMMITMENTS = {
+    "total_commitments": ("commitment", "usd_current"),
+    "total_disbursements": ("disbursement", "usd_current"),
+}
+AIDDATA_PROJECT_FILES: dict[str, ProjectFile] = {
+    "aiddata_gef": ProjectFile(
+        amounts=_AIDDATA_COMMITMENTS,
         donor="Global Environment Facility (GEF)",
-        **_country_year("recipients_iso3", "transactions_start_year_num", names, name=pl.col("recipients")),
-        instrument=pl.col("project_type"),
-        theme=pl.col("focal_area"),
-        project_id=pl.col("gef_id"),
-        title=pl.col("project_title"),
-    )
-
-
-def worldbank_facts(staged: pl.DataFrame, names: dict[str, str]) -> pl.DataFrame:
-    rows = _usable(staged)
-    return _project_facts(
-        rows,
-        "aiddata_worldbank",
-        {
+        geo="recipients_iso3",
+        year="transactions_start_year_num",
+        name="recipients",
+        columns={"instrument": "project_type", "theme": "focal_area", "project_id": "gef_id", "title": "project_title"},
+    ),
+    "aiddata_worldbank": ProjectFile(
+        amounts={
             "total_amount_usd_million": ("commitment", "million_usd_current"),
             "total_disbursed_usd_million": ("disbursement", "million_usd_current"),
         },
         donor="World Bank (IBRD/IDA)",
-        **_country_year("iso3", "approval_year_num", names),
-        instrument=pl.col("lending_instrument"),
-        theme=pl.col("major_sector_1"),
-        project_id=pl.col("project_id"),
-        title=pl.col("project_title"),
-    )
-
-
-def adb_facts(staged: pl.DataFrame, names: dict[str, str]) -> pl.DataFrame:
-    rows = _usable(staged)
-    return _project_facts(
-        rows,
-        "aiddata_adb",
-        {"total_commitments": ("commitment", "usd_current"), "total_disbursements": ("disbursement", "usd_current")},
+        geo="iso3",
+        year="approval_year_num",
+        name=None,
+        columns={
+            "instrument": "lending_instrument",
+            "theme": "major_sector_1",
+            "project_id": "project_id",
+            "title": "project_title",
+        },
+    ),
+    "aiddata_adb": ProjectFile(
+        amounts=_AIDDATA_COMMITMENTS,
         donor="Asian Development Bank (ADB)",
-        **_country_year("recipients_iso3", "transactions_start_year_num", names),
-        theme=pl.col("ad_sector_names"),
-        project_id=pl.col("project_id"),
-        title=pl.col("project_title"),
+        geo="recipients_iso3",
+        year="transactions_start_year_num",
+        name=None,
+        columns={"theme": "ad_sector_names", "project_id": "project_id", "title": "project_title"},
+    ),
+}
+
+
+def aiddata_project_facts(source_id: str, staged: pl.DataFrame, names: dict[str, str]) -> pl.DataFrame:
+    """Facts of one AidData project file (GEF, World Bank, ADB), as AIDDATA_PROJECT_FILES places its columns."""
+    spec = AIDDATA_PROJECT_FILES[source_id]
+    return _project_facts(
+        _usable(staged),
+        source_id,
+        spec.amounts,
+        donor=spec.donor,
+        **_country_year(spec.geo, spec.year, names, name=None if spec.name is None else pl.col(spec.name)),
+        **{column: pl.col(source) for column, source in spec.columns.items()},
     )
+
+
+gef_facts = partial(aiddata_project_facts, "aiddata_gef")
+worldbank_facts = partial(aiddata_project_facts, "aiddata_worldbank")
+adb_facts = partial(aiddata_project_facts, "aiddata_adb")
 
 
 def china_facts(staged: pl.DataFrame, names: dict[str, str]) -> pl.DataFrame:

@@ -74,7 +74,7 @@ def region_card(summary: RegionSummary, indicator: dict, status: dict, context: 
                     "population, below the {threshold} needed.",
                     lang,
                     year=summary.latest_year,
-                    codes=", ".join(summary.latest_covered_iso3) or "–",
+                    codes=", ".join(country_names.get(c, c) for c in summary.latest_covered_iso3) or "–",
                     share=format_share(summary.latest_coverage_share, lang),
                     threshold=format_share(MIN_POPULATION_COVERAGE, lang),
                 ),
@@ -82,20 +82,7 @@ def region_card(summary: RegionSummary, indicator: dict, status: dict, context: 
             ),
             country_values_list(snap, summary, countries, country_names, unit, lang),
         ]
-        if summary.published_value is not None:
-            body += [
-                html.Div(
-                    t(
-                        "Last regional figure: {value} {unit} ({year})",
-                        lang,
-                        value=format_number(summary.published_value, lang),
-                        unit=unit,
-                        year=summary.published_year,
-                    ),
-                    className="last-regional",
-                ),
-                trend_line(summary, lang),
-            ]
+        body += last_regional_lines(summary, unit, lang)
     if summary.next_projected is not None:
         year, value = summary.next_projected
         body.append(
@@ -144,21 +131,26 @@ def covered_set_lines(summary: RegionSummary, unit: str, context: CardContext) -
             )
         )
     lines.append(country_values_list(snap, summary, countries, country_names, unit, lang))
-    if summary.published_value is not None:
-        lines += [
-            html.Div(
-                t(
-                    "Last regional figure: {value} {unit} ({year})",
-                    lang,
-                    value=format_number(summary.published_value, lang),
-                    unit=unit,
-                    year=summary.published_year,
-                ),
-                className="last-regional",
+    return lines + last_regional_lines(summary, unit, lang)
+
+
+def last_regional_lines(summary: RegionSummary, unit: str, lang: str) -> list:
+    """The last year that had a regional figure, and its trend, when the latest year has none."""
+    if summary.published_value is None:
+        return []
+    return [
+        html.Div(
+            t(
+                "Last regional figure: {value} {unit} ({year})",
+                lang,
+                value=format_number(summary.published_value, lang),
+                unit=unit,
+                year=summary.published_year,
             ),
-            trend_line(summary, lang),
-        ]
-    return lines
+            className="last-regional",
+        ),
+        trend_line(summary, lang),
+    ]
 
 
 def countries_only_card(indicator_id: str, indicator: dict, status: dict, context: CardContext) -> html.Article:
