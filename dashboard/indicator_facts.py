@@ -56,16 +56,30 @@ def latest_with_ranks(
     with a trusted value that year; the region beside the countries is shown, not ranked.
 
     No rank (null) where the value is doubtful, where the place is not compared, or where no other place has a
-    value that year to compare with. Ordered as `geo_ids`; a place without any value is left out."""
+    value that year to compare with. A trusted latest value left without a rank that way gets its rank in the latest earlier
+    year it shares with another place (`shared_rank`, `shared_n`, `shared_year`), said with its year: a country
+    reporting a year ahead of its neighbours is still compared, like with like. Ordered as `geo_ids`; a place
+    without any value is left out."""
     compared = list(geo_ids if compared is None else compared)
     places = values.filter(pl.col("geo_id").is_in(list(geo_ids)))
-    latest = latest_values(places).join(ranks_within_year(places, compared), on=["geo_id", "year"], how="left")
-    comparable = pl.col("n_ranked") >= 2
+    ranks = ranks_within_year(places, compared).filter(pl.col("n_ranked") >= 2)
+    latest = latest_values(places).join(ranks, on=["geo_id", "year"], how="left")
+    shared = (
+        ranks.sort("geo_id", "year")
+        .group_by("geo_id", maintain_order=True)
+        .last()
+        .select("geo_id", shared_rank="rank", shared_n="n_ranked", shared_year="year")
+    )
     order = {geo: i for i, geo in enumerate(geo_ids)}
     return (
-        latest.with_columns(
-            rank=pl.when(comparable).then(pl.col("rank")),
-            n_ranked=pl.when(comparable).then(pl.col("n_ranked")),
+        latest.join(shared, on="geo_id", how="left")
+        .with_columns(
+            [
+                pl.when(
+                    pl.col("rank").is_null() & ~is_doubtful(pl.col("flags")) & (pl.col("shared_year") < pl.col("year"))
+                ).then(pl.col(c))
+                for c in ("shared_rank", "shared_n", "shared_year")
+            ]
         )
         .with_columns(position=pl.col("geo_id").replace_strict(order, return_dtype=pl.Int32))
         .sort("position")

@@ -9,7 +9,7 @@ import pytest
 from assets.common.geography import CENTRAL_ASIA, REGION_ID
 from dashboard import indicator_facts as facts
 from dashboard.figures.base import PLACE_COLOURS, place_colour
-from dashboard.pages.indicator.sections import rank_words, year_marks
+from dashboard.pages.indicator.sections import latest_rank_words, rank_words, year_marks
 
 FIVE = list(CENTRAL_ASIA)
 
@@ -54,8 +54,13 @@ def test_ranks_compare_countries_of_the_same_year_and_never_a_doubtful_value():
     assert (rows["UZB"]["rank"], rows["UZB"]["n_ranked"]) == (1, 2)
     assert (rows["KAZ"]["rank"], rows["KAZ"]["n_ranked"]) == (2, 2)
     assert rows["KGZ"]["rank"] is None
-    # TJK's latest year 2019 has no other country: nothing to compare with
+    # TJK's latest year 2019 has no other country: no rank that year, but its rank in 2015, the latest year it
+    # shares (KAZ 10, UZB 8, KGZ 5, TJK 2), said with its year
     assert rows["TJK"]["rank"] is None
+    assert (rows["TJK"]["shared_rank"], rows["TJK"]["shared_n"], rows["TJK"]["shared_year"]) == (4, 4, 2015)
+    assert rows["KAZ"]["shared_year"] is None  # ranked in its latest year: nothing more to say
+    assert latest_rank_words(rows["TJK"], "ru") == "– · 4 из 4 в 2015 г."
+    assert latest_rank_words(rows["KAZ"], "kk") == "2 елдің ішінде 2-орын"
     # the region is shown beside the countries, never ranked among them, nor counted in their number
     assert rows[REGION_ID]["rank"] is None and rows[REGION_ID]["value"] == 9.0
     assert latest["geo_id"].to_list() == ["KAZ", "KGZ", "TJK", "UZB", REGION_ID]  # the order asked for

@@ -20,6 +20,16 @@ def rank_words(rank: int | None, n_ranked: int | None, lang: str) -> str:
     return t("{rank} of {n}", lang, rank=rank, n=n_ranked)
 
 
+def latest_rank_words(row: dict, lang: str) -> str:
+    """The rank of a place's latest value; where that year has no other value, its rank in the latest year it
+    shares with another country, with that year (`– · 2 из 5 в 2020 г.`)."""
+    words = rank_words(row.get("rank"), row.get("n_ranked"), lang)
+    if row.get("shared_year") is None:
+        return words
+    shared = t("{rank} of {n} in {year}", lang, rank=row["shared_rank"], n=row["shared_n"], year=row["shared_year"])
+    return f"{words} · {shared}"
+
+
 def signed_number(value: float | None, lang: str) -> str:
     if value is None:
         return "–"
@@ -147,7 +157,7 @@ def latest_section(
                     html.Td(names.get(r["geo_id"], r["geo_id"])),
                     html.Td(format_number(r["value"], lang), className="num"),
                     html.Td(str(r["year"]), className="num"),
-                    html.Td(rank_words(r.get("rank"), r.get("n_ranked"), lang), className="num rank"),
+                    html.Td(latest_rank_words(r, lang), className="num rank"),
                     html.Td(change_text, className="num"),
                     html.Td(flag_badges(r["flags"], lang)),
                 ],
@@ -158,8 +168,9 @@ def latest_section(
     head = [t("Place", lang), unit, t("Year", lang), t("Rank", lang), change_head, t("Flags", lang)]
     note = t(
         "Each place's latest value. Rank 1 is the highest value, among the countries with a value for the same "
-        "year; doubtful values are not ranked. The change compares the value of the base year with the latest "
-        "value that is not doubtful (its year in brackets).",
+        "year; doubtful values are not ranked. Where no other country has a value for a country's latest year, "
+        "its rank in the latest year it shares with another country is given with that year. The change compares "
+        "the value of the base year with the latest value that is not doubtful (its year in brackets).",
         lang,
     )
     table = html.Table(
