@@ -56,10 +56,10 @@ def latest_with_ranks(
     with a trusted value that year; the region beside the countries is shown, not ranked.
 
     No rank (null) where the value is doubtful, where the place is not compared, or where no other place has a
-    value that year to compare with. A trusted latest value left without a rank that way gets its rank in the latest earlier
-    year it shares with another place (`shared_rank`, `shared_n`, `shared_year`), said with its year: a country
-    reporting a year ahead of its neighbours is still compared, like with like. Ordered as `geo_ids`; a place
-    without any value is left out."""
+    value that year to compare with. A trusted latest value left without a rank that way gets its rank in the
+    latest earlier year it shares with another place (`shared_rank`, `shared_n`, `shared_year`), said with its
+    year: a country reporting a year ahead of its neighbours is still compared, like with like. Ordered as
+    `geo_ids`; a place without any value is left out."""
     compared = list(geo_ids if compared is None else compared)
     places = values.filter(pl.col("geo_id").is_in(list(geo_ids)))
     ranks = ranks_within_year(places, compared).filter(pl.col("n_ranked") >= 2)
