@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assets.sources.catalogue import read_seed
+from assets.sources.lab_details import SEPARATOR, SITE_COLUMNS, detail
 from assets.sources.lab_sites import SiteNames, resolve_site, site_names
 from assets.sources.lab_tables import LabFileError, Sheet, read_sheets
 from assets.sources.lab_values import parse_date, parse_measurement
@@ -237,14 +238,14 @@ def find_layout(sheet: Sheet, context: dict) -> Layout | None:
     return None
 
 
-def _missing_columns(sheet: Sheet) -> str:
+def _missing_columns(sheet: Sheet, file_name: str) -> str:
     first = next((cells for _, cells in sheet.rows if any(cells)), [])
     found = {f for c in first if (f := _field_of(c))}
     missing = [f for f in ("sample_date", "parameter", "value", "unit") if f not in found]
     if not found & {"site_id", "water_body", "point"}:
-        missing.append("site_id (or water_body with point or region)")
-    where = f"sheet {sheet.name!r}: " if sheet.name else ""
-    return f"{where}line 1: no column for {', '.join(missing)} in the header {first}"
+        missing.append(SITE_COLUMNS)
+    fields = {"file": file_name, "columns": ", ".join(missing), "header": first}
+    return detail("sheet_no_header", sheet=sheet.name, **fields) if sheet.name else detail("no_header", **fields)
 
 
 # ---- rows ----------------------------------------------------------------------------------------------------
@@ -313,7 +314,7 @@ def _unit_of(context: dict, parameter: str | None, written: str) -> tuple[str | 
     """(parameter, factor, target unit, problem): a unit as written for a parameter, its basis applied."""
     found = context["units"].get(unit_key(written)) if written else None
     if found is None:
-        return parameter, None, "", f"unit {written!r} is not in seeds/water_unit_synonyms.csv"
+        return parameter, None, "", detail("unit_unknown", unit=written)
     unit, basis = found
     if parameter is None:
         return None, None, "", ""
@@ -321,11 +322,18 @@ def _unit_of(context: dict, parameter: str | None, written: str) -> tuple[str | 
         parameter = context["as_n"][parameter]  # 'Нитриты' in 'мг N/дм3' is nitrite as N
     param_basis = context["parameter_basis"].get(parameter, "")
     if basis == "N" and "as N" not in param_basis or basis == "O2" and "O2" not in param_basis:
-        return parameter, None, "", f"unit {written!r} ({basis}) is not a unit of {parameter} ({param_basis})"
+        problem = detail("unit_other_basis", unit=written, basis=basis, parameter_id=parameter,
+                         parameter_basis=param_basis)  # fmt: skip
+        return parameter, None, "", problem
     target = context["parameter_unit"][parameter]
     factor = context["factor"].get((unit, target, parameter), context["factor"].get((unit, target, "")))
     if factor is None:
-        return parameter, None, "", f"unit {written!r} is not a unit of {parameter} ({target})"
+        return (
+            parameter,
+            None,
+            "",
+            detail("unit_not_of_parameter", unit=written, parameter_id=parameter, unit_id=target),
+        )
     return parameter, factor, target, ""
 
 
@@ -345,46 +353,40 @@ def check_record(record: dict, context: dict, today: dt.date) -> dict:
         problems.append(("unknown_site", why))
     date = parse_date(record["sample_date"])
     if date is None:
-        problems.append(("unparseable_date", f"date {record['sample_date']!r} (expected DD.MM.YYYY or YYYY-MM-DD)"))
+        problems.append(("unparseable_date", detail("date_unreadable", date=record["sample_date"])))
     elif date > today:
-        problems.append(("future_date", f"date {date.isoformat()} is after {today.isoformat()}"))
+        problems.append(("future_date", detail("date_future", date=date.isoformat(), today=today.isoformat())))
     elif date.year < context["earliest_year"]:
-        problems.append(
-            (
-                "implausible_date",
-                f"date {date.isoformat()} is before {context['earliest_year']} (seeds/water_lab_screening.csv)",
-            )
-        )
+        early = detail("date_too_early", date=date.isoformat(), year=context["earliest_year"])
+        problems.append(("implausible_date", early))
     if ("parameter", record["parameter"]) not in memo:
         memo[("parameter", record["parameter"])] = lookup_parameter(context, record["parameter"])
     parameter = record["parameter_id"] or memo[("parameter", record["parameter"])]
     if parameter is None:
-        problems.append(
-            ("unknown_parameter", f"parameter {record['parameter']!r} is not in seeds/water_parameter_synonyms.csv")
-        )
+        problems.append(("unknown_parameter", detail("parameter_unknown", parameter=record["parameter"])))
     measurement = parse_measurement(record["value"])
     key = {"key_site": site, "key_date": date, "key_parameter": parameter}
     if measurement.kind == "not_measured":
         return {**record, **key, "kind": "not_measured"}
     if measurement.kind == "unreadable":
-        problems.append(("unparseable_value", f"value {record['value']!r} is not a number"))
+        problems.append(("unparseable_value", detail("value_unreadable", value=record["value"])))
     parameter, factor, target, unit_problem = _unit_of(context, parameter, record["unit"])
     key["key_parameter"] = parameter
     if unit_problem:
         problems.append(("unknown_unit", unit_problem))
     value = measurement.value * factor if measurement.value is not None and factor is not None else None
     if measurement.value is not None and measurement.value < 0:
-        problems.append(("negative_concentration", f"value {record['value']!r} is negative"))
+        problems.append(("negative_concentration", detail("value_negative", value=record["value"])))
     elif value is not None and parameter:
         low, high, reason = context["limits"].get((parameter, target)) or context["limits"].get(("*", target)) or (
             0.0, float("inf"), "")  # fmt: skip
         if value > high:
-            problems.append(
-                ("impossible_value", f"value {record['value']!r} {record['unit']} is above {high:g} ({reason})")
-            )
+            above = detail("value_impossible", value=record["value"], unit=record["unit"], limit=f"{high:g}",
+                           limit_reason=reason)  # fmt: skip
+            problems.append(("impossible_value", above))
     if problems:
         return {**record, **key, "kind": "quarantined", "reason": problems[0][0],
-                "detail": "; ".join(p[1] for p in problems)}  # fmt: skip
+                "detail": SEPARATOR.join(p[1] for p in problems)}  # fmt: skip
     uncertainty = measurement.uncertainty * factor if measurement.uncertainty is not None and factor else None
     return {
         **record, **key, "kind": "landed", "site_id": site, "sample_date": date, "parameter_id": parameter,
@@ -402,7 +404,7 @@ def read_lab_file(path: Path, context: dict, today: dt.date) -> list[dict]:
             continue
         layout = find_layout(sheet, context)
         if layout is None:
-            failures.append(_missing_columns(sheet))
+            failures.append(_missing_columns(sheet, Path(path).name))
             skipped.append(sheet.name)
             continue
         records, counts = sheet_records(sheet, layout)
@@ -411,8 +413,8 @@ def read_lab_file(path: Path, context: dict, today: dt.date) -> list[dict]:
                     "header_lines": layout.header_lines, "counts": counts, "records": checked})  # fmt: skip
     if not out:
         if failures:
-            raise LabFileError(f"{Path(path).name}: {failures[0]}")
-        raise LabFileError(f"{Path(path).name}: the file is empty")
+            raise LabFileError(failures[0])
+        raise LabFileError(detail("file_empty", file=Path(path).name))
     for sheet_name in skipped:  # said in the summary: a sheet with text but no header of a lab table
         zero = {"title_rows": 0, "blank_rows": 0, "total_rows": 0, "header_rows": 0}
         out.append({"sheet": sheet_name, "layout": "no_header", "header_lines": [], "counts": zero, "records": []})

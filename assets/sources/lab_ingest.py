@@ -12,6 +12,8 @@ from pathlib import Path
 
 import polars as pl
 
+from assets.sources.lab_details import NOT_DETECTED
+from assets.sources.lab_details import detail as lab_detail
 from assets.sources.lab_files import check_record, file_sha256, read_lab_file
 from assets.sources.lab_ledger import LEDGER_SCHEMAS
 from assets.sources.lab_tables import TABLE_SUFFIXES, LabFileError, check_file
@@ -32,7 +34,7 @@ def _same(a: dict, b: dict) -> bool:
 
 def _shown(row: dict) -> str:
     if row["qualifier"] == "not_detected":
-        return "not detected"
+        return NOT_DETECTED
     return f"{row['qualifier'] if row['qualifier'] == '<' else ''}{row['value']:g} {row['unit']}"
 
 
@@ -152,7 +154,7 @@ def ingest_lab_file(
         for key, rows in by_key.items():
             if any(not _same(r, rows[0]) for r in rows):
                 lines = ", ".join(str(r["line"]) for r in rows)
-                detail = f"lines {lines} of this file give different values for {key[0]}, {key[1]}, {key[2]}"
+                detail = lab_detail("duplicate_in_file", lines=lines, site_id=key[0], date=key[1], parameter_id=key[2])
                 sheet_bad += [_entry(r, path, sha, now, "conflicting_duplicate", detail) for r in rows]
                 continue
             identical += len(rows) - 1
@@ -163,10 +165,8 @@ def ingest_lab_file(
             elif _same(earlier, row):
                 sheet_confirmed.append(row)
             else:
-                detail = (
-                    f"{_shown(earlier)} already landed for this site, date and parameter from "
-                    f"{earlier['file_name']} line {earlier['line']}; this row gives {_shown(row)}"
-                )
+                detail = lab_detail("duplicate_landed", landed=_shown(earlier), file=earlier["file_name"],
+                                    line=earlier["line"], given=_shown(row))  # fmt: skip
                 sheet_bad.append(_entry(row, path, sha, now, "conflicting_duplicate", detail))
         c = s["counts"]
         sheet_rows.append({

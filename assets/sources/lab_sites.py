@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assets.sources.catalogue import read_seed
+from assets.sources.lab_details import detail
 from assets.sources.water_names import name_key_text
 
 HOME_POINTS = Path("water") / "sampling_points.csv"  # under CAEI_HOME: points analysts add
@@ -89,23 +90,23 @@ def site_names(site_ids: set[str], home: Path | None = None) -> SiteNames:
 def resolve_site(names: SiteNames, site_id: str, water_body: str, point: str, region: str) -> tuple[str | None, str]:
     """(site_id, "") or (None, why not): from the site code, else the water body with its point, else its region."""
     if site_id:
-        return (site_id, "") if site_id in names.sites else (None, f"no monitoring site {site_id!r}")
+        return (site_id, "") if site_id in names.sites else (None, detail("site_code_unknown", site_code=site_id))
     if not water_body:
-        return None, "no water body (and no site code)"
+        return None, detail("no_water_body")
     body = names.body.get(body_key(water_body))
     if body is None:
-        return None, f"water body {water_body!r} is not in seeds/water_body_synonyms.csv"
+        return None, detail("water_body_unknown", water_body=water_body)
     if point:
         return _site_from_point(names, body, water_body, point)
     if not region:
-        return None, f"{water_body!r} has neither a sampling point nor a region"
+        return None, detail("no_point_or_region", water_body=water_body)
     region_id = names.region.get(region_key(region))
     if region_id is None:
-        return None, f"region {region!r} is not in seeds/water_region_synonyms.csv"
+        return None, detail("region_unknown", region=region)
     for candidate in (region_id, names.successor.get(region_id)):
         if candidate and f"{body}__{candidate}" in names.sites:
             return f"{body}__{candidate}", ""
-    return None, f"no monitoring site of {water_body!r} in {region!r}"
+    return None, detail("no_site_in_region", water_body=water_body, region=region)
 
 
 def _site_from_point(names: SiteNames, body: str, water_body: str, point: str) -> tuple[str | None, str]:
@@ -115,19 +116,14 @@ def _site_from_point(names: SiteNames, body: str, water_body: str, point: str) -
         site = on_body[0].get("site_id") or ""
         if site in names.sites:
             return site, ""
-        return None, (
-            f"sampling point {point!r} on {water_body!r} is known (region {on_body[0]['region_id']}) but belongs to "
-            "no monitoring site of the sources; declare its site in $CAEI_HOME/water/sampling_points.csv"
-        )
+        return None, detail("point_without_site", point=point, water_body=water_body, region_id=on_body[0]["region_id"])
     if known:
         bodies = ", ".join(sorted({p["water_body_id"] for p in known}))
-        return None, f"sampling point {point!r} is known on {bodies}, not on {water_body!r}"
+        return None, detail("point_on_other_body", point=point, water_body_ids=bodies, water_body=water_body)
     candidates = sorted({p["name"] for ps in names.points.values() for p in ps if p["water_body_id"] == body})
     nearest = difflib.get_close_matches(point_key(point), [point_key(c) for c in candidates], n=3, cutoff=0.5)
     by_key = {point_key(c): c for c in candidates}
     suggestion = [by_key[k] for k in nearest] or candidates[:3]
-    hint = f"; nearest known: {', '.join(suggestion)}" if suggestion else "; no point of this water body is known"
-    return None, (
-        f"sampling point {point!r} on {water_body!r} is not known{hint} "
-        "(add it to $CAEI_HOME/water/sampling_points.csv)"
-    )
+    if suggestion:
+        return None, detail("point_unknown", point=point, water_body=water_body, nearest=", ".join(suggestion))
+    return None, detail("point_unknown_on_body", point=point, water_body=water_body)

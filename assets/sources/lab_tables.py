@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assets.sources.lab_details import detail
 from assets.staged.parsers import ParseError, decode_office_text
 
 TABLE_SUFFIXES = (".csv", ".txt", ".xlsx", ".xls", ".ods")
@@ -80,7 +81,7 @@ def read_csv_sheet(path: Path, data: bytes) -> Sheet:
     except ParseError as exc:
         raise LabFileError(str(exc)) from exc
     if not text.strip():
-        raise LabFileError(f"{path.name}: the file is empty")
+        raise LabFileError(detail("file_empty", file=path.name))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text.splitlines()))
     sheet, start = Sheet(""), 1
     for cells in reader:
@@ -101,9 +102,8 @@ def read_workbook(path: Path) -> list[Sheet]:
         }
     except Exception as exc:  # calamine raises its own error types for a broken workbook
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise LabFileError(
-            f"{path.name}: not a readable {path.suffix.lstrip('.').upper()} workbook ({reason})"
-        ) from exc
+        kind = path.suffix.lstrip(".").upper()
+        raise LabFileError(detail("workbook_unreadable", file=path.name, kind=kind, error=reason)) from exc
     sheets = []
     for name, frame in frames.items():
         sheet = Sheet(name)
