@@ -205,7 +205,7 @@ EXPORTS: dict[str, Export] = {
     "indicators": Export(export_indicators, LANGUAGES),
     "indicators_wide": Export(export_indicators_wide, LANGUAGES),
     "water_quality": Export(export_water_quality, ("ru", "en")),
-    "quarantine": Export(export_quarantine, ("ru", "en")),
+    "quarantine": Export(export_quarantine, LANGUAGES),
     "funding": Export(export_funding, ("ru", "en")),
     "summit_pack": Export(export_summit_pack, LANGUAGES, writer=write_summit_pack),
     "air_quality": Export(export_air_quality, ("ru", "en")),

@@ -6,9 +6,9 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from assets.exports.headers import localise_headers
+from assets.exports.headers import catalogue_words, localise_headers
+from assets.exports.lab_words import detail_names, quarantine_words
 from assets.exports.sources import sources_metadata
-from assets.sources.lab_files import QUARANTINE_REASONS
 from assets.sources.water_names import DRINKING_SOURCE, SANPIN_SOURCE, SURFACE_SOURCE
 
 
@@ -16,7 +16,7 @@ def _export_metadata(
     con: duckdb.DuckDBPyConnection, lang: str, source_ids: list[str], notes: list[str]
 ) -> pl.DataFrame:
     meta = sources_metadata(con, source_ids)
-    note_label = "Примечание" if lang == "ru" else "Note"
+    note_label = catalogue_words("water_words", "note_label", lang)
     return pl.concat([meta, pl.DataFrame({"source_id": [note_label] * len(notes), "source": notes})], how="diagonal")
 
 
@@ -79,17 +79,13 @@ def export_water_quality(
 
 
 def export_quarantine(con: duckdb.DuckDBPyConnection, lang: str, year: int | None) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Every quarantined lab row: file, line, the raw row, the reason and whether a later file resolved it."""
+    """Every quarantined lab row: file, line, the raw row, the reason and whether a later file resolved it; reason,
+    status and detail in words of `lang` (assets/exports/lab_words.py), the lab's cells as written."""
     data = con.execute("""
         SELECT file_name, line, raw_row, reason, detail, status, resolved_by_file, resolved_by_line, quarantined_at
         FROM water_quarantine ORDER BY quarantined_at, file_name, line
     """).pl()
-    labels = {code: text for code, text in QUARANTINE_REASONS.items()}
-    data = data.with_columns(pl.col("reason").replace(labels).alias("reason") if lang == "en" else pl.col("reason"))
-    notes = (
-        ["Строки лабораторных файлов, не принятые в данные, с причиной; исправленный файл помечает их resolved."]
-        if lang == "ru"
-        else ["Lab-file rows not accepted into the data, with the reason; a corrected file marks them resolved."]
-    )
+    data = quarantine_words(data, lang, detail_names(con, lang))
+    notes = [catalogue_words("water_words", "quarantine_note", lang)]
     meta = _export_metadata(con, lang, [], notes)
     return localise_headers(data, "water", lang), meta
