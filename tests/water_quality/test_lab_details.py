@@ -149,3 +149,11 @@ def test_reason_status_and_re_check_in_words_the_lab_cells_untouched():
     assert said["resolved_by_file"].to_list() == [None, catalogue_words("water_words", "re-check", "kk")]
     assert said["detail"][1] is None
     assert not any(w in " ".join(said.drop("raw_row").row(0, named=False)[:3]) for w in ("unknown", "open"))
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_every_physical_limit_reason_has_words(lang):
+    """A reason added to seeds/water_physical_limits.csv needs its entry (msgctxt lab_limit_reason), or the
+    export would say it in English."""
+    said = {key for (ctx, key), _ in _catalogue(lang).items() if ctx == "lab_limit_reason"}
+    assert set(read_seed("water_physical_limits.csv")["reason"]) <= said
