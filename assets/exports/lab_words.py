@@ -102,6 +102,7 @@ def quarantine_words(data: pl.DataFrame, lang: str, names: Names) -> pl.DataFram
         "resolved_by_file": lambda file: catalogue_words("water_words", file, lang) if file == "re-check" else file,
         "detail": lambda text: detail_words(text, lang, names),
     }
+    # each distinct text said once: a file's rows repeat their site, date and unit problems
     return data.with_columns(
-        pl.col(c).map_elements(say, return_dtype=pl.String, skip_nulls=True) for c, say in words.items()
+        pl.col(c).replace({text: say(text) for text in data[c].drop_nulls().unique()}) for c, say in words.items()
     )
