@@ -195,6 +195,15 @@ def cmd_ingest(args) -> int:
     except LabFileError as exc:
         print(f"caei: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    if not (settings.published_dir / "CURRENT").exists():
+        # A new home has none of the tables a lab file is checked against (sites, norms): the file waits in the
+        # inbox, and the first materialisation ingests it with everything else.
+        print(
+            f"caei: {source.name} is in the lab inbox ({target}); this CAEI_HOME has no data yet, so it was not "
+            "checked: run `caei materialize` once, which ingests the inbox too",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
     sha = file_sha256(target)
     known = load_ledger(ledger_path(settings.home))["files"].filter(pl_col_eq("file_sha256", sha))
     if known.height:
@@ -237,7 +246,7 @@ def cmd_ingest(args) -> int:
         cause = run_failure_line(print_run_errors(result), settings)
         print(
             "caei: the water tables were not published"
-            f"{': ' + cause if cause else ' (run `caei materialize` once first if this CAEI_HOME is new)'}",
+            f"{': ' + cause if cause else ''}",
             file=sys.stderr,
         )
         return EXIT_FAILED
