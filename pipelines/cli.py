@@ -245,8 +245,7 @@ def cmd_ingest(args) -> int:
     if not result.success:
         cause = run_failure_line(print_run_errors(result), settings)
         print(
-            "caei: the water tables were not published"
-            f"{': ' + cause if cause else ''}",
+            f"caei: the water tables were not published{': ' + cause if cause else ''}",
             file=sys.stderr,
         )
         return EXIT_FAILED
