@@ -162,7 +162,9 @@ def _root_message(error) -> str:
     # source and the reason (its own causes, e.g. the last HTTP error of a retried fetch, say less).
     while getattr(error, "cause", None) is not None and (error.cls_name or "").startswith("Dagster"):
         error = error.cause
-    message = error.message.strip().splitlines()[-1] if error.message else str(error)
+    lines = error.message.strip().splitlines() if error.message else [str(error)]
+    # SQL errors end with the statement and a caret under the fault: their first line says what is wrong
+    message = lines[0] if lines[-1].strip() == "^" else lines[-1]
     prefix, _, rest = message.partition(": ")
     return rest if rest and prefix.rsplit(".", 1)[-1] == error.cls_name else message
 
