@@ -162,7 +162,9 @@ def _root_message(error) -> str:
     # source and the reason (its own causes, e.g. the last HTTP error of a retried fetch, say less).
     while getattr(error, "cause", None) is not None and (error.cls_name or "").startswith("Dagster"):
         error = error.cause
-    message = error.message.strip().splitlines()[-1] if error.message else str(error)
+    lines = error.message.strip().splitlines() if error.message else [str(error)]
+    # SQL errors end with the statement and a caret under the fault: their first line says what is wrong
+    message = lines[0] if lines[-1].strip() == "^" else lines[-1]
     prefix, _, rest = message.partition(": ")
     return rest if rest and prefix.rsplit(".", 1)[-1] == error.cls_name else message
 
@@ -195,6 +197,15 @@ def cmd_ingest(args) -> int:
     except LabFileError as exc:
         print(f"caei: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    if not (settings.published_dir / "CURRENT").exists():
+        # A new home has none of the tables a lab file is checked against (sites, norms): the file waits in the
+        # inbox, and the first materialisation ingests it with everything else.
+        print(
+            f"caei: {source.name} is in the lab inbox ({target}); this CAEI_HOME has no data yet, so it was not "
+            "checked: run `caei materialize` once, which ingests the inbox too",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
     sha = file_sha256(target)
     known = load_ledger(ledger_path(settings.home))["files"].filter(pl_col_eq("file_sha256", sha))
     if known.height:
@@ -236,8 +247,7 @@ def cmd_ingest(args) -> int:
     if not result.success:
         cause = run_failure_line(print_run_errors(result), settings)
         print(
-            "caei: the water tables were not published"
-            f"{': ' + cause if cause else ' (run `caei materialize` once first if this CAEI_HOME is new)'}",
+            f"caei: the water tables were not published{': ' + cause if cause else ''}",
             file=sys.stderr,
         )
         return EXIT_FAILED

@@ -345,3 +345,14 @@ def test_one_line_says_what_failed_and_what_to_do(tmp_path):
     assert "--port" in one_line(OSError(errno.EADDRINUSE, "Address already in use"), settings)
     other = one_line(ValueError("first line\nsecond line"), settings)
     assert other == "ValueError: first line (run again with CAEI_DEBUG=1 to see where it failed)"
+
+
+def test_a_lab_file_on_a_new_home_waits_in_the_inbox_and_says_what_to_run(tmp_path, shared_data_dir):
+    lab_file = REPO / "tests" / "water_quality" / "lab_forms" / "dates.csv"
+    done = run_caei(["ingest", str(lab_file)], tmp_path / "home", mirror=shared_data_dir, timeout=120)
+    assert done.returncode == 1
+    line = last_line(done)
+    assert "dates.csv is in the lab inbox" in line and "run `caei materialize` once" in line
+    assert len(done.stderr.strip().splitlines()) == 1  # no run was started: no step errors before it
+    kept = tmp_path / "home" / "inbox" / "water_quality" / "dates.csv"
+    assert kept.read_bytes() == lab_file.read_bytes()
