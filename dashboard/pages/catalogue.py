@@ -12,7 +12,7 @@ from assets.exports.quality import rule_words
 from dashboard import data
 from dashboard.i18n import format_day, format_number, localized, t, tn
 from dashboard.queries import indicators, reference
-from dashboard.shell import aria, flag_badges, page_heading, register_page, source_title_element
+from dashboard.shell import aria, flag_badges, page_heading, register_page, source_name_element, source_title_element
 from dashboard.summaries import indicator_check_status, rows_by_key
 
 PATH = "/catalogue"
@@ -31,15 +31,16 @@ def register(app: dash.Dash) -> None:
 
 
 def english(text: object) -> html.Span:
-    """Text kept as published in English (citations, publishers, licence names, check messages from the
-    pipeline), marked so for screen readers and for the language test."""
+    """Text kept as published in English (citations, the original publishers and licence names, check messages
+    from the pipeline), marked so for screen readers and for the language test: only in the details for analysts."""
     return html.Span(str(text or ""), lang="en")
 
 
-def for_analysts(lang: str, *codes: object, text: object = None) -> html.Details:
-    """Internal codes (indicator, source, check and asset ids) and the pipeline's English messages, folded away
-    for analysts: viewers read names."""
+def for_analysts(lang: str, *codes: object, text: object = None, originals: tuple = ()) -> html.Details:
+    """Internal codes (indicator, source, check and asset ids), the pipeline's English messages and a source's
+    citation and original names (`originals`), folded away for analysts: viewers read names in their language."""
     children: list = [html.Div(html.Code(str(c))) for c in codes if c]
+    children += [html.Div(english(o)) for o in originals if o]
     if text:
         children.append(html.Div(english(text)))
     return html.Details([html.Summary(t("For analysts", lang)), *children], className="analyst-codes muted")
@@ -166,7 +167,7 @@ def indicator_table(details, status_by_id: dict, sources_by_id: dict, provenance
                     html.Td(
                         [
                             source_title_element(source, lang),
-                            html.Div(english(source.get("licence")), className="muted"),
+                            html.Div(source_name_element(source, "licence", lang), className="muted"),
                         ]
                     ),
                     html.Td(retrieved_day(provenance.get("retrieved_at"), lang), className="num"),
@@ -210,11 +211,19 @@ def source_table(sources, provenance_by_id: dict, lang: str) -> html.Table:
                     html.Td(
                         [
                             source_title_element(row, lang),
-                            for_analysts(lang, row["source_id"], text=row.get("citation")),
+                            for_analysts(
+                                lang,
+                                row["source_id"],
+                                text=row.get("citation"),
+                                # the names as published, where the page shows them translated
+                                originals=(row.get("title"), row.get("publisher"), row.get("licence"))
+                                if lang != "en"
+                                else (),
+                            ),
                         ]
                     ),
-                    html.Td(english(row.get("publisher"))),
-                    html.Td(english(row.get("licence"))),
+                    html.Td(source_name_element(row, "publisher", lang)),
+                    html.Td(source_name_element(row, "licence", lang)),
                     html.Td(retrieved_day(provenance.get("retrieved_at"), lang), className="num"),
                     html.Td(html.Code((provenance.get("sha256") or "")[:12]), title=provenance.get("sha256") or ""),
                 ],
