@@ -75,8 +75,11 @@ def source_line(sources_by_id: dict[str, dict], source_ids: Sequence[str | None]
         source = sources_by_id.get(source_id)
         if source is None:
             continue
-        # the publisher is in the caption under the chart; the licence in the page language (CC BY 4.0 as is)
-        licence = f" ({source_name(source, 'licence', lang)})" if source.get("licence") else ""
+        # the publisher is in the caption under the chart; the licence in the page language, a short name
+        # (CC BY 4.0) never split over two lines
+        name = source_name(source, "licence", lang)
+        name = name.replace(" ", "\u00a0") if len(name) <= 16 else name
+        licence = f" ({name})" if name else ""
         parts.append(source_title(source, lang) + licence)
     label = t("Sources", lang) if len(parts) > 1 else t("Source", lang)
     # a date is never split over two lines
