@@ -14,6 +14,7 @@ from dashboard.i18n import format_day, format_number, localized, t, tn
 from dashboard.queries import indicators, reference
 from dashboard.shell import aria, flag_badges, page_heading, register_page, source_name_element, source_title_element
 from dashboard.summaries import indicator_check_status, rows_by_key
+from dashboard.text_marks import translated_or_published
 
 PATH = "/catalogue"
 # The page's sections, linked at its top (the quality report is the last, and the longest page needs a way there).
@@ -332,13 +333,14 @@ def quality_legend(legend: pl.DataFrame, lang: str) -> html.Dl:
     return html.Dl(items, className="quality-legend", id="quality-legend")
 
 
-def example_cell(items: list[dict] | None) -> list:
-    """The examples of a rule: names in the page language, words kept as the source writes them marked English."""
+def example_cell(items: list[dict] | None, lang: str) -> list:
+    """The examples of a rule: names in the page language; words as the source writes them (a donor) translated
+    where the catalogue has them, else marked English."""
     out: list = []
     for item in items or []:
         name: list = [item["local"]] if item.get("local") else []
         if item.get("published"):
-            name += [" · " if name else "", html.Span(item["published"], lang="en")]
+            name += [" · " if name else "", translated_or_published(item["published"], lang)]
         detail = f" ({item['detail']})" if item.get("detail") and name else item.get("detail") or ""
         out.append(html.Li([*name, detail]))
     return [html.Ul(out, className="quality-examples")] if out else []
@@ -360,7 +362,7 @@ def quality_table(report: pl.DataFrame, lang: str) -> html.Table:
                 html.Td(
                     for_analysts(lang, text="; ".join(i.get("published") or "" for i in r["example_items"] or []))
                     if r["section"] == "check"
-                    else example_cell(r["example_items"]),
+                    else example_cell(r["example_items"], lang),
                     className="definition",
                 ),
             ],

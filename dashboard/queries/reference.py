@@ -67,10 +67,8 @@ def with_display_names(snap: Snapshot, sources: pl.DataFrame) -> pl.DataFrame:
 
 
 def _has_columns(snap: Snapshot, table: str, *columns: str) -> bool:
-    present = snap.query(
-        "SELECT list(column_name) AS names FROM information_schema.columns WHERE table_name = ?", (table,)
-    )["names"][0]
-    return set(columns) <= set(present or [])
+    present = snap.query("SELECT column_name FROM information_schema.columns WHERE table_name = ?", (table,))
+    return set(columns) <= set(present["column_name"].to_list())
 
 
 def seed_documents(snap: Snapshot) -> pl.DataFrame:
