@@ -322,6 +322,13 @@ def source_name_element(source: dict, field: str, lang: str) -> Any:
     return html.Span(text, lang="en") if lang != "en" and text and not source.get(f"{field}_{lang}") else text
 
 
+def in_sentence(name: Any) -> Any:
+    """A name that starts with a capitalised word (not an acronym such as CC or ODC) written inside a sentence."""
+    if isinstance(name, str) and len(name) > 1 and name[0].isupper() and name[1].islower():
+        return name[0].lower() + name[1:]
+    return name
+
+
 def source_caption(
     sources_by_id: dict[str, dict],
     source_ids: Sequence[str | None],
@@ -348,9 +355,10 @@ def source_caption(
         if source.get("publisher"):
             parts += [" (", source_name_element(source, "publisher", lang)]
             if source.get("licence"):
-                # a licence's short name (CC BY 4.0) is the same in every language, a long one is translated
-                prefix = t("licence {licence}", lang, licence="\0").split("\0")[0]
-                parts += [", " + prefix, source_name_element(source, "licence", lang)]
+                # a licence's short name (CC BY 4.0) is the same in every language, a long one is translated and
+                # follows the colon in lower case ("лицензия: общественное достояние")
+                prefix = t("licence: {licence}", lang, licence="\0").split("\0")[0]
+                parts += [", " + prefix, in_sentence(source_name_element(source, "licence", lang))]
             parts.append(")")
     count = len(dict.fromkeys(s for s in source_ids if s))
     label = t("Sources", lang) if count > 1 else t("Source", lang)

@@ -9,7 +9,7 @@ from babel import Locale
 
 from assets.sources.catalogue import read_seed
 from dashboard.i18n import tn
-from dashboard.shell import same_section, source_name, source_name_element
+from dashboard.shell import in_sentence, same_section, source_name, source_name_element
 from dashboard.text_marks import cited_document, document_title, guideline_level
 from tests.support.browser import ALLOWED_LATIN, internal_ids, is_code, latin_words
 
@@ -108,6 +108,12 @@ def test_a_source_is_named_in_the_language_and_marked_where_a_name_is_missing():
     marked = source_name_element(old, "licence", "ru")
     assert marked.lang == "en" and marked.children == "No licence stated"
     assert source_name_element(old, "licence", "en") == "No licence stated"
+    # inside the caption's sentence a translated licence name is in lower case, a licence code stays as it is
+    assert [in_sentence(n) for n in ("Общественное достояние", "CC BY 4.0", "ODC PDDL")] == [
+        "общественное достояние",
+        "CC BY 4.0",
+        "ODC PDDL",
+    ]
 
 
 @pytest.mark.parametrize(
