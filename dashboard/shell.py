@@ -323,8 +323,10 @@ def source_name_element(source: dict, field: str, lang: str) -> Any:
 
 
 def in_sentence(name: Any) -> Any:
-    """A name that starts with a capitalised word (not an acronym such as CC or ODC) written inside a sentence."""
-    if isinstance(name, str) and len(name) > 1 and name[0].isupper() and name[1].islower():
+    """A name that starts with a capitalised word written inside a sentence ("общественное достояние"); an acronym
+    or a proper name (CC BY, AidData) stays as it is."""
+    first = name.split()[0] if isinstance(name, str) and name.strip() else ""
+    if len(first) > 1 and first[0].isupper() and first[1:].islower():
         return name[0].lower() + name[1:]
     return name
 

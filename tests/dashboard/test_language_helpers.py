@@ -109,10 +109,11 @@ def test_a_source_is_named_in_the_language_and_marked_where_a_name_is_missing():
     assert marked.lang == "en" and marked.children == "No licence stated"
     assert source_name_element(old, "licence", "en") == "No licence stated"
     # inside the caption's sentence a translated licence name is in lower case, a licence code stays as it is
-    assert [in_sentence(n) for n in ("Общественное достояние", "CC BY 4.0", "ODC PDDL")] == [
+    assert [in_sentence(n) for n in ("Общественное достояние", "CC BY 4.0", "AidData шарттары", "Не указана")] == [
         "общественное достояние",
         "CC BY 4.0",
-        "ODC PDDL",
+        "AidData шарттары",
+        "не указана",
     ]
 
 
