@@ -49,13 +49,19 @@ def labelled(fig: go.Figure, title: str, source: str) -> go.Figure:
             subtitle=dict(text="<br>".join(lines), font=dict(size=11, color="#5f6b7a")),
         ),
     )
-    # a long unit along the y axis is set on two lines: on one it reaches above a phone's short plot, over the source
-    axis_title = fig.layout.yaxis.title.text
-    if axis_title and len(axis_title) > AXIS_TITLE_WRAP:
-        fig.update_yaxes(title_text="<br>".join(textwrap.wrap(axis_title, AXIS_TITLE_WRAP)), automargin=True)
+    wrap_axis_title(fig)
     extra = TITLE_LINE_PX * (len(lines) + len(title_lines))
     fig.update_layout(margin={**fig.layout.margin.to_plotly_json(), "t": 34 + extra})
     fig.update_layout(height=(fig.layout.height or 400) + extra)
+    return fig
+
+
+def wrap_axis_title(fig: go.Figure) -> go.Figure:
+    """A long unit along the y axis on two lines: on one it reaches beyond a phone's short plot (over the source
+    above it, or cut off at the picture's edge)."""
+    axis_title = fig.layout.yaxis.title.text
+    if axis_title and "<br>" not in axis_title and len(axis_title) > AXIS_TITLE_WRAP:
+        fig.update_yaxes(title_text="<br>".join(textwrap.wrap(axis_title, AXIS_TITLE_WRAP)), automargin=True)
     return fig
 
 
@@ -132,7 +138,7 @@ def explorer_line_figure(
         separatethousands=True,
         rangemode="tozero" if never_negative else "normal",
     )
-    return fig
+    return wrap_axis_title(fig)
 
 
 def explorer_bar_figure(
