@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from dashboard.data import Snapshot
+from dashboard.queries.reference import with_display_names
 
 MAP_POLLUTANT = "pm25"
 ONE_SERIES = "WHERE city_id = ? AND source_id = ? AND pollutant = ?"  # the rows of one series, parameters in this order
@@ -101,10 +102,13 @@ def source_notes(snap: Snapshot) -> pl.DataFrame:
 
 
 def air_sources(snap: Snapshot) -> pl.DataFrame:
-    return snap.query("""
+    return with_display_names(
+        snap,
+        snap.query("""
         SELECT source_id, title, title_ru, title_kk, publisher, licence, citation FROM sources
         WHERE source_id IN (SELECT source_id FROM air_source_notes)
-    """)
+    """),
+    )
 
 
 def region_emissions_latest(snap: Snapshot) -> pl.DataFrame:

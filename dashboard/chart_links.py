@@ -90,12 +90,24 @@ def links_block(links: ChartLinks, lang: str, key: str | None = None) -> html.Di
                 className="button-link",
                 target="_blank",
             ),
-            html.Label(t("Embed code", lang), htmlFor=EMBED_CODE_ID),
-            dcc.Input(id=EMBED_CODE_ID, value=links.embed_code, readOnly=True, type="text", className="copy-field"),
-            dcc.Clipboard(target_id=EMBED_CODE_ID, title=t("Copy", lang), className="copy-button"),
-            html.Label(t("Link to this view", lang), htmlFor=SHARE_ID),
-            dcc.Input(id=SHARE_ID, value=links.share_link, readOnly=True, type="text", className="copy-field"),
-            dcc.Clipboard(target_id=SHARE_ID, title=t("Copy", lang), className="copy-button"),
+            html.Span(
+                [
+                    html.Label(t("Embed code", lang), htmlFor=EMBED_CODE_ID),
+                    dcc.Input(
+                        id=EMBED_CODE_ID, value=links.embed_code, readOnly=True, type="text", className="copy-field"
+                    ),
+                    dcc.Clipboard(target_id=EMBED_CODE_ID, title=t("Copy", lang), className="copy-button"),
+                ],
+                className="copy-group",
+            ),
+            html.Span(
+                [
+                    html.Label(t("Link to this view", lang), htmlFor=SHARE_ID),
+                    dcc.Input(id=SHARE_ID, value=links.share_link, readOnly=True, type="text", className="copy-field"),
+                    dcc.Clipboard(target_id=SHARE_ID, title=t("Copy", lang), className="copy-button"),
+                ],
+                className="copy-group",
+            ),
         ],
     )
 
@@ -109,19 +121,33 @@ def _keyed_block(links: ChartLinks, lang: str, key: str) -> html.Div:
             html.Span(t("This chart:", lang)),
             html.A(t("Data (ZIP)", lang), href=links.zip_href, className="button-link chart-zip", download=""),
             html.A(t("Chart alone", lang), href=links.embed_href, className="button-link chart-embed", target="_blank"),
-            html.Label(
+            html.Span(
                 [
-                    t("Embed code", lang),
-                    dcc.Input(value=links.embed_code, readOnly=True, type="text", className="copy-field chart-code"),
-                ]
+                    html.Label(
+                        [
+                            t("Embed code", lang),
+                            dcc.Input(
+                                value=links.embed_code, readOnly=True, type="text", className="copy-field chart-code"
+                            ),
+                        ]
+                    ),
+                    dcc.Clipboard(content=links.embed_code, title=t("Copy", lang), className="copy-button"),
+                ],
+                className="copy-group",
             ),
-            dcc.Clipboard(content=links.embed_code, title=t("Copy", lang), className="copy-button"),
-            html.Label(
+            html.Span(
                 [
-                    t("Link to this view", lang),
-                    dcc.Input(value=links.share_link, readOnly=True, type="text", className="copy-field chart-share"),
-                ]
+                    html.Label(
+                        [
+                            t("Link to this view", lang),
+                            dcc.Input(
+                                value=links.share_link, readOnly=True, type="text", className="copy-field chart-share"
+                            ),
+                        ]
+                    ),
+                    dcc.Clipboard(content=links.share_link, title=t("Copy", lang), className="copy-button"),
+                ],
+                className="copy-group",
             ),
-            dcc.Clipboard(content=links.share_link, title=t("Copy", lang), className="copy-button"),
         ],
     )

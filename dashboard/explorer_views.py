@@ -11,7 +11,7 @@ from dash import html
 
 from dashboard.explorer_state import wide_rows
 from dashboard.i18n import format_day, format_number, localized, t
-from dashboard.shell import flag_badges, source_title
+from dashboard.shell import flag_badges, source_name, source_title
 
 TABLE_ROW_LIMIT = 200  # the long table shows at most this many rows; the download has them all
 
@@ -75,8 +75,11 @@ def source_line(sources_by_id: dict[str, dict], source_ids: Sequence[str | None]
         source = sources_by_id.get(source_id)
         if source is None:
             continue
-        # the publisher (a proper name, often only in English) is in the caption under the chart, marked as such
-        licence = f" ({source['licence']})" if source.get("licence") else ""
+        # the publisher is in the caption under the chart; the licence in the page language, a short name
+        # (CC BY 4.0) never split over two lines
+        name = source_name(source, "licence", lang)
+        name = name.replace(" ", "\u00a0") if len(name) <= 16 else name
+        licence = f" ({name})" if name else ""
         parts.append(source_title(source, lang) + licence)
     label = t("Sources", lang) if len(parts) > 1 else t("Source", lang)
     # a date is never split over two lines

@@ -75,9 +75,30 @@ def indicator_href(indicator_id: str, lang: str) -> str:
     return href(f"/indicator/{indicator_id}", lang)
 
 
+# Pages outside the navigation, by the entry they belong to: an indicator's page is one of the "Indicators"
+# (the explorer's entry, where every indicator is chosen).
+SECTION_OF = {"indicator": "/explorer"}
+
+
 def same_section(nav_path: str, path: str) -> bool:
-    """True when `path` belongs to the navigation entry `nav_path` (`/country/KGZ` to `/country/KAZ`)."""
-    return nav_path.split("/")[1:2] == path.split("/")[1:2]
+    """True when `path` belongs to the navigation entry `nav_path` (`/country/KGZ` to `/country/KAZ`,
+    `/indicator/co2_per_capita` to `/explorer`)."""
+    section = path.split("/")[1:2]
+    home = SECTION_OF.get(section[0]) if section else None
+    return nav_path.split("/")[1:2] == (home or path).split("/")[1:2]
+
+
+def nav_link(item_path: str, label: str, lang: str, current: bool) -> Any:
+    """An entry of the navigation; the current section's is marked for the eye (`active`) and for screen readers
+    (`aria-current`, which Dash's client-side `dcc.Link` cannot carry: that entry is a plain link)."""
+    props: dict[str, Any] = {
+        "href": href(item_path, lang),
+        "className": "nav-link active" if current else "nav-link",
+        "id": f"nav-{item_path.strip('/').split('/')[0] or 'overview'}",
+    }
+    if current:
+        return html.A(t(label, lang), **props, **aria(current="page"))
+    return dcc.Link(t(label, lang), **props)
 
 
 def aria(**attributes: str) -> dict[str, Any]:
@@ -86,15 +107,7 @@ def aria(**attributes: str) -> dict[str, Any]:
 
 
 def header(lang: str, path: str) -> html.Header:
-    nav_links = [
-        dcc.Link(
-            t(label, lang),
-            href=href(item_path, lang),
-            className="nav-link active" if same_section(item_path, path) else "nav-link",
-            id=f"nav-{item_path.strip('/') or 'overview'}",
-        )
-        for item_path, label in nav_items()
-    ]
+    nav_links = [nav_link(item_path, label, lang, same_section(item_path, path)) for item_path, label in nav_items()]
     lang_links = [
         html.Span(code.upper(), className="lang-link current", title=t("Current language", lang))
         if code == lang
@@ -296,6 +309,28 @@ def source_title_element(source: dict, lang: str) -> Any:
     return html.Span(title, lang="en") if lang != "en" and title == source.get("title") else title
 
 
+def source_name(source: dict, field: str, lang: str) -> str:
+    """A source's `publisher` or `licence` in the page language: its `<field>_ru` / `<field>_kk` name (the tables
+    `publishers` and `licences`), else as published. The original stays in the metadata and downloads."""
+    named = source.get(f"{field}_{lang}") if lang != "en" else None
+    return str(named or source.get(field) or "")
+
+
+def source_name_element(source: dict, field: str, lang: str) -> Any:
+    """`source_name` for a page: text left as published (a snapshot without the names) is marked `lang="en"`."""
+    text = source_name(source, field, lang)
+    return html.Span(text, lang="en") if lang != "en" and text and not source.get(f"{field}_{lang}") else text
+
+
+def in_sentence(name: Any) -> Any:
+    """A name that starts with a capitalised word written inside a sentence ("общественное достояние"); an acronym
+    or a proper name (CC BY, AidData) stays as it is."""
+    first = name.split()[0] if isinstance(name, str) and name.strip() else ""
+    if len(first) > 1 and first[0].isupper() and first[1:].islower():
+        return name[0].lower() + name[1:]
+    return name
+
+
 def source_caption(
     sources_by_id: dict[str, dict],
     source_ids: Sequence[str | None],
@@ -305,9 +340,9 @@ def source_caption(
 ) -> html.P:
     """`Source: <title> (<publisher>, licence <licence>). Snapshot date: <date>` for one or more sources.
 
-    Titles are in the page language where translated; publishers are proper names and stay as published.
-    Text left in English is marked `lang="en"`, for screen readers and for the language test. The citation
-    (a bibliographic reference) is on the catalogue page."""
+    Titles, publishers and licences are in the page language (the snapshot's display names); text left in English
+    is marked `lang="en"`, for screen readers and for the language test. The citation (a bibliographic reference)
+    is in the metadata and downloads, and in the catalogue's details for analysts."""
     parts: list = []
     for source_id in dict.fromkeys(s for s in source_ids if s):
         if parts:
@@ -320,11 +355,12 @@ def source_caption(
         untranslated = lang != "en" and title == source.get("title")
         parts.append(html.Span(title, lang="en") if untranslated else title)
         if source.get("publisher"):
-            parts += [" (", html.Span(source["publisher"], lang="en" if lang != "en" else None)]
+            parts += [" (", source_name_element(source, "publisher", lang)]
             if source.get("licence"):
-                # the licence name stays as the licensor writes it (CC BY 4.0, ODC-By ...)
-                prefix = t("licence {licence}", lang, licence="\0").split("\0")[0]
-                parts += [", " + prefix, html.Span(source["licence"], lang="en" if lang != "en" else None)]
+                # a licence's short name (CC BY 4.0) is the same in every language, a long one is translated and
+                # follows the colon in lower case ("лицензия: общественное достояние")
+                prefix = t("licence: {licence}", lang, licence="\0").split("\0")[0]
+                parts += [", " + prefix, in_sentence(source_name_element(source, "licence", lang))]
             parts.append(")")
     count = len(dict.fromkeys(s for s in source_ids if s))
     label = t("Sources", lang) if count > 1 else t("Source", lang)

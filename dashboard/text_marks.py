@@ -82,9 +82,11 @@ def translated_or_published(text: object, lang: str):
     if lang == "en" or not text:
         return text
     translated = t(text, lang)
-    return translated if translated != text else html.Span(text, lang="en")
+    # a name the snapshot already holds in Cyrillic (a source's display title) is not English
+    return translated if translated != text or CYRILLIC.search(text) else html.Span(text, lang="en")
 
 
+CYRILLIC = re.compile("[А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]")
 SEED_CITATION = re.compile(r"seed-docs/(\d+)_[^:\s]*(?::L\d+(?:-L\d+)?)?")
 
 

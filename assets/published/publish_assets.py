@@ -41,6 +41,8 @@ SEED_TABLES = {
     "flags": "flags.csv",
     # What each source's licence lets users do: every open-data outlet (API, SDMX, data package) carries it.
     "licences": "licences.csv",
+    # Publishers' names in Russian and Kazakh: pages in those languages name a source's publisher in them.
+    "publishers": "publishers.csv",
     # What cited sources state about an indicator beyond the catalogue (SDG code, next update): the indicator pages.
     "indicator_metadata": "indicator_metadata.csv",
     # Display titles of the seed documents that facts cite (`seed-docs/<file>:L<n>`): pages name the document.

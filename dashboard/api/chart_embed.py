@@ -55,6 +55,7 @@ def drawn_rows(drawn: DrawnChart) -> pl.DataFrame:
 def _notices(sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
         {
+            "source_id": s["id"],
             "source": s["title"],
             "licence": s["licence"],
             "licence_stated": s["licence_stated"],
@@ -132,7 +133,7 @@ def _render(snap: data.Snapshot, spec: ChartSpec, state: dict[str, str], lang: s
             )
             chart += f'<p class="legend">{legend}</p>'
     body.append(chart or f"<p>{escape(t('No values for this selection.', lang))}</p>")
-    body += source_lines(_notices(queries.source_documents(snap, drawn.source_ids, lang)), lang)
+    body += source_lines(_notices(queries.source_documents(snap, drawn.source_ids, lang)), snap, lang)
     body += as_of_line(snap, lang)
     body.append(back_links(flask.request.host_url.rstrip("/") + page_address(spec, state, lang), lang))
     return page(lang, drawn.title, "".join(body))

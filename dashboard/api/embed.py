@@ -28,6 +28,8 @@ from dashboard.api.routes import Problem, cached_answer, snapshot_etag
 from dashboard.api.svg_chart import Series, line_chart
 from dashboard.figures.base import place_colour
 from dashboard.i18n import format_day, format_number, t
+from dashboard.queries import reference
+from dashboard.shell import source_name, source_title
 
 EMBED_LANG = "ru"
 STYLE = (
@@ -132,15 +134,20 @@ def zip_response(name: str, rows: pl.DataFrame, meta_name: str, meta: dict) -> f
     return response
 
 
-def source_lines(notices: list[dict], lang: str) -> list[str]:
-    """The source line of each source (title and licence), and the licence's terms where they limit reuse."""
+def source_lines(notices: list[dict], snap: data.Snapshot, lang: str) -> list[str]:
+    """The source line of each source (title and licence in the language of the embed, as the dashboard's pages
+    name them), and the licence's terms where they limit reuse."""
+    sources = {r["source_id"]: r for r in reference.all_sources(snap).iter_rows(named=True)}
     lines = []
     for notice in notices:
-        licence = notice["licence"] if notice["licence_stated"] else t("no licence stated", lang)
+        source = sources.get(notice["source_id"]) or {"title": notice["source"], "licence": notice["licence"]}
+        licence = source_name(source, "licence", lang) if notice["licence_stated"] else t("no licence stated", lang)
+        title = escape(source_title(source, lang))
+        if lang != "en" and source_title(source, lang) == source.get("title"):  # no title in the language
+            title = f'<span lang="en">{title}</span>'
         source_word, licence_word = t("Source", lang), t("Licence", lang)
         lines.append(
-            f'<p class="source">{escape(source_word)}: <span lang="en">{escape(notice["source"] or "")}</span> · '
-            f"{escape(licence_word)}: {escape(licence)}</p>"
+            f'<p class="source">{escape(source_word)}: {title} · {escape(licence_word)}: {escape(licence)}</p>'
         )
         if notice["commercial_use"] == "no" or not notice["licence_stated"]:
             lines.append(f'<p class="restricted">{escape(notice["licence_terms"] or "")}</p>')
@@ -195,8 +202,8 @@ def _render(
     else:
         nothing = t("No values for this selection.", lang)
         body.append(f"<p>{escape(nothing)}</p>")
-    notices = rows.select("source", "licence", "licence_stated", "commercial_use", "licence_terms")
-    body += source_lines(notices.unique(maintain_order=True).to_dicts(), lang)
+    notices = rows.select("source_id", "source", "licence", "licence_stated", "commercial_use", "licence_terms")
+    body += source_lines(notices.unique(maintain_order=True).to_dicts(), snap, lang)
     body += as_of_line(snap, lang)
     years = [y for s in series for y, *_ in s.points]
     state = {"lang": lang, "indicator": indicator_id, "geo": ",".join(geo_ids)}

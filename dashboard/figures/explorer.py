@@ -19,9 +19,13 @@ MAP_CENTER = {"lat": 42.5, "lon": 64.5}
 
 
 MAP_ZOOM = 2.9
-SOURCE_WRAP = 62  # characters per line of the source under a chart title: fits a phone (390 px)
-TITLE_WRAP = 48
+# Characters per line of the title (14 px bold) and of the source under it (11 px) inside a chart: a saved picture
+# shows them whole on a phone (390 px: a 350 px chart, about 8.5 and 6 px a Cyrillic character; 360 px phones too).
+TITLE_WRAP = 36
+SOURCE_WRAP = 50
 TITLE_LINE_PX = 17
+TITLE_TOP_PAD = 24
+AXIS_TITLE_WRAP = 22
 
 
 def labelled(fig: go.Figure, title: str, source: str) -> go.Figure:
@@ -35,16 +39,29 @@ def labelled(fig: go.Figure, title: str, source: str) -> go.Figure:
             text="<br>".join(f"<b>{line}</b>" for line in title_lines),
             x=0.01,
             xanchor="left",
-            y=0.98,
+            y=1,
             yref="container",
             yanchor="top",
+            # plotly sets a title with a subtitle too high by about a line's ascent: the padding keeps its first
+            # line inside the picture
+            pad=dict(t=TITLE_TOP_PAD),
             font=dict(size=14),
             subtitle=dict(text="<br>".join(lines), font=dict(size=11, color="#5f6b7a")),
         ),
     )
+    wrap_axis_title(fig)
     extra = TITLE_LINE_PX * (len(lines) + len(title_lines))
-    fig.update_layout(margin={**fig.layout.margin.to_plotly_json(), "t": 30 + extra})
+    fig.update_layout(margin={**fig.layout.margin.to_plotly_json(), "t": 34 + extra})
     fig.update_layout(height=(fig.layout.height or 400) + extra)
+    return fig
+
+
+def wrap_axis_title(fig: go.Figure) -> go.Figure:
+    """A long unit along the y axis on two lines: on one it reaches beyond a phone's short plot (over the source
+    above it, or cut off at the picture's edge)."""
+    axis_title = fig.layout.yaxis.title.text
+    if axis_title and "<br>" not in axis_title and len(axis_title) > AXIS_TITLE_WRAP:
+        fig.update_yaxes(title_text="<br>".join(textwrap.wrap(axis_title, AXIS_TITLE_WRAP)), automargin=True)
     return fig
 
 
@@ -121,7 +138,7 @@ def explorer_line_figure(
         separatethousands=True,
         rangemode="tozero" if never_negative else "normal",
     )
-    return fig
+    return wrap_axis_title(fig)
 
 
 def explorer_bar_figure(

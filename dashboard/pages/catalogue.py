@@ -12,8 +12,9 @@ from assets.exports.quality import rule_words
 from dashboard import data
 from dashboard.i18n import format_day, format_number, localized, t, tn
 from dashboard.queries import indicators, reference
-from dashboard.shell import aria, flag_badges, page_heading, register_page, source_title_element
+from dashboard.shell import aria, flag_badges, page_heading, register_page, source_name_element, source_title_element
 from dashboard.summaries import indicator_check_status, rows_by_key
+from dashboard.text_marks import translated_or_published
 
 PATH = "/catalogue"
 # The page's sections, linked at its top (the quality report is the last, and the longest page needs a way there).
@@ -31,15 +32,16 @@ def register(app: dash.Dash) -> None:
 
 
 def english(text: object) -> html.Span:
-    """Text kept as published in English (citations, publishers, licence names, check messages from the
-    pipeline), marked so for screen readers and for the language test."""
+    """Text kept as published in English (citations, the original publishers and licence names, check messages
+    from the pipeline), marked so for screen readers and for the language test: only in the details for analysts."""
     return html.Span(str(text or ""), lang="en")
 
 
-def for_analysts(lang: str, *codes: object, text: object = None) -> html.Details:
-    """Internal codes (indicator, source, check and asset ids) and the pipeline's English messages, folded away
-    for analysts: viewers read names."""
+def for_analysts(lang: str, *codes: object, text: object = None, originals: tuple = ()) -> html.Details:
+    """Internal codes (indicator, source, check and asset ids), the pipeline's English messages and a source's
+    citation and original names (`originals`), folded away for analysts: viewers read names in their language."""
     children: list = [html.Div(html.Code(str(c))) for c in codes if c]
+    children += [html.Div(english(o)) for o in originals if o]
     if text:
         children.append(html.Div(english(text)))
     return html.Details([html.Summary(t("For analysts", lang)), *children], className="analyst-codes muted")
@@ -166,7 +168,7 @@ def indicator_table(details, status_by_id: dict, sources_by_id: dict, provenance
                     html.Td(
                         [
                             source_title_element(source, lang),
-                            html.Div(english(source.get("licence")), className="muted"),
+                            html.Div(source_name_element(source, "licence", lang), className="muted"),
                         ]
                     ),
                     html.Td(retrieved_day(provenance.get("retrieved_at"), lang), className="num"),
@@ -210,11 +212,19 @@ def source_table(sources, provenance_by_id: dict, lang: str) -> html.Table:
                     html.Td(
                         [
                             source_title_element(row, lang),
-                            for_analysts(lang, row["source_id"], text=row.get("citation")),
+                            for_analysts(
+                                lang,
+                                row["source_id"],
+                                text=row.get("citation"),
+                                # the names as published, where the page shows them translated
+                                originals=(row.get("title"), row.get("publisher"), row.get("licence"))
+                                if lang != "en"
+                                else (),
+                            ),
                         ]
                     ),
-                    html.Td(english(row.get("publisher"))),
-                    html.Td(english(row.get("licence"))),
+                    html.Td(source_name_element(row, "publisher", lang)),
+                    html.Td(source_name_element(row, "licence", lang)),
                     html.Td(retrieved_day(provenance.get("retrieved_at"), lang), className="num"),
                     html.Td(html.Code((provenance.get("sha256") or "")[:12]), title=provenance.get("sha256") or ""),
                 ],
@@ -323,13 +333,14 @@ def quality_legend(legend: pl.DataFrame, lang: str) -> html.Dl:
     return html.Dl(items, className="quality-legend", id="quality-legend")
 
 
-def example_cell(items: list[dict] | None) -> list:
-    """The examples of a rule: names in the page language, words kept as the source writes them marked English."""
+def example_cell(items: list[dict] | None, lang: str) -> list:
+    """The examples of a rule: names in the page language; words as the source writes them (a donor) translated
+    where the catalogue has them, else marked English."""
     out: list = []
     for item in items or []:
         name: list = [item["local"]] if item.get("local") else []
         if item.get("published"):
-            name += [" · " if name else "", html.Span(item["published"], lang="en")]
+            name += [" · " if name else "", translated_or_published(item["published"], lang)]
         detail = f" ({item['detail']})" if item.get("detail") and name else item.get("detail") or ""
         out.append(html.Li([*name, detail]))
     return [html.Ul(out, className="quality-examples")] if out else []
@@ -351,7 +362,7 @@ def quality_table(report: pl.DataFrame, lang: str) -> html.Table:
                 html.Td(
                     for_analysts(lang, text="; ".join(i.get("published") or "" for i in r["example_items"] or []))
                     if r["section"] == "check"
-                    else example_cell(r["example_items"]),
+                    else example_cell(r["example_items"], lang),
                     className="definition",
                 ),
             ],

@@ -40,10 +40,35 @@ def indicator_catalogue(snap: Snapshot) -> pl.DataFrame:
 
 
 def sources(snap: Snapshot) -> pl.DataFrame:
-    """The sources with their display titles in every language (title_ru, title_kk); `title` is the original."""
-    return snap.query(
+    """The sources with their display titles in every language (title_ru, title_kk); `title` is the original.
+    Publishers and licences with their names in Russian and Kazakh (`publisher_ru`, `licence_kk` ...)."""
+    frame = snap.query(
         "SELECT source_id, title, title_ru, title_kk, publisher, licence, citation FROM sources ORDER BY source_id"
     )
+    return with_display_names(snap, frame)
+
+
+def with_display_names(snap: Snapshot, sources: pl.DataFrame) -> pl.DataFrame:
+    """`sources` with `publisher_ru`, `publisher_kk` (the table `publishers`) and `licence_ru`, `licence_kk` (the
+    names of the table `licences`). A snapshot published before those names has them empty: pages then show the
+    original, marked as English."""
+    extra = {f"{kind}_{lang}": pl.String for kind in ("publisher", "licence") for lang in ("ru", "kk")}
+    names = pl.DataFrame(schema={"publisher": pl.String, "publisher_ru": pl.String, "publisher_kk": pl.String})
+    if _has_columns(snap, "publishers", "publisher", "name_ru", "name_kk"):
+        names = snap.query("SELECT publisher, name_ru AS publisher_ru, name_kk AS publisher_kk FROM publishers")
+    licences = pl.DataFrame(schema={"licence": pl.String, "licence_ru": pl.String, "licence_kk": pl.String})
+    if _has_columns(snap, "licences", "licence", "name_ru", "name_kk"):
+        licences = snap.query("SELECT DISTINCT licence, name_ru AS licence_ru, name_kk AS licence_kk FROM licences")
+    out = sources.drop([c for c in extra if c in sources.columns])
+    out = out.join(names, on="publisher", how="left", maintain_order="left").join(
+        licences, on="licence", how="left", maintain_order="left"
+    )
+    return out.with_columns(pl.col(c).cast(t) for c, t in extra.items())
+
+
+def _has_columns(snap: Snapshot, table: str, *columns: str) -> bool:
+    present = snap.query("SELECT column_name FROM information_schema.columns WHERE table_name = ?", (table,))
+    return set(columns) <= set(present["column_name"].to_list())
 
 
 def seed_documents(snap: Snapshot) -> pl.DataFrame:
@@ -55,8 +80,9 @@ def seed_documents(snap: Snapshot) -> pl.DataFrame:
 
 
 def all_sources(snap: Snapshot) -> pl.DataFrame:
-    """Every column of `sources`, so titles in other languages (title_ru, title_kk) are used once published."""
-    return snap.query("SELECT * FROM sources ORDER BY source_id")
+    """Every column of `sources`, so titles in other languages (title_ru, title_kk) are used once published, with
+    the publishers' and licences' names in Russian and Kazakh (`with_display_names`)."""
+    return with_display_names(snap, snap.query("SELECT * FROM sources ORDER BY source_id"))
 
 
 def geographies(snap: Snapshot) -> pl.DataFrame:

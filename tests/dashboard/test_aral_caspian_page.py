@@ -141,7 +141,10 @@ def test_seas_map_and_drivers_render_offline_in_every_language(
     # each driver figure names its source and the snapshot date
     for indicator_id in ("freshwater_withdrawals", "agricultural_land"):
         caption = plain_spaces(page.inner_text(f"#driver-{indicator_id}-source"))
-        assert "Our World in Data" in caption and "CC BY 4.0" in caption
+        # the publisher in the page's language (the snapshot's `publishers`), the licence's short name as it is
+        publisher = "publisher" if lang == "en" else f"name_{lang}"
+        (name,) = query_one(published_home, f"SELECT {publisher} FROM publishers WHERE publisher = 'Our World in Data'")
+        assert name in caption and "CC BY 4.0" in caption
         assert {"ru": "Дата среза данных", "en": "Snapshot date", "kk": "Деректер кесіндісінің күні"}[lang] in caption
     assert "Natural Earth" in page.inner_text("#seas-source")
     assert page.locator("#seas-map-missing").count() == 0  # every shoreline the page names is in the snapshot

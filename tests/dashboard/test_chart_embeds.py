@@ -82,9 +82,12 @@ def test_each_chart_alone_has_title_source_date_link_back_and_its_data(client, p
     assert meta["snapshot"]["id"] == current_snapshot_id(published_home / "published")
     assert meta["drawn"]["rows"] == len(rows) > 0
     assert re.search(r"Данные на \d", page)
+    with duckdb.connect(str(current_snapshot_path(published_home / "published")), read_only=True) as con:
+        russian = dict(con.execute("SELECT licence, name_ru FROM licences").fetchall())
     for source in meta["sources"]:
         assert source["licence_id"] and "sha256" in source and "retrieved_at" in source
-        licence = source["licence"] if source["licence_stated"] else "лицензия не указана"
+        # the licence as the metadata gives it (as published), named on the Russian page in Russian
+        licence = russian[source["licence"]] if source["licence_stated"] else "лицензия не указана"
         assert f"Лицензия: {licence}" in page
     assert meta["sources"] and "Источник: " in page
 

@@ -26,6 +26,10 @@ def test_embed_draws_every_observed_value_with_title_source_licence_and_link_bac
     html = answer.get_data(as_text=True)
     with duckdb.connect(str(current_snapshot_path(published_home / "published")), read_only=True) as con:
         (name,) = con.execute("SELECT name_ru FROM indicators WHERE indicator_id = 'co2_per_capita'").fetchone()
+        source, licence = con.execute(
+            "SELECT s.title_ru, l.name_ru FROM sources s JOIN licences l USING (licence) "
+            "WHERE s.source_id = 'owid_co2_per_capita'"
+        ).fetchone()
         (n_values,) = con.execute(
             "SELECT count(*) FROM indicator_values WHERE indicator_id = 'co2_per_capita' AND value IS NOT NULL "
             "AND geo_id IN ('KAZ', 'UZB', 'CA5') AND year BETWEEN 2000 AND 2020 "
@@ -34,7 +38,8 @@ def test_embed_draws_every_observed_value_with_title_source_licence_and_link_bac
     assert '<html lang="ru">' in html and f"<h1>{name}</h1>" in html
     assert html.count("<circle") == n_values > 40
     assert "Казахстан" in html and "Узбекистан" in html
-    assert re.search(r"Источник: <span lang=\"en\">CO2 emissions per capita</span> · Лицензия: CC BY 4\.0", html)
+    # the source and its licence in the page's language, as the dashboard names them
+    assert f"Источник: {source} · Лицензия: {licence}</p>" in html and 'lang="en"' not in html
     assert "/explorer?lang=ru&amp;indicator=co2_per_capita&amp;geo=KAZ%2CUZB%2CCA5&amp;from=2000&amp;to=2020" in html
     assert "<script" not in html
     assert "frame-ancestors *" in answer.headers["Content-Security-Policy"]

@@ -9,8 +9,9 @@ from babel import Locale
 
 from assets.sources.catalogue import read_seed
 from dashboard.i18n import tn
+from dashboard.shell import in_sentence, same_section, source_name, source_name_element
 from dashboard.text_marks import cited_document, document_title, guideline_level
-from tests.support.browser import internal_ids
+from tests.support.browser import ALLOWED_LATIN, internal_ids, is_code, latin_words
 
 RUSSIAN_YEARS = {"one": "год", "few": "года", "many": "лет"}
 
@@ -67,3 +68,69 @@ def test_internal_ids_found_by_kind():
         "ISO3 code": ["KAZ", "KGZ"],
     }
     assert internal_ids("Казахстан, 2021: 15,2 мкг/м³ (рекомендуемый уровень ВОЗ)") == {}
+
+
+# ---- publishers and licences named in the page's language -------------------------------------------------
+
+
+def english_in(text: str) -> list[str]:
+    """The words of `text` a Russian or Kazakh page must not show (the browser tests' allow-list and codes)."""
+    words = {w.rstrip(".") for w in latin_words(text)}
+    return sorted(w for w in words if w not in ALLOWED_LATIN and not is_code(w))
+
+
+def test_every_publisher_and_licence_has_a_name_in_russian_and_kazakh():
+    """What the pages show for a source's publisher and licence: a name for each one the catalogue uses, with no
+    English left in it beyond the proper names of the allow-list (World Bank -> Всемирный банк)."""
+    sources = read_seed("sources.csv")
+    publishers = {r["publisher"]: r for r in read_seed("publishers.csv").iter_rows(named=True)}
+    licences = {r["licence"]: r for r in read_seed("licences.csv").iter_rows(named=True)}
+    assert set(sources["publisher"]) <= set(publishers)
+    assert set(sources["licence"]) <= set(licences)
+    for names in [*publishers.values(), *licences.values()]:
+        for lang in ("ru", "kk"):
+            assert names[f"name_{lang}"], names
+            assert english_in(names[f"name_{lang}"]) == [], names[f"name_{lang}"]
+    assert all(p["basis"] for p in publishers.values())  # each name says where it comes from
+    assert publishers["World Bank"]["name_ru"] == "Всемирный банк"
+    assert publishers["World Bank"]["name_kk"] == "Дүниежүзілік банк"
+    assert licences["CC BY 4.0"]["name_ru"] == "CC BY 4.0"  # a short licence name is the same in every language
+
+
+def test_a_source_is_named_in_the_language_and_marked_where_a_name_is_missing():
+    named = {"publisher": "World Bank", "publisher_ru": "Всемирный банк", "publisher_kk": "Дүниежүзілік банк"}
+    assert source_name(named, "publisher", "ru") == "Всемирный банк"
+    assert source_name(named, "publisher", "kk") == "Дүниежүзілік банк"
+    assert source_name(named, "publisher", "en") == "World Bank"
+    assert source_name_element(named, "publisher", "kk") == "Дүниежүзілік банк"
+    # a snapshot published before the names: the original, marked as English for screen readers
+    old = {"licence": "No licence stated", "licence_ru": None}
+    marked = source_name_element(old, "licence", "ru")
+    assert marked.lang == "en" and marked.children == "No licence stated"
+    assert source_name_element(old, "licence", "en") == "No licence stated"
+    # inside the caption's sentence a translated licence name is in lower case, a licence code stays as it is
+    assert [in_sentence(n) for n in ("Общественное достояние", "CC BY 4.0", "AidData шарттары", "Не указана")] == [
+        "общественное достояние",
+        "CC BY 4.0",
+        "AidData шарттары",
+        "не указана",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "entry"),
+    [
+        ("/indicator/co2_per_capita", "/explorer"),
+        ("/explorer", "/explorer"),
+        ("/country/KGZ", "/country/KAZ"),
+        ("/", "/"),
+        ("/404", None),
+        ("/analysts", None),
+    ],
+)
+def test_the_navigation_entry_of_a_page(path, entry):
+    """An indicator's page is in the explorer's section ("Показатели"); every country's profile in "Countries"."""
+    from dashboard.pages import nav_items
+
+    marked = [item for item, _label in nav_items() if same_section(item, path)]
+    assert marked == ([entry] if entry else [])

@@ -145,6 +145,41 @@ def test_choosing_another_indicator_redraws_the_country_chart(live_server, page_
     assert_clean(record)
 
 
+# page -> the navigation entry marked as the current section (None: none is); an indicator's page belongs to
+# "Показатели" (the explorer's entry), a country's profile to "Страны" whichever country it is
+CURRENT_SECTION = {
+    "/indicator/co2_per_capita": ("nav-explorer", "Показатели"),
+    "/explorer": ("nav-explorer", "Показатели"),
+    "/country/KGZ": ("nav-country", "Страны"),
+    "/catalogue": ("nav-catalogue", "Каталог данных"),
+    "/no-such-page": None,
+}
+
+
+@pytest.mark.parametrize("path", list(CURRENT_SECTION))
+def test_navigation_marks_the_current_section(live_server, page_and_record, path):
+    page, record = page_and_record
+    page.goto(f"{live_server.url}{path}?lang=ru", wait_until="networkidle")
+    page.wait_for_selector(".site-nav", timeout=20_000)
+    current = page.locator('.site-nav [aria-current="page"]')
+    active = page.locator(".site-nav .nav-link.active")
+    expected = CURRENT_SECTION[path]
+    if expected is None:
+        assert current.count() == 0 and active.count() == 0
+        return
+    element_id, label = expected
+    # one entry, marked for screen readers and for the eye (the CSS of `.active`: background and weight)
+    assert current.count() == 1 and active.count() == 1
+    assert current.get_attribute("id") == element_id == active.get_attribute("id")
+    assert current.inner_text().strip() == label
+    style = current.evaluate("a => [getComputedStyle(a).fontWeight, getComputedStyle(a).backgroundColor]")
+    other = page.locator('.site-nav .nav-link:not([aria-current="page"])').first
+    assert style != other.evaluate("a => [getComputedStyle(a).fontWeight, getComputedStyle(a).backgroundColor]")
+    # the marked entry leads to its section, in the page's language
+    assert current.get_attribute("href").endswith("?lang=ru")
+    assert_clean(record)
+
+
 @pytest.mark.parametrize("path", ["/", "/aral-caspian"])
 def test_pages_without_a_snapshot_say_how_to_make_one(empty_live_server, page_and_record, artifacts_dir, path):
     page, record = page_and_record

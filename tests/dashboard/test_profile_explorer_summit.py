@@ -188,6 +188,40 @@ def test_explorer_charts_carry_title_years_and_source_and_the_table_is_wide(
     assert_clean(record)
 
 
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_explorer_chart_title_and_source_fit_a_phone(browser, live_server, artifacts_dir, published_home, lang):
+    """At 390 px the title and source inside the image wrap: every line of them is whole within the picture,
+    for the indicator with the longest name and a source with a long licence."""
+    (indicator_id,) = query_one(
+        published_home,
+        f"SELECT indicator_id FROM indicators WHERE indicator_id IN (SELECT indicator_id FROM indicator_values) "
+        f"ORDER BY length(name_{lang}) DESC LIMIT 1",
+    )
+    context = browser.new_context(viewport={"width": 390, "height": 900})
+    page = context.new_page()
+    try:
+        url = f"{live_server.url}/explorer?lang={lang}&indicator={indicator_id}"
+        open_and_wait(page, url, "#explorer-line .gtitle")
+        page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3")
+        page.locator("#explorer-line").screenshot(path=str(artifacts_dir / f"explorer-title-390-{lang}.png"))
+        for graph_id in ("explorer-line", "explorer-bar", "explorer-map"):
+            overflow = page.evaluate(
+                """sel => { const svg = document.querySelector(sel + ' .main-svg');
+                    const box = svg.getBoundingClientRect();
+                    return [...document.querySelectorAll(sel + ' .gtitle, ' + sel + ' .gtitle-subtitle')]
+                        .filter(t => { const r = t.getBoundingClientRect();
+                                       return r.width && (r.left < box.left - 1 || r.right > box.right + 1); })
+                        .map(t => t.textContent); }""",
+                f"#{graph_id}",
+            )
+            assert overflow == [], (graph_id, overflow)
+            assert svg_text(page, f"#{graph_id} .gtitle-subtitle").startswith(
+                {"ru": "Источник", "kk": "Дереккөз"}[lang]
+            )
+    finally:
+        context.close()
+
+
 def test_explorer_picker_is_grouped_and_searchable(live_server, page_and_record, artifacts_dir):
     page, record = page_and_record
     open_and_wait(page, f"{live_server.url}/explorer?lang=ru", "#explorer-indicator")

@@ -2,9 +2,11 @@
 water, funding, Aral-Caspian and the catalogue, each opened in Russian, English and Kazakh on one live server.
 
 What a viewer reads holds no internal identifier (snake_case ids, file names, line citations, ISO3 codes); the
-Russian and Kazakh pages hold no English word outside the allow-list (tests/support/browser.py) and the text marked
-as published; counts agree with their number (Babel's plural rules, not ours); region names are in the page's
-language; indicator names link to their pages. Codes for analysts are only in the catalogue's folded details.
+Russian and Kazakh pages hold no English word outside the allow-list (tests/support/browser.py), text marked
+`lang="en"` included: sources, publishers and licences are named in the page's language, citations stay in the
+downloads; counts agree with their number (Babel's plural rules, not ours); region names are in the page's
+language; indicator names link to their pages. Codes, citations and the original English names are only in the
+catalogue's folded details for analysts.
 """
 
 from __future__ import annotations
@@ -107,3 +109,34 @@ def test_funding_documents_are_named_not_cited_by_file(live_server, page_and_rec
     title = query_one(published_home, "SELECT title_ru FROM seed_documents WHERE document = '000'")[0]
     assert title in table
     assert internal_ids(table) == {}
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_catalogue_names_publishers_and_licences_in_the_language(live_server, page_and_record, published_home, lang):
+    """A source's publisher and licence in the page's language (the snapshot's `publishers` and `licences`), the
+    citation and the original English names only in the folded details for analysts."""
+    page, _record = page_and_record
+    open_page(page, f"{live_server.url}/catalogue?lang={lang}", 0)
+    source_id = "bishkek_us_embassy_pm25"  # a long licence text and a publisher written in English
+    publisher, licence, citation, name, original_licence = query_one(
+        published_home,
+        f"SELECT p.name_{lang}, l.name_{lang}, s.citation, s.publisher, s.licence FROM sources s "
+        "JOIN publishers p USING (publisher) JOIN licences l USING (licence) WHERE s.source_id = ?",
+        [source_id],
+    )
+    row = page.locator(f"#source-{source_id}")
+    cells = row.locator(":scope > td")
+    assert cells.nth(1).inner_text().strip() == publisher
+    assert cells.nth(2).inner_text().strip() == licence
+    details = row.locator("details.analyst-codes")
+    assert citation in details.text_content() and name in details.text_content()
+    assert original_licence in details.text_content()
+    # outside the details a viewer reads no English of the row
+    outside = row.evaluate(
+        """tr => { const w = document.createTreeWalker(tr, NodeFilter.SHOW_TEXT); const parts = [];
+            while (w.nextNode()) {
+                if (!w.currentNode.parentElement.closest('details')) parts.push(w.currentNode.textContent);
+            }
+            return parts.join(' '); }"""
+    )
+    assert name not in outside and citation not in outside and original_licence not in outside

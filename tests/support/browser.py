@@ -124,6 +124,9 @@ ALLOWED_LATIN = {
     "AidData",
     "AirData.kz",
     "AirNow",
+    "Kaggle",
+    "Shapers",
+    "Asia",  # SWITCH-Asia, the EU programme (a summit partner)
     "Natural",
     "Earth",
     "v",
@@ -197,11 +200,18 @@ def latin_words(text: str) -> list[str]:
     return re.findall(r"[A-Za-zµ0-9][A-Za-zµ0-9.₂]*[A-Za-z][A-Za-zµ0-9.₂]*|[A-Za-z]", text)
 
 
+# Where English may stay on a Russian or Kazakh page: the catalogue's folded details for analysts (citations, the
+# original names of sources, publishers and licences, the pipeline's messages) and codes set as code.
+ENGLISH_ALLOWED_IN = "details.analyst-codes, script, style, code, .modebar-container"
+WEB_ADDRESS = re.compile(r"https?://\S+")
+
+
 def english_words_outside_allow_list(page) -> list[str]:
-    """Latin-script words of the visible page, minus elements marked lang="en" and the allow-list."""
+    """Latin-script words of the visible page outside the allow-list. Text marked lang="en" counts too: a page in
+    Russian or Kazakh names sources, publishers and licences in its language. Only the analysts' details, codes
+    and web addresses (an address is not an English word) are skipped."""
     text = page.evaluate(
-        """() => {
-            const skip = '[lang="en"], script, style, code, .modebar-container';
+        """skip => {
             const walker = document.createTreeWalker(document.querySelector('.page'), NodeFilter.SHOW_TEXT);
             const parts = [];
             while (walker.nextNode()) {
@@ -209,9 +219,10 @@ def english_words_outside_allow_list(page) -> list[str]:
                 if (!node.parentElement.closest(skip)) parts.push(node.textContent);
             }
             return parts.join(' ');
-        }"""
+        }""",
+        ENGLISH_ALLOWED_IN,
     )
-    words = {w.rstrip(".") for w in latin_words(text)}
+    words = {w.rstrip(".") for w in latin_words(WEB_ADDRESS.sub(" ", text))}
     return sorted(w for w in words if w not in ALLOWED_LATIN and not is_code(w))
 
 

@@ -10,12 +10,13 @@ from assets.indicators.air.rules import AIRDATA_SOURCES
 SOURCE_NOTES = {
     "airdata_kz_main_cities": {
         "en": "AirData.kz daily values of the May 2026 release, BEFORE the October 2026 correction of day boundaries "
-        "(days were America/Los_Angeles calendar days, 12-13 h off local days). Licence CC BY-NC 4.0 "
+        "(days were calendar days of US Pacific time, UTC−8/UTC−7, 12-13 h off local days). Licence CC BY-NC 4.0 "
         "(non-commercial). Almaty PM2.5 2017-2020 comes mainly from low-cost sensors; 'Karaganda' is one "
         "cluster that includes Temirtau, Balkhash, Zhezkazgan and Saran.",
         "ru": "Суточные значения AirData.kz выпуска мая 2026 г., ДО исправления границ суток в октябре 2026 г. "
-        "(сутки считались по времени America/Los_Angeles, со сдвигом 12–13 ч от местных). Лицензия CC BY-NC 4.0 "
-        "(только некоммерческое использование). PM2.5 Алматы за 2017–2020 гг. — в основном недорогие датчики; "
+        "(сутки считались по тихоокеанскому времени США, UTC−8/UTC−7, со сдвигом 12–13 ч от местных). "
+        "Лицензия CC BY-NC 4.0 (только некоммерческое использование). PM2.5 Алматы за 2017–2020 гг. — в основном "
+        "недорогие датчики; "
         "«Караганда» — один кластер, включающий станции Темиртау, Балхаша, Жезказгана и Сарани.",
     },
     "airdata_kz_other": {

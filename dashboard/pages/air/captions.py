@@ -8,15 +8,16 @@ from dash import html
 from assets.indicators.air import rules as air
 from dashboard import air_data, data
 from dashboard.i18n import format_share, t
-from dashboard.shell import source_title_element
-from dashboard.text_marks import as_published, seed_text, with_latin_names
+from dashboard.shell import source_name_element, source_title_element
+from dashboard.text_marks import seed_text, with_latin_names
 
 # Latin-script proper names inside Russian and Kazakh sentences, marked lang="en" there.
-LATIN_NAMES = ("AirData.kz", "America/Los_Angeles", "Natural Earth", "AirNow", "KazHydroMet")
+LATIN_NAMES = ("AirData.kz", "Global Shapers", "Natural Earth", "AirNow", "KazHydroMet")
 
 
 def sources_caption(snap: data.Snapshot, source_ids: list[str], lang: str, element_id: str) -> html.Div:
-    """Source, licence and the source's own caveat for every source behind a figure."""
+    """Source, licence and the source's own caveat for every source behind a figure. The citation (in English)
+    only on English pages: Russian and Kazakh readers read the translated title, the citation is in the downloads."""
     sources = {r["source_id"]: r for r in air_data.air_sources(snap).iter_rows(named=True)}
     notes = {r["source_id"]: r for r in air_data.source_notes(snap).iter_rows(named=True)}
     items = []
@@ -28,11 +29,10 @@ def sources_caption(snap: data.Snapshot, source_ids: list[str], lang: str, eleme
             html.Li(
                 [
                     html.Strong(source_title_element(source, lang) if source else source_id),
-                    " — ",
-                    as_published(source.get("citation"), lang),
+                    *([" — ", source["citation"]] if lang == "en" and source.get("citation") else []),
                     ". ",
                     licence_prefix[0],
-                    as_published(source.get("licence") or "–", lang),
+                    source_name_element(source, "licence", lang) if source.get("licence") else "–",
                     licence_prefix[-1],
                     " ",
                     *with_latin_names(note, LATIN_NAMES, lang),
@@ -44,10 +44,14 @@ def sources_caption(snap: data.Snapshot, source_ids: list[str], lang: str, eleme
     )
 
 
-# The attribution AirData.kz asks for, verbatim in every language.
-AIRDATA_ATTRIBUTION = (
-    "AirData.kz. Open Air Quality Dataset for Kazakhstan. Global Shapers Almaty Hub, 2019-present. https://airdata.kz"
-)
+def airdata_attribution(lang: str) -> str:
+    """The attribution AirData.kz asks for (its licence, CC BY-NC 4.0, asks for credit): verbatim on English
+    pages, translated on the others, with the project's name and address as written."""
+    return t(
+        "AirData.kz. Open Air Quality Dataset for Kazakhstan. Global Shapers Almaty Hub, 2019-present. "
+        "https://airdata.kz",
+        lang,
+    )
 
 
 def airdata_notice(lang: str) -> html.Aside:
@@ -64,8 +68,8 @@ def airdata_notice(lang: str) -> html.Aside:
                             *with_latin_names(
                                 t(
                                     "AirData.kz values (Kazakhstan) are from the May 2026 release, before the source "
-                                    "corrected its day boundaries in October 2026: days were counted in "
-                                    "America/Los_Angeles time, 12–13 hours off local days. Licence CC BY-NC 4.0 "
+                                    "corrected its day boundaries in October 2026: days were counted in US Pacific "
+                                    "time (UTC−8/UTC−7), 12–13 hours off local days. Licence CC BY-NC 4.0 "
                                     "(non-commercial use only). Attribution:",
                                     lang,
                                 ),
@@ -73,7 +77,7 @@ def airdata_notice(lang: str) -> html.Aside:
                                 lang,
                             ),
                             " ",
-                            as_published(AIRDATA_ATTRIBUTION, lang),
+                            *with_latin_names(airdata_attribution(lang), LATIN_NAMES, lang),
                         ]
                     ),
                     html.Li(
