@@ -78,7 +78,8 @@ def facts_section(facts: pl.DataFrame, lang: str, today: dt.date) -> html.Sectio
     partners = ", ".join(by_kind.get("partner", []))
     phase = summit_tense.summit_phase(summit_tense.summit_dates(facts), today)
     when = "; ".join(by_kind.get("event_date", [])[:1] + by_kind.get("place", []))
-    expected = [html.Li(v) for v in by_kind.get("expected_outcome", [])]
+    # list items begin with a capital, whatever case the bulletin's sentence had them in
+    expected = [html.Li(v[:1].upper() + v[1:]) for v in by_kind.get("expected_outcome", [])]
     if phase == summit_tense.AFTER:
         reported = [seed_text(r, "value", lang) for r in summit_tense.reported_outcomes(facts).iter_rows(named=True)]
         intro = html.P([html.Strong(t("The summit was scheduled for", lang) + ": "), when], id="summit-when")

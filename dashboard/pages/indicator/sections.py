@@ -8,6 +8,7 @@ import polars as pl
 from dash import dcc, html
 
 from assets.common.flags import flags_doubtful
+from assets.common.geography import CENTRAL_ASIA
 from dashboard import chart_links
 from dashboard.i18n import format_day, format_number, format_signed_percent_change, localized, t
 from dashboard.shell import aria, flag_badges, flag_text, href, section, source_caption
@@ -140,8 +141,10 @@ def latest_section(
     unit: str,
     lang: str,
 ) -> html.Section:
-    """Each place's latest value, its year, its rank among the countries and its change since the base year."""
+    """Each place's latest value, its year, its rank among the countries and its change since the base year.
+    Places that are not countries (the seas) are not ranked: their table has no rank column."""
     change_by_geo = {r["geo_id"]: r for r in changes.iter_rows(named=True)}
+    ranked = bool(latest["geo_id"].is_in(list(CENTRAL_ASIA)).any())
     rows = []
     for r in latest.iter_rows(named=True):
         change = change_by_geo.get(r["geo_id"])
@@ -157,7 +160,7 @@ def latest_section(
                     html.Td(names.get(r["geo_id"], r["geo_id"])),
                     html.Td(format_number(r["value"], lang), className="num"),
                     html.Td(str(r["year"]), className="num"),
-                    html.Td(latest_rank_words(r, lang), className="num rank"),
+                    *([html.Td(latest_rank_words(r, lang), className="num rank")] if ranked else []),
                     html.Td(change_text, className="num"),
                     html.Td(flag_badges(r["flags"], lang)),
                 ],
@@ -165,27 +168,39 @@ def latest_section(
             )
         )
     change_head = t("Change since {year}", lang, year=since) if since is not None else t("Change", lang)
-    head = [t("Place", lang), unit, t("Year", lang), t("Rank", lang), change_head, t("Flags", lang)]
-    note = t(
-        "Each place's latest value. Rank 1 is the highest value, among the countries with a value for the same "
-        "year; doubtful values are not ranked. Where no other country has a value for a country's latest year, "
-        "its rank in the latest year it shares with another country is given with that year. The change compares "
-        "the value of the base year with the latest value that is not doubtful (its year in brackets).",
-        lang,
+    head = [t("Place", lang), unit, t("Year", lang), *([t("Rank", lang)] if ranked else []), change_head]
+    note = (
+        t(
+            "Each place's latest value. Rank 1 is the highest value, among the countries with a value for the same "
+            "year; doubtful values are not ranked. Where no other country has a value for a country's latest "
+            "year, its rank in the latest year it shares with another country is given with that year. The change "
+            "compares the value of the base year with the latest value that is not doubtful (its year in brackets).",
+            lang,
+        )
+        if ranked
+        else t(
+            "Each place's latest value. The change compares the value of the base year with the latest value that "
+            "is not doubtful (its year in brackets).",
+            lang,
+        )
     )
     table = html.Table(
         [
             html.Thead(
-                html.Tr([html.Th(h, className="num" if i in (1, 2, 3, 4) else None) for i, h in enumerate(head)])
+                html.Tr(
+                    [
+                        *(html.Th(h, className="num" if i else None) for i, h in enumerate(head)),
+                        html.Th(t("Flags", lang)),
+                    ]
+                )
             ),
             html.Tbody(rows),
         ],
         className="data-table",
         id="indicator-latest-table",
     )
-    return section(
-        "indicator-latest", t("Latest values and ranks", lang), note, html.Div(table, className="table-scroll")
-    )
+    title = t("Latest values and ranks", lang) if ranked else t("Latest values", lang)
+    return section("indicator-latest", title, note, html.Div(table, className="table-scroll"))
 
 
 def grid_section(
