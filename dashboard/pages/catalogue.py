@@ -12,7 +12,15 @@ from assets.exports.quality import rule_words
 from dashboard import data
 from dashboard.i18n import format_day, format_number, localized, t, tn
 from dashboard.queries import indicators, reference
-from dashboard.shell import aria, flag_badges, page_heading, register_page, source_name_element, source_title_element
+from dashboard.shell import (
+    aria,
+    flag_badges,
+    page_heading,
+    register_page,
+    source_name_element,
+    source_title,
+    source_title_element,
+)
 from dashboard.summaries import indicator_check_status, rows_by_key
 from dashboard.text_marks import translated_or_published
 
@@ -204,7 +212,8 @@ def catalogue_table(head: list[str], rows: list[html.Tr], element_id: str) -> ht
 
 def source_table(sources, provenance_by_id: dict, lang: str) -> html.Table:
     rows = []
-    for row in sources.iter_rows(named=True):
+    # in the order a reader looks them up: by the title shown, in the page's language
+    for row in sorted(sources.iter_rows(named=True), key=lambda r: source_title(r, lang).casefold()):
         provenance = provenance_by_id.get(row["source_id"], {})
         rows.append(
             html.Tr(
