@@ -16,7 +16,14 @@ from dash import Input, Output, dcc, html
 from assets.common.geography import CENTRAL_ASIA
 from dashboard import data
 from dashboard.figures.water import CLASS_COLOURS, class_label, jmp_figure, norm_document, site_map_figure
-from dashboard.i18n import format_number, format_signed_percent_change, localized, normalize_lang, t
+from dashboard.i18n import (
+    alphabetical_key,
+    format_number,
+    format_signed_percent_change,
+    localized,
+    normalize_lang,
+    t,
+)
 from dashboard.queries import reference, water
 from dashboard.shell import redraw_callback, register_page, section, simple_table, source_caption
 from dashboard.summaries import rows_by_key
@@ -186,7 +193,9 @@ def map_section(snap: data.Snapshot, sites: pl.DataFrame, lang: str) -> html.Sec
     for row in sites.iter_rows(named=True):
         by_placement.setdefault(row["placement"] or "not_placed", []).append(localized(row, "site_name", lang))
     notes = [
-        html.Li(f"{t(PLACEMENT_MSGIDS.get(p, p), lang)}: {len(names)} — {', '.join(sorted(names))}")
+        html.Li(
+            f"{t(PLACEMENT_MSGIDS.get(p, p), lang)}: {len(names)} — {', '.join(sorted(names, key=alphabetical_key))}"
+        )
         for p, names in sorted(by_placement.items())
     ]
     return section(
