@@ -216,7 +216,12 @@ def shares_section(snap: data.Snapshot, lang: str) -> html.Section:
     classes = list(CLASS_COLOURS)
     regions = shares.select("region_id", "region_en", "region_ru", "region_kk").unique(maintain_order=True)
     rows = []
-    for region in regions.iter_rows(named=True):
+    # Kazakhstan first, then the regions in the reader's alphabetical order
+    ordered = sorted(
+        regions.iter_rows(named=True),
+        key=lambda r: (r["region_id"] != "KAZ", alphabetical_key(localized(r, "region", lang))),
+    )
+    for region in ordered:
         part = shares.filter(pl.col("region_id") == region["region_id"])
         counts = dict(part.select("class_published", "n_sites").iter_rows())
         total = int(part["n_region_sites"][0])
