@@ -286,3 +286,14 @@ def localized(row: Mapping[str, object], base: str, lang: str) -> str:
         if value:
             return str(value)
     return ""
+
+
+# The Cyrillic letters in the order of the Kazakh alphabet (the Russian one with Ә Ғ Қ Ң Ө Ұ Ү Һ І in their
+# places): code-point order puts Қара after Щучье and Ё after Я.
+CYRILLIC_ORDER = {c: i for i, c in enumerate("аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя")}
+
+
+def alphabetical_key(text: str) -> tuple[tuple[int, int], ...]:
+    """A sort key putting names in alphabetical order for Russian and Kazakh readers (English letters, digits and
+    punctuation before the Cyrillic letters, as in their code points)."""
+    return tuple((1, CYRILLIC_ORDER[c]) if c in CYRILLIC_ORDER else (0, ord(c)) for c in text.casefold())

@@ -136,3 +136,19 @@ def test_aral_caspian_csv_is_a_zip_of_the_same_tables(published_home, tmp_path):
         rows = read_csv(archive.read("01_aral.csv"), ";")
     assert rows[0][:3] == ["Год", "Бассейн", "Площадь, км²"]
     assert any("," in r[2] for r in rows[1:])
+
+
+@pytest.mark.parametrize(
+    ("lang", "site"),
+    [("kk", "Ертіс (Шығыс Қазақстан облысы)"), ("ru", "Иртыш (Восточно-Казахстанская область)")],
+)
+def test_water_sites_export_names_sites_in_its_language(published_home, tmp_path, lang, site):
+    """Issue 18: the Kazakh export names water bodies and regions in Kazakh (seeds/water_bodies.csv ...)."""
+    out = tmp_path / "water_sites.csv"
+    done = run_caei(
+        ["export", "--table", "water_sites", "--format", "csv", "--lang", lang, "--out", str(out)], published_home
+    )
+    assert done.returncode == 0, done.stderr
+    rows = read_csv(out.read_bytes(), ";")
+    sites = {r[0]: r[1] for r in rows[1:]}
+    assert sites["irtysh__east_kazakhstan"] == site

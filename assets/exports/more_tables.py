@@ -96,12 +96,11 @@ def export_aral_caspian(con: duckdb.DuckDBPyConnection, lang: str, year: int | N
 
 
 def export_water_sites(con: duckdb.DuckDBPyConnection, lang: str, year: int | None) -> Frames:
-    """The surface-water monitoring sites: water body, region, kind, flags (names in Russian for kk: the sources
-    name them in Russian and English only)."""
-    names = "en" if lang == "en" else "ru"
+    """The surface-water monitoring sites: water body, region, kind, flags; names in the export's language
+    (seeds/water_bodies.csv, water_regions.csv)."""
     data = _read(
         con,
-        f"""SELECT site_id, site_name_{names} AS site, water_body_{names} AS water_body, region_name_{names} AS region,
+        f"""SELECT site_id, site_name_{lang} AS site, water_body_{lang} AS water_body, region_name_{lang} AS region,
                    kind, types_published, flags, source_id
             FROM water_sites ORDER BY region, water_body, site_id""",
     )

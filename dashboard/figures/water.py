@@ -11,7 +11,7 @@ import polars as pl
 
 from dashboard import data, outlines
 from dashboard.figures.base import PALETTE, base_layout, empty_figure
-from dashboard.i18n import format_number, t
+from dashboard.i18n import format_number, localized, t
 from dashboard.queries import water
 from dashboard.shell import source_title_element
 from dashboard.text_marks import as_published
@@ -29,12 +29,6 @@ CLASS_COLOURS = {
     "VI": "#a50026",
     "VII": "#5e0016",
 }
-
-
-def ru_or_en(row: dict, base: str, lang: str) -> str:
-    """The Russian name in Russian and Kazakh (the sources have no Kazakh one), else the English one."""
-    russian = row.get(f"{base}_ru")
-    return str(russian) if lang in ("ru", "kk") and russian else str(row.get(f"{base}_en") or "")
 
 
 def class_label(roman: str | None, lang: str) -> str:
@@ -97,7 +91,7 @@ def site_map_figure(snap: data.Snapshot, sites: pl.DataFrame, lang: str) -> go.F
                 customdata=rows["wpi_2006_04"].to_list(),  # the site's WPI (its download reads it)
                 name=class_label(roman, lang),
                 text=[
-                    f"{ru_or_en(r, 'site_name', lang)}<br>{t('WPI', lang)} "
+                    f"{localized(r, 'site_name', lang)}<br>{t('WPI', lang)} "
                     f"{format_number(r['wpi_2006_04'], lang, decimals=2)}, "
                     f"{class_label(r['class_published'], lang)}"
                     for r in rows.iter_rows(named=True)
@@ -130,7 +124,7 @@ def jmp_figure(values: pl.DataFrame, names: dict[str, dict], lang: str) -> go.Fi
             continue
         fig.add_trace(
             go.Bar(
-                x=[ru_or_en(names.get(g, {}), "name", lang) or g for g in part["geo_id"]],
+                x=[localized(names.get(g, {}), "name", lang) or g for g in part["geo_id"]],
                 y=part["value"].to_list(),
                 name=labels[indicator],
                 marker_color=PALETTE[i],

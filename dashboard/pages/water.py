@@ -15,8 +15,15 @@ from dash import Input, Output, dcc, html
 
 from assets.common.geography import CENTRAL_ASIA
 from dashboard import data
-from dashboard.figures.water import CLASS_COLOURS, class_label, jmp_figure, norm_document, ru_or_en, site_map_figure
-from dashboard.i18n import format_number, format_signed_percent_change, normalize_lang, t
+from dashboard.figures.water import CLASS_COLOURS, class_label, jmp_figure, norm_document, site_map_figure
+from dashboard.i18n import (
+    alphabetical_key,
+    format_number,
+    format_signed_percent_change,
+    localized,
+    normalize_lang,
+    t,
+)
 from dashboard.queries import reference, water
 from dashboard.shell import redraw_callback, register_page, section, simple_table, source_caption
 from dashboard.summaries import rows_by_key
@@ -142,7 +149,7 @@ def caveats(sites: pl.DataFrame, lang: str) -> html.Aside:
                     "{site}: WPI {wpi} falls in {table_class} by the class table, but the bulletin publishes "
                     "{published}. Shown as published.",
                     lang,
-                    site=ru_or_en(row, "site_name", lang),
+                    site=localized(row, "site_name", lang),
                     wpi=format_number(row["wpi_2006_04"], lang, decimals=2),
                     table_class=class_label(row["class_from_table"], lang),
                     published=class_label(row["class_published"], lang),
@@ -184,9 +191,11 @@ JMP_CHART = register_chart(ChartSpec("water-jmp", PATH, jmp_chart))
 def map_section(snap: data.Snapshot, sites: pl.DataFrame, lang: str) -> html.Section:
     by_placement: dict[str, list[str]] = {}
     for row in sites.iter_rows(named=True):
-        by_placement.setdefault(row["placement"] or "not_placed", []).append(ru_or_en(row, "site_name", lang))
+        by_placement.setdefault(row["placement"] or "not_placed", []).append(localized(row, "site_name", lang))
     notes = [
-        html.Li(f"{t(PLACEMENT_MSGIDS.get(p, p), lang)}: {len(names)} — {', '.join(sorted(names))}")
+        html.Li(
+            f"{t(PLACEMENT_MSGIDS.get(p, p), lang)}: {len(names)} — {', '.join(sorted(names, key=alphabetical_key))}"
+        )
         for p, names in sorted(by_placement.items())
     ]
     return section(
@@ -205,13 +214,18 @@ def map_section(snap: data.Snapshot, sites: pl.DataFrame, lang: str) -> html.Sec
 def shares_section(snap: data.Snapshot, lang: str) -> html.Section:
     shares = water.class_shares(snap)
     classes = list(CLASS_COLOURS)
-    regions = shares.select("region_id", "region_en", "region_ru").unique(maintain_order=True)
+    regions = shares.select("region_id", "region_en", "region_ru", "region_kk").unique(maintain_order=True)
     rows = []
-    for region in regions.iter_rows(named=True):
+    # Kazakhstan first, then the regions in the reader's alphabetical order
+    ordered = sorted(
+        regions.iter_rows(named=True),
+        key=lambda r: (r["region_id"] != "KAZ", alphabetical_key(localized(r, "region", lang))),
+    )
+    for region in ordered:
         part = shares.filter(pl.col("region_id") == region["region_id"])
         counts = dict(part.select("class_published", "n_sites").iter_rows())
         total = int(part["n_region_sites"][0])
-        name = t("Kazakhstan, all sites", lang) if region["region_id"] == "KAZ" else ru_or_en(region, "region", lang)
+        name = t("Kazakhstan, all sites", lang) if region["region_id"] == "KAZ" else localized(region, "region", lang)
         rows.append([name, str(total)] + [str(counts[c]) if c in counts else "" for c in classes])
     return section(
         "water-shares",
@@ -233,8 +247,8 @@ def exceedances_section(snap: data.Snapshot, lang: str) -> html.Section:
     worst = water.worst_exceedances(snap)
     rows = [
         [
-            ru_or_en(r, "site_name", lang),
-            ru_or_en(r, "parameter", lang),
+            localized(r, "site_name", lang),
+            localized(r, "parameter", lang),
             concentration(r["value"], lang),
             t("mg/dm³", lang),
             concentration(r["limit"], lang),
@@ -269,7 +283,7 @@ def profile_section(snap: data.Snapshot, sites: pl.DataFrame, lang: str) -> html
     options = [
         {
             "label": (
-                f"{ru_or_en(r, 'site_name', lang)} — {t('WPI', lang)} "
+                f"{localized(r, 'site_name', lang)} — {t('WPI', lang)} "
                 f"{format_number(r['wpi_2006_04'], lang, decimals=2)}"
             ),
             "value": r["site_id"],
@@ -360,7 +374,7 @@ def ratio_table(harm: pl.DataFrame, sources_by_id: Mapping[str, dict], lang: str
         )
         rows.append(
             [
-                ru_or_en(r, "parameter", lang) + f" ({basis_text(r['basis'], lang)})",
+                localized(r, "parameter", lang) + f" ({basis_text(r['basis'], lang)})",
                 lab_value(r["value"], r.get("qualifier"), lang),
                 format_number(r["multiplicity_published"], lang, decimals=1)
                 if r["multiplicity_published"] is not None

@@ -10,11 +10,27 @@ SURFACE_SOURCE = "kz_surface_water_quality_2006"
 JMP_INDICATORS = ("basic_drinking_water", "safely_managed_water")
 
 
+def _kk(snap: Snapshot, column: str, name: str | None = None) -> str:
+    """`column AS name` (by default the column's own name), or `NULL AS name` in a snapshot published before the
+    water tables had Kazakh names: pages then show the Russian ones (dashboard.i18n.localized)."""
+    name = name or column.rpartition(".")[2]
+    return f"{column} AS {name}" if _kk_published(snap) else f"NULL AS {name}"
+
+
+def _kk_published(snap: Snapshot) -> bool:
+    present = snap.query(
+        "SELECT count(*) AS n FROM information_schema.columns WHERE table_name = 'water_sites' "
+        "AND column_name = 'site_name_kk'"
+    )
+    return bool(present["n"][0])
+
+
 def sites(snap: Snapshot) -> pl.DataFrame:
     """Every monitoring site with its names, WPI and class as published, class by the table, and map position."""
-    return snap.query("""
+    return snap.query(f"""
         SELECT s.site_id, s.water_body_id, s.region_id, s.kind, s.water_body_en, s.water_body_ru,
-               s.region_name_en, s.region_name_ru, s.site_name_en, s.site_name_ru, s.flags,
+               {_kk(snap, "s.water_body_kk")}, s.region_name_en, s.region_name_ru, {_kk(snap, "s.region_name_kk")},
+               s.site_name_en, s.site_name_ru, {_kk(snap, "s.site_name_kk")}, s.flags,
                w.wpi_2005_04, w.wpi_2006_03, w.wpi_2006_04, w.class_published, w.class_published_rank,
                w.class_from_table, w.class_agrees, w.characteristic,
                l.lon, l.lat, l.placement, l.ne_feature
@@ -30,9 +46,9 @@ def class_table(snap: Snapshot) -> pl.DataFrame:
 
 
 def class_shares(snap: Snapshot) -> pl.DataFrame:
-    return snap.query("""
-        SELECT c.region_id, r.name_en AS region_en, r.name_ru AS region_ru, c.class_published, c.class_published_rank,
-               c.n_sites, c.n_region_sites, c.share_pct
+    return snap.query(f"""
+        SELECT c.region_id, r.name_en AS region_en, r.name_ru AS region_ru, {_kk(snap, "r.name_kk", "region_kk")},
+               c.class_published, c.class_published_rank, c.n_sites, c.n_region_sites, c.share_pct
         FROM water_class_shares c LEFT JOIN water_regions r USING (region_id)
         ORDER BY c.region_id = 'KAZ' DESC, c.region_id, c.class_published_rank
     """)
@@ -50,9 +66,10 @@ def river_lines(snap: Snapshot) -> pl.DataFrame:
 
 def worst_exceedances(snap: Snapshot, limit: int = 15) -> pl.DataFrame:
     return snap.query(
-        """
-        SELECT e.site_id, s.site_name_en, s.site_name_ru, e.parameter_id, p.name_en AS parameter_en,
-               p.name_ru AS parameter_ru, e.value, e.unit, e.limit, e.ratio, e.source_id, o.multiplicity_published
+        f"""
+        SELECT e.site_id, s.site_name_en, s.site_name_ru, {_kk(snap, "s.site_name_kk")}, e.parameter_id,
+               p.name_en AS parameter_en, p.name_ru AS parameter_ru, {_kk(snap, "p.name_kk", "parameter_kk")}, e.value,
+               e.unit, e.limit, e.ratio, e.source_id, o.multiplicity_published
         FROM water_worst_exceedances e
         JOIN water_sites s USING (site_id)
         LEFT JOIN water_parameters p USING (parameter_id)
@@ -67,8 +84,9 @@ def worst_exceedances(snap: Snapshot, limit: int = 15) -> pl.DataFrame:
 def site_harmonisation(snap: Snapshot, site_id: str) -> pl.DataFrame:
     """The site's observations with their ratio to every applicable norm (one row per observation and norm)."""
     return snap.query(
-        """
-        SELECT h.period, h.sample_date, h.parameter_id, p.name_en AS parameter_en, p.name_ru AS parameter_ru, p.basis,
+        f"""
+        SELECT h.period, h.sample_date, h.parameter_id, p.name_en AS parameter_en, p.name_ru AS parameter_ru,
+               {_kk(snap, "p.name_kk", "parameter_kk")}, p.basis,
                h.value, h.qualifier, h.unit, o.multiplicity_published, h.norm_id, h.water_use, h.jurisdiction,
                h.document, h.document_table, h.limit, h.norm_unit, h.conversion_factor, h.ratio, h.breaches,
                h.source_id, h.norm_provenance, n.source_id AS norm_source_id
@@ -94,8 +112,10 @@ def breaches_by_water_use(snap: Snapshot) -> pl.DataFrame:
 
 
 def norms(snap: Snapshot) -> pl.DataFrame:
-    return snap.query("""
-        SELECT n.parameter_id, p.name_en AS parameter_en, p.name_ru AS parameter_ru, n.basis, n.water_use,
+    return snap.query(f"""
+        SELECT n.parameter_id, p.name_en AS parameter_en, p.name_ru AS parameter_ru,
+               {_kk(snap, "p.name_kk", "parameter_kk")},
+               n.basis, n.water_use,
                n.jurisdiction, n.limit, n.unit, n.document, n.document_table, n.provenance
         FROM water_norms n JOIN water_parameters p USING (parameter_id)
         ORDER BY n.parameter_id, n.water_use, n.jurisdiction

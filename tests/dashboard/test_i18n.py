@@ -217,3 +217,28 @@ def test_every_page_opens_in_the_remembered_language(published_home, path):
     assert client.get_cookie("caei_lang").value == "kk"
     assert render_page(client, path, "")[0]["props"]["lang"] == "kk"
     assert render_page(client, path, "?lang=en")[0]["props"]["lang"] == "en"
+
+
+def test_names_sort_in_the_kazakh_alphabet():
+    """Қ after К, Ү after У, І after Ы (seeds/water_bodies.csv name_kk), not in code-point order."""
+    names = [
+        "Іле",
+        "Щучье көлі",
+        "Үбі",
+        "Қара Кеңгір",
+        "Кеңгір су қоймасы",
+        "Ертіс",
+        "Нұра (Қарағанды облысы)",
+        "Нұра (Ақмола облысы)",
+    ]
+    assert sorted(names, key=i18n.alphabetical_key) == [
+        "Ертіс",
+        "Кеңгір су қоймасы",
+        "Қара Кеңгір",
+        "Нұра (Ақмола облысы)",
+        "Нұра (Қарағанды облысы)",
+        "Үбі",
+        "Щучье көлі",
+        "Іле",
+    ]
+    assert sorted(["Шу", "Ёлкин", "Есиль"], key=i18n.alphabetical_key) == ["Есиль", "Ёлкин", "Шу"]

@@ -66,10 +66,10 @@ def _derived(
 
 # Reference tables: seeds/<name>.csv as it is.
 SEED_COPIES = {
-    "water_bodies": "Water bodies (river, lake, reservoir), Russian and English names.",
+    "water_bodies": "Water bodies (river, lake, reservoir), Russian, English and Kazakh names.",
     "water_body_synonyms": "Every spelling of a water body met in the sources and lab files.",
-    "water_regions": "Regions as the water files name them, with their spellings' targets.",
-    "water_parameters": "Parameters with canonical ids, names and chemical basis.",
+    "water_regions": "Regions as the water files name them, with Russian, English and Kazakh names.",
+    "water_parameters": "Parameters with canonical ids, Russian, English and Kazakh names and chemical basis.",
 }
 seed_assets = [seed_copy(key(name), GROUP, description) for name, description in SEED_COPIES.items()]
 

@@ -55,14 +55,20 @@ def sites(surface: pl.DataFrame) -> pl.DataFrame:
     rows = with_sites(surface)
     bodies = read_seed("water_bodies.csv")
     regions = read_seed("water_regions.csv").select(
-        "region_id", region_name_en="name_en", region_name_ru="name_ru", ne_adm1_code="ne_adm1_code"
+        "region_id",
+        region_name_en="name_en",
+        region_name_ru="name_ru",
+        region_name_kk="name_kk",
+        ne_adm1_code="ne_adm1_code",
     )
     per_site = rows.group_by("site_id", "water_body_id", "region_id").agg(
         types_published=pl.col("water_body_type").unique().sort().str.join(";"),
         first_line=pl.col("line").min(),
     )
     out = per_site.join(
-        bodies.select("water_body_id", "kind", water_body_en="name_en", water_body_ru="name_ru"),
+        bodies.select(
+            "water_body_id", "kind", water_body_en="name_en", water_body_ru="name_ru", water_body_kk="name_kk"
+        ),
         on="water_body_id",
         how="left",
     )
@@ -72,6 +78,7 @@ def sites(surface: pl.DataFrame) -> pl.DataFrame:
         .otherwise(pl.lit("")),
         site_name_en=pl.col("water_body_en") + " (" + pl.col("region_name_en") + ")",
         site_name_ru=pl.col("water_body_ru") + " (" + pl.col("region_name_ru") + ")",
+        site_name_kk=pl.col("water_body_kk") + " (" + pl.col("region_name_kk") + ")",
         source_id=pl.lit(SURFACE_SOURCE),
     )
     return out.sort("first_line").drop("first_line")
