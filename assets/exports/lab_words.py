@@ -18,17 +18,21 @@ Names = Mapping[str, Mapping[str, str]]  # field holding a code -> code -> its n
 
 
 def detail_names(con: duckdb.DuckDBPyConnection, lang: str) -> dict[str, dict[str, str]]:
-    """Names of the codes a detail can hold, from the snapshot (water names are Russian for kk, as in the water
-    exports: the sources name them in Russian and English only)."""
-    names = "en" if lang == "en" else "ru"
+    """Names of the codes a detail can hold, from the snapshot, in the export's language (Kazakh water names
+    from the seeds' name_kk; Russian ones for kk from a snapshot published before they existed)."""
+    names = {"en": "name_en", "ru": "name_ru", "kk": "coalesce(name_kk, name_ru)"}[lang]
+    sites = {"en": "site_name_en", "ru": "site_name_ru", "kk": "coalesce(site_name_kk, site_name_ru)"}[lang]
     queries = {
-        "parameter_id": f"SELECT parameter_id, name_{names} FROM water_parameters",
+        "parameter_id": f"SELECT parameter_id, {names} FROM water_parameters",
         "unit_id": f"SELECT unit, label_{lang} FROM units",
-        "region_id": f"SELECT region_id, name_{names} FROM water_regions",
-        "water_body_ids": f"SELECT water_body_id, name_{names} FROM water_bodies",
-        "site_id": f"SELECT site_id, site_name_{names} FROM water_sites",
+        "region_id": f"SELECT region_id, {names} FROM water_regions",
+        "water_body_ids": f"SELECT water_body_id, {names} FROM water_bodies",
+        "site_id": f"SELECT site_id, {sites} FROM water_sites",
     }
-    return {field: {k: v for k, v in con.execute(sql).fetchall() if v} for field, sql in queries.items()}
+    try:
+        return {field: {k: v for k, v in con.execute(sql).fetchall() if v} for field, sql in queries.items()}
+    except duckdb.BinderException:  # an older snapshot: no Kazakh water names yet
+        return detail_names(con, "ru") if lang == "kk" else {}
 
 
 def _shown(text: str, lang: str, names: Names) -> str:
