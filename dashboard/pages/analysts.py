@@ -13,8 +13,9 @@ from dashboard import data
 from dashboard.i18n import format_number, localized, normalize_lang, t
 from dashboard.pages.water_inbox import inbox_section
 from dashboard.queries import funding, reference
-from dashboard.shell import content_layout, redraw_callback, section, simple_table
-from dashboard.text_marks import code, seed_text
+from dashboard.shell import content_layout, indicator_href, redraw_callback, section, simple_table
+from dashboard.summaries import rows_by_key
+from dashboard.text_marks import code, document_title, seed_text
 
 PATH = "/analysts"
 DIRECTION_FILTER_ID = "initiatives-direction"
@@ -61,12 +62,13 @@ def analysts_content(snap: data.Snapshot, lang: str) -> list:
             className="lead",
         ),
         dcc.Store(id=LANG_STORE_ID, data=lang),
-        tracker_section(reference.summit_directions(snap), funding.initiatives(snap), lang),
+        tracker_section(snap, funding.initiatives(snap), lang),
         inbox_section(snap, lang),
     ]
 
 
-def tracker_section(directions: pl.DataFrame, initiatives: pl.DataFrame, lang: str) -> html.Section:
+def tracker_section(snap: data.Snapshot, initiatives: pl.DataFrame, lang: str) -> html.Section:
+    directions = reference.summit_directions(snap)
     direction_options = (
         [{"label": t("All directions", lang), "value": "all"}]
         + [
@@ -94,7 +96,7 @@ def tracker_section(directions: pl.DataFrame, initiatives: pl.DataFrame, lang: s
                 *tracker_filter(t("Status", lang), STATUS_FILTER_ID, status_options),
             ],
         ),
-        html.Div(tracker_table(initiatives, "all", "all", lang), id=TRACKER_ID),
+        html.Div(tracker_table(snap, initiatives, "all", "all", lang), id=TRACKER_ID),
     )
 
 
@@ -119,11 +121,33 @@ def tracker_filter(label: str, element_id: str, options: list) -> list:
     ]
 
 
-def tracker_table(initiatives: pl.DataFrame, direction: str, status: str, lang: str):
+def tracker_table(snap: data.Snapshot, initiatives: pl.DataFrame, direction: str, status: str, lang: str):
     rows = filter_initiatives(initiatives, direction, status)
     if rows.is_empty():
         return html.P(t("No initiative matches these filters.", lang), className="muted")
     unknown = t("unknown", lang)
+    documents = rows_by_key(reference.seed_documents(snap), "document")
+    listed = sorted({i for ids in rows["indicator_ids"].drop_nulls() for i in ids.split(";") if i})
+    indicator_names = {
+        r["indicator_id"]: localized(r, "name", lang)
+        for r in reference.indicator_entries(snap, listed).iter_rows(named=True)
+    }
+
+    def indicators_cell(ids: str | None) -> object:
+        """Each indicator by its name, linked to its page; an id the catalogue lacks stays as the registry wrote it."""
+        links: list = []
+        for i in (ids or "").split(";"):
+            if i:
+                links += [", "] if links else []
+                links.append(
+                    dcc.Link(indicator_names[i], href=indicator_href(i, lang)) if i in indicator_names else code(i)
+                )
+        return html.Span(links) if links else unknown
+
+    def source_cell(citation: str | None) -> object:
+        """The document by its title; the file and lines, for tracing, on hover."""
+        return html.Span(document_title(citation, documents, lang), title=citation or "") if citation else unknown
+
     return simple_table(
         [
             t("Initiative", lang),
@@ -146,9 +170,9 @@ def tracker_table(initiatives: pl.DataFrame, direction: str, status: str, lang: 
                 f"{format_number(r['budget_amount'], lang)} {r['budget_currency'] or ''}".strip()
                 if r["budget_amount"] is not None
                 else unknown,
-                (r["indicator_ids"] or unknown).replace(";", ", "),
+                indicators_cell(r["indicator_ids"]),
                 r["last_update"] or unknown,
-                code(r["citation"] or ""),
+                source_cell(r["citation"]),
             ]
             for r in rows.iter_rows(named=True)
         ],
@@ -160,6 +184,6 @@ def update_tracker(direction: str | None, status: str | None, lang: str | None):
     lang = normalize_lang(lang)
     try:
         snap = data.snapshot_for_request()
-        return tracker_table(funding.initiatives(snap), direction or "all", status or "all", lang)
+        return tracker_table(snap, funding.initiatives(snap), direction or "all", status or "all", lang)
     except (data.NoSnapshotError, data.SnapshotContentError) as problem:
         return html.P(str(problem), className="notice")

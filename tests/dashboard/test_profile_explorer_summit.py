@@ -295,6 +295,10 @@ def test_the_analysts_page_holds_the_registry_outside_the_navigation(live_server
     open_and_wait(page, f"{live_server.url}/analysts?lang=ru", "#initiatives-tracker")
     assert page.locator("#initiatives-tracker tbody tr").count() == 4
     assert page.locator(".site-nav a[href^='/analysts']").count() == 0
+    # the source of each row by its document's title; its file and lines only on hover, for tracing
+    tracker = page.inner_text("#initiatives-tracker")
+    assert "seed-docs" not in tracker and ":L52" not in tracker, tracker
+    assert page.locator("#initiatives-tracker span[title*=':L52']").count() == 4
     # the water-quality lab inbox moved here from /water: the command as typed, the templates
     assert "caei ingest" in page.inner_text("#water-inbox-help code")
     assert page.get_attribute("#water-template-ru", "href").startswith("data:text/csv")
