@@ -39,8 +39,13 @@ class StaticCompressor:
         self._compressed: dict[tuple[str, int, int], bytes] = {}
         self._lock = threading.Lock()
 
-    def compressed(self, address: str, body: bytes) -> bytes:
-        key = (address, len(body), zlib.crc32(body))
+    def __len__(self) -> int:
+        """How many compressed files are kept."""
+        return len(self._compressed)
+
+    def compressed(self, path: str, body: bytes) -> bytes:
+        # Keyed by path and content, never by the query string: made-up queries must not add entries (or work).
+        key = (path, len(body), zlib.crc32(body))
         found = self._compressed.get(key)
         if found is None:
             found = brotli.compress(body, quality=QUALITY)
@@ -67,7 +72,7 @@ class StaticCompressor:
         body = response.get_data()
         if len(body) < MIN_BYTES:
             return response
-        response.set_data(self.compressed(request.full_path, body))
+        response.set_data(self.compressed(request.path, body))
         response.headers["Content-Encoding"] = "br"  # flask-compress leaves encoded responses alone
         response.vary.add("Accept-Encoding")
         etag, _weak = response.get_etag()

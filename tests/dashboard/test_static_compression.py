@@ -52,3 +52,14 @@ def test_a_page_answer_and_the_map_outlines_are_sent_brotli_compressed(published
     geo = client.get(outlines, headers={"Accept-Encoding": "br"})
     assert geo.headers["Content-Encoding"] == "br"
     assert json.loads(brotli.decompress(geo.get_data()))["features"]
+
+
+def test_made_up_query_strings_do_not_make_the_server_compress_again(tmp_path):
+    app = create_app(tmp_path / "published")
+    client = app.server.test_client()
+    index = client.get("/", headers={"Accept-Encoding": "identity"}).get_data(as_text=True)
+    (renderer,) = re.findall(r'src="(/_dash-component-suites/[^"]*dash_renderer[^"]+\.js)"', index)
+    for n in range(5):
+        sent = client.get(f"{renderer}?x={n}", headers={"Accept-Encoding": "br"})
+        assert sent.headers["Content-Encoding"] == "br"
+    assert len(app.server.extensions["caei_static_compressor"]) == 1
