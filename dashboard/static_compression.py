@@ -39,7 +39,7 @@ class StaticCompressor:
         self._compressed: dict[tuple[str, int, int], bytes] = {}
         self._lock = threading.Lock()
 
-    def __len__(self) -> int:
+    def kept(self) -> int:
         """How many compressed files are kept."""
         return len(self._compressed)
 
