@@ -174,6 +174,9 @@ def serve_main(argv: list[str]) -> None:
     from dashboard.security import WAITRESS_LIMITS
 
     app = bench_app(Path(args.published), hardened=not args.not_hardened, full_plotly=args.full_plotly)
+    from dashboard.prewarm import Prewarmer
+
+    Prewarmer(app).warm_static()  # as `caei dashboard` does before its first visitor (pages are not pre-computed)
     # connection_limit above the largest client count, so clients queue for a thread rather than being refused;
     # hardened: the product's own limits (as `caei dashboard`)
     limits = {"connection_limit": 256} if args.not_hardened else WAITRESS_LIMITS

@@ -1,12 +1,14 @@
 """Lighthouse 12 scores of every page type, desktop and mobile, in one run; beside the lightest page's.
 
-    .venv/bin/python bench/lighthouse.py [--home CAEI_HOME] [--pages /,/air] [--no-before] [--runs 1]
+    .venv/bin/python bench/lighthouse.py [--home CAEI_HOME] [--pages /,/air] [--no-before] [--before-pages /air]
+                                         [--runs 1]
 
 Lighthouse 12.2.3 (Node 20) is installed by this script with `npm i -E` into ~/.cache/caei-bench (not the repo,
 not the product) and runs /usr/bin/chromium headless (CHROME_PATH). The server is the product app under waitress
 in a child process (bench/_common.py), started on 127.0.0.1. "before" is the same app serving Dash's full
-plotly.min.js instead of dashboard/plotly_bundle: both are served at once and measured page by page in turn, as
-scores move with the load of this shared machine.
+plotly.min.js instead of dashboard/plotly_bundle (so without its drawing of charts only when scrolled near; the
+compression of dashboard/static_compression.py is in both): both are served at once and measured page by page in
+turn, as scores move with the load of this shared machine; "before" only on the page types of the first run.
 
 Per page and profile: performance and accessibility scores, total blocking time (TBT), and the bytes over the
 wire of a first visit (`total-byte-weight`: compressed, everything included); ratios against the lightest page
@@ -35,7 +37,9 @@ CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
 TOOL_DIR = CACHE / "caei-bench" / f"lighthouse-{LIGHTHOUSE_VERSION}"
 CHROMIUM = "/usr/bin/chromium"
 CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage"
-PAGES = [
+# The page types of the first run (issue 19); "before" is measured on these (an indicator page draws the charts
+# the theme pages draw, with the same bundle).
+PAGE_TYPES = [
     "/",
     "/air",
     "/water",
@@ -46,6 +50,22 @@ PAGES = [
     "/catalogue",
     "/country/KAZ",
 ]
+
+
+def indicator_pages() -> list[str]:
+    """One indicator page per theme: the first indicator of each theme in seeds/indicators.csv (as the axe tests)."""
+    from assets.sources.catalogue import read_seed
+
+    first: dict[str, str] = {}
+    for row in read_seed("indicators.csv").iter_rows(named=True):
+        first.setdefault(row["theme"], row["indicator_id"])
+    return [f"/indicator/{indicator_id}" for indicator_id in first.values()]
+
+
+# The pages added since (the pages issue): the analysts' page and one indicator page per theme. Not the not-found
+# page: Lighthouse refuses to score a page answered with status 404 ("unable to reliably load the page"); it is
+# the frame of every page with one paragraph (tests/dashboard/test_budgets_browser.py checks it with axe).
+PAGES = [*PAGE_TYPES, "/analysts", *indicator_pages()]
 PROFILES = ("desktop", "mobile")
 MB = 1_000_000
 TARGETS = {"desktop_perf": 0.95, "mobile_perf": 0.8, "tbt_ratio": 2.0, "bytes": MB, "a11y": 1.0}
@@ -116,12 +136,16 @@ def median_of(runs: list[dict]) -> dict:
     return merged
 
 
-def measure(bases: dict[str, str], pages: list[str], runs: int, binary: Path) -> dict[str, dict]:
+def measure(
+    bases: dict[str, str], pages: list[str], runs: int, binary: Path, before_pages: list[str]
+) -> dict[str, dict]:
     """Each page and profile on every server in turn (after, then before), so that both meet the same load."""
     results: dict[str, dict[tuple[str, str], dict]] = {label: {} for label in bases}
     for page in pages:
         for profile in PROFILES:
             for label, base in bases.items():
+                if label == "before" and page not in before_pages:
+                    continue
                 samples = [run_lighthouse(binary, f"{base}{page}?lang=ru", profile) for _ in range(runs)]
                 r = results[label][(page, profile)] = median_of(samples)
                 print(
@@ -194,32 +218,39 @@ def main() -> None:
     parser.add_argument("--pages", help="comma-separated paths (default: every page type)")
     parser.add_argument("--runs", type=int, default=1, help="Lighthouse runs per page and profile (median)")
     parser.add_argument("--no-before", action="store_true", help="skip the app with the full plotly.min.js")
+    parser.add_argument(
+        "--before-pages", help="comma-separated paths measured before too (default: the page types of the first run)"
+    )
     args = parser.parse_args()
     pages = args.pages.split(",") if args.pages else PAGES
+    before_pages = args.before_pages.split(",") if args.before_pages else [p for p in pages if p in PAGE_TYPES]
     binary = lighthouse_bin()
     machine = machine_line()
     with published_home(args.home) as published, contextlib.ExitStack() as servers:
         bases = {"after": servers.enter_context(bench_server(published))}
         if not args.no_before:
             bases["before"] = servers.enter_context(bench_server(published, full_plotly=True))
-        measured = measure(bases, pages, args.runs, binary)
+        measured = measure(bases, pages, args.runs, binary, before_pages)
 
     lines = [
         "# Lighthouse: every page type, desktop and mobile",
         "",
         f"Machine: {machine}; Lighthouse {LIGHTHOUSE_VERSION}, /usr/bin/chromium headless, "
         f"{args.runs} run(s) per page and profile (median), pages in Russian, a first visit (storage cleared).",
-        "`after`: the product (plotly.js from dashboard/plotly_bundle); `before`: the same app serving Dash's "
-        "full plotly.min.js (the accessibility repairs are in both). Both measured in this run, page by page in "
-        "turn. Desktop: `--preset=desktop`; mobile: Lighthouse's default profile (simulated slow 4G, 4× slower "
-        "CPU). Bytes: `total-byte-weight`, compressed, everything a first visit loads. Ratios are against the "
+        "`after`: the product (plotly.js from dashboard/plotly_bundle, charts below the fold drawn when scrolled "
+        "near); `before`: the same app serving Dash's full plotly.min.js, every chart drawn at load (the "
+        "accessibility repairs and the brotli compression of Dash's JavaScript and page answers are in both). Both "
+        "measured in this run, page by page in turn; `before` on the page types of the first run only. Desktop: "
+        "`--preset=desktop`; mobile: Lighthouse's default profile (simulated slow 4G, 4× slower CPU). Bytes: "
+        "`total-byte-weight`, compressed, everything a first visit loads. Ratios are against the "
         "page with the fewest bytes.",
         "",
     ]
     all_misses: list[str] = []
     for label in measured:
         for profile in PROFILES:
-            text, misses = table(measured[label], pages, profile)
+            shown = [p for p in pages if (p, profile) in measured[label]]
+            text, misses = table(measured[label], shown, profile)
             lines += [f"## {label}: {profile}", "", text, ""]
             if label == "after":
                 all_misses += misses

@@ -14,7 +14,7 @@ import dash
 import flask
 from dash import Input, Output, dcc, html
 
-from dashboard import data, outlines, plotly_bundle, prewarm, response_cache, security
+from dashboard import data, outlines, plotly_bundle, prewarm, response_cache, security, static_compression
 from dashboard.api import register_api
 from dashboard.i18n import normalize_lang
 from dashboard.pages import page_modules
@@ -78,6 +78,7 @@ def create_app(published_dir: Path, embed_ancestors: str = "*", hardened: bool =
         # Page components exist only while their page is shown, and a page without a snapshot has none.
         suppress_callback_exceptions=True,
     )
+    static_compression.install(server)  # after Dash's compression, so that it runs first (Flask: last added, first run)
     if guard is not None:
         guard.attach(app)
     app.server.config[data.PUBLISHED_DIR_CONFIG_KEY] = str(Path(published_dir))
@@ -88,9 +89,11 @@ def create_app(published_dir: Path, embed_ancestors: str = "*", hardened: bool =
         page.register(app)
     outlines.register(app)
     app.layout = html.Div([dash.page_container, dcc.Store(id="print-done")], id="app-root")
-    # The print view is the page itself with print CSS (A4, no navigation); the button only opens the dialog.
+    # The print view is the page itself with print CSS (A4, no navigation); the button opens the dialog once every
+    # chart is drawn (charts below the fold wait until scrolled near: dashboard/plotly_bundle/draw_when_near.js).
     app.clientside_callback(
-        "function(n) { if (n) { window.print(); } return n || 0; }",
+        "function(n) { if (!n) { return 0; } var all = window.Plotly && window.Plotly.drawAll;"
+        " return Promise.resolve(all ? all() : null).then(function () { window.print(); return n; }); }",
         Output("print-done", "data"),
         Input("print-button", "n_clicks"),
         prevent_initial_call=True,

@@ -38,7 +38,8 @@ await esbuild.build({
     minify: true,
     legalComments: 'none',
     plugins: [inlineCss],
-    alias: { regl: '@plotly/regl', stream: 'stream-browserify' },
+    // country-iso-search: see no_country_names.js
+    alias: { regl: '@plotly/regl', stream: 'stream-browserify', 'country-iso-search': './no_country_names.js' },
     define: { global: 'window', 'define.amd': 'false', 'process.env.NODE_DEBUG': 'false' },
     target: 'es2016',
     banner: { js: `/* plotly.js v${version} (MIT, Plotly, Inc.): bar, scatter, heatmap, scattermap, choroplethmap */` },

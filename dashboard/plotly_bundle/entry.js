@@ -12,4 +12,5 @@ Plotly.register([
 ]);
 // scatter is part of core
 
-module.exports = Plotly;
+// Charts below the fold wait until scrolled near (draw_when_near.js).
+module.exports = require('./draw_when_near')(Plotly);

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from assets.sources.catalogue import read_seed
-from tests.support.browser import PLOTLY_SVG
+from tests.support.browser import wait_for_charts
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -88,9 +88,8 @@ def load(page, url: str) -> None:
     page.goto(url, wait_until="networkidle")
     page.wait_for_selector("#snapshot-stamp", timeout=30_000)
     page.wait_for_load_state("networkidle")
-    graphs = page.locator(".js-plotly-plot").count()
-    if graphs:  # charts drawn before the check: their SVG is part of what is checked
-        page.wait_for_function(f"document.querySelectorAll('{PLOTLY_SVG}').length >= {graphs}", timeout=30_000)
+    # every chart drawn before the check (those below the fold once scrolled to): their SVG is part of what is checked
+    wait_for_charts(page, page.locator(".dash-graph").count(), timeout=30_000)
 
 
 @pytest.mark.parametrize("name", list(PAGES))

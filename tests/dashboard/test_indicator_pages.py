@@ -20,7 +20,13 @@ import pytest
 from assets.common.geography import CENTRAL_ASIA, REGION_ID
 from assets.common.settings import SEEDS_DIR
 from dashboard.i18n import format_number
-from tests.support.browser import assert_clean, english_words_outside_allow_list, plain_spaces, snapshot_file
+from tests.support.browser import (
+    assert_clean,
+    english_words_outside_allow_list,
+    plain_spaces,
+    snapshot_file,
+    wait_for_charts,
+)
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -110,7 +116,7 @@ def open_indicator(page, url: str) -> str:
     response = page.goto(url, wait_until="networkidle")
     assert response is not None and response.status == 200
     page.wait_for_selector("#indicator-latest-table", timeout=30_000)
-    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 1", timeout=30_000)
+    wait_for_charts(page, max(1, page.locator(".dash-graph").count()), timeout=30_000)
     page.wait_for_load_state("networkidle")
     return plain_spaces(page.inner_text("body"))
 

@@ -39,6 +39,17 @@ def test_bundle_registers_every_trace_type_the_dashboard_draws():
     assert sorted(drawn - registered - IN_CORE) == []
 
 
+def test_no_figure_needs_the_country_names_the_bundle_leaves_out():
+    """build.mjs replaces plotly's country-name lookup (`locationmode="country names"`) with an empty one."""
+    assert "no_country_names.js" in (plotly_bundle.BUNDLE_DIR / "build.mjs").read_text(encoding="utf-8")
+    asking = [
+        str(module.relative_to(DASHBOARD))
+        for module in DASHBOARD.rglob("*.py")
+        if re.search(r"locationmode\s*=\s*[\"']country names", module.read_text(encoding="utf-8"))
+    ]
+    assert asking == []
+
+
 def test_bundle_needs_no_eval_and_its_brotli_form_is_the_same_file():
     body = plotly_bundle.BUNDLE.read_bytes()
     assert re.search(rb"(?<![\w$.])eval\(", body) is None

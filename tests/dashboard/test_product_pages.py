@@ -17,7 +17,13 @@ import pytest
 from babel import Locale
 
 from dashboard.i18n import format_number
-from tests.support.browser import assert_clean, english_words_outside_allow_list, plain_spaces, query_one
+from tests.support.browser import (
+    assert_clean,
+    english_words_outside_allow_list,
+    plain_spaces,
+    query_one,
+    wait_for_charts,
+)
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -29,9 +35,7 @@ def open_and_read(page, url: str, graphs: int = 0, selector: str = "#snapshot-st
     page.goto(url, wait_until="networkidle")
     page.wait_for_selector(selector, timeout=20_000)
     if graphs:
-        page.wait_for_function(
-            "n => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n", arg=graphs, timeout=20_000
-        )
+        wait_for_charts(page, graphs)
     page.wait_for_load_state("networkidle")
     return plain_spaces(page.inner_text("body"))
 

@@ -21,6 +21,7 @@ from tests.support.browser import (
     open_dropdown,
     plain_spaces,
     query_one,
+    wait_for_charts,
 )
 
 pytestmark = pytest.mark.timeout(240)
@@ -166,7 +167,7 @@ def test_explorer_charts_carry_title_years_and_source_and_the_table_is_wide(
     page, record = page_and_record
     url = f"{live_server.url}/explorer?lang={lang}&indicator=co2_per_capita&geo=KAZ,UZB,CA5&from=2010&to=2020&year=2015"
     open_and_wait(page, url, "#explorer-line .gtitle")
-    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3")
+    wait_for_charts(page, 3)
     page.screenshot(path=str(artifacts_dir / f"explorer-labelled-{lang}.png"), full_page=True)
     name = query_one(published_home, f"SELECT name_{lang} FROM indicators WHERE indicator_id = 'co2_per_capita'")[0]
     source_word = {"ru": "Источник", "en": "Source", "kk": "Дереккөз"}[lang]

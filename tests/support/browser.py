@@ -100,11 +100,32 @@ class BrowserRecord:
         return outside
 
 
+# Scrolls to each chart in turn, as a reader going down the page would, then back to the top: charts below the
+# fold are drawn only when scrolled near (dashboard/plotly_bundle/draw_when_near.js).
+SCROLL_PAST_CHARTS = """async () => {
+    const frame = () => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+    for (const graph of document.querySelectorAll('.dash-graph')) {
+        graph.scrollIntoView({block: 'center'});
+        await frame();
+    }
+    window.scrollTo(0, 0);
+    await frame();
+}"""
+
+
+def wait_for_charts(page, expected_graphs: int, timeout: int = 20_000) -> None:
+    """Wait until `expected_graphs` charts are drawn, scrolling past each one (charts far below wait for it)."""
+    if expected_graphs:
+        page.wait_for_selector(".dash-graph", state="attached", timeout=timeout)
+    page.evaluate(SCROLL_PAST_CHARTS)
+    page.wait_for_function(
+        "n => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n", arg=expected_graphs, timeout=timeout
+    )
+
+
 def open_page(page, url: str, expected_graphs: int) -> str:
     page.goto(url, wait_until="networkidle")
-    page.wait_for_function(
-        "n => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n", arg=expected_graphs, timeout=20_000
-    )
+    wait_for_charts(page, expected_graphs)
     page.wait_for_selector("#snapshot-stamp")
     page.wait_for_load_state("networkidle")
     return plain_spaces(page.inner_text("body"))
