@@ -121,33 +121,20 @@ def _keyed_block(links: ChartLinks, lang: str, key: str) -> html.Div:
             html.Span(t("This chart:", lang)),
             html.A(t("Data (ZIP)", lang), href=links.zip_href, className="button-link chart-zip", download=""),
             html.A(t("Chart alone", lang), href=links.embed_href, className="button-link chart-embed", target="_blank"),
-            html.Span(
-                [
-                    html.Label(
-                        [
-                            t("Embed code", lang),
-                            dcc.Input(
-                                value=links.embed_code, readOnly=True, type="text", className="copy-field chart-code"
-                            ),
-                        ]
-                    ),
-                    dcc.Clipboard(content=links.embed_code, title=t("Copy", lang), className="copy-button"),
-                ],
-                className="copy-group",
-            ),
-            html.Span(
-                [
-                    html.Label(
-                        [
-                            t("Link to this view", lang),
-                            dcc.Input(
-                                value=links.share_link, readOnly=True, type="text", className="copy-field chart-share"
-                            ),
-                        ]
-                    ),
-                    dcc.Clipboard(content=links.share_link, title=t("Copy", lang), className="copy-button"),
-                ],
-                className="copy-group",
-            ),
+            _copy_group(t("Embed code", lang), links.embed_code, "chart-code", lang),
+            _copy_group(t("Link to this view", lang), links.share_link, "chart-share", lang),
         ],
+    )
+
+
+def _copy_group(label: str, text: str, field_class: str, lang: str) -> html.Span:
+    """A read-only field inside its label, with a button that copies it; kept together on a phone."""
+    return html.Span(
+        [
+            html.Label(
+                [label, dcc.Input(value=text, readOnly=True, type="text", className=f"copy-field {field_class}")]
+            ),
+            dcc.Clipboard(content=text, title=t("Copy", lang), className="copy-button"),
+        ],
+        className="copy-group",
     )
