@@ -170,3 +170,13 @@ def test_theme_notes_and_rules_have_their_words_in_every_language(lang):
     assert not any("{" in note for note in rules.values())
     if lang == "kk":
         assert all(KAZAKH_LETTERS.search(note) for note in rules.values())
+
+
+def test_every_air_source_note_is_in_kazakh():
+    """The caveats that travel with each air source (exports and the published air_source_notes) in Kazakh."""
+    from assets.indicators.air.notes import source_notes_table
+
+    notes = source_notes_table()
+    for row in notes.iter_rows(named=True):
+        assert KAZAKH_LETTERS.search(row["note_kk"]) and row["note_kk"] != row["note_ru"], row["source_id"]
+        assert not _stray_latin([row["note_kk"]]), row["source_id"]
