@@ -7,26 +7,19 @@ import duckdb
 import polars as pl
 
 from assets.common.flags import is_doubtful
-from assets.exports.headers import localise_headers
+from assets.exports.headers import catalogue_words, localise_headers
 from assets.exports.sources import sources_metadata
 from assets.indicators.air.notes import source_note
 from assets.indicators.air.rules import COMPLETE_SHARE, MIN_VALID_HOURS, QUARTER_SHARE
 
-# Languages of this export's texts and headers; any other language reads English.
-LANGUAGES = ("ru", "en")
-
-
-def _lang(lang: str) -> str:
-    return lang if lang in LANGUAGES else "en"
-
 
 def _headers(df: pl.DataFrame, lang: str) -> pl.DataFrame:
-    return localise_headers(df, "air", _lang(lang))
+    return localise_headers(df, "air", lang)
 
 
 def _metadata(con: duckdb.DuckDBPyConnection, lang: str, data: pl.DataFrame) -> pl.DataFrame:
     """The sources of `data` with their notes, then the rules."""
-    sources = sources_metadata(con, data["source_id"].unique().sort().to_list()).with_columns(
+    sources = sources_metadata(con, data["source_id"].unique().sort().to_list(), lang).with_columns(
         note=pl.col("source_id").map_elements(lambda s: source_note(s, lang), return_dtype=pl.String),
         retrieved_at=pl.col("retrieved_at").cast(pl.String),
     )
@@ -39,41 +32,28 @@ def with_doubtful(data: pl.DataFrame) -> pl.DataFrame:
     return data.with_columns(doubtful=is_doubtful(pl.col("flags")))
 
 
+# The rules the export states, words in the exports catalogues (msgctxt air_words, key rule_<name>).
+RULES = ("completeness", "screening", "ranking", "heating_season", "day")
+
+
 def _rules(lang: str) -> pl.DataFrame:
-    rules = {
-        "ru": {
-            "completeness": "Среднее за период публикуется, только если достоверные данные есть не менее чем за "
-            f"{COMPLETE_SHARE:.0%} календарных дней периода и не менее чем за {QUARTER_SHARE:.0%} дней каждого "
-            "его квартала (год без зимы неполон); иначе период помечен как неполный.",
-            "screening": "Значения, отмеченные как сомнительные (одно значение много дней подряд, нули, "
-            "неправдоподобные значения, PM2.5 больше PM10), показаны со своей пометкой, но не входят в средние, "
-            "рейтинги, тренды и подсчёт дней выше порогов. Пороги и их обоснование: seeds/air_screening.csv.",
-            "ranking": "Рейтинги сравнивают только средние суточных средних по городам: суточные медианы "
-            "(Ташкент) и кластеры нескольких городов (Караганда AirData.kz) не ранжируются.",
-            "heating_season": "Отопительный сезон: 1 октября – 30 апреля; лето: май–сентябрь.",
-            "day": f"Сутки по часовым данным засчитываются при ≥ {MIN_VALID_HOURS} часах; "
-            "суточные значения AirData.kz засчитываются как опубликованы.",
-        },
-        "en": {
-            "completeness": f"A period's mean is published only if at least {COMPLETE_SHARE:.0%} of its calendar "
-            f"days and at least {QUARTER_SHARE:.0%} of the days of each of its quarters have valid, undoubted data "
-            "(a year without its winter is not complete); otherwise the period is marked incomplete.",
-            "screening": "Values flagged as doubtful (one value day after day, zeros, implausible values, PM2.5 "
-            "above PM10) are shown with their flag but left out of means, rankings, trends and days above "
-            "thresholds. Thresholds and their reasons: seeds/air_screening.csv.",
-            "ranking": "Rankings compare only means of daily means of cities: daily medians (Tashkent) and clusters "
-            "of several towns (AirData.kz Karaganda) are not ranked.",
-            "heating_season": "Heating season: 1 October to 30 April; summer: May to September.",
-            "day": f"An hourly-based day counts with >= {MIN_VALID_HOURS} hours; "
-            "AirData.kz daily values count as published.",
-        },
-    }[_lang(lang)]
-    return pl.DataFrame({"source_id": [f"rule:{k}" for k in rules], "note": list(rules.values())})
+    values = {"complete": f"{COMPLETE_SHARE:.0%}", "quarter": f"{QUARTER_SHARE:.0%}", "hours": MIN_VALID_HOURS}
+    notes = [catalogue_words("air_words", f"rule_{rule}", lang).format(**values) for rule in RULES]
+    return pl.DataFrame({"source_id": [f"rule:{rule}" for rule in RULES], "note": notes})
 
 
 def _city_names(lang: str) -> str:
-    lang = _lang(lang)  # validated: only 'ru' or 'en' reach the SQL text
-    return f"c.name_{lang} AS city, g.name_{lang} AS country, c.region_ru AS region"
+    """City, country and region in `lang` (lang is validated against the export languages before the SQL text);
+    a city or region without a Kazakh name (seeds/air_cities.csv, air_regions.csv) keeps its Russian one."""
+    region = "coalesce(rp.name_kk, c.region_ru)" if lang == "kk" else "c.region_ru"
+    city = "coalesce(c.name_kk, c.name_ru)" if lang == "kk" else f"c.name_{lang}"
+    return f"{city} AS city, g.name_{lang} AS country, {region} AS region"
+
+
+# Joins _city_names reads: the city registry, its country and (for Kazakh) the region's names.
+CITY_JOINS = """JOIN air_cities c USING (city_id)
+        LEFT JOIN geographies g ON g.geo_id = c.country_id
+        LEFT JOIN air_region_points rp ON rp.region_ru = c.region_ru"""
 
 
 def export_air_quality(
@@ -82,12 +62,11 @@ def export_air_quality(
     """Daily observations with unit, source, licence and flags (pre_day_boundary_correction on AirData.kz rows)."""
     data = con.execute(
         f"""
-        SELECT o.city_id, {_city_names(lang)}, o.pollutant, o.date, o.value, u.label_{_lang(lang)} AS unit,
+        SELECT o.city_id, {_city_names(lang)}, o.pollutant, o.date, o.value, u.label_{lang} AS unit,
                o.statistic, o.n_stations, o.valid_hours, o.day_counts, o.source_id, o.source_row, s.title AS source,
                s.licence, o.flags
         FROM air_observations o
-        JOIN air_cities c USING (city_id)
-        LEFT JOIN geographies g ON g.geo_id = c.country_id
+        {CITY_JOINS}
         LEFT JOIN units u ON u.unit = o.unit
         LEFT JOIN sources s ON s.source_id = o.source_id
         WHERE (? IS NULL OR o.year = ?)
@@ -106,7 +85,7 @@ def export_air_summary(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Means with completeness (per year, heating season, summer) and days above each threshold, long format."""
     names = _city_names(lang)
-    unit_label = f"u.label_{_lang(lang)}"
+    unit_label = f"u.label_{lang}"
     means = con.execute(
         f"""
         SELECT p.city_id, {names}, p.pollutant, p.source_id, p.statistic, p.period_kind, p.period,
@@ -114,8 +93,8 @@ def export_air_summary(
                p.days_doubtful, round(100 * p.completeness, 1) AS completeness_pct,
                round(100 * p.min_quarter_share, 1) AS min_quarter_pct,
                p.complete, p.status, p.flags, NULL AS threshold_id, NULL AS threshold_citation
-        FROM air_period_stats p JOIN air_cities c USING (city_id)
-        LEFT JOIN geographies g ON g.geo_id = c.country_id LEFT JOIN units u ON u.unit = p.unit
+        FROM air_period_stats p {CITY_JOINS}
+        LEFT JOIN units u ON u.unit = p.unit
         WHERE (? IS NULL OR p.year = ?)
     """,
         [year, year],
@@ -129,13 +108,13 @@ def export_air_summary(
                round(100 * p.min_quarter_share, 1) AS min_quarter_pct, e.complete, e.status, p.flags, e.threshold_id,
                t.document || ', ' || t.table_ref || ' (' || t.level || ', ' || CAST(t.value AS VARCHAR) || ' µg/m³)'
                    AS threshold_citation
-        FROM air_exceedances e JOIN air_cities c USING (city_id)
+        FROM air_exceedances e {CITY_JOINS}
         LEFT JOIN air_period_stats p ON p.city_id = e.city_id AND p.source_id = e.source_id
             AND p.pollutant = e.pollutant AND p.period_kind = 'year' AND p.year = e.year
-        LEFT JOIN geographies g ON g.geo_id = c.country_id LEFT JOIN air_thresholds t USING (threshold_id)
+        LEFT JOIN air_thresholds t USING (threshold_id)
         WHERE (? IS NULL OR e.year = ?)
     """,
-        ["дней" if _lang(lang) == "ru" else "days", year, year],
+        [catalogue_words("air_words", "days", lang), year, year],
     ).pl()
     data = pl.concat([means, above], how="vertical_relaxed").sort(
         "city_id", "pollutant", "source_id", "period_kind", "period", "measure", "threshold_id", nulls_last=False

@@ -204,12 +204,12 @@ def _write_sdmx(con: duckdb.DuckDBPyConnection, fmt: str, lang: str, out: Path) 
 EXPORTS: dict[str, Export] = {
     "indicators": Export(export_indicators, LANGUAGES),
     "indicators_wide": Export(export_indicators_wide, LANGUAGES),
-    "water_quality": Export(export_water_quality, ("ru", "en")),
+    "water_quality": Export(export_water_quality, LANGUAGES),
     "quarantine": Export(export_quarantine, LANGUAGES),
-    "funding": Export(export_funding, ("ru", "en")),
+    "funding": Export(export_funding, LANGUAGES),
     "summit_pack": Export(export_summit_pack, LANGUAGES, writer=write_summit_pack),
-    "air_quality": Export(export_air_quality, ("ru", "en")),
-    "air_summary": Export(export_air_summary, ("ru", "en")),
+    "air_quality": Export(export_air_quality, LANGUAGES),
+    "air_summary": Export(export_air_summary, LANGUAGES),
     "quality": Export(export_quality, LANGUAGES),
     # Open data for statistics offices and portals: names in every language inside, so any --lang gives the same;
     # their CSV follows its standard (SDMX-CSV, Frictionless: comma and dot), whatever the dialect.

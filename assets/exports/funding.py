@@ -5,31 +5,12 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from assets.exports.headers import localise_headers
+from assets.exports.headers import catalogue_words, localise_headers
+from assets.exports.sources import title_columns
 from assets.published.queries import LATEST_PROVENANCE
 
-FUNDING_NOTES = {
-    "ru": [
-        "Суммы разных источников не складываются: обязательства (commitment) и выплаты (disbursement) — разные потоки.",
-        "Выплаты OECD CRS с маркерами Рио — верхняя оценка: учитывается вся сумма проекта, "
-        "если климат — «значимая» цель.",
-        "Отрицательные выплаты — реальные возвраты средств, они сохранены.",
-        "AidData (Китай): в итоги входят только строки с recommended_for_research = True; остальные помечены.",
-        "PLAID: постоянные долл. 2000 г.; строки без года сохранены с отметкой year_unknown.",
-        "Пересчёт в долл. США и в цены 2015 г. — только по опубликованным рядам WDI "
-        "(курс PA.NUS.FCRF, дефлятор ВВП США).",
-    ],
-    "en": [
-        "Amounts of different sources are never added: commitments and disbursements are different flows.",
-        "OECD CRS Rio-marked disbursements are an upper bound: the whole activity counts when climate is "
-        "a significant objective.",
-        "Negative disbursements are real reflows and are kept.",
-        "AidData (China): totals use only rows with recommended_for_research = True; the others are flagged.",
-        "PLAID: constant 2000 US$; rows without a year are kept and flagged year_unknown.",
-        "Conversions to US$ and to 2015 prices use only published WDI series "
-        "(PA.NUS.FCRF exchange rates, US GDP deflator).",
-    ],
-}
+# The notes of the funding export, words in the exports catalogues (msgctxt funding_words).
+FUNDING_NOTES = ("note_flows", "note_rio", "note_reflows", "note_aiddata_china", "note_plaid", "note_conversions")
 FUNDING_SOURCE_IDS = [
     "oecd_crs_climate",
     "aiddata_gef",
@@ -57,13 +38,13 @@ def snapshot_stamp(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
     return row[0], row[1]
 
 
-def sources_sheet(con: duckdb.DuckDBPyConnection, source_ids: list[str]) -> pl.DataFrame:
-    """Title, licence, citation, URL and the retrieved version of each source."""
+def sources_sheet(con: duckdb.DuckDBPyConnection, source_ids: list[str], lang: str) -> pl.DataFrame:
+    """Title (in `lang`, and as published), licence, citation, URL and the retrieved version of each source."""
     return _read(
         con,
         f"""
         WITH latest AS ({LATEST_PROVENANCE})
-        SELECT s.source_id, s.title, s.publisher, s.licence, s.citation, s.public_url,
+        SELECT s.source_id, {title_columns(con, lang)}, s.publisher, s.licence, s.citation, s.public_url,
                p.retrieved_at::VARCHAR AS retrieved_at, p.sha256
         FROM sources s LEFT JOIN latest p USING (source_id)
         WHERE s.source_id IN (SELECT unnest(?))
@@ -91,9 +72,16 @@ def export_funding(con: duckdb.DuckDBPyConnection, lang: str, year: int | None) 
         [year, year],
     )  # lang is checked against the export languages before it reaches here
     snapshot_id, snapshot_date = snapshot_stamp(con)
-    meta = sources_sheet(con, FUNDING_SOURCE_IDS).with_columns(
+    meta = sources_sheet(con, FUNDING_SOURCE_IDS, lang).with_columns(
         snapshot_id=pl.lit(snapshot_id), snapshot_date=pl.lit(snapshot_date)
     )
-    notes = pl.DataFrame({"source_id": ["note"] * len(FUNDING_NOTES[lang]), "title": FUNDING_NOTES[lang]})
-    meta = pl.concat([meta, notes], how="diagonal")
+    label = catalogue_words("funding_words", "note_label", lang)
+    notes = pl.DataFrame(
+        {
+            "source_id": [label] * len(FUNDING_NOTES),
+            "title": [catalogue_words("funding_words", k, lang) for k in FUNDING_NOTES],
+        }
+    )
+    # The sources sheet's own columns (title, publisher) headed as in the other tables' sources sheets.
+    meta = localise_headers(pl.concat([meta, notes], how="diagonal"), "tables", lang)
     return localise_headers(data, "funding", lang), meta

@@ -8,21 +8,34 @@ import polars as pl
 from assets.published.queries import LATEST_PROVENANCE
 
 
-def sources_metadata(con: duckdb.DuckDBPyConnection, source_ids: list[str]) -> pl.DataFrame:
-    """One row per source (sorted by id), naming the snapshot it was read from."""
-    return con.execute(
-        f"""
+def title_columns(con: duckdb.DuckDBPyConnection, lang: str, *, original: bool = False) -> str:
+    """SQL columns of `sources s`: the title in `lang` (the catalogue's title_ru/title_kk, else as published) AS
+    title, and the title as the source publishes it AS original_title where it may differ (or `original`)."""
+    columns = {c for (c,) in con.execute("SELECT column_name FROM (DESCRIBE sources)").fetchall()}
+    if f"title_{lang}" not in columns:
+        return "s.title AS title, s.title AS original_title" if original else "s.title AS title"
+    return f"coalesce(nullif(s.title_{lang}, ''), s.title) AS title, s.title AS original_title"
+
+
+def sources_metadata(con: duckdb.DuckDBPyConnection, source_ids: list[str], lang: str) -> pl.DataFrame:
+    """One row per source (sorted by id), its title in `lang`, naming the snapshot it was read from."""
+    return (
+        con.execute(
+            f"""
         WITH latest AS ({LATEST_PROVENANCE})
-        SELECT s.source_id, s.title AS source, s.citation, s.licence, s.public_url, p.url AS retrieved_from,
-               p.retrieved_at, p.sha256,
+        SELECT s.source_id, {title_columns(con, lang)}, s.citation, s.licence, s.public_url,
+               p.url AS retrieved_from, p.retrieved_at, p.sha256,
                (SELECT snapshot_id FROM snapshot_info) AS snapshot_id,
                (SELECT strftime(created_at, '%Y-%m-%d %H:%M UTC') FROM snapshot_info) AS snapshot_date
         FROM sources s LEFT JOIN latest p USING (source_id)
         WHERE s.source_id IN (SELECT unnest(?))
         ORDER BY s.source_id
     """,
-        [source_ids],
-    ).pl()
+            [source_ids],
+        )
+        .pl()
+        .rename({"title": "source"})
+    )
 
 
 # Where a source was read, for readers: a public address as it is; a copy read from a mirror (a local path on the
@@ -42,12 +55,10 @@ def read_from(url: pl.Expr, lang: str) -> pl.Expr:
 def source_list(con: duckdb.DuckDBPyConnection, source_ids: list[str], lang: str) -> pl.DataFrame:
     """Each source with its title in `lang` (the catalogue's title_ru/title_kk) and the original title beside,
     publisher, licence, citation, public URL, retrieval time, checksum and where it was read (no local paths)."""
-    columns = {c for (c,) in con.execute("SELECT column_name FROM (DESCRIBE sources)").fetchall()}
-    title = f"coalesce(nullif(s.title_{lang}, ''), s.title)" if f"title_{lang}" in columns else "s.title"
     frame = con.execute(
         f"""
         WITH latest AS ({LATEST_PROVENANCE})
-        SELECT s.source_id, {title} AS title, s.title AS original_title, s.publisher, s.licence, s.citation,
+        SELECT s.source_id, {title_columns(con, lang, original=True)}, s.publisher, s.licence, s.citation,
                s.public_url, strftime(TRY_CAST(p.retrieved_at AS TIMESTAMPTZ), '%Y-%m-%d %H:%M UTC') AS retrieved_at,
                p.sha256, p.url
         FROM sources s LEFT JOIN latest p USING (source_id)

@@ -11,11 +11,19 @@ from assets.exports.lab_words import detail_names, quarantine_words
 from assets.exports.sources import sources_metadata
 from assets.sources.water_names import DRINKING_SOURCE, SANPIN_SOURCE, SURFACE_SOURCE
 
+# The notes of the water_quality export, words in the exports catalogues (msgctxt water_words).
+QUALITY_NOTES = ("quality_note_limit", "quality_note_fishery", "quality_note_qualifier")
+
+
+def _name(table: str, lang: str) -> str:
+    """A water name column of `table` in `lang`: Kazakh falls back to Russian where a name has no Kazakh form."""
+    return f"coalesce({table}.name_kk, {table}.name_ru)" if lang == "kk" else f"{table}.name_{lang}"
+
 
 def _export_metadata(
     con: duckdb.DuckDBPyConnection, lang: str, source_ids: list[str], notes: list[str]
 ) -> pl.DataFrame:
-    meta = sources_metadata(con, source_ids)
+    meta = sources_metadata(con, source_ids, lang)
     note_label = catalogue_words("water_words", "note_label", lang)
     return pl.concat([meta, pl.DataFrame({"source_id": [note_label] * len(notes), "source": notes})], how="diagonal")
 
@@ -23,8 +31,8 @@ def _export_metadata(
 def export_water_quality(
     con: duckdb.DuckDBPyConnection, lang: str, year: int | None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Observations with their ratios to each kind of norm and the site's WPI and class as published."""
-    name = "name_ru" if lang == "ru" else "name_en"
+    """Observations with their ratios to each kind of norm and the site's WPI and class as published. Names in
+    `lang` (Kazakh from the seeds' name_kk, Russian where a name has none: never English in a Kazakh export)."""
     data = con.execute(
         f"""
         WITH ratio AS (
@@ -33,8 +41,8 @@ def export_water_quality(
                    max(ratio) FILTER (WHERE water_use = 'drinking' AND jurisdiction = 'KAZ') AS ratio_drinking_kaz,
                    max(ratio) FILTER (WHERE water_use = 'household' AND jurisdiction = 'RUS') AS ratio_household_rus
             FROM water_harmonisation GROUP BY ALL)
-        SELECT o.site_id, b.{name} AS water_body, r.{name} AS region, o.period, o.sample_date, o.parameter_id,
-               p.{name} AS parameter, p.basis, o.value,
+        SELECT o.site_id, {_name("b", lang)} AS water_body, {_name("r", lang)} AS region, o.period, o.sample_date,
+               o.parameter_id, {_name("p", lang)} AS parameter, p.basis, o.value,
                CASE o.qualifier WHEN '<' THEN '<' WHEN 'not_detected' THEN ? ELSE '' END AS qualifier,
                u.label_{lang} AS unit, o.multiplicity_published,
                ratio.ratio_fishery, ratio.ratio_drinking_kaz, ratio.ratio_household_rus,
@@ -55,7 +63,7 @@ def export_water_quality(
         ORDER BY o.site_id, o.period, o.parameter_id, o.line
     """,
         [
-            "не обнаружено" if lang == "ru" else "not detected",
+            catalogue_words("lab_detail", "not_detected", lang),
             SURFACE_SOURCE,
             SURFACE_SOURCE,
             SURFACE_SOURCE,
@@ -63,18 +71,9 @@ def export_water_quality(
             year,
         ],
     ).pl()
-    notes_ru = [
-        "Только загрязняющие вещества выше ПДК (апрель 2006); ИЗВ приведён как опубликован и не пересчитывается.",
-        "ПДК рыбохозяйственные выведены как концентрация / кратность (таблица water_norms, provenance = implied).",
-        "Признак «<»: значение ниже предела обнаружения, дан предел; его отношение к ПДК — верхняя граница.",
-    ]
-    notes_en = [
-        "Only pollutants over the limit (April 2006); the WPI is shown as published and not recomputed.",
-        "Fishery MPCs are implied as concentration / multiplicity (table water_norms, provenance = implied).",
-        "Qualifier '<': below the detection limit, the limit is given; its ratio to a norm is an upper bound.",
-    ]
     sources = sorted({SURFACE_SOURCE, DRINKING_SOURCE, SANPIN_SOURCE})
-    meta = _export_metadata(con, lang, sources, notes_ru if lang == "ru" else notes_en)
+    notes = [catalogue_words("water_words", key, lang) for key in QUALITY_NOTES]
+    meta = _export_metadata(con, lang, sources, notes)
     return localise_headers(data, "water", lang), meta
 
 
