@@ -10,11 +10,28 @@ SURFACE_SOURCE = "kz_surface_water_quality_2006"
 JMP_INDICATORS = ("basic_drinking_water", "safely_managed_water")
 
 
-def _kk(snap: Snapshot, column: str, name: str | None = None) -> str:
-    """`column AS name` (by default the column's own name), or `NULL AS name` in a snapshot published before the
-    water tables had Kazakh names: pages then show the Russian ones (dashboard.i18n.localized)."""
-    name = name or column.rpartition(".")[2]
-    return f"{column} AS {name}" if _kk_published(snap) else f"NULL AS {name}"
+# Kazakh names, joined in by key: a snapshot published before the water tables had them gets empty columns, and
+# pages show the Russian names (dashboard.i18n.localized).
+KAZAKH_NAMES = {
+    "site_id": ("SELECT site_id, water_body_kk, region_name_kk, site_name_kk FROM water_sites", ()),
+    "region_id": ("SELECT region_id, name_kk AS region_kk FROM water_regions", ()),
+    "parameter_id": ("SELECT parameter_id, name_kk AS parameter_kk FROM water_parameters", ()),
+}
+KAZAKH_COLUMNS = {
+    "site_id": ("water_body_kk", "region_name_kk", "site_name_kk"),
+    "region_id": ("region_kk",),
+    "parameter_id": ("parameter_kk",),
+}
+
+
+def with_kazakh_names(snap: Snapshot, frame: pl.DataFrame, key: str, keep: tuple[str, ...] = ()) -> pl.DataFrame:
+    """`frame` with the Kazakh names of its `key` (all of them, or only those in `keep`), in its own row order."""
+    columns = [c for c in KAZAKH_COLUMNS[key] if not keep or c in keep]
+    if not _kk_published(snap):
+        return frame.with_columns(pl.lit(None, dtype=pl.String).alias(c) for c in columns)
+    sql, params = KAZAKH_NAMES[key]
+    names = snap.query(sql, params).select(key, *columns)
+    return frame.join(names, on=key, how="left", maintain_order="left")
 
 
 def _kk_published(snap: Snapshot) -> bool:
@@ -27,10 +44,13 @@ def _kk_published(snap: Snapshot) -> bool:
 
 def sites(snap: Snapshot) -> pl.DataFrame:
     """Every monitoring site with its names, WPI and class as published, class by the table, and map position."""
-    return snap.query(f"""
+    return with_kazakh_names(snap, _sites(snap), "site_id")
+
+
+def _sites(snap: Snapshot) -> pl.DataFrame:
+    return snap.query("""
         SELECT s.site_id, s.water_body_id, s.region_id, s.kind, s.water_body_en, s.water_body_ru,
-               {_kk(snap, "s.water_body_kk")}, s.region_name_en, s.region_name_ru, {_kk(snap, "s.region_name_kk")},
-               s.site_name_en, s.site_name_ru, {_kk(snap, "s.site_name_kk")}, s.flags,
+               s.region_name_en, s.region_name_ru, s.site_name_en, s.site_name_ru, s.flags,
                w.wpi_2005_04, w.wpi_2006_03, w.wpi_2006_04, w.class_published, w.class_published_rank,
                w.class_from_table, w.class_agrees, w.characteristic,
                l.lon, l.lat, l.placement, l.ne_feature
@@ -46,8 +66,12 @@ def class_table(snap: Snapshot) -> pl.DataFrame:
 
 
 def class_shares(snap: Snapshot) -> pl.DataFrame:
-    return snap.query(f"""
-        SELECT c.region_id, r.name_en AS region_en, r.name_ru AS region_ru, {_kk(snap, "r.name_kk", "region_kk")},
+    return with_kazakh_names(snap, _class_shares(snap), "region_id")
+
+
+def _class_shares(snap: Snapshot) -> pl.DataFrame:
+    return snap.query("""
+        SELECT c.region_id, r.name_en AS region_en, r.name_ru AS region_ru,
                c.class_published, c.class_published_rank, c.n_sites, c.n_region_sites, c.share_pct
         FROM water_class_shares c LEFT JOIN water_regions r USING (region_id)
         ORDER BY c.region_id = 'KAZ' DESC, c.region_id, c.class_published_rank
@@ -65,10 +89,15 @@ def river_lines(snap: Snapshot) -> pl.DataFrame:
 
 
 def worst_exceedances(snap: Snapshot, limit: int = 15) -> pl.DataFrame:
+    found = with_kazakh_names(snap, _worst_exceedances(snap, limit), "site_id", keep=("site_name_kk",))
+    return with_kazakh_names(snap, found, "parameter_id")
+
+
+def _worst_exceedances(snap: Snapshot, limit: int) -> pl.DataFrame:
     return snap.query(
-        f"""
-        SELECT e.site_id, s.site_name_en, s.site_name_ru, {_kk(snap, "s.site_name_kk")}, e.parameter_id,
-               p.name_en AS parameter_en, p.name_ru AS parameter_ru, {_kk(snap, "p.name_kk", "parameter_kk")}, e.value,
+        """
+        SELECT e.site_id, s.site_name_en, s.site_name_ru, e.parameter_id,
+               p.name_en AS parameter_en, p.name_ru AS parameter_ru, e.value,
                e.unit, e.limit, e.ratio, e.source_id, o.multiplicity_published
         FROM water_worst_exceedances e
         JOIN water_sites s USING (site_id)
@@ -83,10 +112,14 @@ def worst_exceedances(snap: Snapshot, limit: int = 15) -> pl.DataFrame:
 
 def site_harmonisation(snap: Snapshot, site_id: str) -> pl.DataFrame:
     """The site's observations with their ratio to every applicable norm (one row per observation and norm)."""
+    return with_kazakh_names(snap, _site_harmonisation(snap, site_id), "parameter_id")
+
+
+def _site_harmonisation(snap: Snapshot, site_id: str) -> pl.DataFrame:
     return snap.query(
-        f"""
+        """
         SELECT h.period, h.sample_date, h.parameter_id, p.name_en AS parameter_en, p.name_ru AS parameter_ru,
-               {_kk(snap, "p.name_kk", "parameter_kk")}, p.basis,
+               p.basis,
                h.value, h.qualifier, h.unit, o.multiplicity_published, h.norm_id, h.water_use, h.jurisdiction,
                h.document, h.document_table, h.limit, h.norm_unit, h.conversion_factor, h.ratio, h.breaches,
                h.source_id, h.norm_provenance, n.source_id AS norm_source_id
@@ -112,9 +145,12 @@ def breaches_by_water_use(snap: Snapshot) -> pl.DataFrame:
 
 
 def norms(snap: Snapshot) -> pl.DataFrame:
-    return snap.query(f"""
+    return with_kazakh_names(snap, _norms(snap), "parameter_id")
+
+
+def _norms(snap: Snapshot) -> pl.DataFrame:
+    return snap.query("""
         SELECT n.parameter_id, p.name_en AS parameter_en, p.name_ru AS parameter_ru,
-               {_kk(snap, "p.name_kk", "parameter_kk")},
                n.basis, n.water_use,
                n.jurisdiction, n.limit, n.unit, n.document, n.document_table, n.provenance
         FROM water_norms n JOIN water_parameters p USING (parameter_id)

@@ -203,9 +203,11 @@ def test_explorer_chart_title_and_source_fit_a_phone(browser, live_server, artif
     try:
         url = f"{live_server.url}/explorer?lang={lang}&indicator={indicator_id}"
         open_and_wait(page, url, "#explorer-line .gtitle")
-        page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3")
+        graph_ids = ("explorer-line", "explorer-bar", "explorer-map")
+        wait_for_charts(page, 1)  # scrolls past every chart: those far below are drawn when scrolled near
+        page.wait_for_function("ids => ids.every(id => document.querySelector('#' + id + ' .main-svg'))", arg=graph_ids)
         page.locator("#explorer-line").screenshot(path=str(artifacts_dir / f"explorer-title-390-{lang}.png"))
-        for graph_id in ("explorer-line", "explorer-bar", "explorer-map"):
+        for graph_id in graph_ids:
             overflow = page.evaluate(
                 """sel => { const svg = document.querySelector(sel + ' .main-svg');
                     const box = svg.getBoundingClientRect();
