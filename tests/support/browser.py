@@ -103,7 +103,11 @@ class BrowserRecord:
 # Scrolls to each chart in turn, as a reader going down the page would, then back to the top: charts below the
 # fold are drawn only when scrolled near (dashboard/plotly_bundle/draw_when_near.js).
 SCROLL_PAST_CHARTS = """async () => {
-    const frame = () => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+    // two frames, or 250 ms where the renderer skips frames (a busy headless browser): never a hang
+    const frame = () => new Promise(done => {
+        requestAnimationFrame(() => requestAnimationFrame(done));
+        setTimeout(done, 250);
+    });
     for (const graph of document.querySelectorAll('.dash-graph')) {
         graph.scrollIntoView({block: 'center'});
         await frame();
